@@ -1,0 +1,65 @@
+// Configuration: every environment variable Parley reads, parsed once at boot with zod.
+// Each entry has a one-line description (the README table is generated from it) and secrets are
+// marked so they are never printed.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z.string().trim().min(1).optional();
+
+type Entry = { schema: z.ZodType; description: string; secret?: boolean };
+
+export const configEntries = {
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'Run mode; `production` turns on secure cookies and JSON logs.' },
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), description: 'HTTP port.' },
+  HOST: { schema: z.string().min(1).default('localhost'), description: 'Interface to listen on (`0.0.0.0` for all).' },
+  PUBLIC_URL: { schema: z.url().optional(), description: 'Public base URL of this server, used in links and printed at start-up.' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
+  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), description: 'PostgreSQL server URL. When unset, the embedded PGlite database is used.', secret: true },
+  DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), description: 'Connections in the `pg` pool (PostgreSQL only).' },
+  PARLEY_DATA_DIR: { schema: z.string().min(1).default('./data'), description: 'Folder of the embedded PGlite database.' },
+  PARLEY_DEMO: { schema: bool.default(true), description: 'Seed the demo workspace on the first start of an empty database.' },
+  PARLEY_WORKSPACE_NAME: { schema: z.string().min(1).default('My Workspace'), description: 'Name of the default workspace created at first start when the demo is off.' },
+  PARLEY_ADMIN_EMAIL: { schema: z.email().optional(), description: 'With PARLEY_ADMIN_PASSWORD: create (once) an owner account in the default workspace.' },
+  PARLEY_ADMIN_PASSWORD: { schema: z.string().min(8, 'must be at least 8 characters').optional(), description: 'Password of that owner account.', secret: true },
+  PARLEY_ADMIN_NAME: { schema: z.string().min(1).default('Admin'), description: 'Display name of that owner account.' },
+  PARLEY_SECRET_KEY: { schema: z.string().min(16, 'must be at least 16 characters').optional(), description: 'Key that encrypts channel secrets at rest. Required in production.', secret: true },
+  SESSION_TTL_HOURS: { schema: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30), description: 'Lifetime of a login session.' },
+  LOGIN_MAX_FAILURES: { schema: z.coerce.number().int().min(1).default(5), description: 'Failed logins per email (and 4x per IP) allowed in LOGIN_WINDOW_MINUTES before 429.' },
+  LOGIN_WINDOW_MINUTES: { schema: z.coerce.number().int().min(1).default(15), description: 'Window of the failed-login limit.' },
+} satisfies Record<string, Entry>;
+
+type Entries = typeof configEntries;
+export type Config = { [K in keyof Entries]: z.output<Entries[K]['schema']> };
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every wrong variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(configEntries) as [string, Entry][]) {
+    const raw = env[name];
+    const result = entry.schema.safeParse(raw === '' ? undefined : raw);
+    if (result.success) out[name] = result.data;
+    else problems.push(`${name}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const config = out as Config;
+  if (config.PARLEY_ADMIN_EMAIL && !config.PARLEY_ADMIN_PASSWORD) problems.push('PARLEY_ADMIN_PASSWORD: required when PARLEY_ADMIN_EMAIL is set');
+  if (config.PARLEY_ADMIN_PASSWORD && !config.PARLEY_ADMIN_EMAIL) problems.push('PARLEY_ADMIN_EMAIL: required when PARLEY_ADMIN_PASSWORD is set');
+  if (config.NODE_ENV === 'production' && !config.PARLEY_SECRET_KEY) problems.push('PARLEY_SECRET_KEY: required when NODE_ENV=production');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}
+
+/** Markdown table of the variables, for the README. */
+export function configTable(): string {
+  const rows = Object.entries(configEntries as Record<string, Entry>).map(([name, e]) => {
+    const def = e.schema.safeParse(undefined);
+    const shown = def.success && def.data !== undefined ? `\`${String(def.data)}\`` : '';
+    return `| \`${name}\` | ${shown} | ${e.description}${e.secret ? ' (secret)' : ''} |`;
+  });
+  return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}

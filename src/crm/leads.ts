@@ -1,0 +1,204 @@
+// Leads: create, read, update, assign, find. Every change writes its activity in the same transaction.
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { leads, type LeadStatus } from '../db/schema/index.ts';
+import { badRequest, conflict, notFound } from '../lib/errors.ts';
+import { normalizePhone } from '../lib/phone.ts';
+import { formatDateTime } from '../lib/time.ts';
+import { diff, recordActivity } from './activities.ts';
+import { seesAll, type Actor } from './actor.ts';
+import { memberName, memberNames, requireAssignee } from './members.ts';
+import { clampLimit, decodeCursor, encodeCursor, isIdCursor, toPage, type Page, type PageParams } from './pagination.ts';
+import { getWorkspace } from './workspaces.ts';
+
+export type Lead = typeof leads.$inferSelect;
+
+export type LeadInput = {
+  company?: string | null;
+  contactName?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  position?: string | null;
+  source?: string | null;
+  status?: LeadStatus;
+  score?: number;
+  assigneeId?: string | null;
+  address?: string | null;
+  turnover?: string | null;
+  currentSystem?: string | null;
+  challenges?: string | null;
+  requirements?: string | null;
+  notes?: string | null;
+  lastContactAt?: Date | null;
+  nextFollowUpAt?: Date | null;
+  customFields?: Record<string, unknown>;
+};
+
+/** Fields whose old → new values the timeline records. */
+const trackedFields = ['status', 'assigneeId', 'lastContactAt', 'nextFollowUpAt', 'score', 'company', 'contactName', 'phone', 'email'] as const;
+
+const label: Record<string, string> = {
+  status: 'status',
+  assigneeId: 'assignee',
+  lastContactAt: 'last contact',
+  nextFollowUpAt: 'next follow-up',
+  score: 'score',
+  company: 'company',
+  contactName: 'contact name',
+  phone: 'phone',
+  email: 'email',
+};
+
+const visibility = (actor: Actor): SQL | undefined => (seesAll(actor) ? undefined : actor.userId ? eq(leads.assigneeId, actor.userId) : sql`false`);
+
+async function normalizeInput(db: DbOrTx, workspaceId: string, input: LeadInput): Promise<LeadInput> {
+  const out = { ...input };
+  if (input.phone !== undefined && input.phone !== null && input.phone !== '') {
+    const ws = await getWorkspace(db, workspaceId);
+    const phone = normalizePhone(input.phone, ws.phoneRegion);
+    if (!phone) throw badRequest('Invalid phone number', { phone: `"${input.phone}" is not a valid phone number` });
+    out.phone = phone;
+  } else if (input.phone === '') out.phone = null;
+  if (input.assigneeId) await requireAssignee(db, workspaceId, input.assigneeId);
+  return out;
+}
+
+async function assertPhoneFree(db: DbOrTx, workspaceId: string, phone: string | null | undefined, exceptId?: string) {
+  if (!phone) return;
+  const [other] = await db.select({ id: leads.id }).from(leads).where(and(eq(leads.workspaceId, workspaceId), eq(leads.phone, phone)));
+  if (other && other.id !== exceptId) throw conflict('Another lead already has this phone number', { phone: 'already used by another lead' });
+}
+
+export async function createLead(db: DbOrTx, actor: Actor, input: LeadInput): Promise<Lead> {
+  if (!input.company?.trim() && !input.contactName?.trim() && !input.phone) {
+    throw badRequest('A lead needs a company, a contact name or a phone number', { company: 'required when contact_name and phone are empty' });
+  }
+  return db.transaction(async (tx) => {
+    const values = await normalizeInput(tx, actor.workspaceId, input);
+    await assertPhoneFree(tx, actor.workspaceId, values.phone);
+    const assigneeId = values.assigneeId === undefined ? actor.userId : values.assigneeId;
+    const [lead] = await tx
+      .insert(leads)
+      .values({ ...values, assigneeId, workspaceId: actor.workspaceId, createdById: actor.userId })
+      .onConflictDoNothing()
+      .returning();
+    if (!lead) throw conflict('Another lead already has this phone number', { phone: 'already used by another lead' });
+    const names = await memberNames(tx, actor.workspaceId, [actor.userId, assigneeId]);
+    const by = actor.userId ? (names.get(actor.userId) ?? 'a former member') : 'the system';
+    const to = assigneeId ? ` and assigned to ${names.get(assigneeId)}` : '';
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      leadId: lead.id,
+      actorId: actor.userId,
+      type: 'lead.created',
+      text: `Lead created by ${by}${to}`,
+      changes: { status: { old: null, new: lead.status }, assigneeId: { old: null, new: assigneeId ?? null } },
+    });
+    return lead;
+  });
+}
+
+/** A lead the actor may see, or 404 (also for other workspaces' ids: nothing leaks). */
+export async function getLead(db: DbOrTx, actor: Actor, id: string): Promise<Lead> {
+  const [lead] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, id), visibility(actor)));
+  if (!lead) throw notFound('Lead');
+  return lead;
+}
+
+export async function updateLead(db: DbOrTx, actor: Actor, id: string, patch: LeadInput, opts: { activityType?: string; note?: string } = {}): Promise<Lead> {
+  return db.transaction(async (tx) => {
+    const before = await getLead(tx, actor, id);
+    const values = await normalizeInput(tx, actor.workspaceId, patch);
+    if (values.phone) await assertPhoneFree(tx, actor.workspaceId, values.phone, id);
+    const changes = diff(before as unknown as Record<string, unknown>, values as Record<string, unknown>, [...trackedFields]);
+    const otherChanged = Object.keys(values).some((k) => !(trackedFields as readonly string[]).includes(k) && JSON.stringify((before as Record<string, unknown>)[k] ?? null) !== JSON.stringify((values as Record<string, unknown>)[k] ?? null));
+    if (!Object.keys(changes).length && !otherChanged) return before;
+    const [lead] = await tx
+      .update(leads)
+      .set(values)
+      .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, id)))
+      .returning();
+    const text = await describeLeadChange(tx, actor, changes, Object.keys(values).filter((k) => !(k in changes)));
+    const type = opts.activityType ?? (Object.keys(changes).length === 1 && changes.status ? 'status.changed' : changes.assigneeId && Object.keys(changes).length === 1 ? 'lead.reassigned' : 'lead.updated');
+    await recordActivity(tx, { workspaceId: actor.workspaceId, leadId: id, actorId: actor.userId, type, text: opts.note ? `${text}. ${opts.note}` : text, changes });
+    return lead;
+  });
+}
+
+export function assignLead(db: DbOrTx, actor: Actor, id: string, assigneeId: string): Promise<Lead> {
+  return updateLead(db, actor, id, { assigneeId }, { activityType: 'lead.reassigned' });
+}
+
+async function describeLeadChange(db: DbOrTx, actor: Actor, changes: Record<string, { old: unknown; new: unknown }>, otherFields: string[]): Promise<string> {
+  const by = await memberName(db, actor.workspaceId, actor.userId);
+  const tz = (await getWorkspace(db, actor.workspaceId)).timeZone;
+  const parts: string[] = [];
+  for (const [field, { old, new: now }] of Object.entries(changes)) {
+    if (field === 'assigneeId') {
+      const names = await memberNames(db, actor.workspaceId, [old as string, now as string]);
+      const from = old ? names.get(old as string) : null;
+      const to = now ? names.get(now as string) : 'nobody';
+      parts.push(from ? `reassigned from ${from} to ${to}` : `assigned to ${to}`);
+    } else {
+      const show = (v: unknown) => (v === null || v === undefined ? 'none' : field.endsWith('At') ? formatDateTime(new Date(v as string), tz) : String(v));
+      parts.push(`${label[field]} changed from ${show(old)} to ${show(now)}`);
+    }
+  }
+  if (otherFields.length) parts.push(`${otherFields.map((f) => f.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())).join(', ')} updated`);
+  const what = parts.join('; ');
+  return `Lead ${what} by ${by}`;
+}
+
+export type LeadFilters = { status?: LeadStatus; assigneeId?: string; search?: string; source?: string };
+
+/** Lists leads the actor may see. With `search`, ranks by fuzzy similarity of company or contact name. */
+export async function listLeads(db: DbOrTx, actor: Actor, filters: LeadFilters & PageParams = {}): Promise<Page<Lead>> {
+  const limit = clampLimit(filters.limit);
+  const where = [eq(leads.workspaceId, actor.workspaceId), visibility(actor)];
+  if (filters.status) where.push(eq(leads.status, filters.status));
+  if (filters.assigneeId) where.push(eq(leads.assigneeId, filters.assigneeId));
+  if (filters.source) where.push(sql`lower(${leads.source}) = lower(${filters.source})`);
+  const q = filters.search?.trim().toLowerCase();
+  if (q) {
+    // Offset cursor: a ranked list has no stable key to continue from.
+    const offset = decodeCursor(filters.cursor, (v): v is { offset: number } => typeof (v as { offset?: unknown })?.offset === 'number')?.offset ?? 0;
+    const rank = sql<number>`greatest(word_similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
+    where.push(or(sql`${q} <% lower(coalesce(${leads.company}, ''))`, sql`${q} <% lower(coalesce(${leads.contactName}, ''))`, sql`lower(${leads.company}) like ${'%' + q + '%'}`, sql`lower(${leads.contactName}) like ${'%' + q + '%'}`, eq(leads.phone, normalizePhone(q) ?? '-')));
+    const rows = await db.select().from(leads).where(and(...where)).orderBy(desc(rank), desc(leads.id)).limit(limit + 1).offset(offset);
+    const more = rows.length > limit;
+    return { data: rows.slice(0, limit), nextCursor: more ? encodeCursor({ offset: offset + limit }) : null };
+  }
+  const after = decodeCursor(filters.cursor, isIdCursor);
+  if (after) where.push(lt(leads.id, after.id));
+  const rows = await db.select().from(leads).where(and(...where)).orderBy(desc(leads.id)).limit(limit + 1);
+  return toPage(rows, limit, (r) => ({ id: r.id }));
+}
+
+/**
+ * Fuzzy lookup by company or contact name (pg_trgm), best match first, with its similarity 0–1.
+ * "orbit textile" finds "Orbit Textiles"; typos like "orbt textiles" too.
+ */
+export async function findLeadsByName(db: DbOrTx, actor: Actor, name: string, limit = 5): Promise<(Lead & { similarity: number })[]> {
+  const q = name.trim().toLowerCase();
+  if (!q) return [];
+  const sim = sql<number>`greatest(similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.company}, ''))), similarity(${q}, lower(coalesce(${leads.contactName}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
+  const rows = await db
+    .select({ lead: leads, similarity: sim })
+    .from(leads)
+    .where(and(eq(leads.workspaceId, actor.workspaceId), visibility(actor), sql`${sim} > 0.3`))
+    .orderBy(desc(sim), desc(leads.updatedAt))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.lead, similarity: Number(r.similarity) }));
+}
+
+/** Exact lookup by phone in any format ("+91 98765 43210", "098765-43210", "919876543210"). */
+export async function findLeadByPhone(db: DbOrTx, actor: Actor, phone: string): Promise<Lead | undefined> {
+  const ws = await getWorkspace(db, actor.workspaceId);
+  const e164 = normalizePhone(phone, ws.phoneRegion);
+  if (!e164) return undefined;
+  const [lead] = await db.select().from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, e164), visibility(actor)));
+  return lead;
+}
