@@ -1,0 +1,26 @@
+// Gives this test run a database of its own on TEST_DATABASE_URL's server, migrated once.
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openPostgres } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+
+export default async function setup(project: TestProject) {
+  const base = new URL(process.env.TEST_DATABASE_URL!);
+  const name = `parley_test_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const database = await openPostgres({ url: url.toString(), poolSize: 2 });
+  await migrate(database.db);
+  await database.close();
+  project.provide('postgresUrl', url.toString());
+  return async () => {
+    const c = new pg.Client({ connectionString: base.toString() });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+}
