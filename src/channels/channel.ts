@@ -58,6 +58,8 @@ export type InboundMessage = {
   thread?: { postId?: string; commentId?: string; parentId?: string };
   /** Provider-level errors attached to the message (e.g. WhatsApp "unsupported"). */
   errors?: ProviderErrorInfo[];
+  /** Where the conversation started: a click-to-WhatsApp/Messenger ad or an m.me link. */
+  referral?: { sourceType?: string; sourceId?: string; sourceUrl?: string; headline?: string; body?: string; ref?: string; clickId?: string };
 };
 
 export type InboundStatus = {
@@ -69,16 +71,42 @@ export type InboundStatus = {
   timestamp: Date;
   recipient?: Sender;
   errors?: ProviderErrorInfo[];
+  /**
+   * Messenger read (and some delivery) receipts name no message: every message sent to `recipient`
+   * at or before this time has reached `status`. providerMessageId is then ''.
+   */
+  watermark?: Date;
 };
 
 /** Errors the provider reports at the webhook's value level, not tied to one message. */
 export type InboundError = { kind: 'error'; channel: ChannelKind; accountId: string; errors: ProviderErrorInfo[] };
 
-export type InboundEvent = InboundMessage | InboundStatus | InboundError;
+/**
+ * The provider reports the state of our own account rather than a message (Maytapi's phone status:
+ * active, loading, qr-screen…). Nothing to store as a message; useful for alerts and the dashboard.
+ */
+export type InboundAccountStatus = {
+  kind: 'account_status';
+  channel: ChannelKind;
+  accountId: string;
+  /** Normalized: can the account send and receive right now, and if not, why not. */
+  state: 'connected' | 'connecting' | 'needs_login' | 'disconnected' | 'error';
+  /** The provider's own word for it, e.g. Maytapi's "qr-screen". */
+  providerStatus: string;
+  timestamp: Date;
+};
+
+export type InboundEvent = InboundMessage | InboundStatus | InboundError | InboundAccountStatus;
 
 export type ProviderErrorInfo = { code: string; title?: string; message?: string; details?: string };
 
-export type Recipient = { phone?: string; userId?: string; commentId?: string };
+export type Recipient = {
+  phone?: string;
+  userId?: string;
+  commentId?: string;
+  /** With commentId: answer in the commenter's Messenger inbox (Private Replies) instead of publicly. */
+  privateReply?: boolean;
+};
 
 export type OutboundPayload =
   | { type: 'text'; text: string; previewUrl?: boolean }
@@ -98,6 +126,14 @@ export class ProviderError extends Error {
     this.retryable = opts.retryable;
     this.status = opts.status;
     this.code = opts.code;
+  }
+}
+
+/** Thrown by parse() when a body is not the provider's format (the webhook answers 400). */
+export class PayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadError';
   }
 }
 
