@@ -1,0 +1,65 @@
+// buildApp(deps): the Fastify instance with every route. It never listens; main.ts does, and
+// tests use inject() or listen on 127.0.0.1 themselves.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from './deps.ts';
+import type { App } from './http/app-types.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { authRoutes } from './http/routes/auth.ts';
+import { compatRoutes } from './http/routes/compat.ts';
+import { dealRoutes } from './http/routes/deals.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { homeRoutes } from './http/routes/home.ts';
+import { leadRoutes } from './http/routes/leads.ts';
+import { taskRoutes } from './http/routes/tasks.ts';
+import { userRoutes } from './http/routes/users.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeList: { method: string; url: string }[];
+  }
+}
+
+export async function buildApp(deps: Deps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 5 * 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  // Every route, for the tenancy test that tries them all.
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  app.decorate('routeList', routes);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Parley API', version: deps.version, description: 'Conversational CRM: leads, deals, tasks, activities and history. Authenticate with `Authorization: Bearer <token>` (from POST /api/login, or an API key).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAuth(app, deps.db);
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps, '/api');
+  authRoutes(app, deps, '');
+  leadRoutes(app, deps);
+  dealRoutes(app, deps);
+  taskRoutes(app, deps);
+  userRoutes(app, deps);
+  compatRoutes(app, deps);
+  homeRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,46 @@
+// The only wiring: builds the database, logger and services from the config. No container, no
+// globals; tests call createDeps with their own database.
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { openDatabase, type Database, type Db } from './db/client.ts';
+import { version } from './lib/version.ts';
+
+export type Deps = {
+  config: Config;
+  database: Database;
+  db: Db;
+  log: Logger;
+  version: string;
+  now: () => Date;
+  close(): Promise<void>;
+};
+
+/** Fields that must never reach a log line. */
+export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken'];
+
+export const maskUrl = (url: string) => url.split('?')[0].replace(/\+?\d[\d\s%20-]{6,}\d/g, '***');
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: {
+      // Query strings and long digit runs (phone numbers in paths) are personal data: keep them out.
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskUrl(req.url) }),
+    },
+  });
+}
+
+export async function createDeps(config: Config, opts: { database?: Database; log?: Logger; now?: () => Date } = {}): Promise<Deps> {
+  const log = opts.log ?? createLogger(config);
+  const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+  return {
+    config,
+    database,
+    db: database.db,
+    log,
+    version,
+    now: opts.now ?? (() => new Date()),
+    close: () => database.close(),
+  };
+}

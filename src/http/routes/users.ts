@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/sessions.ts';
+import { createUser, getUser, listUsers, publicUser, updateUser } from '../../auth/users.ts';
+import { isAdmin } from '../../crm/actor.ts';
+import { getWorkspace, updateWorkspace } from '../../crm/workspaces.ts';
+import { roles } from '../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import { forbidden } from '../../lib/errors.ts';
+import type { App } from '../app-types.ts';
+import { requireAuth } from '../auth.ts';
+import { ApiKeySchema, ErrorSchema, IdParams, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';
+import { toApi } from '../serialize.ts';
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+
+export function userRoutes(app: App, deps: Deps) {
+  const { db } = deps;
+  app.get('/api/users', { schema: { tags: ['users'], summary: 'Team members of the workspace', response: { 200: z.object({ data: z.array(UserSchema) }), ...errors } } }, async (req) => {
+    const { actor } = requireAuth(req);
+    return { data: (await listUsers(db, actor)).map((u) => toApi(publicUser(u))) };
+  });
+  app.post(
+    '/api/users',
+    { schema: { tags: ['users'], summary: 'Add a team member (owners and admins)', body: RegisterSchema.omit({ workspace_name: true, time_zone: true, phone_region: true }), response: { 201: UserSchema, ...errors } } },
+    async (req, reply) => {
+      const { actor } = requireAuth(req);
+      const b = req.body;
+      const user = await createUser(db, actor.workspaceId, { name: b.name, email: b.email, password: b.password, phone: b.phone, username: b.username, role: b.role }, actor);
+      return reply.status(201).send(toApi(publicUser(user)));
+    },
+  );
+  app.get('/api/users/:id', { schema: { tags: ['users'], summary: 'Get a team member', params: IdParams, response: { 200: UserSchema, ...errors } } }, async (req) => {
+    const { actor } = requireAuth(req);
+    return toApi(publicUser(await getUser(db, actor, req.params.id)));
+  });
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Update a team member',
+        params: IdParams,
+        body: z.object({ name: z.string().trim().min(1).max(200).optional(), phone: z.string().max(40).nullish(), role: z.enum(roles).optional(), active: z.boolean().optional(), password: z.string().min(8).max(200).optional() }),
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body)));
+    },
+  );
+
+  app.get('/api/workspace', { schema: { tags: ['workspace'], summary: 'This workspace', response: { 200: WorkspaceSchema, ...errors } } }, async (req) => {
+    const { actor } = requireAuth(req);
+    return toApi(await getWorkspace(db, actor.workspaceId));
+  });
+  app.patch(
+    '/api/workspace',
+    {
+      schema: {
+        tags: ['workspace'],
+        summary: 'Update name, time zone, phone region or settings (owners and admins)',
+        body: z.object({ name: z.string().trim().min(1).max(200).optional(), time_zone: z.string().optional(), phone_region: z.string().optional(), settings: z.record(z.string(), z.unknown()).optional() }),
+        response: { 200: WorkspaceSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      if (!isAdmin(actor)) throw forbidden('Only owners and admins change the workspace');
+      const b = req.body;
+      return toApi(await updateWorkspace(db, actor.workspaceId, { name: b.name, timeZone: b.time_zone, phoneRegion: b.phone_region, settings: b.settings }));
+    },
+  );
+
+  app.get('/api/api-keys', { schema: { tags: ['api keys'], summary: 'API keys (owners and admins)', response: { 200: z.object({ data: z.array(ApiKeySchema) }), ...errors } } }, async (req) => {
+    const { actor } = requireAuth(req);
+    return { data: (await listApiKeys(db, actor)).map(toApi) };
+  });
+  app.post(
+    '/api/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Create an API key; the key is shown once',
+        body: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(roles).optional() }),
+        response: { 201: ApiKeySchema.extend({ key: z.string() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = requireAuth(req);
+      const { key, apiKey } = await createApiKey(db, actor, req.body);
+      return reply.status(201).send({ ...toApi(apiKey), key });
+    },
+  );
+  app.delete('/api/api-keys/:id', { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
+    const { actor } = requireAuth(req);
+    await revokeApiKey(db, actor, req.params.id);
+    return reply.status(204).send(null);
+  });
+}

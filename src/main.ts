@@ -1,0 +1,135 @@
+// The `parley` command: serve | migrate | seed-demo | user add | parse-commands | extract-profile.
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { createUser } from './auth/users.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { findDefaultWorkspace } from './crm/workspaces.ts';
+import { openDatabase } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { roles, type Role } from './db/schema/index.ts';
+import { createDeps } from './deps.ts';
+import { DEMO_LOGIN, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
+import { AppError } from './lib/errors.ts';
+import { randomToken } from './lib/ids.ts';
+import { prepareDatabase } from './setup.ts';
+
+const usage = `Usage: parley <command>
+
+  serve                      run the server (default)
+  migrate                    apply database migrations and exit
+  seed-demo                  add the demo workspace (team, leads, deals, tasks)
+  user add --email E --name N [--role owner|admin|manager|agent] [--phone P] [--password X]
+                             add a team member to the default workspace
+  parse-commands --now ISO --tz ZONE
+                             JSON lines {"id","text"} on stdin → parsed commands on stdout
+  extract-profile            JSON lines {"id","text"} on stdin → profile facts on stdout
+
+Configuration comes from environment variables; see README.md.`;
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  const c = config();
+  const database = await openDatabase({ url: c.DATABASE_URL, dataDir: c.PARLEY_DATA_DIR, poolSize: 2 });
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve() {
+  const started = Date.now();
+  const deps = await createDeps(config());
+  const setup = await prepareDatabase(deps.db, deps.config);
+  const app = await buildApp(deps);
+  const { PORT, HOST } = deps.config;
+  await app.listen({ port: PORT, host: HOST });
+  const shown = deps.config.PUBLIC_URL ?? `http://${HOST === '0.0.0.0' || HOST === '::' ? 'localhost' : HOST}:${(app.server.address() as { port: number }).port}`;
+  const lines = [
+    '',
+    `  Parley ${deps.version} is running at ${shown}  (${deps.database.kind === 'pglite' ? `embedded database in ${deps.config.PARLEY_DATA_DIR}` : 'PostgreSQL'}, ready in ${Date.now() - started} ms)`,
+    `  API docs: ${shown}/api/docs`,
+  ];
+  if (setup.demoSeeded) lines.push(`  Demo workspace created. Log in as ${DEMO_LOGIN} with password ${DEMO_PASSWORD}`);
+  else lines.push('  Log in with your account (POST /api/login); `parley user add` adds one.');
+  if (setup.adminCreated) lines.push(`  Owner account ${deps.config.PARLEY_ADMIN_EMAIL} created.`);
+  console.log(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.log.info({ signal }, 'shutting down');
+    await app.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function userAdd(args: string[]) {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'agent' }, phone: { type: 'string' }, password: { type: 'string' }, username: { type: 'string' } } });
+  if (!values.email || !values.name) throw new AppError('bad_request', '--email and --name are required');
+  if (!roles.includes(values.role as Role)) throw new AppError('bad_request', `--role must be one of ${roles.join(', ')}`);
+  const password = values.password ?? randomToken(9);
+  await withDb(async (db) => {
+    await migrate(db);
+    const ws = await findDefaultWorkspace(db);
+    if (!ws) throw new AppError('not_found', 'No default workspace yet: run `parley serve` or `parley migrate` first');
+    const user = await createUser(db, ws.id, { email: values.email!, name: values.name!, role: values.role as Role, phone: values.phone, password, username: values.username });
+    console.log(`Added ${user.name} <${user.email}> as ${user.role} (username ${user.username})${values.password ? '' : `, password: ${password}`}`);
+  });
+}
+
+export async function main(argv: string[]) {
+  const [command = 'serve', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve();
+      case 'migrate':
+        return await withDb(async (db) => {
+          const applied = await migrate(db);
+          console.log(applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date');
+        });
+      case 'seed-demo':
+        return await withDb(async (db) => {
+          await migrate(db);
+          const isDefault = !(await findDefaultWorkspace(db));
+          const ws = await seedDemo(db, { isDefault });
+          console.log(`Demo workspace "${ws.name}" created. Log in as ${DEMO_LOGIN} with password ${DEMO_PASSWORD}`);
+        });
+      case 'user':
+        if (rest[0] !== 'add') break;
+        return await userAdd(rest.slice(1));
+      case 'parse-commands':
+      case 'extract-profile':
+        return await (await import('./cli-tools.ts')).runTool(command, rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(usage);
+        return;
+    }
+    console.error(usage);
+    process.exit(2);
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`parley ${command}: ${err.message}${err.fields ? ' (' + Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join(', ') + ')' : ''}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+// What happens to the database before the server answers: migrations, then on an empty database
+// the default (or demo) workspace, then the admin account from the environment, once.
+import { sql } from 'drizzle-orm';
+import type { Config } from './config.ts';
+import { createUser } from './auth/users.ts';
+import { createWorkspace, findDefaultWorkspace } from './crm/workspaces.ts';
+import type { Db } from './db/client.ts';
+import { users } from './db/schema/index.ts';
+import { migrate } from './db/migrate.ts';
+import { seedDemo } from './demo/seed.ts';
+
+export type SetupResult = { migrations: string[]; demoSeeded: boolean; adminCreated: boolean; workspaceId: string };
+
+export async function prepareDatabase(db: Db, config: Config): Promise<SetupResult> {
+  const migrations = await migrate(db);
+  let demoSeeded = false;
+  let ws = await findDefaultWorkspace(db);
+  if (!ws) {
+    if (config.PARLEY_DEMO) {
+      ws = await seedDemo(db, { isDefault: true });
+      demoSeeded = true;
+    } else ws = await createWorkspace(db, { name: config.PARLEY_WORKSPACE_NAME, isDefault: true });
+  }
+  let adminCreated = false;
+  if (config.PARLEY_ADMIN_EMAIL && config.PARLEY_ADMIN_PASSWORD) {
+    const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${config.PARLEY_ADMIN_EMAIL.toLowerCase()}`);
+    if (!existing) {
+      await createUser(db, ws.id, { name: config.PARLEY_ADMIN_NAME, email: config.PARLEY_ADMIN_EMAIL, password: config.PARLEY_ADMIN_PASSWORD, role: 'owner' });
+      adminCreated = true;
+    }
+  }
+  return { migrations, demoSeeded, adminCreated, workspaceId: ws.id };
+}

@@ -1,0 +1,50 @@
+// A Parley app on the test database, and helpers to make workspaces and members through the API.
+import { afterAll } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
+import type { App } from '../../src/http/app-types.ts';
+import { openTestDatabase } from './db.ts';
+
+export type TestContext = { app: App; deps: Deps };
+
+/** One app per test file; closed after the file's tests. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+  const database = await openTestDatabase();
+  const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', ...env });
+  const deps = await createDeps(config, { database });
+  const app = await buildApp(deps);
+  afterAll(async () => {
+    await app.close();
+    await database.close();
+  });
+  return { app, deps };
+}
+
+let counter = 0;
+export const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export type Session = { token: string; userId: string; workspaceId: string; email: string; auth: { authorization: string } };
+
+/** Registers a new workspace through the API and logs its owner in. */
+export async function newWorkspace(app: App, name = 'Acme'): Promise<Session> {
+  const email = `${unique('owner')}@example.com`;
+  const reg = await app.inject({ method: 'POST', url: '/api/register', payload: { name: `${name} Owner`, email, password: 'correct horse battery', workspace_name: name } });
+  if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.body}`);
+  return loginAs(app, email, 'correct horse battery');
+}
+
+export async function loginAs(app: App, email: string, password: string): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+  const body = res.json();
+  return { token: body.token, userId: body.user.id, workspaceId: body.user.workspace_id, email, auth: { authorization: `Bearer ${body.token}` } };
+}
+
+/** Adds a member with the given role (as the owner) and logs them in. */
+export async function addMember(app: App, owner: Session, role: 'admin' | 'manager' | 'agent', name = 'Member', phone?: string): Promise<Session> {
+  const email = `${unique(role)}@example.com`;
+  const res = await app.inject({ method: 'POST', url: '/api/users', headers: owner.auth, payload: { name, email, password: 'member password', role, ...(phone ? { phone } : {}) } });
+  if (res.statusCode !== 201) throw new Error(`add member failed: ${res.body}`);
+  return loginAs(app, email, 'member password');
+}
