@@ -76,6 +76,7 @@ export async function updateDeal(db: DbOrTx, actor: Actor, id: string, patch: Pa
 }
 
 export async function listDeals(db: DbOrTx, actor: Actor, filters: { leadId?: string; stage?: DealStage } & PageParams = {}): Promise<Page<Deal>> {
+  if (filters.leadId) await getLead(db, actor, filters.leadId); // 404 for a lead the actor may not see
   const limit = clampLimit(filters.limit);
   const after = decodeCursor(filters.cursor, isIdCursor);
   const where = [eq(deals.workspaceId, actor.workspaceId)];

@@ -1,0 +1,63 @@
+// Workspace B tries every route with workspace A's ids: each answers 403 or 404 and changes
+// nothing; lists never show A's rows.
+import { describe, expect, it } from 'vitest';
+import { createTestApp, newWorkspace, addMember } from './helpers/app.ts';
+
+const { app } = await createTestApp();
+
+const bodies: Record<string, unknown> = {
+  'PATCH /api/leads/:id': { status: 'lost', company: 'Hijacked' },
+  'POST /api/leads/:id/assign': { assignee_id: '00000000-0000-7000-8000-000000000000' },
+  'POST /api/leads/:id/notes': { body: 'sneaky note' },
+  'POST /api/leads/:id/deals': { title: 'sneaky deal' },
+  'PATCH /api/deals/:id': { stage: 'lost' },
+  'PATCH /api/tasks/:id': { status: 'cancelled' },
+  'PATCH /api/users/:id': { name: 'Hijacked' },
+};
+
+describe('tenancy', () => {
+  it('answers 403 or 404 to every route called with another workspace’s ids, and changes nothing', async () => {
+    const a = await newWorkspace(app, 'A');
+    const aAgent = await addMember(app, a, 'agent', 'Agent A');
+    const lead = (await app.inject({ method: 'POST', url: '/api/leads', headers: a.auth, payload: { company: 'Secret A Corp', phone: '+91 98111 22233', assignee_id: aAgent.userId } })).json();
+    const deal = (await app.inject({ method: 'POST', url: `/api/leads/${lead.id}/deals`, headers: a.auth, payload: { title: 'Secret deal', value: 1000 } })).json();
+    const task = (await app.inject({ method: 'POST', url: '/api/tasks', headers: a.auth, payload: { lead_id: lead.id, type: 'demo' } })).json();
+    const key = (await app.inject({ method: 'POST', url: '/api/api-keys', headers: a.auth, payload: { name: 'A key' } })).json();
+    const aUser = (await app.inject({ method: 'GET', url: '/api/me', headers: aAgent.auth })).json().user;
+    const snapshot = async () =>
+      Promise.all([`/api/leads/${lead.id}`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
+    const before = await snapshot();
+
+    const b = await newWorkspace(app, 'B');
+    const ids: Record<string, string> = {
+      '/api/leads/:id': lead.id,
+      '/api/deals/:id': deal.id,
+      '/api/tasks/:id': task.id,
+      '/api/users/:id': aUser.id,
+      '/api/api-keys/:id': key.id,
+      '/leads/:user_id': aUser.id,
+      '/tasks/:username': aUser.username,
+      '/activities/:lead_id': lead.id,
+      '/history/:lead_id': lead.id,
+    };
+    const tried: string[] = [];
+    for (const { method, url } of app.routeList) {
+      if (!url.includes(':')) continue;
+      const base = Object.keys(ids).find((prefix) => url === prefix || url.startsWith(prefix + '/'));
+      expect(base, `no id for ${method} ${url}: add it to this test`).toBeDefined();
+      const path = base!.replace(/:[a-z_]+$/, ids[base!]) + url.slice(base!.length);
+      const res = await app.inject({ method: method as 'GET', url: path, headers: b.auth, payload: (bodies[`${method} ${url}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {})) as object });
+      expect([403, 404], `${method} ${url} → ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+      tried.push(`${method} ${url}`);
+    }
+    expect(tried.length).toBeGreaterThanOrEqual(15);
+
+    // Lists and lookups in B never show A's rows.
+    for (const url of ['/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me']) {
+      const res = await app.inject({ method: 'GET', url, headers: b.auth });
+      expect(res.statusCode, url).toBe(200);
+      for (const secret of [lead.id, deal.id, task.id, aUser.id, 'Secret A Corp']) expect(res.body, url).not.toContain(secret);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});
