@@ -7,12 +7,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const optionalString = z.string().trim().min(1).optional();
 
 type Entry = { schema: z.ZodType; description: string; secret?: boolean };
 
 export const configEntries = {
-  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'Run mode; `production` turns on secure cookies and JSON logs.' },
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'Run mode; `production` turns on secure cookies and requires PARLEY_SECRET_KEY.' },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), description: 'HTTP port.' },
   HOST: { schema: z.string().min(1).default('localhost'), description: 'Interface to listen on (`0.0.0.0` for all).' },
   PUBLIC_URL: { schema: z.url().optional(), description: 'Public base URL of this server, used in links and printed at start-up.' },
