@@ -1,0 +1,79 @@
+// WhatsApp Cloud API adapter: verify Meta's signature, parse webhooks, send through the Graph API.
+//
+// Docs: https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+//       https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read
+import { ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient } from '../channel.ts';
+import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from './graph.ts';
+import { parseWhatsAppWebhook } from './parse.ts';
+import { WaSendResponseSchema } from './payload.ts';
+
+export { GRAPH_API_URL as WHATSAPP_DEFAULT_API_URL } from './graph.ts';
+
+export type WhatsAppConfig = {
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Graph base URL including the version, e.g. https://graph.facebook.com/v26.0. */
+  apiUrl: string;
+};
+
+export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
+  kind: 'whatsapp',
+
+  handshake(query, config) {
+    return answerHandshake(query, config.verifyToken);
+  },
+
+  verify(req, config) {
+    return verifyMetaSignature(req, config.appSecret);
+  },
+
+  parse(body) {
+    return parseWhatsAppWebhook(body);
+  },
+
+  async send(config, to, payload, fetchImpl) {
+    const json = await postToGraph({
+      provider: 'WhatsApp',
+      fetchImpl: fetchImpl ?? fetch,
+      url: `${trimSlash(config.apiUrl)}/${encodeURIComponent(config.phoneNumberId)}/messages`,
+      headers: { authorization: `Bearer ${config.accessToken}` },
+      body: buildWhatsAppMessage(to, payload),
+    });
+    // Mark-as-read answers {success: true}: there is no message of ours to track.
+    if (payload.type === 'mark_read') return { providerMessageId: null };
+    const parsed = WaSendResponseSchema.safeParse(json);
+    if (!parsed.success) throw new ProviderError('WhatsApp API accepted the message but returned no message id', { retryable: false, code: 'bad_response' });
+    return { providerMessageId: parsed.data.messages[0].id };
+  },
+};
+
+/** The JSON body of POST /{phone_number_id}/messages for one outbound payload. */
+export function buildWhatsAppMessage(to: Recipient, payload: OutboundPayload): Record<string, unknown> {
+  if (payload.type === 'mark_read') return { messaging_product: 'whatsapp', status: 'read', message_id: payload.messageId };
+  const base: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual' };
+  // Phone numbers go in `to`; a BSUID-only customer is addressed with `recipient` (2026 BSUID API).
+  if (to.phone) base.to = to.phone;
+  else if (to.userId) base.recipient = to.userId;
+  else throw new ProviderError('WhatsApp send needs a phone number or a WhatsApp user id', { retryable: false, code: 'no_recipient' });
+
+  switch (payload.type) {
+    case 'text':
+      return { ...base, type: 'text', text: { preview_url: payload.previewUrl ?? false, body: payload.text } };
+    case 'template': {
+      const template: Record<string, unknown> = { name: payload.name, language: { code: payload.language } };
+      if (payload.variables?.length) {
+        template.components = [{ type: 'body', parameters: payload.variables.map((text) => ({ type: 'text', text })) }];
+      }
+      return { ...base, type: 'template', template };
+    }
+    case 'media': {
+      const media: Record<string, unknown> = { link: payload.url };
+      // Audio takes no caption; only documents take a filename.
+      if (payload.caption && payload.mediaType !== 'audio') media.caption = payload.caption;
+      if (payload.filename && payload.mediaType === 'document') media.filename = payload.filename;
+      return { ...base, type: payload.mediaType, [payload.mediaType]: media };
+    }
+  }
+}

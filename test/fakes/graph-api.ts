@@ -1,0 +1,161 @@
+// A fake Meta Graph API on 127.0.0.1 for WhatsApp Cloud API and Messenger sends. It records every
+// request and answers in Meta's real formats:
+//   POST /{version?}/{phone_number_id}/messages   (Bearer token, messaging_product "whatsapp")
+//        → {messaging_product, contacts: [{input, wa_id}], messages: [{id: "wamid.…"}]}
+//        → {success: true} for mark-as-read
+//   POST /{version?}/{page_id|me}/messages?access_token=…  → {recipient_id, message_id: "m_…"}
+//   POST /{version?}/{comment_id}/comments?access_token=…  → {id}
+// Errors use Meta's shape {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
+// failNext() queues failures; stallNext() accepts requests and never answers (timeouts).
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  body: unknown;
+};
+
+export type FakeGraphApi = {
+  url: string;
+  requests: RecordedRequest[];
+  failNext(status: number, body?: unknown, times?: number): void;
+  stallNext(times?: number): void;
+  close(): Promise<void>;
+};
+
+const trace = () => randomBytes(8).toString('base64url');
+
+/** Meta error bodies, for failNext() and for the fake's own validation. */
+export const graphErrors = {
+  rateLimited: () => ({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' }, fbtrace_id: trace() } }),
+  windowClosed: () => ({ error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' }, fbtrace_id: trace() } }),
+  invalidToken: () => ({ error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: trace() } }),
+  missingToken: () => ({ error: { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500, fbtrace_id: trace() } }),
+  invalidParameter: (details: string) => ({ error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details }, fbtrace_id: trace() } }),
+  serverError: () => ({ error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: trace() } }),
+  messengerOutsideWindow: () => ({ error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2018278, fbtrace_id: trace() } }),
+};
+
+function defaultErrorBody(status: number) {
+  if (status === 429) return graphErrors.rateLimited();
+  if (status === 401) return graphErrors.invalidToken();
+  if (status >= 500) return graphErrors.serverError();
+  return graphErrors.invalidParameter('Failure requested by the test');
+}
+
+type Answer = { status: number; body: unknown };
+
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!text) return resolve(undefined);
+      if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return resolve(Object.fromEntries(new URLSearchParams(text)));
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        resolve(text);
+      }
+    });
+  });
+}
+
+const WA_TYPES = ['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'reaction'];
+
+function whatsapp(body: any): Answer {
+  if (body?.messaging_product !== 'whatsapp') return { status: 400, body: graphErrors.invalidParameter('The parameter messaging_product is required.') };
+  if (body.status === 'read') {
+    return typeof body.message_id === 'string' ? { status: 200, body: { success: true } } : { status: 400, body: graphErrors.invalidParameter('The parameter message_id is required.') };
+  }
+  const input = body.to ?? body.recipient;
+  if (typeof input !== 'string' || !input) return { status: 400, body: graphErrors.invalidParameter('The parameter to is required.') };
+  if (!WA_TYPES.includes(body.type) || typeof body[body.type] !== 'object') return { status: 400, body: graphErrors.invalidParameter(`Invalid or missing content for type ${String(body.type)}`) };
+  const contact = body.to ? { input, wa_id: input.replace(/\D/g, '') } : { input, wa_id: '', user_id: input };
+  const message: Record<string, string> = { id: `wamid.${randomBytes(24).toString('base64')}` };
+  if (body.type === 'template') message.message_status = 'accepted';
+  return { status: 200, body: { messaging_product: 'whatsapp', contacts: [contact], messages: [message] } };
+}
+
+function messenger(body: any): Answer {
+  const recipient = body?.recipient;
+  if (!recipient || (typeof recipient.id !== 'string' && typeof recipient.comment_id !== 'string')) {
+    return { status: 400, body: { error: { message: '(#100) The parameter recipient is required', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+  }
+  const recipientId = recipient.id ?? String(7_000_000_000_000_000 + Math.floor(Math.random() * 1e15));
+  if (body.sender_action) return { status: 200, body: { recipient_id: recipientId } };
+  if (!body.message || (typeof body.message.text !== 'string' && typeof body.message.attachment !== 'object')) {
+    return { status: 400, body: { error: { message: '(#100) Must send either message or state', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+  }
+  return { status: 200, body: { recipient_id: recipientId, message_id: `m_${randomBytes(48).toString('base64url')}` } };
+}
+
+function commentReply(commentId: string, body: any): Answer {
+  if (typeof body?.message !== 'string' && typeof body?.attachment_url !== 'string') {
+    return { status: 400, body: { error: { message: '(#100) Missing message or attachment', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+  }
+  const objectId = commentId.split('_')[0];
+  return { status: 200, body: { id: `${objectId}_${BigInt('0x' + randomBytes(7).toString('hex'))}` } };
+}
+
+function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: unknown): Answer {
+  // Accept an optional Graph version prefix: /v26.0/123/messages or /123/messages.
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] && /^v\d+\.\d+$/.test(parts[0])) parts.shift();
+  if (method !== 'POST' || parts.length !== 2) return { status: 400, body: { error: { message: `Unsupported ${method} request. Object with ID '${parts[0] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: trace() } } };
+  const [node, edge] = parts;
+  const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+  const token = bearer ?? query.access_token;
+  if (!token) return { status: 400, body: graphErrors.missingToken() };
+  if (edge === 'messages') return (body as any)?.messaging_product ? whatsapp(body) : messenger(body);
+  if (edge === 'comments') return commentReply(node, body);
+  return { status: 400, body: { error: { message: `(#100) Unknown edge ${edge}`, type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+}
+
+export async function startFakeGraphApi(): Promise<FakeGraphApi> {
+  const requests: RecordedRequest[] = [];
+  const failures: Answer[] = [];
+  let stalls = 0;
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    const body = await readBody(req);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query, headers, body });
+    if (stalls > 0) {
+      stalls--;
+      return; // never answer; close() drops the connection
+    }
+    const answer = failures.shift() ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+    res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': trace() });
+    res.end(JSON.stringify(answer.body));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext(status, body, times = 1) {
+      for (let i = 0; i < times; i++) failures.push({ status, body: body ?? defaultErrorBody(status) });
+    },
+    stallNext(times = 1) {
+      stalls += times;
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      });
+    },
+  };
+}
