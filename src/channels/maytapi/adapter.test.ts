@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_MAYTAPI, startMaytapiApi, type FakeMaytapi } from '../../../test/fakes/maytapi-api.ts';
-import { ProviderError, type InboundMessage, type WebhookRequest } from '../channel.ts';
+import { PayloadError, ProviderError, type InboundMessage, type WebhookRequest } from '../channel.ts';
 import { maytapiAdapter, type MaytapiConfig } from './adapter.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../test/fixtures/maytapi/${name}.json`, import.meta.url), 'utf8'));
@@ -184,7 +184,8 @@ describe('maytapi parse', () => {
     expect(maytapiAdapter.parse({ type: 'live_event', product_id: 'p', phone_id: 7, data: {} })).toEqual([]);
   });
 
-  it('throws a clear error on garbage', () => {
+  it('throws a clear PayloadError on garbage', () => {
+    expect(() => maytapiAdapter.parse('hello')).toThrow(PayloadError);
     expect(() => maytapiAdapter.parse('hello')).toThrow(/Not a Maytapi webhook/);
     expect(() => maytapiAdapter.parse({ object: 'whatsapp_business_account', entry: [] })).toThrow(/Not a Maytapi webhook/);
     expect(() => maytapiAdapter.parse({ type: 'message', product_id: 'p', phone_id: 1 })).toThrow(/Malformed Maytapi "message" webhook/);

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import {
+  PayloadError,
   ProviderError,
   type ChannelAdapter,
   type InboundAccountStatus,
@@ -72,7 +73,7 @@ function tokenFromUrl(url: string): string | undefined {
 
 function parseMaytapi(body: unknown): InboundEvent[] {
   const envelope = MaytapiEnvelopeSchema.safeParse(body);
-  if (!envelope.success) throw new Error(`Not a Maytapi webhook: ${z.prettifyError(envelope.error)}`);
+  if (!envelope.success) throw new PayloadError(`Not a Maytapi webhook: ${problems(envelope.error)}`);
   switch (envelope.data.type) {
     case 'message':
       return parseMessage(strict(MaytapiMessageWebhookSchema, body, 'message'));
@@ -90,8 +91,16 @@ function parseMaytapi(body: unknown): InboundEvent[] {
 
 function strict<T>(schema: z.ZodType<T>, body: unknown, type: string): T {
   const r = schema.safeParse(body);
-  if (!r.success) throw new Error(`Malformed Maytapi "${type}" webhook: ${z.prettifyError(r.error)}`);
+  if (!r.success) throw new PayloadError(`Malformed Maytapi "${type}" webhook: ${problems(r.error)}`);
   return r.data;
+}
+
+/** The first few problems with their paths, never the body itself (it may hold personal data). */
+function problems(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
 }
 
 function parseMessage(w: z.infer<typeof MaytapiMessageWebhookSchema>): InboundEvent[] {
