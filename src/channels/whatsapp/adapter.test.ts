@@ -203,7 +203,7 @@ describe('whatsapp parse', () => {
       ['status', ACCOUNT, 'read'],
       ['message', '220033445566778', { phone: '919900011223', name: 'Sunita Rao' }],
     ]);
-    expect(new Set(events.map((e) => (e.kind === 'error' ? '' : e.providerMessageId))).size).toBe(6);
+    expect(new Set(events.map((e) => ('providerMessageId' in e ? e.providerMessageId : ''))).size).toBe(6);
     expect(events[2]).toMatchObject({ type: 'image', media: { id: '1122334455667788', mimeType: 'image/jpeg' } });
     expect(events[2]).not.toHaveProperty('text');
   });

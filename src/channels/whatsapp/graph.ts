@@ -69,12 +69,15 @@ export function answerHandshake(query: Record<string, string | undefined>, verif
 }
 
 /** zod parse that throws a PayloadError naming the first few problems, never the whole body. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown, what: string, at: (string | number)[] = []): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const problems = result.error.issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map((issue) => {
+      const path = [...at, ...issue.path.map(String)];
+      return `${path.length ? path.join('.') : '(root)'}: ${issue.message}`;
+    })
     .join('; ');
   throw new PayloadError(`Not a ${what}: ${problems}`);
 }

@@ -10,13 +10,13 @@ const WHAT = 'WhatsApp Cloud API webhook';
 export function parseWhatsAppWebhook(body: unknown): InboundEvent[] {
   const webhook = parseOrThrow(WaWebhookSchema, body, WHAT);
   const events: InboundEvent[] = [];
-  for (const entry of webhook.entry) {
-    for (const change of entry.changes) {
+  webhook.entry.forEach((entry, i) => {
+    entry.changes.forEach((change, j) => {
       // Other subscriptions (template status, account updates, user_preferences…) are not conversations.
-      if (change.field !== 'messages') continue;
-      events.push(...valueToEvents(parseOrThrow(WaValueSchema, change.value, WHAT)));
-    }
-  }
+      if (change.field !== 'messages') return;
+      events.push(...valueToEvents(parseOrThrow(WaValueSchema, change.value, WHAT, ['entry', i, 'changes', j, 'value'])));
+    });
+  });
   return events;
 }
 

@@ -1,0 +1,110 @@
+// Messenger and Page comments adapter: Meta's signature and handshake (shared with WhatsApp),
+// parse of `object: "page"` webhooks, sends through the Send API and comment replies.
+//
+// Docs: https://developers.facebook.com/docs/messenger-platform/reference/send-api
+//       https://developers.facebook.com/docs/messenger-platform/discovery/private-replies
+//       https://developers.facebook.com/docs/graph-api/reference/object/comments (public replies)
+//
+// Messenger has no WhatsApp-style templates, and attachments carry no caption: a caption is sent
+// as a second text message. Outside the 24-hour window Meta needs message tags (not sent here).
+import { ProviderError, type ChannelAdapter, type OutboundPayload, type SendResult } from '../channel.ts';
+import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from '../whatsapp/graph.ts';
+import { parseMessengerWebhook } from './parse.ts';
+import { FbCommentReplyResponseSchema, FbSendResponseSchema } from './payload.ts';
+
+export { GRAPH_API_URL as MESSENGER_DEFAULT_API_URL } from '../whatsapp/graph.ts';
+
+export type MessengerConfig = {
+  pageId: string;
+  pageAccessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Graph base URL including the version, e.g. https://graph.facebook.com/v26.0. */
+  apiUrl: string;
+};
+
+const unsupported = (what: string) => new ProviderError(`Messenger cannot send ${what}`, { retryable: false, code: 'unsupported' });
+
+export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
+  kind: 'messenger',
+
+  handshake(query, config) {
+    return answerHandshake(query, config.verifyToken);
+  },
+
+  verify(req, config) {
+    return verifyMetaSignature(req, config.appSecret);
+  },
+
+  parse(body) {
+    return parseMessengerWebhook(body);
+  },
+
+  async send(config, to, payload, fetchImpl) {
+    const f = fetchImpl ?? fetch;
+    if (to.commentId && !to.privateReply) return replyToComment(config, to.commentId, payload, f);
+    if (payload.type === 'template') throw unsupported('WhatsApp templates');
+    const recipient = to.commentId ? { comment_id: to.commentId } : to.userId ? { id: to.userId } : null;
+    if (!recipient) throw new ProviderError('Messenger send needs a page-scoped user id or a comment id', { retryable: false, code: 'no_recipient' });
+    // A private reply is a single message; there is no thread to mark as seen yet.
+    if (payload.type === 'mark_read' && to.commentId) return { providerMessageId: null };
+
+    const post = (body: Record<string, unknown>) => sendApi(config, f, { recipient, ...body });
+    switch (payload.type) {
+      case 'mark_read':
+        await sendApi(config, f, { recipient, sender_action: 'mark_seen' }, false);
+        return { providerMessageId: null };
+      case 'text':
+        return post({ messaging_type: 'RESPONSE', message: { text: payload.text } });
+      case 'media': {
+        const type = payload.mediaType === 'document' ? 'file' : payload.mediaType;
+        const sent = await post({ messaging_type: 'RESPONSE', message: { attachment: { type, payload: { url: payload.url } } } });
+        if (!payload.caption) return sent;
+        try {
+          await post({ messaging_type: 'RESPONSE', message: { text: payload.caption } });
+        } catch (err) {
+          // The attachment is out; retrying would send it twice.
+          const reason = err instanceof Error ? err.message : String(err);
+          throw new ProviderError(`Messenger sent the attachment (${sent.providerMessageId}) but not its caption: ${reason}`, { retryable: false, code: 'caption_failed' });
+        }
+        return sent;
+      }
+    }
+  },
+};
+
+function withToken(url: string, config: MessengerConfig) {
+  return `${url}?access_token=${encodeURIComponent(config.pageAccessToken)}`;
+}
+
+async function sendApi(config: MessengerConfig, fetchImpl: typeof fetch, body: Record<string, unknown>, expectId = true): Promise<SendResult> {
+  const json = await postToGraph({
+    provider: 'Messenger',
+    fetchImpl,
+    url: withToken(`${trimSlash(config.apiUrl)}/${encodeURIComponent(config.pageId)}/messages`, config),
+    body,
+  });
+  const parsed = FbSendResponseSchema.safeParse(json);
+  const messageId = parsed.success ? parsed.data.message_id : undefined;
+  if (expectId && !messageId) throw new ProviderError('Messenger accepted the message but returned no message id', { retryable: false, code: 'bad_response' });
+  return { providerMessageId: messageId ?? null };
+}
+
+/** Public reply under the comment: POST /{comment_id}/comments → {id} of our reply. */
+async function replyToComment(config: MessengerConfig, commentId: string, payload: OutboundPayload, fetchImpl: typeof fetch): Promise<SendResult> {
+  let body: Record<string, unknown>;
+  if (payload.type === 'text') body = { message: payload.text };
+  else if (payload.type === 'media' && payload.mediaType === 'image') body = payload.caption ? { message: payload.caption, attachment_url: payload.url } : { attachment_url: payload.url };
+  else if (payload.type === 'mark_read') return { providerMessageId: null };
+  else throw unsupported(`a ${payload.type === 'media' ? payload.mediaType : payload.type} as a comment reply`);
+
+  const json = await postToGraph({
+    provider: 'Messenger',
+    fetchImpl,
+    url: withToken(`${trimSlash(config.apiUrl)}/${encodeURIComponent(commentId)}/comments`, config),
+    body,
+  });
+  const parsed = FbCommentReplyResponseSchema.safeParse(json);
+  if (!parsed.success) throw new ProviderError('Graph API accepted the comment reply but returned no id', { retryable: false, code: 'bad_response' });
+  return { providerMessageId: parsed.data.id };
+}
