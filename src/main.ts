@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { createUser } from './auth/users.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { findDefaultWorkspace } from './crm/workspaces.ts';
+import { createWorkspace, findDefaultWorkspace } from './crm/workspaces.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { roles, type Role } from './db/schema/index.ts';
@@ -62,6 +62,7 @@ async function serve() {
     `  API docs: ${shown}/api/docs`,
   ];
   if (setup.demoSeeded) lines.push(`  Demo workspace created. Log in as ${DEMO_LOGIN} with password ${DEMO_PASSWORD}`);
+  else if (setup.demoPresent) lines.push(`  Demo workspace: log in as ${DEMO_LOGIN} (password ${DEMO_PASSWORD} unless you changed it)`);
   else lines.push('  Log in with your account (POST /api/login); `parley user add` adds one.');
   if (setup.adminCreated) lines.push(`  Owner account ${deps.config.PARLEY_ADMIN_EMAIL} created.`);
   console.log(lines.join('\n') + '\n');
@@ -86,8 +87,8 @@ async function userAdd(args: string[]) {
   const password = values.password ?? randomToken(9);
   await withDb(async (db) => {
     await migrate(db);
-    const ws = await findDefaultWorkspace(db);
-    if (!ws) throw new AppError('not_found', 'No default workspace yet: run `parley serve` or `parley migrate` first');
+    const c = config();
+    const ws = (await findDefaultWorkspace(db)) ?? (await createWorkspace(db, { name: c.PARLEY_WORKSPACE_NAME, isDefault: true }));
     const user = await createUser(db, ws.id, { email: values.email!, name: values.name!, role: values.role as Role, phone: values.phone, password, username: values.username });
     console.log(`Added ${user.name} <${user.email}> as ${user.role} (username ${user.username})${values.password ? '' : `, password: ${password}`}`);
   });

@@ -7,9 +7,9 @@ import { createWorkspace, findDefaultWorkspace } from './crm/workspaces.ts';
 import type { Db } from './db/client.ts';
 import { users } from './db/schema/index.ts';
 import { migrate } from './db/migrate.ts';
-import { seedDemo } from './demo/seed.ts';
+import { DEMO_LOGIN, seedDemo } from './demo/seed.ts';
 
-export type SetupResult = { migrations: string[]; demoSeeded: boolean; adminCreated: boolean; workspaceId: string };
+export type SetupResult = { migrations: string[]; demoSeeded: boolean; demoPresent: boolean; adminCreated: boolean; workspaceId: string };
 
 export async function prepareDatabase(db: Db, config: Config): Promise<SetupResult> {
   const migrations = await migrate(db);
@@ -29,5 +29,6 @@ export async function prepareDatabase(db: Db, config: Config): Promise<SetupResu
       adminCreated = true;
     }
   }
-  return { migrations, demoSeeded, adminCreated, workspaceId: ws.id };
+  const [demo] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${DEMO_LOGIN}`);
+  return { migrations, demoSeeded, demoPresent: !!demo, adminCreated, workspaceId: ws.id };
 }

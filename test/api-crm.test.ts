@@ -49,7 +49,7 @@ describe('leads', () => {
     let cursor: string | null = null;
     do {
       const res = await app.inject({ method: 'GET', url: `/api/leads?limit=3${cursor ? `&cursor=${cursor}` : ''}`, headers: owner.auth });
-      const body = res.json();
+      const body: { data: { company: string }[]; next_cursor: string | null } = res.json();
       seen.push(...body.data.map((l: { company: string }) => l.company));
       cursor = body.next_cursor;
     } while (cursor);
