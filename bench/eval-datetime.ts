@@ -46,6 +46,7 @@ let blank = 0;
 let blankWithAt = 0;
 let blankWithValue = 0;
 const byNote = new Map<string, { n: number; ok: number }>();
+const blankByNote = new Map<string, { n: number; at: number }>();
 const misses: string[] = [];
 for (const row of rows) {
   const got = parseWhen(row.utterance, ctx);
@@ -62,6 +63,10 @@ for (const row of rows) {
   } else {
     blank++;
     if (got?.at) blankWithAt++;
+    const stat = blankByNote.get(row.note) ?? { n: 0, at: 0 };
+    stat.n++;
+    if (got?.at) stat.at++;
+    blankByNote.set(row.note, stat);
     if (got) blankWithValue++;
     if (got) misses.push(`POINT ${row.id}  ${row.utterance}\n      blank («${row.span}», ${row.note})  got ${shown}`);
   }
@@ -82,5 +87,6 @@ console.log(`rows: ${rows.length} (${valued} with a value, ${blank} blank)`);
 console.log(`value accuracy: ${correct}/${valued} = ${pct(correct, valued)}`);
 for (const [note, s] of [...byNote].sort((a, b) => b[1].n - a[1].n)) console.log(`  ${pct(s.ok, s.n).padStart(6)}  ${s.ok}/${s.n}  ${note}`);
 console.log(`blank rows given a point in time (at): ${blankWithAt}/${blank} = ${pct(blankWithAt, blank)}`);
+for (const [note, s] of [...blankByNote].sort((a, b) => b[1].n - a[1].n)) console.log(`  ${s.at}/${s.n} given at  ${note}`);
 console.log(`blank rows given any value (at or date): ${blankWithValue}/${blank} = ${pct(blankWithValue, blank)}`);
 console.log(`throughput: ${((1000 * elapsedMs) / calls).toFixed(1)} µs/call, ${Math.round(calls / (elapsedMs / 1000))} calls/s (${calls} calls)`);

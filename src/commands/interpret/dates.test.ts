@@ -17,6 +17,7 @@ describe('parseWhen: days', () => {
   it.each([
     ['today', '2026-03-10'], ['aaj', '2026-03-10'], ['aj', '2026-03-10'], ['आज', '2026-03-10'],
     ['tomorrow', '2026-03-11'], ['kal', '2026-03-11'], ['कल', '2026-03-11'],
+    ['tommorow', '2026-03-11'], ['tmrw', '2026-03-11'],
     ['day after tomorrow', '2026-03-12'], ['parso', '2026-03-12'], ['परसों', '2026-03-12'],
   ])('reads %s as a date without time', (text, expected) => {
     expect(when(text)).toEqual({ date: expected, hasTime: false, text, index: 0 });
@@ -59,6 +60,22 @@ describe('parseWhen: weekdays', () => {
   it('takes next monday as the coming Monday (it is in next week)', () => {
     expect(date('agle somvar')).toBe('2026-03-16');
   });
+
+  it('reads a weekday of a named week', () => {
+    expect(when('is hafte friday tak quote bhejo')).toMatchObject({ date: '2026-03-13', text: 'is hafte friday tak' });
+    expect(date('this week friday')).toBe('2026-03-13');
+    expect(date('agle hafte ke monday')).toBe('2026-03-16');
+    expect(at('agle hafte tuesday ko 3 baje')).toBe('2026-03-17T15:00:00+05:30');
+  });
+
+  it('labels an explicit date with its weekday without changing it', () => {
+    expect(when('Monday, 16 March')).toMatchObject({ date: '2026-03-16', text: 'Monday, 16 March' });
+  });
+
+  it('ignores short weekday names that are English words', () => {
+    expect(when('we sat down with Orbit')).toBeNull();
+    expect(when('sun pharma ka lead')).toBeNull();
+  });
 });
 
 describe('parseWhen: calendar dates', () => {
@@ -76,6 +93,12 @@ describe('parseWhen: calendar dates', () => {
   it('reads a bare day of the month as the next such day', () => {
     expect(date('11th ko meeting')).toBe('2026-03-11');
     expect(date('3 taareekh ko')).toBe('2026-04-03');
+  });
+
+  it('reads a day of a named month', () => {
+    expect(date('agle mahine ki 5 tareekh')).toBe('2026-04-05');
+    expect(date('next month 5th')).toBe('2026-04-05');
+    expect(date('is mahine ke 20th ko')).toBe('2026-03-20');
   });
 
   it('rejects impossible dates', () => {
@@ -179,6 +202,10 @@ describe('parseWhen: nothing to schedule', () => {
     ['Orbit ko 5 units bhejo'],
     ['call 9876543210'],
     ['PO no 1-2 bhej do'],
+    ['1/2 payment advance mein'],
+    ['loan at 5% interest'],
+    ['priced at 5 lakh'],
+    ['present at 3 locations'],
     ['mera flat number 12-12 hai'],
     ['show me the pipeline'],
     ['कंपनी का नाम निंबस लैब्स है'],
@@ -190,7 +217,7 @@ describe('parseWhen: nothing to schedule', () => {
     (text) => expect(when(text)).toBeNull(),
   );
 
-  it.each([['is hafte'], ['this week'], ['next month'], ['next 2 weeks ke liye 9 pm'], ['3 se 5 baje'], ['3-5 pm'], ['from 14/3 to 16/3'], ['is weekend']])(
+  it.each([['is hafte'], ['this week'], ['next month'], ['next 2 weeks ke liye 9 pm'], ['3 se 5 baje'], ['3-5 pm'], ['from 14/3 to 16/3'], ['is weekend'], ['Mon-Fri office'], ['somvar se shukravar tak'], ['monday to friday']])(
     'gives no point for a range: %s',
     (text) => expect(when(text)).toBeNull(),
   );

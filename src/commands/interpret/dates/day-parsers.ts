@@ -11,7 +11,7 @@ const parser = (re: RegExp, extract: Parser['extract']): Parser => ({ pattern: (
 // schedules, and people rarely book something for yesterday.
 const RELATIVE_DAYS: Array<[string[], number]> = [
   [['aaj', 'aj', 'आज'], 0],
-  [['kal', 'kall', 'कल'], 1],
+  [['kal', 'kall', 'कल', 'tommorow', 'tomorow', 'tommorrow', 'tomorrrow', 'tmrw', 'tmw', '2mrw', '2moro', '2morrow'], 1],
   [['parso', 'parson', 'parsoon', 'parsun', 'parsu', 'parsho', 'परसों', 'परसो', 'day after tomorrow', 'day after tmrw', 'day after tmr'], 2],
   [['narso', 'narson', 'नरसों'], 3],
 ];
@@ -55,6 +55,12 @@ export function weekdayDate(today: YMD, weekday: number, mode: Mode): YMD {
   return addDays(today, ahead === 0 && mode !== 'this' ? 7 : ahead);
 }
 
+// "Mon-Fri", "somvar se shukravar", "kal se friday tak": a span of days, not one.
+const DAY_WORD = alt([...WEEKDAYS.flat(), ...RELATIVE_DAY_INDEX.keys(), 'today', 'tomorrow']);
+const RANGE_LINK = '(?:-|–|to|till|until|through|se|से)';
+const RANGE_BEFORE = pattern(`${L}${DAY_WORD}\\s*${RANGE_LINK}\\s*$`);
+const RANGE_AFTER = pattern(`^\\s*${RANGE_LINK}\\s*${DAY_WORD}${R}`);
+
 export const weekdayParser = parser(
   pattern(`${L}(?:(${MODIFIER})\\s+)?(${alt(WEEKDAYS.flat())})(s)?${R}`),
   (context, match) => {
@@ -65,7 +71,9 @@ export const weekdayParser = parser(
     const weekday = WEEKDAY_INDEX.get(name)!;
     if (mode === 'every' || match[3]) return makeResult(context, match, {}, [TAG.recurring]); // "har tuesday", "mondays"
     const date = weekdayDate(todayOf(context), weekday, mode);
-    return makeResult(context, match, { ...dateKnown(date), weekday }, [TAG.weekday + weekday]);
+    const before = context.text.slice(Math.max(0, match.index! - 24), match.index);
+    const range = RANGE_BEFORE.test(before) || RANGE_AFTER.test(context.text.slice(match.index! + match[0].length));
+    return makeResult(context, match, { ...dateKnown(date), weekday }, [TAG.weekday + weekday, ...(range ? [TAG.range] : [])]);
   },
 );
 
@@ -86,6 +94,41 @@ export const periodParser = parser(
     // "the week" / "for the day" without a count is a range; "the 3 days" is not a thing.
     if (modifier === 'the' && match[2]) return null;
     return makeResult(context, match, {}, [TAG.range]);
+  },
+);
+
+// "is hafte friday", "agle hafte somvar ko": a weekday of a named week (weeks start on Monday).
+export const weekOfWeekdayParser = parser(
+  pattern(`${L}(${MODIFIER})\\s+${alt(PERIOD_WEEK)}(?:\\s+(?:ka|ki|ke|ko|wale|wala|of|,))?\\s+(${alt(WEEKDAYS.flat())})${R}`),
+  (context, match) => {
+    const mode = MODE_INDEX.get(key(match[1]))!;
+    const weekday = WEEKDAY_INDEX.get(key(match[2]))!;
+    if (mode === 'every') return makeResult(context, match, {}, [TAG.recurring]);
+    const today = todayOf(context);
+    const mondayIndex = (d: number) => (d + 6) % 7;
+    const thisWeek = addDays(today, mondayIndex(weekday) - mondayIndex(weekdayOf(today)));
+    const date = mode === 'next' ? addDays(thisWeek, 7) : mode === 'last' ? addDays(thisWeek, -7) : thisWeek;
+    return makeResult(context, match, { ...dateKnown(date), weekday }, [TAG.weekday + weekday]);
+  },
+);
+
+// "agle mahine ki 5 tareekh", "next month 5th", "is mahine ke 20th ko".
+const MONTH_WORDS = ['month', 'mahine', 'mahina', 'mahiney', 'mahinay', 'महीने', 'महीना'];
+export const dayOfMonthParser = parser(
+  pattern(
+    `${L}(${MODIFIER})\\s+${alt(MONTH_WORDS)}(?:\\s+(?:ki|ke|ka|ko|of|the|,))?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?(?:\\s*(?:taareekh|tareekh|tarikh|tarik|तारीख़|तारीख))?${R}`,
+  ),
+  (context, match) => {
+    const mode = MODE_INDEX.get(key(match[1]))!;
+    if (mode === 'every') return makeResult(context, match, {}, [TAG.recurring]);
+    const today = todayOf(context);
+    const shift = mode === 'next' ? 1 : mode === 'last' ? -1 : 0;
+    const first = new Date(Date.UTC(today.year, today.month - 1 + shift, 1));
+    const year = first.getUTCFullYear();
+    const month = first.getUTCMonth() + 1;
+    const day = Number(match[2]);
+    if (!isRealDate(year, month, day)) return null;
+    return makeResult(context, match, { year, month, day }, []);
   },
 );
 
@@ -167,6 +210,8 @@ export const holidayParser = parser(
 export const dayParsers: Parser[] = [
   relativeDayParser,
   weekdayParser,
+  weekOfWeekdayParser,
+  dayOfMonthParser,
   periodParser,
   recurrenceParser,
   ordinalDayParser,

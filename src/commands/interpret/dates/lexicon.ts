@@ -93,5 +93,10 @@ export const CLOCK_FRACTIONS = new Map<string, number>([
 export const BAJE = ['baje', 'bje', 'bajhe', 'bajey', 'bajay', 'bajje', 'baj', 'बजे', 'बज', "o'clock", 'oclock', 'o clock'];
 
 /** A number followed by one of these is a quantity, never a clock time. */
-export const QUANTITY_AFTER =
-  '(?!\\s*(?:lakh|lac|lakhs|crore|cr|k|hazar|hazaar|thousand|rs|rupees?|inr|₹|%|percent|units?|pcs|pieces?|nos|kg|kgs|tons?|litres?|log|logo|logon|people|persons?|members?|din|days?|hafte|haftey|weeks?|mahine|months?|saal|years?|ghante|ghanta|hours?|hrs?|minutes?|mins?|minat|seconds?|secs?|baar|times|taareekh|tareekh|tarikh|लाख|करोड़|हज़ार|हजार|रुपये|दिन|घंटे|मिनट|लोग|बार|तारीख)(?![\\p{L}\\p{M}]))';
+export const QUANTITY_NEXT =
+  '\\s*(?:lakh|lac|lakhs|crore|cr|k|hazar|hazaar|thousand|rs|rupees?|inr|₹|%|percent|units?|pcs|pieces?|nos|kg|kgs|tons?|litres?|log|logo|logon|people|persons?|members?|each|locations?|branches?|stores?|outlets?|shops?|stars?|sites?|cities|offices?|employees|staff|seats?|licen[sc]es?|users?|machines?|boxes|cartons?|bags?|pairs?|sets?|items?|orders?|leads?|calls?|din|days?|hafte|haftey|weeks?|mahine|months?|saal|years?|ghante|ghanta|hours?|hrs?|minutes?|mins?|minat|seconds?|secs?|baar|times|taareekh|tareekh|tarikh|लाख|करोड़|हज़ार|हजार|रुपये|दिन|घंटे|मिनट|लोग|बार|तारीख)(?![\\p{L}\\p{M}])';
+export const QUANTITY_AFTER = `(?!${QUANTITY_NEXT})`;
+
+/** True when the text right after a number makes it a quantity ("5 lakh", "3 locations", "5%"). */
+const QUANTITY_START = pattern(`^${QUANTITY_NEXT}`);
+export const isQuantityNext = (textAfter: string) => QUANTITY_START.test(textAfter);

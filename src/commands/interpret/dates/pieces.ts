@@ -6,7 +6,7 @@ import type { ParsedResult } from 'chrono-node';
 import { dayParsers } from './day-parsers.ts';
 import { timeParsers } from './time-parsers.ts';
 import { TAG } from './tags.ts';
-import type { PartOfDay } from './lexicon.ts';
+import { isQuantityNext, type PartOfDay } from './lexicon.ts';
 import type { YMD } from './zone.ts';
 
 export type Piece = {
@@ -103,8 +103,13 @@ function toPiece(result: ParsedResult): Piece | null {
   return piece;
 }
 
-// "PO no 1-2", "flat 12/3", "order #14-3": numbers that only look like dates.
+// "PO no 1-2", "flat 12/3", "order #14-3", "1/2 payment": numbers that only look like dates.
 const NUMERIC_DATE = /^\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?$/;
+const FRACTION = /^(?:1\/2|1\/3|2\/3|1\/4|3\/4)$/;
+const DATE_CONTEXT_BEFORE = /(?<![\p{L}\p{N}])(?:on|by|till|until|date|dated|before|after)\s*:?\s*$/iu;
+const DATE_CONTEXT_AFTER = /^\s*(?:ko|tak|par|pe|को|तक|पर|at|,)(?![\p{L}\p{M}\p{N}])/iu;
+// chrono reads "at 5" as a time; "at 5 lakh", "at 5%" are prices.
+const BARE_AT_HOUR = /^(?:at\s+)?\d{1,2}$/i;
 const NOT_A_DATE_BEFORE =
   /(?<![\p{L}\p{N}])(?:no\.?|nos|number|num|#|ref|room|flat|plot|sector|block|phase|gate|floor|version|ver|v|unit|units|order|invoice no|bill no|po|qty|score|ratio|pin|code|sku|model|item|lot|batch|row|table|page|id|size|rs\.?|₹)\s*:?\s*$/iu;
 
@@ -112,7 +117,11 @@ export function findPieces(text: string, now: Date, offsetMinutes: number): Piec
   const results = engine.parse(text, { instant: now, timezone: offsetMinutes });
   const pieces: Piece[] = [];
   for (const r of results) {
-    if (NUMERIC_DATE.test(r.text) && NOT_A_DATE_BEFORE.test(text.slice(Math.max(0, r.index - 16), r.index))) continue;
+    const before = text.slice(Math.max(0, r.index - 16), r.index);
+    const after = text.slice(r.index + r.text.length);
+    if (NUMERIC_DATE.test(r.text) && NOT_A_DATE_BEFORE.test(before)) continue;
+    if (FRACTION.test(r.text) && !DATE_CONTEXT_BEFORE.test(before) && !DATE_CONTEXT_AFTER.test(after)) continue;
+    if (BARE_AT_HOUR.test(r.text) && isQuantityNext(after)) continue;
     const p = toPiece(r);
     if (p) pieces.push(p);
   }

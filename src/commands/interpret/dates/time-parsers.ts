@@ -5,7 +5,7 @@
 import type { Parser } from 'chrono-node';
 import { Meridiem } from 'chrono-node';
 import {
-  L, R, alt, key, pattern, PARTS_OF_DAY, POD_INDEX, NUMBER_WORDS, FRACTION_WORDS, CLOCK_FRACTIONS, BAJE, QUANTITY_AFTER,
+  L, R, alt, key, pattern, PARTS_OF_DAY, POD_INDEX, NUMBER_WORDS, FRACTION_WORDS, CLOCK_FRACTIONS, BAJE, isQuantityNext,
 } from './lexicon.ts';
 import { TAG, makeResult, relativeDate } from './tags.ts';
 
@@ -26,14 +26,12 @@ const CLOCK = pattern(
     `(?:\\s*${AMPM})?(?:\\s*(${alt(BAJE)})${R})?`,
 );
 
-const NOT_QUANTITY = pattern(`^${QUANTITY_AFTER}`);
-
 /** A range ("3 se 5 baje", "3-5 pm", "3 to 5") is no point in time. */
 const RANGE_BEFORE = /(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)?\s*(?:-|–|to|se|till|until|से)\s*)$/iu;
 
 export const clockParser = parser(CLOCK, (context, match) => {
   const [, podWord, fraction, digits, separator, minuteDigits, hourWord, halfPast, ampm, baje] = match;
-  const quantity = !NOT_QUANTITY.test(context.text.slice(match.index! + match[0].length));
+  const quantity = isQuantityNext(context.text.slice(match.index! + match[0].length));
   // Evidence that a number is a clock time: baje, am/pm, a part of day or a clock fraction before
   // it, or a dotted/colon minute. Word hours and "dedh"/"dhai" need "baje" (dedh lakh is money).
   if ((hourWord || halfPast) && !baje) return null;
