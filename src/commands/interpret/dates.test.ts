@@ -163,6 +163,11 @@ describe('parseWhen: a day with a part of day or a time', () => {
 
   it.each([['tonight'], ['is afternoon'], ['this evening']])('gives %s as today', (text) => expect(date(text)).toBe('2026-03-10'));
 
+  it('takes "shaam ko" as the next evening', () => {
+    expect(when('Orbit ko sham ko call karna')).toMatchObject({ date: '2026-03-10', hasTime: false, text: 'sham ko' });
+    expect(date('subah ko call karna', new Date('2026-03-10T13:00:00+05:30'))).toBe('2026-03-11');
+  });
+
   it('ignores a part of day that names no day', () => {
     expect(when('good morning')).toBeNull();
     expect(when('subah se try kar raha hoon')).toBeNull();

@@ -22,6 +22,7 @@ export type Piece = {
   meridiem?: boolean; // am/pm was explicit, so hour is final
   pod?: PartOfDay;
   podThis?: boolean;
+  podSoon?: boolean;
   midnight?: boolean;
   offsetMinutes?: number;
   poison?: boolean; // a range or a recurrence: the message names no single point
@@ -94,6 +95,7 @@ function toPiece(result: ParsedResult): Piece | null {
     else if (tag.startsWith(TAG.offsetMinutes)) piece.offsetMinutes = Number(tag.slice(TAG.offsetMinutes.length));
     else if (tag === TAG.nextWeek) piece.nextWeek = true;
     else if (tag === TAG.podThis) piece.podThis = true;
+    else if (tag === TAG.podSoon) piece.podSoon = true;
     else if (tag === TAG.midnight) piece.midnight = true;
     else if (CHRONO_PODS[tag]) {
       piece.pod = CHRONO_PODS[tag];
@@ -165,6 +167,7 @@ function absorb(group: Group, next: Piece): void {
   if (next.hour !== undefined) Object.assign(group, { hour: next.hour, minute: next.minute, meridiem: next.meridiem, midnight: next.midnight });
   if (next.pod) group.pod = next.pod;
   if (next.podThis) group.podThis = true;
+  if (next.podSoon) group.podSoon = true;
 }
 
 /** Adjacent pieces joined through connector words, in text order. */

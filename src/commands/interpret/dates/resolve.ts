@@ -6,6 +6,9 @@ import { addDays, compareYMD, instantOf, isRealDate, wallAt, type YMD } from './
 
 export type Resolved = { date: YMD; instant?: number };
 
+/** The hour each part of the day is over. */
+const POD_ENDS: Record<NonNullable<Group['pod']>, number> = { morning: 12, afternoon: 17, evening: 21, night: 24 };
+
 /**
  * The 24-hour clock hour. Explicit am/pm and 24-hour readings ("15:30") win; otherwise a part of
  * the day decides ("shaam 6" → 18, "raat 2" → 2, "raat 12" → 0); a bare hour follows business
@@ -60,8 +63,11 @@ export function resolveGroup(group: Group, now: number, timeZone: string): Resol
 
   if (group.hour === undefined) {
     if (date) return { date };
-    // A part of day alone names a day only when it says which ("tonight", "is afternoon").
-    return group.pod && group.podThis ? { date: today } : null;
+    // A part of day alone names a day only when it says which: "tonight" / "is afternoon" are
+    // today; "shaam ko" is the next evening (today unless it is over).
+    if (group.pod && group.podThis) return { date: today };
+    if (group.pod && group.podSoon) return { date: wallAt(now, timeZone).minutes < POD_ENDS[group.pod] * 60 ? today : addDays(today, 1) };
+    return null;
   }
 
   const hour = clockHour(group.hour, group.meridiem, group.pod);

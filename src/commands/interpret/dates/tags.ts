@@ -9,6 +9,7 @@ export const TAG = {
   nextWeek: 'parley/next-week',
   pod: 'parley/pod:', // + PartOfDay
   podThis: 'parley/this', // "this morning", "is afternoon", "tonight": the pod alone names a day
+  podSoon: 'parley/pod-soon', // "shaam ko": the next such part of the day
   clock: 'parley/clock',
   midnight: 'parley/midnight',
   offsetMinutes: 'parley/offset-min:', // + minutes from now

@@ -81,6 +81,8 @@ export const clockParser = parser(CLOCK, (context, match) => {
   return makeResult(context, match, known, tags);
 });
 
+const POD_KO = /^\s*(?:ko|को)(?![\p{L}\p{M}\p{N}])/iu;
+
 // A part of day on its own ("kal subah", "is afternoon", "tonight"), noon and midnight.
 export const partOfDayParser = parser(
   pattern(`${L}(?:(this|is|iss|ye|yeh|इस)\\s+)?(?:(${POD})|(noon|midday|mid-day|12\\s+noon|midnight|aadhi\\s+raat|आधी\\s+रात))${R}`),
@@ -96,6 +98,7 @@ export const partOfDayParser = parser(
     const word = key(podWord);
     const tags = [TAG.pod + POD_INDEX.get(word)!];
     if (thisWord || word === 'tonight') tags.push(TAG.podThis);
+    else if (POD_KO.test(context.text.slice(match.index! + match[0].length))) tags.push(TAG.podSoon);
     return makeResult(context, match, word === 'tonight' ? relativeDate(context, 0) : {}, tags);
   },
 );
