@@ -3,7 +3,7 @@
 // applies the part of day or the business-hours rule, so a pod given elsewhere in the sentence
 // ("Tuesday night … 7 baje") still counts.
 import type { Parser } from 'chrono-node';
-import { Meridiem } from 'chrono-node';
+import { Meridiem } from 'chrono-node/en';
 import {
   L, R, alt, key, pattern, PARTS_OF_DAY, POD_INDEX, NUMBER_WORDS, FRACTION_WORDS, CLOCK_FRACTIONS, BAJE, isQuantityNext,
 } from './lexicon.ts';
