@@ -5,7 +5,7 @@ import { allMatches, isNegated, mentionsOther, rx, rxg, statementClauses, subjec
 
 // ── Calls ────────────────────────────────────────────────────────────────────────────────────
 
-const NO_CALLS = rxg`\b(?:don't|do not|dont|never|no need to|pls don't|please don't)\s+(?:ever\s+)?(?:call|phone|ring)\b|\bno (?:phone |voice |video )?calls?\b|\b(?:rather not|prefer not to) be (?:called|phoned|rung)\b|\b(?:rather than|instead of) (?:a )?call(?:ing|s)?\b|\bnot by phone\b|\bkein(?:e)?\s+anrufe?\b|\bnicht\s+anrufen\b|\bruf[\p{L}]*\s+(?:sie\s+)?(?:mich\s+)?(?:bitte\s+)?nicht\s+an\b|\bnicht telefonisch\b|\b(?:call|phone|fone)\s+(?:mat|na|nahi|mt)\b|\bcall nahi\b|\b(?:only|just|sirf|nur)\s+(?:message|text|msg|whats\s?app)\s+(?:me|karo|karein|kijiye)\b|\b(?:message|text) me only\b`;
+const NO_CALLS = rxg`\b(?:don't|do not|dont|never|no need to|pls don't|please don't)\s+(?:ever\s+)?(?:call|phone|ring)\b|\bno (?:phone |voice |video )?calls?\b|\b(?:rather not|prefer not to) be (?:called|phoned|rung)\b|\b(?:rather than|instead of) (?:a )?call(?:ing|s)?\b|\bnot by phone\b|\bkein(?:e)?\s+anrufe?\b|\bnicht\s+anrufen\b|\bruf[\p{L}]*\s+(?:sie\s+)?(?:mich\s+)?(?:bitte\s+)?nicht\s+an\b|\bnicht telefonisch\b|\b(?:call|phone|fone)\s+(?:mat|na|nahi|mt)\b|\bcall nahi\b|\b(?:only|just|sirf|nur)\s+(?:message|text|msg|whats\s?app)\s+(?:me|karo|karein|kijiye)\b|\b(?:message|text) me only\b|\b(?:anxious|nervous|uncomfortable|awkward)\s+(?:on|with|about)\s+(?:the\s+)?(?:phone|calls|phone calls)\b|\b(?:hate|don't like|dislike)\s+(?:phone calls|calls|talking on the phone)\b`;
 
 // ── Channels ─────────────────────────────────────────────────────────────────────────────────
 
@@ -16,6 +16,11 @@ const CHANNEL_RULES: { channel: NonNullable<CommunicationPreferences['channel']>
   { channel: 'sms', re: rxg`\bsms\b|\btext messages?\b|\bby text\b` },
   { channel: 'phone', re: rxg`\bprefer (?:a )?(?:phone )?calls?\b|\bphone calls? (?:for|is better|are better|please)\b|\bcall me instead\b|\brather be called\b|\bcalls? (?:are|is) (?:better|easier|best)\b|\b(?:mujhe )?call kar (?:lena|dena|do|dijiye|lijiye)\b|\bphone (?:kar|pe baat) (?:lena|dena|do|karo|karna)\b|\bruf[\p{L}]* (?:sie )?mich (?:lieber |bitte )?an\b|\blieber (?:anrufen|telefonieren)\b` },
 ];
+
+// Sending one document somewhere is an errand, not a preference, unless it is stated as one
+// ("receipt whatsapp pe bhej dena").
+const ONE_DOCUMENT = rx`\b(?:receipt|invoice|bill|location|link|photo|pic|picture|report|form|prescription|rechnung|quittung|rezept|standort)\b`;
+const STANDING = rx`\b(?:always|instead|only|prefer|in future|from now on|immer|lieber|nur|hamesha|sirf)\b`;
 
 // ── Language ─────────────────────────────────────────────────────────────────────────────────
 
@@ -41,6 +46,7 @@ export function findCommunication(sentences: Sentence[]): Found<CommunicationPre
         if (/\bthan\s*$|\bals\s*$/i.test(before)) continue; // "better than WhatsApp"
         if (rule.channel === 'phone' && value.no_calls) continue;
         if (rule.channel === 'email' && /e-?mail me at\b/i.test(clause.text)) continue;
+        if (ONE_DOCUMENT.test(clause.text) && !STANDING.test(clause.text)) continue; // an errand, see ONE_DOCUMENT
         if (isNegated(clause, start, start + m[0].length, { past: false })) continue;
         value.channel ??= rule.channel;
       }

@@ -52,6 +52,8 @@ const RULES: NoteRule[] = [
 // "it's gone now", "no longer": the condition is over.
 const RESOLVED = rx`\b(?:gone now|not anymore|no longer|anymore|any more|ab nahi|ab theek|nicht mehr|outgrown)\b`;
 
+const PHONE_AFTER = rx`^\S+\s+(?:\S+\s+){0,3}?(?:phone|calls?|telefon\p{L}*|anruf\p{L}*)\b`;
+
 const CARE_WISH = rx`^(?:so\s+|also\s+|toh\s+)?(?:please|pls|plz|bitte|kindly|kripya|avoid|use|no\s|keine?\s|need|brauche|dhyan)`;
 
 const FILLER = /^(?:(?:hi|hello|hey|hallo|also|and|so|btw|just fyi|fyi|but|aber|lekin|toh|ok|okay|please|bitte|yes|ja|haan)[\s,!.]+)+/i;
@@ -71,6 +73,7 @@ export function findNotes(sentences: Sentence[]): Found<SpecialNote>[] {
         const end = start + m[0].length;
         if (!rule.anySubject && subjectAt(clause, start) === 'other') continue;
         if (RESOLVED.test(clause.sentence.text)) continue;
+        if (rule.category === 'fear' && PHONE_AFTER.test(clause.text.slice(m.index))) continue; // a calling preference, not care
         if (!rule.negationInside && isNegated(clause, start, end, { past: !rule.pastOk, before: rule.pastOk ? 3 : 5 })) continue;
         if (rule.negationInside && isNegated(clause, start, start, { after: 0 })) continue;
         let cats = bySentence.get(clause.sentence);

@@ -119,11 +119,23 @@ function splitClauses(text: string): { text: string; start: number }[] {
 }
 
 const LEAD = String.raw`^(?:(?:hi|hello|hey|hallo|hii+|ok|okay|also|and|so|btw|sorry|oh|um|acha|accha|achha|ji|und|aur|sir|ma'am|madam|please|pls|bitte|one more thing|quick question)[\s,!.]+)*`;
+// Auxiliary-first questions ("Do you…", "Is Dr. Weber…", "Haben Sie…", "kya…") are questions with
+// or without a question mark; wh-words also start statements ("Wie immer…", "When I come…"), so
+// they make a question only with a "?" or a question-like continuation.
 const INFO_START = new RegExp(
-  LEAD.replace('^', '^') +
-    String.raw`(?:(?:do|does|did|will|would|should|shall|has|have|had)\s+(?:you|u|i|we|they|he|she|it|there|your|the|this|that|any|my|dr)|is|are|was|were|what|what's|whats|when|where|why|how|who|which|whom|kya|kyaa|kitna|kitne|kitni|kab|kaise|kahan|kaha|kaun|kis|kyun|kyu|wann|wo|wie|wieso|warum|welche|welcher|welches|haben|hast|hat|habt|gibt|ist|sind|bist|muss|darf|wird|werden)(?![\p{L}'])`,
+  LEAD +
+    String.raw`(?:(?:do|does|did|will|would|should|shall|has|have|had)\s+(?:you|u|i|we|they|he|she|it|there|your|the|this|that|any|my|dr)|is|are|was|were|kya|kyaa|kitna|kitne|kitni|kab|kaise|kahan|kaha|kaun|kis|kyun|kyu|haben|hast|hat|habt|gibt|ist|sind|bist|muss|darf|wird|werden)(?![\p{L}'])`,
   'iu',
 );
+const WH_START = new RegExp(LEAD + String.raw`(what|what's|whats|when|where|why|how|who|which|whom|wann|wo|wie|wieso|warum|welche|welcher|welches|was)(?![\p{L}'])\s*([\p{L}']*)`, 'iu');
+const WH_CONTINUATION = new Set(
+  `is are do does did can could will would should time much many long about was were has have kind ist sind kann können kostet kosten lange viel teuer spät hat haben geht gibt muss macht komme`.split(/\s+/),
+);
+const isWhQuestion = (clause: string, sentenceIsQuestion: boolean) => {
+  const m = clause.match(WH_START);
+  return Boolean(m && (sentenceIsQuestion || WH_CONTINUATION.has(m[2].toLowerCase()) || /^what'?s$/i.test(m[1])));
+};
+
 const REQUEST_START = new RegExp(
   LEAD +
     String.raw`(?:(?:can|could|may|might)\s+(?:i|we|you|u)|(?:would|will)\s+(?:you|u)|would it be possible|is it possible|is it ok(?:ay)? if i|kann ich|könnte ich|koennte ich|können wir|koennen wir|könnten wir|können sie|könnten sie|kannst du|könntest du|darf ich)(?![\p{L}'])`,
@@ -137,7 +149,7 @@ const ASKS_TO_TELL = rx`\b(?:tell me|let me know|sagen|mitteilen|batao|bataiye|b
 
 function questionKind(clause: string, isLast: boolean, sentenceIsQuestion: boolean): QuestionKind {
   if (REQUEST_START.test(clause)) return ASKS_TO_TELL.test(clause) && !/\btell me about\b/i.test(clause) ? 'info' : 'request';
-  if (INFO_START.test(clause)) return 'info';
+  if (INFO_START.test(clause) || isWhQuestion(clause, sentenceIsQuestion)) return 'info';
   if (sentenceIsQuestion && isLast) {
     if (HINGLISH_INFO_END.test(clause)) return 'info';
     return HINGLISH_REQUEST.test(clause) ? 'request' : 'info';
