@@ -151,6 +151,15 @@ describe('extractProfileFacts', () => {
     expect(Object.keys(result.confidence).sort()).toEqual(Object.keys(result.facts).sort());
   });
 
+  it('stays fast on hostile input (no regex backtracking blow-up)', () => {
+    extractProfileFacts('warm up: I am Anna, scared of needles, after 5pm, Dr. Weber');
+    for (const text of ['a'.repeat(4000), 'a.'.repeat(1500) + '@' + 'b.'.repeat(400), 'my name is '.repeat(350), '10:30 - '.repeat(400), 'book with '.repeat(300)]) {
+      const started = performance.now();
+      extractProfileFacts(text);
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(250); // ~20 ms here; generous for loaded CI
+    }
+  });
+
   it('copes with very long and odd input', () => {
     expect(() => extractProfileFacts('a'.repeat(100_000))).not.toThrow();
     expect(() => extractProfileFacts('?!.,;:()-–— \n\n ?')).not.toThrow();

@@ -18,7 +18,7 @@ type NameMode = 'strong' | 'medium' | 'german' | 'hindi';
 
 /** Reads up to three name words from `text` at `from`, stopping at punctuation or a stop word. */
 function readName(text: string, from: number, mode: NameMode): string | undefined {
-  const rest = text.slice(from);
+  const rest = text.slice(from, from + 80); // three words at most; bounded so a long message stays linear
   const words: string[] = [];
   for (const m of allMatches(WORD_OR_PUNCT, rest)) {
     if (m[2]) break; // punctuation ends the name
@@ -87,13 +87,15 @@ export function findNames(sentences: Sentence[], ctx?: ExtractProfileContext): F
 
 // ── Email ────────────────────────────────────────────────────────────────────────────────────
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// Starts only where a token starts, so a long run without "@" is scanned once, not from every offset.
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 const EMAIL_CUE = rx`\be-?mail|\bmail\b|\breach me|\bcontact me|\bwrite to me`;
 const emailSchema = z.email();
 
 export function findEmails(sentences: Sentence[]): Found<string>[] {
   const out: Found<string>[] = [];
   for (const clause of statementClauses(sentences)) {
+    if (!clause.text.includes('@')) continue;
     for (const m of allMatches(EMAIL, clause.text)) {
       const email = m[0].replace(/\.+$/, '').toLowerCase();
       if (!emailSchema.safeParse(email).success) continue;
