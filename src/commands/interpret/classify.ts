@@ -1,0 +1,164 @@
+// Which command a message is, from its canonical text. Checks run from the most specific
+// (a help request, a details answer, "stop follow-ups") to the most general (a bare
+// "meeting with X"), and each says how sure it is.
+import { rx } from './doc.ts';
+import type { Intent } from '../command.ts';
+
+export type Family = Intent | 'meeting_family';
+export type Phase = 'schedule' | 'reschedule' | 'done';
+export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo'; phase?: Phase };
+
+const HELP = rx(
+  '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
+);
+// canonical "kar" is "karo"
+const HELP2 = rx('^(?:please\\s+)?(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$');
+
+const DETAIL_LABELS: Array<[string, RegExp]> = [
+  ['address', rx('\\baddress\\b')],
+  ['turnover', rx('\\bturnover\\b|\\bt/o\\b|\\bannual\\s+sales\\b')],
+  ['current_system', rx('\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b')],
+  ['challenges', rx('\\bchallenges\\b|\\bpain\\s+points?\\b')],
+];
+const INTENT_WORDS = rx('\\b(?:meeting|meetings|demo|demos|qualify|reassign|transfer|history|followups|schedule|reschedule|activity|note|tasks|leads)\\b');
+
+const STOP_FOLLOWUPS = rx(
+  '(?:\\bstop\\b|\\bno\\s+more\\b|\\bdon\'?t\\s+send\\b|\\bdo\\s+not\\s+send\\b|\\bna\\s+bhejo\\b|\\bunsubscribe\\b|\\bband\\b|\\bdisable\\b|\\bturn\\s+off\\b|\\bopt\\s+out\\b)[^.]{0,40}\\b(?:followups|follow|nurture|reminders|sequence|messages|drip)\\b|\\b(?:followups|nurture|reminders|sequence|drip)\\b[^.]{0,40}(?:\\bstop\\b|\\bbhejna\\s+band\\b|\\bmat\\b|\\bna\\b|\\boff\\b|\\bdisable\\b)',
+);
+
+const CREATE = [
+  rx('\\b(?:naya|add)\\b(?:\\s+(?:a|an|one|ek|naya|the|new|lead|please))*\\s+lead\\b'),
+  rx('\\blead\\s+(?:add|naya)\\b'),
+  rx('^(?:please\\s+|bhai\\s+)*(?:naya\\s+)?lead\\s*[:\\-]'),
+  rx('\\b(?:there\\s+is|there\'s|got|have|we\\s+have|received|mila|aaya)\\s+(?:a|an|one|ek|naya)?\\s*(?:naya\\s+|new\\s+|fresh\\s+)?lead\\b'),
+  rx('\\b(?:ek\\s+)?(?:naya\\s+)?lead\\s+(?:aaya|mila)\\b'),
+  rx('\\blead\\s+(?:from|se)\\b'),
+  rx('\\bnaya\\s+lead\\b'),
+];
+
+const QUALIFY = rx('\\bqualify\\b');
+const DISQUALIFY = rx('\\bdisqualify\\b|\\bnot\\s+qualify\\b|\\bqualify\\s+nahi\\b');
+
+const HISTORY = rx(
+  '\\bhistory\\b|\\bwhat\\s+(?:has\\s+)?happened\\s+(?:with|to|on|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
+);
+
+const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\b|\\bwhat\\s+do\\s+i\\s+have\\b');
+const LIST_MEETINGS = rx('\\b(?:meetings|demos)\\b|\\b(?:meeting|demo)\\b[^,.]*\\b(?:dikhao|show)\\b|\\b(?:dikhao|show)\\b[^,.]*\\b(?:meeting|demo)\\b|\\b(?:upcoming|pending|aaj|today|tomorrow)\\s+(?:ki|ke|ka|\'s)?\\s*(?:meeting|demo)s?\\b');
+const LEADS = rx('\\bleads\\b|\\b(?:mera|saare|all|my)\\s+lead\\b|\\blead\\s+(?:list|show)\\b|\\b(?:show|dikhao|list)\\s+(?:mera\\s+|my\\s+|all\\s+)?lead\\b');
+
+const ACTIVITY_LABEL = [
+  rx('^(?:please\\s+|pls\\s+|bhai\\s+)*(?:add|log|naya)\\s+(?:an?\\s+|naya\\s+)?(?:activity|note|update|call|remark)\\b'),
+  rx('^(?:please\\s+)*(?:activity|note|log|update|remark)\\s*(?:for|on|to|of|in|about|regarding|:|-)'),
+  rx('\\b(?:activity|note)\\s+(?:add|daalo|likho|karo|jodo|log)\\b'),
+  rx('\\b(?:activity|note|update|log)\\s*:'),
+  rx('\\bupdate\\s+(?:for|on|regarding|about)\\b'),
+  rx('\\b(?:ka|ki|ke)\\s+update\\b'),
+  rx('\\b(?:activity|note)\\s*-'),
+  rx('\\b(?:liye|for|to|in|me)\\s+(?:activity|note)\\b'),
+];
+
+const MEETING_NOUN = rx('\\b(?:meeting|meet|met|call)\\b', 'g');
+const DEMO_NOUN = rx('\\b(?:demo)\\b', 'g');
+
+export const DONE = rx(
+  '\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bho\\s+chuka\\b|\\bhua\\b|\\bpoora\\s+(?:hua|ho|hogaya)\\b|\\bdiya\\b|\\bgave\\b|\\bgiven\\b|\\bhad\\s+(?:a|an|the|our|my)?\\s*(?:good|great|nice|long|short|quick|detailed|productive|positive|successful|first|\\s)*(?:meeting|demo|call)\\b|\\bmet\\b|\\bwent\\s+(?:well|good|great|fine|ok|okay|badly)\\b|\\btook\\s+place\\b|\\bhappened\\b|\\battended\\b|\\bdid\\s+(?:the|a|our)?\\s*(?:meeting|demo)\\b|\\b(?:meeting|demo)\\s+(?:hua|ho)\\b|\\b(?:achhi|acchi|achi|badhiya|badiya|bahut\\s+achhi|good|great|positive|successful|theek|thik)\\s+(?:rahi|raha|rhi|rha|gaya|hua)\\b',
+);
+const STRONG_DONE = rx('\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bhua\\b|\\bwent\\s+well\\b|\\b(?:achhi|acchi|achi|badhiya|good|great)\\s+(?:rahi|raha)\\b');
+const FUTURE = rx('\\b(?:dedo|karna|karni|hona|hogi|hoga|karo)\\s+(?:hai|he|h)\\b|\\b(?:karenge|karega|karegi|will|shall)\\b|\\bto\\s+be\\s+(?:done|held)\\b|\\bhas\\s+to\\b|\\bneeds?\\s+to\\s+be\\b');
+export const RESCHEDULE = rx(
+  '\\breschedule\\b|\\b(?:today|tomorrow|parso|parson|monday|tuesday|wednesday|thursday|friday|saturday|sunday|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar)\\s*,?\\s+(?:nahi|nhi|nahin|not)\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\bchange\\b|\\bjagah\\b|\\baage\\s+(?:badha|badhao|kar)\\w*|\\binstead\\b|\\bnew\\s+time\\b|\\bdelay\\b|\\bbring\\s+forward\\b|\\bpreponed?\\b',
+);
+export const SCHEDULE = rx(
+  '\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\bsetup\\b|\\bset\\b|\\barrange\\b|\\bplan\\b|\\borgani[sz]e\\b|\\bkarwao\\b|\\bkarna\\s+hai\\b|\\bdena\\s+hai\\b|\\bdedo\\s+hai\\b',
+);
+
+const REASSIGN = [
+  rx('\\breassign\\b|\\btransfer\\b|\\bhandover\\b|\\bsaunp\\b'),
+  rx('\\bhandled\\s+by\\b|\\bchange\\s+(?:the\\s+)?owner\\b|\\bowner\\s+(?:to|ko|change)\\b'),
+  rx('\\bab\\b[^,.]*\\b(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo)\\b'),
+  rx('\\bwill\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b'),
+  rx('\\bko\\b[^,.]*\\bko\\s+(?:dedo|de\\b|assign)'),
+  rx('\\b(?:assign|give|move|pass|allot|shift)\\b[^,.]*\\bto\\b'),
+  rx('\\bko\\s+(?:assign|dedo|de\\s+do|de\\s+dena)\\b'),
+];
+
+const ACTIVITY_VERBS = rx(
+  '^(?:please\\s+)?(?:called|call\\s+kiya|spoke|talked|emailed|mailed|sent|visited|whatsapped|messaged|followed\\s+up|pinged|shared|received)\\b|\\b(?:call|phone)\\s+(?:kiya|kara|ki|hua)\\b|\\bbaat\\s+(?:hua|ki|kari|karo)\\b|\\b(?:mail|email|message|msg|whatsapp)\\s+(?:kiya|bhejo|bhejo\\s+diya|karo\\s+diya)\\b|\\bbhejo\\s+diya\\b|\\bbhejo\\s+dedo\\b|\\bvisit\\s+(?:kiya|kari)\\b|\\bcalled\\b|\\bspoke\\s+(?:to|with)\\b',
+);
+const COMPANY_COLON = /^[\p{L}\p{M}\p{N}&.' ]{2,40}:\s*\S/u;
+
+const DATEISH = rx(
+  '\\b(?:today|tomorrow|tonight|parso|parson|aaj|kal|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar|next\\s+week|agle|baje|am|pm|noon|subah|shaam|dopahar|raat|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\\b|\\d{1,2}\\s*(?:am|pm|baje)\\b|\\b\\d{1,2}[/:.]\\d{1,2}\\b|बजे|सोमवार|मंगलवार|बुधवार|गुरुवार|शुक्रवार|शनिवार|रविवार|परसों|सुबह|शाम|दोपहर|रात|कल|आज',
+);
+
+export function hasDateish(canonLower: string): boolean {
+  return DATEISH.test(canonLower);
+}
+
+function firstIndex(re: RegExp, s: string): number {
+  re.lastIndex = 0;
+  const m = re.exec(s);
+  return m ? m.index : -1;
+}
+
+/** `skel` is Doc.skel; `text` the user's normalised text (for date words in any script). */
+export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: boolean; text: string }): Classified {
+  const s = skel.replace(/\s+/g, ' ').trim();
+  const dateish = hasDateish(opts.text.toLowerCase());
+  const bare = s.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!/[\p{L}\p{N}]/u.test(s)) return { intent: 'unknown', confidence: 0.9 };
+  if (HELP.test(bare) || HELP2.test(bare)) return { intent: 'help', confidence: 0.95 };
+
+  let labels = 0;
+  for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;
+  const labelFirst = /^(?:for\s+[^:,]{1,40}[:,-]\s*|[^:]{1,40}:\s*)?(?:address|turnover|current\s+system|system|challenges)\b/u.test(s);
+  if (labels >= 2 && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.9 };
+  const labelColon = /^(?:address|turnover|current\s+system|system|challenges)\s*[:=]/u.test(s);
+  if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.7 };
+
+  if (STOP_FOLLOWUPS.test(s)) return { intent: 'stop_followups', confidence: 0.9 };
+
+  for (const re of ACTIVITY_LABEL) if (re.test(s) && !CREATE[0].test(s)) return { intent: 'add_activity', confidence: 0.85 };
+
+  const qualify = QUALIFY.test(s) && !DISQUALIFY.test(s);
+  if (!qualify) {
+    for (const re of CREATE) if (re.test(s)) return { intent: 'create_lead', confidence: 0.9 };
+  }
+  if (qualify) return { intent: 'qualify_lead', confidence: 0.9 };
+  if (HISTORY.test(s)) return { intent: 'lead_history', confidence: 0.85 };
+
+  const meetingAt = firstIndex(MEETING_NOUN, s);
+  const demoAt = firstIndex(DEMO_NOUN, s);
+  const hasNoun = meetingAt >= 0 || demoAt >= 0;
+
+  if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
+  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s)) return { intent: 'list_tasks', confidence: 0.7 };
+  if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
+
+  if (hasNoun) {
+    const demo = demoAt >= 0 && (meetingAt < 0 || demoAt < meetingAt);
+    const noun = demo ? 'demo' : 'meeting';
+    const bareCall = !demo && /\bcall\b/.test(s) && !/\bmeeting|meet|met\b/.test(s);
+    // A future marker in the clause with the noun ("demo dena hai", "will meet") means not done yet;
+    // one in a later clause is the note ("went well, they will order").
+    const nounAt = Math.min(...[meetingAt, demoAt].filter((i) => i >= 0));
+    const sep = s.slice(nounAt).search(/[,.;!?]/);
+    const head = sep < 0 ? s : s.slice(0, nounAt + sep);
+    const done = DONE.test(s) && !(FUTURE.test(head) && !STRONG_DONE.test(head));
+    if (done) {
+      if (bareCall) return { intent: 'add_activity', confidence: 0.6 };
+      return { intent: 'meeting_family', noun, phase: 'done', confidence: 0.9 };
+    }
+    if (bareCall && !SCHEDULE.test(s) && !dateish) return ACTIVITY_VERBS.test(s) ? { intent: 'add_activity', confidence: 0.6 } : { intent: 'unknown', confidence: 0.3 };
+    if (RESCHEDULE.test(s)) return { intent: 'meeting_family', noun, phase: 'reschedule', confidence: 0.85 };
+    const sure = SCHEDULE.test(s) || dateish;
+    return { intent: 'meeting_family', noun, phase: 'schedule', confidence: sure ? 0.85 : 0.6 };
+  }
+
+  for (const re of REASSIGN) if (re.test(s)) return { intent: 'reassign_lead', confidence: 0.85 };
+  if (ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
+  if (opts.hasPhone || opts.hasEmail) return { intent: 'create_lead', confidence: 0.55 };
+  if (COMPANY_COLON.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.5 };
+  return { intent: 'unknown', confidence: 0.3 };
+}

@@ -1,0 +1,71 @@
+// Turning a matched span into the field value the user meant: trimmed, without honorifics,
+// without the small words that sat next to it ("the", "ka", "wali", "hai").
+import { HONORIFICS } from './lexicon.ts';
+
+const EDGE_PUNCT = /^[\s,;:.\-–—|/()[\]{}"'!?*_`]+|[\s,;:\-–—|/([{"'!?*#_~`]+$/gu;
+
+export function trimPunct(s: string): string {
+  let out = s.replace(EDGE_PUNCT, '');
+  // A closing bracket or full stop is kept only when it closes something inside the value.
+  while (/[).\]]$/.test(out)) {
+    const last = out[out.length - 1];
+    if (last === ')' && out.includes('(')) break;
+    if (last === '.' && /\b(?:pvt|ltd|co|inc|corp|bros|jr|sr|st|no)\.$/i.test(out)) break;
+    out = out.slice(0, -1).replace(EDGE_PUNCT, '');
+  }
+  return out.trim();
+}
+
+const WORDS = /[^\s]+/gu;
+const words = (s: string): string[] => s.match(WORDS) ?? [];
+
+function isHonorific(word: string): boolean {
+  return HONORIFICS.has(word.toLowerCase().replace(/[.,:]+$/, ''));
+}
+
+/** "Mr. Deepak Verma" → "Deepak Verma"; "Ramesh ji" → "Ramesh"; "Hitesh bhai" → "Hitesh". */
+export function cleanName(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const parts = words(trimPunct(s));
+  while (parts.length && isHonorific(parts[0])) parts.shift();
+  while (parts.length && isHonorific(parts[parts.length - 1])) parts.pop();
+  const out = trimPunct(parts.join(' '));
+  return out || undefined;
+}
+
+const COMPANY_EDGE_WORDS = new Set([
+  'the', 'a', 'an', 'm/s', 'ms', 'company', 'client', 'lead', 'leads', 'customer', 'account', 'with', 'for', 'from', 'of',
+  'ka', 'ki', 'ke', 'ko', 'se', 'wala', 'wali', 'wale', 'waala', 'waali', 'waale', 'ji', 'sir', 'bhai', 'please', 'pls',
+  'plz', 'kindly', 'and', 'to', 'at', 'on', 'by', 'is', 'was', 'hai', 'h', 'का', 'की', 'के', 'को', 'से', 'वाली', 'वाला',
+  'वाले', 'लीड', 'जी', 'कंपनी', 'क्लाइंट', 'in', 'me', 'mein', 'में',
+]);
+
+export function cleanCompany(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  const parts = words(trimPunct(s));
+  const edge = (w: string) => COMPANY_EDGE_WORDS.has(w.toLowerCase().replace(/[.,:]+$/, ''));
+  while (parts.length > 1 && edge(parts[0])) parts.shift();
+  while (parts.length > 1 && edge(parts[parts.length - 1])) parts.pop();
+  const out = trimPunct(parts.join(' '));
+  if (!out || (parts.length === 1 && edge(parts[0]))) return undefined;
+  return out;
+}
+
+/** Notes keep the user's words; only edge punctuation, a final full stop and joiners go. */
+export function cleanNote(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  let out = s.trim().replace(/^(?:[,;:.\-–—|]+\s*)+/, '').replace(/^(?:and|but|aur|par|also|note|remarks?)\s*[:-]\s*/i, '');
+  out = out.replace(/\s*[.,;!]+\s*$/, '').trim();
+  out = out.replace(/^["']|["']$/g, '').trim();
+  return out || undefined;
+}
+
+/** A details value: "5 cr hai" → "5 cr"; "Tally" stays "Tally". */
+export function cleanValue(s: string | undefined): string | undefined {
+  if (!s) return undefined;
+  let out = trimPunct(s);
+  out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
+  out = out.replace(/^(?:is|are|hai|:|-|=)\s+/i, '');
+  out = trimPunct(out);
+  return out || undefined;
+}

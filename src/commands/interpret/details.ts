@@ -1,0 +1,63 @@
+// provide_details: the answer to "what is their address, turnover, current system, challenges?",
+// in any order and any of the three languages: "Address: 12 MG Road Pune, Turnover: 5 Cr",
+// "turnover 8 cr hai, abhi Tally use karte hai", "पता: ..., टर्नओवर: 5 करोड़". A value runs from
+// its label to the next label, so addresses keep their commas.
+import type { ProvideDetailsCommand } from '../command.ts';
+import { cleanValue } from './clean.ts';
+import { origSlice, rx, type Doc } from './doc.ts';
+import { pickCompany } from './spans.ts';
+
+type DetailField = 'address' | 'turnover' | 'current_system' | 'challenges';
+
+const LABELS: Array<{ field: DetailField; re: RegExp }> = [
+  { field: 'current_system', re: rx('\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]') },
+  { field: 'address', re: rx('\\b(?:office\\s+|billing\\s+|shop\\s+)?address\\b(?:\\s+(?:is|hai))?\\s*[:\\-=]?') },
+  { field: 'turnover', re: rx('\\b(?:annual\\s+|yearly\\s+)?turnover\\b(?:\\s+(?:is|hai|of))?\\s*[:\\-=]?|\\bt/o\\b\\s*[:\\-=]?|\\bannual\\s+sales\\b\\s*[:\\-=]?') },
+  { field: 'challenges', re: rx('\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?') },
+];
+// "wo Zoho use karte hai", "abhi Tally use karte hain": the system comes before the verb.
+const USE_KARTE = rx('(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?', 'gu');
+const TRAILING_JOIN = /\s+(?:and|aur|&|but|par|also)(?:\s+(?:the|main|our|their|biggest|key|major|wo|woh))*\s*$/iu;
+
+export function extractDetails(doc: Doc): ProvideDetailsCommand {
+  const lower = doc.skel;
+  const hits: Array<{ field: DetailField; start: number; end: number; value?: string }> = [];
+  USE_KARTE.lastIndex = 0;
+  for (let m = USE_KARTE.exec(lower); m; m = USE_KARTE.exec(lower)) {
+    const g = m.index + m[0].indexOf(m[1]);
+    const value = cleanValue(origSlice(doc, g, g + m[1].length));
+    hits.push({ field: 'current_system', start: m.index, end: m.index + m[0].length, value });
+  }
+  for (const { field, re } of LABELS) {
+    const g = new RegExp(re.source, 'gu');
+    for (let m = g.exec(lower); m; m = g.exec(lower)) {
+      if (!m[0].length) {
+        g.lastIndex++;
+        continue;
+      }
+      const start = m.index;
+      const end = start + m[0].length;
+      if (hits.some((h) => start < h.end && end > h.start)) continue;
+      hits.push({ field, start, end });
+    }
+  }
+  hits.sort((a, b) => a.start - b.start);
+  const cmd: ProvideDetailsCommand = { intent: 'provide_details' };
+  for (let k = 0; k < hits.length; k++) {
+    const h = hits[k];
+    let value = h.value;
+    if (value === undefined) {
+      const stop = k + 1 < hits.length ? hits[k + 1].start : lower.length;
+      const raw = origSlice(doc, h.end, stop).replace(TRAILING_JOIN, '');
+      value = cleanValue(raw.replace(TRAILING_JOIN, ''));
+    }
+    if (value && !cmd[h.field]) cmd[h.field] = value;
+  }
+  // "Orbit Textiles: address …", "For Acme Corp - turnover …", "Nimbus Labs ka turnover …"
+  const first = hits[0]?.start ?? 0;
+  if (first > 0) {
+    const run = pickCompany(doc, 0, first);
+    if (run) cmd.company = run.text;
+  }
+  return cmd;
+}

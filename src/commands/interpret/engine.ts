@@ -1,0 +1,262 @@
+// The rules interpreter, with the date parser passed in (rules.ts wires the real one; tests may
+// pass a fake). Steps: normalise → find phones, emails → classify → find dates where the intent
+// needs them → extract the intent's fields from the canonical text → validate with the union.
+import { CommandSchema, type Command } from '../command.ts';
+import { classify, type Classified } from './classify.ts';
+import { cleanNote } from './clean.ts';
+import { contactMarks, findEmails, findPhones, type Found } from './contacts.ts';
+import { extractDetails } from './details.ts';
+import { buildDoc, normalizeInput, rx, type Doc, type Mark } from './doc.ts';
+import { extractCreateLead } from './lead.ts';
+import { clauses, companyRuns, findAssignee, nameAt, nameBefore, pickCompany, type Run } from './spans.ts';
+
+export type InterpretContext = { now: Date; timeZone: string };
+export type WhenMatch = { at?: string; date?: string; hasTime: boolean; text: string; index: number };
+export type ParseWhen = (text: string, ctx: InterpretContext) => WhenMatch | null;
+export type RulesResult = { command: Command; confidence: number };
+
+const unknown = (confidence = 0.3): RulesResult => ({ command: { intent: 'unknown' }, confidence });
+
+/** Every date/time expression in the text, left to right (the parser returns one at a time). */
+function findDates(text: string, ctx: InterpretContext, parseWhen: ParseWhen, blank: Found[]): WhenMatch[] {
+  let work = text;
+  for (const b of blank) work = work.slice(0, b.start) + ' '.repeat(b.end - b.start) + work.slice(b.end);
+  const out: WhenMatch[] = [];
+  for (let k = 0; k < 4; k++) {
+    let r: WhenMatch | null;
+    try {
+      r = parseWhen(work, ctx);
+    } catch {
+      r = null; // a date the parser chokes on is no date; the command still stands
+    }
+    if (!r || !r.text || r.index < 0) break;
+    // Keep the span as it sits in our text even if the parser trimmed or widened it.
+    const index = work.indexOf(r.text, Math.max(0, r.index - 2)) >= 0 ? work.indexOf(r.text, Math.max(0, r.index - 2)) : r.index;
+    out.push({ ...r, index });
+    work = work.slice(0, index) + ' '.repeat(r.text.length) + work.slice(index + r.text.length);
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+function dateMarks(dates: WhenMatch[]): Mark[] {
+  return dates.map((d) => ({ start: d.index, end: d.index + d.text.length, kind: 'date' as const }));
+}
+
+/** Company in the doc outside [cut0, cut1). */
+function companyOutside(doc: Doc, cut?: { cut0: number; cut1: number }): Run | undefined {
+  if (!cut) return pickCompany(doc);
+  const a = pickCompany(doc, 0, cut.cut0);
+  const b = pickCompany(doc, cut.cut1, doc.canon.length);
+  if (!a) return b;
+  if (!b) return a;
+  return b.score > a.score ? b : a;
+}
+
+/** Company from the first clause that has one; the note is what follows (label-only clauses skipped). */
+function companyAndNote(doc: Doc): { company?: string; note?: string; weak: boolean } {
+  const cls = clauses(doc);
+  for (let i = 0; i < cls.length && i < 3; i++) {
+    const run = pickCompany(doc, cls[i].c0, cls[i].c1);
+    if (!run) continue;
+    let k = i + 1;
+    while (k < cls.length && !pickCompany(doc, cls[k].c0, cls[k].c1, NOTE_LABELS) && LABEL_ONLY.test(doc.skel.slice(cls[k].c0, cls[k].c1).trim())) k++;
+    const note = k < cls.length ? cleanNote(doc.text.slice(origStart(doc, cls[k].c0))) : undefined;
+    return { company: run.text, note, weak: run.score < 4 };
+  }
+  return { weak: true };
+}
+
+const NOTE_LABELS = new Set(['activity', 'note']);
+const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|-|:)\\s*)+$');
+
+function origStart(doc: Doc, c: number): number {
+  const t = doc.tokens.find((x) => x.c1 > c && x.canon.trim() !== '');
+  return t ? t.o0 : doc.text.length;
+}
+
+// ---------------------------------------------------------------- list names
+
+const POSSESSIVE = rx("([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|lead)\\b", 'gu');
+const OF_NAME = rx('\\b(?:tasks|leads|meetings|demos|lead)\\s+(?:of|for|assign\\s+to|assigned\\s+to|under|owned\\s+by|with)\\s+', 'gu');
+const NAME_KE = rx('\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead)\\b', 'gu');
+
+function listAssignee(doc: Doc): string | undefined {
+  const c = doc.skel;
+  POSSESSIVE.lastIndex = 0;
+  const p = POSSESSIVE.exec(c);
+  if (p) {
+    const n = nameAt(doc, p.index, 1);
+    if (n) return n.name.replace(/['’]s$/, '');
+  }
+  OF_NAME.lastIndex = 0;
+  for (let m = OF_NAME.exec(c); m; m = OF_NAME.exec(c)) {
+    const n = nameAt(doc, m.index + m[0].length, 2);
+    if (n) return n.name;
+  }
+  NAME_KE.lastIndex = 0;
+  for (let m = NAME_KE.exec(c); m; m = NAME_KE.exec(c)) {
+    const n = nameBefore(doc, m.index, 1);
+    if (n) return n.name;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- reassign
+
+const TO_NAME = rx('\\b(?:to|ko)\\s+', 'gu');
+const HANDLED_BY = rx('\\b(?:handled|managed|owned|taken)\\s+(?:care\\s+of\\s+)?by\\s+', 'gu');
+const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhejo|forward)\\b', 'gu');
+const AB_DEKHEGA = rx('\\s+(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo|karega|karegi)\\b', 'gu');
+const WILL_HANDLE = rx('\\s+will\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b', 'gu');
+
+function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } | undefined {
+  const c = doc.skel;
+  const all = (re: RegExp) => {
+    re.lastIndex = 0;
+    const out: RegExpExecArray[] = [];
+    for (let m = re.exec(c); m; m = re.exec(c)) out.push(m);
+    return out;
+  };
+  for (const m of all(KO_VERB).reverse()) {
+    const n = nameBefore(doc, m.index, 1);
+    if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
+  }
+  for (const re of [HANDLED_BY, TO_NAME]) {
+    for (const m of all(re).reverse()) {
+      if (/ko\s+$/i.test(m[0])) continue;
+      const n = nameAt(doc, m.index + m[0].length, 2);
+      if (n) return { name: n.name, cut0: m.index, cut1: n.c1 };
+    }
+  }
+  for (const m of [...all(AB_DEKHEGA), ...all(WILL_HANDLE)]) {
+    const n = nameBefore(doc, m.index, 1);
+    if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- main
+
+export function interpretWith(text: string, ctx: InterpretContext, parseWhen: ParseWhen): RulesResult {
+  const input = normalizeInput(String(text ?? ''));
+  if (!input) return unknown(0);
+  const emails = findEmails(input);
+  const phones = findPhones(input, emails);
+  const contacts = contactMarks(emails, phones);
+  const doc0 = buildDoc(input, contacts);
+  const cls = classify(doc0.skel, { hasPhone: phones.length > 0, hasEmail: emails.length > 0, text: input });
+  const result = extract(input, ctx, parseWhen, cls, doc0, { phones, emails, contacts });
+  const parsed = CommandSchema.safeParse(result.command);
+  if (!parsed.success) return unknown(0.2);
+  return { command: parsed.data, confidence: Math.round(result.confidence * 100) / 100 };
+}
+
+function extract(
+  input: string,
+  ctx: InterpretContext,
+  parseWhen: ParseWhen,
+  cls: Classified,
+  doc0: Doc,
+  found: { phones: Found[]; emails: Found[]; contacts: Mark[] },
+): RulesResult {
+  const withDates = () => {
+    const dates = findDates(input, ctx, parseWhen, [...found.phones, ...found.emails]);
+    return { dates, doc: buildDoc(input, [...found.contacts, ...dateMarks(dates)]) };
+  };
+  const conf = cls.confidence;
+  switch (cls.intent) {
+    case 'help':
+      return { command: { intent: 'help' }, confidence: conf };
+    case 'unknown':
+      return unknown(conf);
+    case 'provide_details': {
+      const cmd = extractDetails(doc0);
+      const fields = ['address', 'turnover', 'current_system', 'challenges'].filter((f) => f in cmd).length;
+      return fields ? { command: cmd, confidence: conf } : unknown(0.3);
+    }
+    case 'create_lead': {
+      const cmd = extractCreateLead(doc0, found);
+      return cmd ? { command: cmd, confidence: conf } : unknown(0.3);
+    }
+    case 'qualify_lead':
+    case 'lead_history':
+    case 'stop_followups': {
+      const { doc } = withDates();
+      const run = pickCompany(doc, 0, doc.canon.length) ?? undefined;
+      const first = clauses(doc)[0];
+      const inFirst = first ? pickCompany(doc, first.c0, first.c1) : undefined;
+      const best = inFirst ?? run;
+      if (!best) return unknown(0.3);
+      return { command: { intent: cls.intent, company: best.text }, confidence: best.score < 4 ? conf - 0.2 : conf };
+    }
+    case 'reassign_lead': {
+      const target = reassignTarget(doc0);
+      if (!target) return unknown(0.3);
+      // The lead comes first ("reassign X to Y", "X ko Y ko de do"); a later run is usually
+      // "instead of Amit" or "from now".
+      const runs = [...companyRuns(doc0, 0, target.cut0), ...companyRuns(doc0, target.cut1, doc0.canon.length)];
+      const run = runs.find((r) => r.c1 <= target.cut0) ?? runs[0];
+      if (!run) return unknown(0.3);
+      return { command: { intent: 'reassign_lead', company: run.text, assignee: target.name }, confidence: conf };
+    }
+    case 'list_leads': {
+      const assignee = listAssignee(doc0);
+      return { command: { intent: 'list_leads', ...(assignee ? { assignee } : {}) }, confidence: conf };
+    }
+    case 'list_tasks': {
+      const { dates, doc } = withDates();
+      const assignee = listAssignee(doc);
+      const when = dates.find((d) => d.date)?.date;
+      return { command: { intent: 'list_tasks', ...(assignee ? { assignee } : {}), ...(when ? { when } : {}) }, confidence: conf };
+    }
+    case 'add_activity': {
+      const { doc } = withDates();
+      const labelled = conf >= 0.8 || conf === 0.5;
+      if (labelled) {
+        const { company, note, weak } = companyAndNote(doc);
+        if (!company || !note) return unknown(0.3);
+        return { command: { intent: 'add_activity', company, note }, confidence: weak ? conf - 0.15 : conf };
+      }
+      // "Metro Tiles - called twice": a company alone before the first separator, then the note.
+      const first = clauses(doc)[0];
+      const lead = first ? pickCompany(doc, first.c0, first.c1) : undefined;
+      if (lead && first && doc.canon.slice(first.c0, lead.c0).trim() === '' && doc.canon.slice(lead.c1, first.c1).trim() === '') {
+        const { company, note } = companyAndNote(doc);
+        if (company && note) return { command: { intent: 'add_activity', company, note }, confidence: conf };
+      }
+      const run = pickCompany(doc);
+      const note = cleanNote(input);
+      if (!run || !note) return unknown(0.3);
+      return { command: { intent: 'add_activity', company: run.text, note }, confidence: conf };
+    }
+    case 'meeting_family': {
+      const { dates, doc } = withDates();
+      const noun = cls.noun ?? 'meeting';
+      if (cls.phase === 'done') {
+        const { company, note, weak } = companyAndNote(doc);
+        if (!company) return unknown(0.3);
+        const intent = noun === 'demo' ? 'demo_done' : 'meeting_done';
+        return { command: { intent, company, ...(note ? { note } : {}) }, confidence: weak ? conf - 0.15 : conf };
+      }
+      const assignee = cls.phase === 'schedule' ? findAssignee(doc) : undefined;
+      const run = companyOutside(doc, assignee);
+      if (!run) return unknown(0.3);
+      const timed = dates.filter((d) => d.at);
+      if (cls.phase === 'reschedule') {
+        const at = timed[timed.length - 1]?.at;
+        // The contract needs the new time; without it the hybrid mode asks the LLM (or the user).
+        if (!at) return unknown(0.35);
+        const intent = noun === 'demo' ? 'reschedule_demo' : 'reschedule_meeting';
+        return { command: { intent, company: run.text, at }, confidence: run.score < 4 ? conf - 0.15 : conf };
+      }
+      const at = timed[0]?.at;
+      const intent = noun === 'demo' ? 'schedule_demo' : 'schedule_meeting';
+      return {
+        command: { intent, company: run.text, ...(at ? { at } : {}), ...(assignee ? { assignee: assignee.name } : {}) },
+        confidence: run.score < 4 ? conf - 0.15 : conf,
+      };
+    }
+  }
+  return unknown(0.3);
+}
+

@@ -1,0 +1,230 @@
+// create_lead: "New lead: [Company], [Contact], [Phone], [Source], [Assignee]" and its many
+// paraphrases. The message is cut into clauses; a clause is either labelled ("contact Arjun",
+// "source: Website", "came via Google Ads", "Rekha ko de do", "reference se aaya") or free, and
+// free clauses fill company, contact, source and assignee in the order the spec lists them.
+import type { CreateLeadCommand } from '../command.ts';
+import { cleanCompany, cleanName, trimPunct } from './clean.ts';
+import { origSlice, rx, type Doc, type Token } from './doc.ts';
+import type { Found } from './contacts.ts';
+import { SOURCE_WORDS } from './lexicon.ts';
+import { abbreviationDot, nameBefore, pickCompany } from './spans.ts';
+
+type Field = 'company' | 'contact_name' | 'source' | 'assignee';
+type Item = { kind: 'free'; text: string; afterContact: boolean } | { kind: 'contact' };
+
+const SOURCES = new Set(SOURCE_WORDS.map((w) => w.toLowerCase()));
+
+const FILLER = new Set(['the', 'a', 'an', 'our', 'some', 'from', 'via', 'se', 'on', 'in', 'at', 'and', '&', '']);
+const isSourceWord = (w: string) => SOURCES.has(w) || SOURCES.has(w.replace(/s$/, ''));
+
+/** "IndiaMart", "Facebook ads", "trade fair"; strict: every word is a source word ("from X" is usually a company). */
+export function looksLikeSource(text: string, strict = false): boolean {
+  const words = text.toLowerCase().split(/[\s/&,+]+/);
+  if (strict) return words.every((w) => FILLER.has(w) || isSourceWord(w)) && words.some(isSourceWord);
+  return words.some(isSourceWord);
+}
+
+// Labels inside a clause. Order matters only for overlapping alternatives.
+const LABELS: Array<{ field: Field | 'phone' | 'email' | 'from'; re: RegExp }> = [
+  { field: 'phone', re: rx('\\bcontact\\s+(?:no|number|num|phone)\\b\\.?\\s*[:\\-]?') },
+  { field: 'contact_name', re: rx('\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\bspoc\\s*[:\\-]?') },
+  { field: 'phone', re: rx('\\b(?:phone|whatsapp|wa)\\b\\.?(?:\\s*(?:no|number|num)\\b\\.?)?\\s*[:\\-]?|\\bno\\s*[.:]|\\bmob(?:ile)?\\b\\.?\\s*[:\\-]?') },
+  { field: 'email', re: rx('\\b(?:email|mail)(?:\\s*id)?\\b\\s*[:\\-]?') },
+  { field: 'company', re: rx('\\b(?:company|firm|business|organi[sz]ation|org)(?:\\s+name)?\\b\\s*(?:is|hai)?\\s*[:\\-]?') },
+  { field: 'source', re: rx('\\b(?:lead\\s+)?source\\b\\s*(?:is|hai|:|-)*\\s*:?|\\b(?:came|come|coming|aaya|got\\s+it|got\\s+this|received)\\s+(?:via|through|thru|from)\\b|\\b(?:via|through|thru)\\b') },
+  { field: 'assignee', re: rx('\\bassignee\\s*[:\\-]?|\\b(?:assign|reassign)(?:\\s+(?:it|this|lead))?(?:\\s+to)?\\b\\s*:?|\\b(?:give|handover|pass|forward|allot)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+|lead\\s+)?to\\b') },
+  { field: 'from', re: rx('\\bfrom\\b') },
+];
+
+// A clause's tail that names what the clause is: "Rekha ko de do", "reference se aaya".
+const KO_ASSIGN = rx('\\s+ko\\s+(?:assign|reassign|dedo|de\\b|de\\s+do|de\\s+dena|dikhao|bhejo|forward|saunp|transfer|handover)\\b[\\s\\p{L}\\p{M}]*$');
+const SE_AAYA = rx('\\s+se\\s+(?:aaya|mila|hai|aaya\\s+hai)\\b[\\s\\p{L}\\p{M}]*$|\\s+se\\s*$');
+const KA_NUMBER = rx('\\s+(?:ka|ki)\\s*$');
+
+const TRIGGER = rx('\\b(?:lead|naya|add)\\b');
+const SEP = /[,;|\n()]|\.(?=\s|$)|\s[-/]\s|:(?=\s|$)/g;
+
+type Range = { c0: number; c1: number };
+
+function splitClauses(doc: Doc): Range[] {
+  const c = doc.skel;
+  const cuts: number[] = [];
+  SEP.lastIndex = 0;
+  for (let m = SEP.exec(c); m; m = SEP.exec(c)) {
+    if (m[0] === '.' && abbreviationDot(c, m.index)) continue;
+    cuts.push(m.index, m.index + m[0].length);
+  }
+  for (const t of doc.tokens) if (t.mark) cuts.push(t.c0, t.c1);
+  cuts.sort((a, b) => a - b);
+  const out: Range[] = [];
+  let start = 0;
+  for (let k = 0; k < cuts.length; k += 1) {
+    const at = cuts[k];
+    if (at > start && c.slice(start, at).trim()) out.push({ c0: start, c1: at });
+    start = Math.max(start, at);
+  }
+  if (start < c.length && c.slice(start).trim()) out.push({ c0: start, c1: c.length });
+  // Separators themselves ("," "(" "¶") are not clauses.
+  return out.filter((r) => /[\p{L}\p{N}]/u.test(c.slice(r.c0, r.c1)) && !doc.tokens.some((t) => t.mark && t.c0 === r.c0 && t.c1 === r.c1));
+}
+
+function slice(doc: Doc, r: Range): string {
+  return trimPunct(origSlice(doc, r.c0, r.c1));
+}
+
+function isOnlyLabel(doc: Doc, r: Range): boolean {
+  const text = doc.skel.slice(r.c0, r.c1).trim();
+  return /^(?:contact(?:\s+(?:person|name))?|name|source|src|lead\s+source|assignee|assign(?:ed)?(?:\s+to)?|phone|mob(?:ile)?|email|mail|number|no|company(?:\s+name)?|firm)$/.test(text);
+}
+
+export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Found[] }): CreateLeadCommand | null {
+  const out: Partial<Record<Field, string>> = {};
+  const items: Item[] = [];
+  let clausesList = splitClauses(doc);
+  // "Contact: Rajesh" was split at the colon; glue a bare label to its value.
+  const merged: Range[] = [];
+  for (let k = 0; k < clausesList.length; k++) {
+    const r = clausesList[k];
+    if (isOnlyLabel(doc, r) && clausesList[k + 1]) {
+      merged.push({ c0: r.c0, c1: clausesList[k + 1].c1 });
+      k++;
+    } else merged.push(r);
+  }
+  clausesList = merged;
+  let triggerSeen = false;
+  let seenContact = false;
+  for (const r of clausesList) {
+    const text = doc.skel.slice(r.c0, r.c1);
+    const lower = text;
+    // "Rekha ko assign karo", "Sunil ko de do": the whole clause names the assignee.
+    const koWhole = KO_ASSIGN.exec(lower);
+    if (koWhole && !TRIGGER.test(lower.slice(0, koWhole.index))) {
+      const n = nameBefore(doc, r.c0 + koWhole.index + 1, 2);
+      if (n) {
+        out.assignee ??= n.name;
+        continue;
+      }
+    }
+    // labels within the clause
+    const hits: Array<{ field: (typeof LABELS)[number]['field']; start: number; end: number }> = [];
+    for (const { field, re } of LABELS) {
+      const g = new RegExp(re.source, 'gu');
+      for (let m = g.exec(lower); m; m = g.exec(lower)) {
+        if (m[0].length === 0) {
+          g.lastIndex++;
+          continue;
+        }
+        if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
+        hits.push({ field, start: m.index, end: m.index + m[0].length });
+      }
+    }
+    hits.sort((a, b) => a.start - b.start);
+    const headEnd = hits.length ? hits[0].start : text.length;
+    const head: Range = { c0: r.c0, c1: r.c0 + headEnd };
+    const isTrigger = !triggerSeen && TRIGGER.test(lower.slice(0, headEnd + 1));
+    if (isTrigger) {
+      triggerSeen = true;
+      const run = pickCompany(doc, head.c0, head.c1, TRIGGER_STOP);
+      if (run && !out.company) out.company = run.text;
+    } else if (headEnd > 0 && /[\p{L}\p{N}]/u.test(lower.slice(0, headEnd))) {
+      const headLower = lower.slice(0, headEnd);
+      const ko = KO_ASSIGN.exec(headLower);
+      const se = SE_AAYA.exec(headLower);
+      if (ko) {
+        const n = nameBefore(doc, head.c0 + ko.index + 1, 2);
+        if (n && !out.assignee) out.assignee = n.name;
+      } else if (se) {
+        const value = trimPunct(origSlice(doc, head.c0, head.c0 + se.index));
+        if (looksLikeSource(value, true) || out.company) out.source ??= value;
+        else out.company = cleanCompany(value);
+      } else if (hits[0]?.field === 'phone' && KA_NUMBER.test(headLower)) {
+        const name = cleanName(origSlice(doc, head.c0, head.c0 + KA_NUMBER.exec(headLower)!.index));
+        if (name && !out.contact_name) {
+          out.contact_name = name;
+          seenContact = true;
+        }
+      } else {
+        const value = slice(doc, head);
+        // "hai", "please", "ok" alone are not a field
+        if (value && pickCompany(doc, head.c0, head.c1)) items.push({ kind: 'free', text: value, afterContact: seenContact });
+      }
+    }
+    for (let h = 0; h < hits.length; h++) {
+      const hit = hits[h];
+      const end = h + 1 < hits.length ? hits[h + 1].start : text.length;
+      const valueRange: Range = { c0: r.c0 + hit.end, c1: r.c0 + end };
+      const value = slice(doc, valueRange);
+      if (hit.field === 'phone' || hit.field === 'email') {
+        seenContact = true;
+        continue;
+      }
+      if (!value) continue;
+      if (hit.field === 'from') {
+        if (looksLikeSource(value, true) || out.company) out.source ??= value;
+        else out.company = cleanCompany(value);
+      } else if (hit.field === 'contact_name') {
+        out.contact_name ??= cleanName(value);
+      } else if (hit.field === 'assignee') {
+        out.assignee ??= cleanName(firstWords(doc, valueRange, 2));
+      } else if (hit.field === 'source') {
+        out.source ??= value;
+      } else if (hit.field === 'company') {
+        out.company ??= cleanCompany(value);
+      }
+    }
+    if (doc.tokens.some((t) => t.mark && t.c0 >= r.c1 && t.c0 <= r.c1 + 2)) seenContact = true;
+  }
+  // Free clauses fill the spec's order: company, contact, (phone), source, assignee.
+  const order: Field[] = ['company', 'contact_name', 'source', 'assignee'];
+  const afterContact: string[] = [];
+  for (const item of items) {
+    if (item.kind !== 'free') continue;
+    if (item.afterContact && out.company && out.contact_name) {
+      afterContact.push(item.text);
+      continue;
+    }
+    const field = order.find((f) => !out[f]);
+    if (!field) break;
+    if (field === 'company') out.company = cleanCompany(item.text);
+    else if (field === 'contact_name' || field === 'assignee') out[field] = cleanName(item.text);
+    else out[field] = item.text;
+  }
+  if (afterContact.length) {
+    const slots = (['source', 'assignee'] as Field[]).filter((f) => !out[f]);
+    if (afterContact.length === 1 && slots.length === 2) {
+      const v = afterContact[0];
+      // "…, 98450 12345, Sunil": one word that is not a known source reads as the assignee.
+      if (!looksLikeSource(v) && !/\s/.test(v)) out.assignee = cleanName(v);
+      else out.source = v;
+    } else {
+      afterContact.forEach((v, k) => {
+        const f = slots[k];
+        if (f === 'assignee') out.assignee = cleanName(v);
+        else if (f) out[f] = v;
+      });
+    }
+  }
+  if (!out.company) return null;
+  const cmd: CreateLeadCommand = { intent: 'create_lead', company: out.company };
+  if (out.contact_name) cmd.contact_name = out.contact_name;
+  if (found.phones[0]) cmd.phone = found.phones[0].value;
+  if (found.emails[0]) cmd.email = found.emails[0].value;
+  if (out.source) cmd.source = out.source;
+  if (out.assignee) cmd.assignee = out.assignee;
+  return cmd;
+}
+
+const TRIGGER_STOP = new Set(['got', 'there', "there's", 'received', 'enquiry', 'inquiry', 'create', 'register', 'fresh', 'one', 'details']);
+
+function firstWords(doc: Doc, r: Range, max: number): string {
+  const words: Token[] = doc.tokens.filter((t) => t.word && t.c0 >= r.c0 && t.c1 <= r.c1);
+  const keep: Token[] = [];
+  for (const t of words) {
+    if (keep.length >= max) break;
+    if (keep.length && !/^[\p{Lu}\p{Lo}]/u.test(t.raw)) break;
+    if (t.canon.toLowerCase() !== t.raw.toLowerCase() && keep.length) break;
+    keep.push(t);
+  }
+  if (!keep.length) return '';
+  return origSlice(doc, keep[0].c0, keep[keep.length - 1].c1);
+}
