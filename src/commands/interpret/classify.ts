@@ -32,6 +32,7 @@ const CREATE = [
   rx('^(?:please\\s+|bhai\\s+)*(?:naya\\s+)?lead\\s*[:\\-]'),
   rx('\\b(?:there\\s+is|there\'s|got|have|we\\s+have|received|mila|aaya)\\s+(?:a|an|one|ek|naya)?\\s*(?:naya\\s+|new\\s+|fresh\\s+)?lead\\b'),
   rx('\\b(?:ek\\s+)?(?:naya\\s+)?lead\\s+(?:aaya|mila)\\b'),
+  rx('\\bek\\s+(?:naya\\s+)?lead\\s+(?:hai|he|h)\\b|\\blead\\s+(?:hai|he|h)\\s*[:\\-]'),
   rx('\\blead\\s+(?:from|se)\\b'),
   rx('\\bnaya\\s+lead\\b'),
 ];
@@ -43,7 +44,7 @@ const HISTORY = rx(
   '\\bhistory\\b|\\bwhat\\s+(?:has\\s+)?happened\\s+(?:with|to|on|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
 );
 
-const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\b|\\bwhat\\s+do\\s+i\\s+have\\b');
+const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|\'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\b(?:what\'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b');
 const LIST_MEETINGS = rx('\\b(?:meetings|demos)\\b|\\b(?:meeting|demo)\\b[^,.]*\\b(?:dikhao|show)\\b|\\b(?:dikhao|show)\\b[^,.]*\\b(?:meeting|demo)\\b|\\b(?:upcoming|pending|aaj|today|tomorrow)\\s+(?:ki|ke|ka|\'s)?\\s*(?:meeting|demo)s?\\b');
 const LEADS = rx('\\bleads\\b|\\b(?:mera|saare|all|my)\\s+lead\\b|\\blead\\s+(?:list|show)\\b|\\b(?:show|dikhao|list)\\s+(?:mera\\s+|my\\s+|all\\s+)?lead\\b');
 
@@ -79,6 +80,7 @@ const REASSIGN = [
   rx('\\bab\\b[^,.]*\\b(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo)\\b'),
   rx('\\bwill\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b'),
   rx('\\bko\\b[^,.]*\\bko\\s+(?:dedo|de\\b|assign)'),
+  rx('\\bko\\b[^,.]*\\b(?:dedo|de\\s+do|de\\s+dena|assign\\s+karo|transfer\\s+karo|saunp)\\b'),
   rx('\\b(?:assign|give|move|pass|allot|shift)\\b[^,.]*\\bto\\b'),
   rx('\\bko\\s+(?:assign|dedo|de\\s+do|de\\s+dena)\\b'),
 ];
@@ -91,6 +93,9 @@ const COMPANY_COLON = /^[\p{L}\p{M}\p{N}&.' ]{2,40}:\s*\S/u;
 const DATEISH = rx(
   '\\b(?:today|tomorrow|tonight|parso|parson|aaj|kal|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar|next\\s+week|agle|baje|am|pm|noon|subah|shaam|dopahar|raat|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\\b|\\d{1,2}\\s*(?:am|pm|baje)\\b|\\b\\d{1,2}[/:.]\\d{1,2}\\b|बजे|सोमवार|मंगलवार|बुधवार|गुरुवार|शुक्रवार|शनिवार|रविवार|परसों|सुबह|शाम|दोपहर|रात|कल|आज',
 );
+
+/** An amount as people write turnover: "5 Cr", "50 lakh", "2.5 crore", "80 लाख". */
+export const MONEY = /(?:^|[^\p{L}\p{N}])(?:rs\.?\s*|₹\s*|inr\s*)?\d+(?:\.\d+)?\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k|करोड़|करोड|लाख)(?![\p{L}\p{N}])/u;
 
 export function hasDateish(canonLower: string): boolean {
   return DATEISH.test(canonLower);
@@ -160,5 +165,9 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
   if (opts.hasPhone || opts.hasEmail) return { intent: 'create_lead', confidence: 0.55 };
   if (COMPANY_COLON.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.5 };
+  // "12 MG Road Pune, 5 Cr, Tally, manual billing": an unlabelled answer to the details question.
+  if (MONEY.test(opts.text.toLowerCase()) && opts.text.split(/[,;|\n]/).filter((p) => p.trim()).length >= 2) {
+    return { intent: 'provide_details', confidence: 0.55 };
+  }
   return { intent: 'unknown', confidence: 0.3 };
 }

@@ -6,6 +6,7 @@ import type { ProvideDetailsCommand } from '../command.ts';
 import { cleanValue } from './clean.ts';
 import { origSlice, rx, type Doc } from './doc.ts';
 import { pickCompany } from './spans.ts';
+import { MONEY } from './classify.ts';
 
 type DetailField = 'address' | 'turnover' | 'current_system' | 'challenges';
 
@@ -18,6 +19,24 @@ const LABELS: Array<{ field: DetailField; re: RegExp }> = [
 // "wo Zoho use karte hai", "abhi Tally use karte hain": the system comes before the verb.
 const USE_KARTE = rx('(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?', 'gu');
 const TRAILING_JOIN = /\s+(?:and|aur|&|but|par|also)(?:\s+(?:the|main|our|their|biggest|key|major|wo|woh))*\s*$/iu;
+
+/**
+ * No labels at all: read the parts in the order the bot asks for them (address, turnover,
+ * current system, challenges), anchored on the amount, which is the one part easy to recognise.
+ */
+export function extractDetailsByPosition(doc: Doc): ProvideDetailsCommand {
+  const parts = doc.text.split(/[;|\n]|,(?!\d)/).map((p) => p.trim()).filter(Boolean);
+  const money = parts.findIndex((p) => MONEY.test(p.toLowerCase()));
+  const cmd: ProvideDetailsCommand = { intent: 'provide_details' };
+  if (money < 0) return cmd;
+  const before = parts.slice(0, money).join(', ');
+  if (before) cmd.address = cleanValue(before);
+  cmd.turnover = cleanValue(parts[money]);
+  const after = parts.slice(money + 1);
+  if (after[0]) cmd.current_system = cleanValue(after[0]);
+  if (after.length > 1) cmd.challenges = cleanValue(after.slice(1).join(', '));
+  return cmd;
+}
 
 export function extractDetails(doc: Doc): ProvideDetailsCommand {
   const lower = doc.skel;

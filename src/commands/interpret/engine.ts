@@ -5,7 +5,7 @@ import { CommandSchema, type Command } from '../command.ts';
 import { classify, type Classified } from './classify.ts';
 import { cleanNote } from './clean.ts';
 import { contactMarks, findEmails, findPhones, type Found } from './contacts.ts';
-import { extractDetails } from './details.ts';
+import { extractDetails, extractDetailsByPosition } from './details.ts';
 import { buildDoc, normalizeInput, rx, type Doc, type Mark } from './doc.ts';
 import { extractCreateLead } from './lead.ts';
 import { clauses, companyRuns, findAssignee, nameAt, nameBefore, pickCompany, type Run } from './spans.ts';
@@ -59,15 +59,15 @@ function companyAndNote(doc: Doc): { company?: string; note?: string; weak: bool
     const run = pickCompany(doc, cls[i].c0, cls[i].c1);
     if (!run) continue;
     let k = i + 1;
-    while (k < cls.length && !pickCompany(doc, cls[k].c0, cls[k].c1, NOTE_LABELS) && LABEL_ONLY.test(doc.skel.slice(cls[k].c0, cls[k].c1).trim())) k++;
+    while (k < cls.length && LABEL_ONLY.test(doc.skel.slice(cls[k].c0, cls[k].c1).trim())) k++;
     const note = k < cls.length ? cleanNote(doc.text.slice(origStart(doc, cls[k].c0))) : undefined;
     return { company: run.text, note, weak: run.score < 4 };
   }
   return { weak: true };
 }
 
-const NOTE_LABELS = new Set(['activity', 'note']);
-const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|-|:)\\s*)+$');
+// Clauses that only repeat the command ("activity:", "meeting done") sit between company and note.
+const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|meeting|demo|done|ho|gaya|hogaya|hua|chuka|diya|poora|is|was|has|been|hai|tha|aaj|today|-|:)\\s*)+$');
 
 function origStart(doc: Doc, c: number): number {
   const t = doc.tokens.find((x) => x.c1 > c && x.canon.trim() !== '');
@@ -107,6 +107,8 @@ const TO_NAME = rx('\\b(?:to|ko)\\s+', 'gu');
 const HANDLED_BY = rx('\\b(?:handled|managed|owned|taken)\\s+(?:care\\s+of\\s+)?by\\s+', 'gu');
 const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhejo|forward)\\b', 'gu');
 const AB_DEKHEGA = rx('\\s+(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo|karega|karegi)\\b', 'gu');
+const KO_VERB_AT = rx('^\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\b|dikhao|bhejo|forward)\\b');
+const NAME_FIRST_VERB = rx('\\b(?:dedo|de\\s+do|de\\s+dena|de\\s+dijiye|assign|transfer|handover|saunp)\\b(?:\\s+(?:karo|dedo|do|please|bhai))*\\s*[.!]*\\s*$');
 const WILL_HANDLE = rx('\\s+will\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b', 'gu');
 
 function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } | undefined {
@@ -117,6 +119,14 @@ function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } 
     for (let m = re.exec(c); m; m = re.exec(c)) out.push(m);
     return out;
   };
+  // "Sunil ko Orbit Textiles de do": one "ko", after the first word, and the verb at the end.
+  const lead = /^(?:(?:please|pls|bhai|kindly)\s+)*/.exec(c)?.[0].length ?? 0;
+  const first = nameAt(doc, lead, 1);
+  if (first && (c.match(/\bko\b/g) ?? []).length === 1) {
+    const after = c.slice(first.c1);
+    const ko = /^\s+ko\s+/.exec(after);
+    if (ko && !KO_VERB_AT.test(after) && NAME_FIRST_VERB.test(after)) return { name: first.name, cut0: first.c0, cut1: first.c1 + ko[0].length };
+  }
   for (const m of all(KO_VERB).reverse()) {
     const n = nameBefore(doc, m.index, 1);
     if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
@@ -170,9 +180,10 @@ function extract(
     case 'unknown':
       return unknown(conf);
     case 'provide_details': {
-      const cmd = extractDetails(doc0);
-      const fields = ['address', 'turnover', 'current_system', 'challenges'].filter((f) => f in cmd).length;
-      return fields ? { command: cmd, confidence: conf } : unknown(0.3);
+      const count = (c: object) => ['address', 'turnover', 'current_system', 'challenges'].filter((f) => f in c).length;
+      let cmd = extractDetails(doc0);
+      if (!count(cmd)) cmd = extractDetailsByPosition(doc0);
+      return count(cmd) ? { command: cmd, confidence: conf } : unknown(0.3);
     }
     case 'create_lead': {
       const cmd = extractCreateLead(doc0, found);
@@ -251,10 +262,18 @@ function extract(
       }
       const at = timed[0]?.at;
       const intent = noun === 'demo' ? 'schedule_demo' : 'schedule_meeting';
-      return {
-        command: { intent, company: run.text, ...(at ? { at } : {}), ...(assignee ? { assignee: assignee.name } : {}) },
-        confidence: run.score < 4 ? conf - 0.15 : conf,
-      };
+      // "Meeting tomorrow 3pm - Orbit Textiles - Sunil": a lone name after the company, by position.
+      let named = assignee?.name;
+      let sure = run.score < 4 ? conf - 0.15 : conf;
+      if (!named) {
+        const last = clauses(doc).at(-1);
+        const n = last && last.c0 >= run.c1 ? nameAt(doc, last.c0, 1) : undefined;
+        if (n && doc.skel.slice(n.c1, last!.c1).trim() === '' && doc.skel.slice(last!.c0, n.c0).trim() === '') {
+          named = n.name;
+          sure -= 0.15;
+        }
+      }
+      return { command: { intent, company: run.text, ...(at ? { at } : {}), ...(named ? { assignee: named } : {}) }, confidence: sure };
     }
   }
   return unknown(0.3);

@@ -25,7 +25,7 @@ const GROUPS: Record<string, string[]> = {
   client: ['client', 'क्लाइंट', 'ग्राहक', 'customer'],
   // verbs: scheduling
   schedule: ['schedule', 'shedule', 'schedual', 'schdule', 'scedule', 'schedul', 'shcedule', 'sechdule', 'shedul', 'schedulle', 'scheduel', 'sched', 'shedyul', 'शेड्यूल', 'शेड्युल', 'शेड्यूल्ड', 'scheduled', 'sheduled', 'शेड्यूल'],
-  reschedule: ['reschedule', 're-schedule', 're-scheduled', 'reschdule', 'rescedule', 'reshedule', 'reschedual', 'rescheduel', 'reschedul', 'reshedul', 'reschedulle', 'rescheduled', 'reshceduled', 'reshcedule', 'रीशेड्यूल', 'रिशेड्यूल', 'री-शेड्यूल', 'रीशेड्युल'],
+  reschedule: ['reschedule', 're-schedule', 're-scheduled', 'resched', 'reschd', 'rescheduling', 'reschdule', 'rescedule', 'reshedule', 'reschedual', 'rescheduel', 'reschedul', 'reshedul', 'reschedulle', 'rescheduled', 'reshceduled', 'reshcedule', 'रीशेड्यूल', 'रिशेड्यूल', 'री-शेड्यूल', 'रीशेड्युल'],
   postpone: ['postpone', 'postponed', 'postpond', 'postphone', 'postpon', 'पोस्टपोन', 'टाल', 'टालो', 'टाल', 'taal', 'taalo', 'talo'],
   prepone: ['prepone', 'preponed', 'प्रीपोन'],
   shift: ['shift', 'shifted', 'shif', 'sift', 'शिफ्ट', 'खिसका', 'खिसकाओ', 'khiska', 'khiskao'],
