@@ -12,7 +12,7 @@ const HELP = rx(
   '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
 );
 // canonical "kar" is "karo"
-const HELP2 = rx('^(?:please\\s+)?(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$');
+const HELP2 = rx('^(?:please\\s+|mujhe\\s+|bhai\\s+)*(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$');
 
 const DETAIL_LABELS: Array<[string, RegExp]> = [
   ['address', rx('\\baddress\\b')],
@@ -23,7 +23,7 @@ const DETAIL_LABELS: Array<[string, RegExp]> = [
 const INTENT_WORDS = rx('\\b(?:meeting|meetings|demo|demos|qualify|reassign|transfer|history|followups|schedule|reschedule|activity|note|tasks|leads)\\b');
 
 const STOP_FOLLOWUPS = rx(
-  '(?:\\bstop\\b|\\bno\\s+more\\b|\\bdon\'?t\\s+send\\b|\\bdo\\s+not\\s+send\\b|\\bna\\s+bhejo\\b|\\bunsubscribe\\b|\\bband\\b|\\bdisable\\b|\\bturn\\s+off\\b|\\bopt\\s+out\\b)[^.]{0,40}\\b(?:followups|follow|nurture|reminders|sequence|messages|drip)\\b|\\b(?:followups|nurture|reminders|sequence|drip)\\b[^.]{0,40}(?:\\bstop\\b|\\bbhejna\\s+band\\b|\\bmat\\b|\\bna\\b|\\boff\\b|\\bdisable\\b)',
+  '(?:\\bstop\\b|\\bcancel\\b|\\bremove\\b|\\bexclude\\b|\\btake\\s+off\\b|\\bhata\\w*|\\bnikal\\w*|\\bno\\s+more\\b|\\bdon\'?t\\s+send\\b|\\bdo\\s+not\\s+send\\b|\\bna\\s+bhejo\\b|\\bunsubscribe\\b|\\bband\\b|\\bdisable\\b|\\bturn\\s+off\\b|\\bopt\\s+out\\b)[^.]{0,40}\\b(?:followups|follow|nurture|reminders|sequence|messages|drip)\\b|\\b(?:followups|nurture|reminders|sequence|drip)\\b[^.]{0,40}(?:\\bstop\\b|\\bbhejna\\s+band\\b|\\bmat\\b|\\bna\\b|\\boff\\b|\\bdisable\\b|\\bhata\\w*|\\bnikal\\w*)',
 );
 
 const CREATE = [
@@ -34,6 +34,7 @@ const CREATE = [
   rx('\\b(?:ek\\s+)?(?:naya\\s+)?lead\\s+(?:aaya|mila)\\b'),
   rx('\\bek\\s+(?:naya\\s+)?lead\\s+(?:hai|he|h)\\b|\\blead\\s+(?:hai|he|h)\\s*[:\\-]'),
   rx('\\blead\\s+(?:from|se)\\b'),
+  rx('\\badd\\b.{0,40}\\bas\\s+(?:a\\s+|an\\s+)?(?:naya\\s+)?lead\\b'),
   rx('\\bnaya\\s+lead\\b'),
 ];
 
@@ -41,10 +42,10 @@ const QUALIFY = rx('\\bqualify\\b');
 const DISQUALIFY = rx('\\bdisqualify\\b|\\bnot\\s+qualify\\b|\\bqualify\\s+nahi\\b');
 
 const HISTORY = rx(
-  '\\bhistory\\b|\\bwhat\\s+(?:has\\s+)?happened\\s+(?:with|to|on|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
+  '\\bhistory\\b|\\bkya\\s+(?:kya\\s+)?hua\\b|\\bwhat\\s+(?:has\\s+)?happened\\s+(?:with|to|on|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
 );
 
-const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|\'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\b(?:what\'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b');
+const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|\'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\bwhat\'?s\\s+on\\b|\\b(?:what\'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b');
 const LIST_MEETINGS = rx('\\b(?:meetings|demos)\\b|\\b(?:meeting|demo)\\b[^,.]*\\b(?:dikhao|show)\\b|\\b(?:dikhao|show)\\b[^,.]*\\b(?:meeting|demo)\\b|\\b(?:upcoming|pending|aaj|today|tomorrow)\\s+(?:ki|ke|ka|\'s)?\\s*(?:meeting|demo)s?\\b');
 const LEADS = rx('\\bleads\\b|\\b(?:mera|saare|all|my)\\s+lead\\b|\\blead\\s+(?:list|show)\\b|\\b(?:show|dikhao|list)\\s+(?:mera\\s+|my\\s+|all\\s+)?lead\\b');
 
@@ -130,7 +131,8 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (!qualify) {
     for (const re of CREATE) if (re.test(s)) return { intent: 'create_lead', confidence: 0.9 };
   }
-  if (qualify) return { intent: 'qualify_lead', confidence: 0.9 };
+  // "Is Zen Spa qualified?" asks rather than tells; the executor or the LLM should confirm.
+  if (qualify) return { intent: 'qualify_lead', confidence: /^(?:is|has|kya)\b.*\?\s*$/.test(s) ? 0.5 : 0.9 };
   if (HISTORY.test(s)) return { intent: 'lead_history', confidence: 0.85 };
 
   const meetingAt = firstIndex(MEETING_NOUN, s);
@@ -142,6 +144,8 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
 
   if (hasNoun) {
+    // Cancelling is not a command the bot has; say so rather than schedule one.
+    if (/\bcancel\b/.test(s)) return { intent: 'unknown', confidence: 0.4 };
     const demo = demoAt >= 0 && (meetingAt < 0 || demoAt < meetingAt);
     const noun = demo ? 'demo' : 'meeting';
     const bareCall = !demo && /\bcall\b/.test(s) && !/\bmeeting|meet|met\b/.test(s);

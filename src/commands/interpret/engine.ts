@@ -76,9 +76,9 @@ function origStart(doc: Doc, c: number): number {
 
 // ---------------------------------------------------------------- list names
 
-const POSSESSIVE = rx("([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|lead)\\b", 'gu');
+const POSSESSIVE = rx("([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|plan|lead)\\b", 'gu');
 const OF_NAME = rx('\\b(?:tasks|leads|meetings|demos|lead)\\s+(?:of|for|assign\\s+to|assigned\\s+to|under|owned\\s+by|with)\\s+', 'gu');
-const NAME_KE = rx('\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead)\\b', 'gu');
+const NAME_KE = rx('\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead|schedule|plan|agenda)\\b', 'gu');
 
 function listAssignee(doc: Doc): string | undefined {
   const c = doc.skel;
@@ -143,6 +143,22 @@ function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } 
     if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
   }
   return undefined;
+}
+
+/**
+ * "Meeting tomorrow 3pm - Orbit Textiles - Sunil", "Meeting Orbit Textiles 14/3 4pm Sunil": one
+ * name alone at the very end, after the company and set off by a separator or the date.
+ */
+function trailingName(doc: Doc, company: Run): string | undefined {
+  const words = doc.tokens.filter((t) => t.word || t.mark);
+  const last = words.at(-1);
+  const before = words.at(-2);
+  if (!last || !last.word || last.c0 < company.c1 || !before) return undefined;
+  const gap = doc.skel.slice(before.c1, last.c0);
+  if (!before.mark && !/[,;|\-]/.test(gap)) return undefined;
+  if (doc.skel.slice(last.c1).replace(/[\s.!]/g, '') !== '') return undefined;
+  const n = nameAt(doc, last.c0, 1);
+  return n && /^[\p{Lu}\p{Lo}]/u.test(last.raw) ? n.name : undefined;
 }
 
 // ---------------------------------------------------------------- main
@@ -266,10 +282,9 @@ function extract(
       let named = assignee?.name;
       let sure = run.score < 4 ? conf - 0.15 : conf;
       if (!named) {
-        const last = clauses(doc).at(-1);
-        const n = last && last.c0 >= run.c1 ? nameAt(doc, last.c0, 1) : undefined;
-        if (n && doc.skel.slice(n.c1, last!.c1).trim() === '' && doc.skel.slice(last!.c0, n.c0).trim() === '') {
-          named = n.name;
+        const n = trailingName(doc, run);
+        if (n) {
+          named = n;
           sure -= 0.15;
         }
       }

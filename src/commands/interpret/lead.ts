@@ -27,7 +27,7 @@ export function looksLikeSource(text: string, strict = false): boolean {
 // Labels inside a clause. Order matters only for overlapping alternatives.
 const LABELS: Array<{ field: Field | 'phone' | 'email' | 'from'; re: RegExp }> = [
   { field: 'phone', re: rx('\\bcontact\\s+(?:no|number|num|phone)\\b\\.?\\s*[:\\-]?') },
-  { field: 'contact_name', re: rx('\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\bspoc\\s*[:\\-]?') },
+  { field: 'contact_name', re: rx('\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\b(?:spoc|poc|owner|proprietor|director|md|ceo|decision\\s+maker)\\b\\s*(?:is|hai|:|-)?\\s*:?') },
   { field: 'phone', re: rx('\\b(?:phone|whatsapp|wa)\\b\\.?(?:\\s*(?:no|number|num)\\b\\.?)?\\s*[:\\-]?|\\bno\\s*[.:]|\\bmob(?:ile)?\\b\\.?\\s*[:\\-]?') },
   { field: 'email', re: rx('\\b(?:email|mail)(?:\\s*id)?\\b\\s*[:\\-]?') },
   { field: 'company', re: rx('\\b(?:company|firm|business|organi[sz]ation|org)(?:\\s+name)?\\b\\s*(?:is|hai)?\\s*[:\\-]?') },
@@ -146,7 +146,7 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
       } else {
         const value = slice(doc, head);
         // "hai", "please", "ok" alone are not a field
-        if (value && pickCompany(doc, head.c0, head.c1)) items.push({ kind: 'free', text: value, afterContact: seenContact });
+        if (value && pickCompany(doc, head.c0, head.c1, GREETING) && !TRIGGER.test(lower.slice(headEnd))) items.push({ kind: 'free', text: value, afterContact: seenContact });
       }
     }
     for (let h = 0; h < hits.length; h++) {
@@ -185,7 +185,8 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
     }
     const field = order.find((f) => !out[f]);
     if (!field) break;
-    if (field === 'company') out.company = cleanCompany(item.text);
+    // "Zen Spa is interested": the company ends where the sentence's verb starts
+    if (field === 'company') out.company = cleanCompany(item.text.split(/\s+(?:is|are|was|has|have|hai|he|wants|want|needs|need)\s+/i)[0]);
     else if (field === 'contact_name' || field === 'assignee') out[field] = cleanName(item.text);
     else out[field] = item.text;
   }
@@ -214,7 +215,8 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   return cmd;
 }
 
-const TRIGGER_STOP = new Set(['got', 'there', "there's", 'received', 'enquiry', 'inquiry', 'create', 'register', 'fresh', 'one', 'details']);
+const GREETING = new Set(['bot', 'hey', 'hi', 'hello', 'team', 'good', 'morning', 'dear']);
+const TRIGGER_STOP = new Set(['got', 'there', "there's", 'received', 'enquiry', 'inquiry', 'create', 'register', 'fresh', 'one', 'details', 'bot', 'you', 'for', 'hey', 'hi', 'hello', 'team']);
 
 function firstWords(doc: Doc, r: Range, max: number): string {
   const words: Token[] = doc.tokens.filter((t) => t.word && t.c0 >= r.c0 && t.c1 <= r.c1);

@@ -33,6 +33,7 @@ const STOP = new Set([
   'move', 'moved', 'push', 'pushed', 'postponed', 'rescheduled', 'called', 'calling', 'spoke', 'spoken', 'talked',
   'emailed', 'mailed', 'visited', 'messaged', 'whatsapped', 'pinged', 'followed', 'shared', 'kiya', 'kia', 'baat',
   'please', 'kindly', 'asked', 'told', 'said', 'says', 'instead', 'ne', 'rahi', 'raha', 'achhi', 'acchi', 'achi', 'badhiya',
+  'remove', 'exclude', 'hata', 'hatao', 'hata', 'nikal', 'nikalo', 'bot', 'hey', 'interested', 'milna', 'milne', 'take',
 ]);
 
 /** A token that may sit inside a company name between two real words: "Mehta & Sons", "Bank of Baroda". */
@@ -194,6 +195,8 @@ export function nameBefore(doc: Doc, c: number, max = 1): NameHit | undefined {
 
 const ASSIGN_AFTER = rx('\\b(?:assign|reassign)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+)?(?:to\\s+)?|\\b(?:give|handover|transfer|allot|pass|forward)\\s+(?:it|this|the\\s+lead|lead)\\s+to\\s+', 'g');
 const ASSIGN_LABEL = rx('\\bassignee\\s*[:\\-]?\\s*|\\bassign(?:ed)?\\s*:\\s*', 'g');
+const ASSIGN_TO = rx('\\b(?:assign|reassign|allot|give|handover)\\b[^,.;]*?\\bto\\s+', 'g');
+const NAME_TAKES = rx('^(?:(?:please|pls|bhai)\\s+)*[^\\s,]+\\s+(?:please\\s+|pls\\s+|can\\s+you\\s+|will\\s+you\\s+)?(?:take|handle|do|attend|conduct|cover|join)\\b', 'g');
 const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhej|forward|send)', 'g');
 const WILL_DO = rx('\\s+(?:will|to|should|can|shall)\\s+(?:handle|take|attend|do|conduct|join|lead|give|present|go|own|manage|cover)\\b', 'g');
 const HINDI_DO = rx('\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b', 'g');
@@ -205,12 +208,21 @@ export function findAssignee(doc: Doc, opts: { from?: number } = {}): Assignee |
   const c = doc.skel;
   const from = opts.from ?? 0;
   const hits: Assignee[] = [];
-  for (const re of [ASSIGN_LABEL, ASSIGN_AFTER]) {
+  NAME_TAKES.lastIndex = 0;
+  const takes = NAME_TAKES.exec(c);
+  if (takes) {
+    const lead = /^(?:(?:please|pls|bhai)\s+)*/.exec(c)?.[0].length ?? 0;
+    const n = nameAt(doc, lead, 1);
+    if (n) hits.push({ ...n, cut0: n.c0, cut1: n.c1 });
+  }
+  for (const re of [ASSIGN_LABEL, ASSIGN_AFTER, ASSIGN_TO]) {
     re.lastIndex = 0;
     for (let m = re.exec(c); m; m = re.exec(c)) {
       if (m.index < from) continue;
       const n = nameAt(doc, m.index + m[0].length, 2);
-      if (n) hits.push({ ...n, cut0: m.index, cut1: n.c1 });
+      // "assign the Orbit demo to Rekha": cut only "to Rekha", the company sits in between
+      const cut0 = re === ASSIGN_TO ? m.index + m[0].lastIndexOf('to') : m.index;
+      if (n) hits.push({ ...n, cut0, cut1: n.c1 });
     }
   }
   for (const re of [KO_VERB, WILL_DO, HINDI_DO]) {
