@@ -155,7 +155,7 @@ function trailingName(doc: Doc, company: Run): string | undefined {
   const before = words.at(-2);
   if (!last || !last.word || last.c0 < company.c1 || !before) return undefined;
   const gap = doc.skel.slice(before.c1, last.c0);
-  if (!before.mark && !/[,;|\-]/.test(gap)) return undefined;
+  if (!before.mark && !/[,;|-]/.test(gap)) return undefined;
   if (doc.skel.slice(last.c1).replace(/[\s.!]/g, '') !== '') return undefined;
   const n = nameAt(doc, last.c0, 1);
   return n && /^[\p{Lu}\p{Lo}]/u.test(last.raw) ? n.name : undefined;
