@@ -41,6 +41,11 @@ const KO_ASSIGN = rx('\\s+ko\\s+(?:assign|reassign|dedo|de\\b|de\\s+do|de\\s+den
 const SE_AAYA = rx('\\s+se\\s+(?:aaya|mila|hai|aaya\\s+hai)\\b[\\s\\p{L}\\p{M}]*$|\\s+se\\s*$');
 const KA_NUMBER = rx('\\s+(?:ka|ki)\\s*$');
 
+const BUSINESS = /\b(?:pvt|private|ltd|limited|llp|inc|corp|co|company|industries|industry|enterprises?|traders?|trading|textiles?|labs?|solutions?|systems?|technologies|tech|infotech|software|foods?|pharma|pharmaceuticals|motors|auto|automobiles|hotels?|resorts?|clinic|hospital|school|academy|college|exports?|imports?|agro|steels?|plastics?|electricals?|electronics|sweets|dairy|bakery|caterers|logistics|transport|builders|constructions?|realty|infra|interiors|furniture|garments|fashions?|jewell?ers|mart|stores?|emporium|agency|agencies|associates|consultants?|services|group|international|global|paints|tiles|opticals|mobiles|diagnostics|spa|salon|gym|fitness|restaurant|cafe|studio|printers|prints|packaging|chemicals|pipes|cables|&\s*sons|and\s+sons|bros|brothers)\b|ट्रेडर्स|टेक्सटाइल्स|इंडस्ट्रीज|एंटरप्राइजेज|लैब्स|फूड्स|होटल|क्लिनिक|अस्पताल|स्कूल|प्राइवेट|लिमिटेड|एंड संस|एक्सपोर्ट्स|प्लास्टिक्स|इंटीरियर्स|सोलर/iu;
+const PERSON = /^(?:mr|mrs|ms|dr|shri|smt|sri)\b\.?|\s(?:ji|sir|bhai|madam)$|^(?:श्री|श्रीमती|डॉ)|\sजी$/iu;
+const looksLikeBusiness = (s: string) => BUSINESS.test(s);
+const looksLikePerson = (s: string) => PERSON.test(s.trim());
+
 const TRIGGER = rx('\\b(?:lead|naya|add)\\b');
 const SEP = /[,;|\n()]|\.(?=\s|$)|\s[-/]\s|:(?=\s|$)/g;
 
@@ -177,6 +182,16 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   // Free clauses fill the spec's order: company, contact, (phone), source, assignee.
   const order: Field[] = ['company', 'contact_name', 'source', 'assignee'];
   const afterContact: string[] = [];
+  // "Kavita Rao (Orbit Textiles)": when the first two free parts are a person then a business,
+  // swap them; "Mr.", "ji" or a business word ("Textiles", "Pvt Ltd") tells which is which.
+  const free = items.filter((i): i is Extract<Item, { kind: 'free' }> => i.kind === 'free');
+  if (!out.company && !out.contact_name && free.length >= 2 && !free[1].afterContact) {
+    const [a, b] = free;
+    if ((looksLikePerson(a.text) || !looksLikeBusiness(a.text)) && looksLikeBusiness(b.text) && !looksLikeBusiness(a.text)) {
+      items.splice(items.indexOf(a), 1);
+      items.splice(items.indexOf(b) + 1, 0, a);
+    }
+  }
   for (const item of items) {
     if (item.kind !== 'free') continue;
     if (item.afterContact && out.company && out.contact_name) {
