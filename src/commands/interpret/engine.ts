@@ -8,7 +8,8 @@ import { contactMarks, findEmails, findPhones, type Found } from './contacts.ts'
 import { extractDetails, extractDetailsByPosition } from './details.ts';
 import { buildDoc, normalizeInput, rx, type Doc, type Mark } from './doc.ts';
 import { extractCreateLead } from './lead.ts';
-import { clauses, companyRuns, findAssignee, nameAt, nameBefore, pickCompany, type Run } from './spans.ts';
+import { findAssignee, listAssignee, reassignTarget, trailingName } from './names.ts';
+import { clauses, companyRuns, pickCompany, type Run } from './spans.ts';
 
 export type InterpretContext = { now: Date; timeZone: string };
 export type WhenMatch = { at?: string; date?: string; hasTime: boolean; text: string; index: number };
@@ -72,93 +73,6 @@ const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|plea
 function origStart(doc: Doc, c: number): number {
   const t = doc.tokens.find((x) => x.c1 > c && x.canon.trim() !== '');
   return t ? t.o0 : doc.text.length;
-}
-
-// ---------------------------------------------------------------- list names
-
-const POSSESSIVE = rx("([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|plan|lead)\\b", 'gu');
-const OF_NAME = rx('\\b(?:tasks|leads|meetings|demos|lead)\\s+(?:of|for|assign\\s+to|assigned\\s+to|under|owned\\s+by|with)\\s+', 'gu');
-const NAME_KE = rx('\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead|schedule|plan|agenda)\\b', 'gu');
-
-function listAssignee(doc: Doc): string | undefined {
-  const c = doc.skel;
-  POSSESSIVE.lastIndex = 0;
-  const p = POSSESSIVE.exec(c);
-  if (p) {
-    const n = nameAt(doc, p.index, 1);
-    if (n) return n.name.replace(/['’]s$/, '');
-  }
-  OF_NAME.lastIndex = 0;
-  for (let m = OF_NAME.exec(c); m; m = OF_NAME.exec(c)) {
-    const n = nameAt(doc, m.index + m[0].length, 2);
-    if (n) return n.name;
-  }
-  NAME_KE.lastIndex = 0;
-  for (let m = NAME_KE.exec(c); m; m = NAME_KE.exec(c)) {
-    const n = nameBefore(doc, m.index, 1);
-    if (n) return n.name;
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------- reassign
-
-const TO_NAME = rx('\\b(?:to|ko)\\s+', 'gu');
-const HANDLED_BY = rx('\\b(?:handled|managed|owned|taken)\\s+(?:care\\s+of\\s+)?by\\s+', 'gu');
-const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhejo|forward)\\b', 'gu');
-const AB_DEKHEGA = rx('\\s+(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo|karega|karegi)\\b', 'gu');
-const KO_VERB_AT = rx('^\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\b|dikhao|bhejo|forward)\\b');
-const NAME_FIRST_VERB = rx('\\b(?:dedo|de\\s+do|de\\s+dena|de\\s+dijiye|assign|transfer|handover|saunp)\\b(?:\\s+(?:karo|dedo|do|please|bhai))*\\s*[.!]*\\s*$');
-const WILL_HANDLE = rx('\\s+will\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b', 'gu');
-
-function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } | undefined {
-  const c = doc.skel;
-  const all = (re: RegExp) => {
-    re.lastIndex = 0;
-    const out: RegExpExecArray[] = [];
-    for (let m = re.exec(c); m; m = re.exec(c)) out.push(m);
-    return out;
-  };
-  // "Sunil ko Orbit Textiles de do": one "ko", after the first word, and the verb at the end.
-  const lead = /^(?:(?:please|pls|bhai|kindly)\s+)*/.exec(c)?.[0].length ?? 0;
-  const first = nameAt(doc, lead, 1);
-  if (first && (c.match(/\bko\b/g) ?? []).length === 1) {
-    const after = c.slice(first.c1);
-    const ko = /^\s+ko\s+/.exec(after);
-    if (ko && !KO_VERB_AT.test(after) && NAME_FIRST_VERB.test(after)) return { name: first.name, cut0: first.c0, cut1: first.c1 + ko[0].length };
-  }
-  for (const m of all(KO_VERB).reverse()) {
-    const n = nameBefore(doc, m.index, 1);
-    if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
-  }
-  for (const re of [HANDLED_BY, TO_NAME]) {
-    for (const m of all(re).reverse()) {
-      if (/ko\s+$/i.test(m[0])) continue;
-      const n = nameAt(doc, m.index + m[0].length, 2);
-      if (n) return { name: n.name, cut0: m.index, cut1: n.c1 };
-    }
-  }
-  for (const m of [...all(AB_DEKHEGA), ...all(WILL_HANDLE)]) {
-    const n = nameBefore(doc, m.index, 1);
-    if (n) return { name: n.name, cut0: n.c0, cut1: m.index + m[0].length };
-  }
-  return undefined;
-}
-
-/**
- * "Meeting tomorrow 3pm - Orbit Textiles - Sunil", "Meeting Orbit Textiles 14/3 4pm Sunil": one
- * name alone at the very end, after the company and set off by a separator or the date.
- */
-function trailingName(doc: Doc, company: Run): string | undefined {
-  const words = doc.tokens.filter((t) => t.word || t.mark);
-  const last = words.at(-1);
-  const before = words.at(-2);
-  if (!last || !last.word || last.c0 < company.c1 || !before) return undefined;
-  const gap = doc.skel.slice(before.c1, last.c0);
-  if (!before.mark && !/[,;|-]/.test(gap)) return undefined;
-  if (doc.skel.slice(last.c1).replace(/[\s.!]/g, '') !== '') return undefined;
-  const n = nameAt(doc, last.c0, 1);
-  return n && /^[\p{Lu}\p{Lo}]/u.test(last.raw) ? n.name : undefined;
 }
 
 // ---------------------------------------------------------------- main

@@ -7,7 +7,8 @@ import { cleanCompany, cleanName, trimPunct } from './clean.ts';
 import { origSlice, rx, type Doc, type Token } from './doc.ts';
 import type { Found } from './contacts.ts';
 import { SOURCE_WORDS } from './lexicon.ts';
-import { abbreviationDot, nameBefore, pickCompany } from './spans.ts';
+import { nameBefore } from './names.ts';
+import { abbreviationDot, pickCompany } from './spans.ts';
 
 type Field = 'company' | 'contact_name' | 'source' | 'assignee';
 type Item = { kind: 'free'; text: string; afterContact: boolean } | { kind: 'contact' };

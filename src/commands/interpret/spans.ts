@@ -1,14 +1,14 @@
-// Finding the company, a team member's name and a free-text note inside a message, on the
-// canonical text of a Doc. Command words are "stop words" here: what is left, next to a
+// Finding the company and the clauses (for notes) inside a message, on the canonical text of a
+// Doc; people's names are in names.ts. Command words are "stop words" here: what is left, next to a
 // preposition or postposition ("with X", "X ka", "X ke saath"), is the company.
-import { cleanCompany, cleanName, cleanNote } from './clean.ts';
-import { MARK, origSlice, rx, type Doc, type Token } from './doc.ts';
-import { NOT_A_NAME, WORD_MAP } from './lexicon.ts';
+import { cleanCompany, cleanNote } from './clean.ts';
+import { MARK, origSlice, type Doc, type Token } from './doc.ts';
+import { WORD_MAP } from './lexicon.ts';
 
 const CANON_WORDS = new Set(WORD_MAP.values());
 
 /** Words that never belong to a company name when they stand at the edge of a run. */
-const STOP = new Set([
+export const STOP = new Set([
   ...CANON_WORDS,
   'with', 'w', 'for', 'at', 'on', 'to', 'the', 'a', 'an', 'is', 'was', 'are', 'were', 'has', 'have', 'had', 'been', 'be',
   'will', 'would', 'can', 'could', 'should', 'shall', 'may', 'might', 'must', 'we', 'i', 'you', 'they', 'them', 'their',
@@ -119,129 +119,6 @@ export function pickCompany(doc: Doc, c0 = 0, c1 = doc.canon.length, extraStop?:
   let best: Run | undefined;
   for (const r of runs) if (!best || r.score > best.score) best = r;
   return best;
-}
-
-// ---------------------------------------------------------------- names
-
-function nameToken(t: Token | undefined): boolean {
-  if (!t || !t.word) return false;
-  const lower = t.raw.toLowerCase();
-  if (NOT_A_NAME.has(lower) || STOP.has(lower)) return false;
-  if (t.canon.toLowerCase() !== lower) return false; // a command word, not a name
-  return /^[\p{L}][\p{L}\p{M}.']*$/u.test(t.raw) && !/^\d/.test(t.raw);
-}
-
-export type NameHit = { name: string; c0: number; c1: number };
-
-function tokenIndexAt(doc: Doc, c: number): number {
-  return doc.tokens.findIndex((t) => t.c1 > c && t.canon !== '');
-}
-
-/** A name of up to `max` words starting at canonical position c. */
-export function nameAt(doc: Doc, c: number, max = 2): NameHit | undefined {
-  let i = tokenIndexAt(doc, c);
-  if (i < 0) return undefined;
-  while (doc.tokens[i] && !doc.tokens[i].word && /^\s+$/.test(doc.tokens[i].canon)) i++;
-  // honorifics before a name: "Mr. Sunil"
-  const parts: Token[] = [];
-  let words = 0;
-  for (let k = i; k < doc.tokens.length && words < max + 1; k++) {
-    const t = doc.tokens[k];
-    if (!t.word) {
-      if (/^\s+$/.test(t.raw) || (t.raw === '.' && parts.length)) continue;
-      break;
-    }
-    const hon = cleanName(t.raw) === undefined;
-    if (hon) {
-      parts.push(t);
-      continue;
-    }
-    if (!nameToken(t)) break;
-    // a second word must look like a surname (capitalised or Devanagari), not "tomorrow"
-    if (words >= 1 && !/^[\p{Lu}\p{Lo}]/u.test(t.raw)) break;
-    parts.push(t);
-    words++;
-    if (words >= max) break;
-  }
-  if (!words) return undefined;
-  const name = cleanName(origSlice(doc, parts[0].c0, parts[parts.length - 1].c1));
-  return name ? { name, c0: parts[0].c0, c1: parts[parts.length - 1].c1 } : undefined;
-}
-
-/** The name of up to `max` words that ends right before canonical position c. */
-export function nameBefore(doc: Doc, c: number, max = 1): NameHit | undefined {
-  let k = doc.tokens.length - 1;
-  while (k >= 0 && doc.tokens[k].c1 > c) k--;
-  const parts: Token[] = [];
-  let real = 0;
-  for (; k >= 0; k--) {
-    const t = doc.tokens[k];
-    if (!t.word) {
-      if (/^\s*$/.test(t.canon)) continue;
-      break;
-    }
-    if (cleanName(t.raw) === undefined) {
-      if (real) parts.unshift(t);
-      continue;
-    }
-    if (real >= max || !nameToken(t)) break;
-    parts.unshift(t);
-    real++;
-  }
-  if (!real) return undefined;
-  const name = cleanName(origSlice(doc, parts[0].c0, parts[parts.length - 1].c1));
-  return name ? { name, c0: parts[0].c0, c1: parts[parts.length - 1].c1 } : undefined;
-}
-
-const ASSIGN_AFTER = rx('\\b(?:assign|reassign)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+)?(?:to\\s+)?|\\b(?:give|handover|transfer|allot|pass|forward)\\s+(?:it|this|the\\s+lead|lead)\\s+to\\s+', 'g');
-const ASSIGN_LABEL = rx('\\bassignee\\s*[:\\-]?\\s*|\\bassign(?:ed)?\\s*:\\s*', 'g');
-const ASSIGN_TO = rx('\\b(?:assign|reassign|allot|give|handover)\\b[^,.;]*?\\bto\\s+', 'g');
-const NAME_TAKES = rx('^(?:(?:please|pls|bhai)\\s+)*[^\\s,]+\\s+(?:please\\s+|pls\\s+|can\\s+you\\s+|will\\s+you\\s+)?(?:take|handle|do|attend|conduct|cover|join)\\b', 'g');
-const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhej|forward|send)', 'g');
-const WILL_DO = rx('\\s+(?:will|to|should|can|shall)\\s+(?:handle|take|attend|do|conduct|join|lead|give|present|go|own|manage|cover)\\b', 'g');
-const HINDI_DO = rx('\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b', 'g');
-
-export type Assignee = NameHit & { cut0: number; cut1: number };
-
-/** A team member the command hands something to, with the span to cut out of the text. */
-export function findAssignee(doc: Doc, opts: { from?: number } = {}): Assignee | undefined {
-  const c = doc.skel;
-  const from = opts.from ?? 0;
-  const hits: Assignee[] = [];
-  NAME_TAKES.lastIndex = 0;
-  const takes = NAME_TAKES.exec(c);
-  if (takes) {
-    const lead = /^(?:(?:please|pls|bhai)\s+)*/.exec(c)?.[0].length ?? 0;
-    const n = nameAt(doc, lead, 1);
-    if (n) hits.push({ ...n, cut0: n.c0, cut1: n.c1 });
-  }
-  for (const re of [ASSIGN_LABEL, ASSIGN_AFTER, ASSIGN_TO]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(c); m; m = re.exec(c)) {
-      if (m.index < from) continue;
-      const n = nameAt(doc, m.index + m[0].length, 2);
-      // "assign the Orbit demo to Rekha": cut only "to Rekha", the company sits in between
-      const cut0 = re === ASSIGN_TO ? m.index + m[0].lastIndexOf('to') : m.index;
-      if (n) hits.push({ ...n, cut0, cut1: n.c1 });
-    }
-  }
-  for (const re of [KO_VERB, WILL_DO, HINDI_DO]) {
-    re.lastIndex = 0;
-    for (let m = re.exec(c); m; m = re.exec(c)) {
-      if (m.index < from) continue;
-      const n = nameBefore(doc, m.index, 1);
-      if (n) {
-        // "Rekha ko assign karo": cut to the end of the clause's verb words
-        const tail = /^[\s\p{L}\p{M}]*/u.exec(c.slice(m.index + m[0].length))?.[0] ?? '';
-        const end = m.index + m[0].length + (/[,;.|]/.test(tail) ? 0 : tail.replace(/\s*$/, '').length);
-        hits.push({ ...n, cut0: n.c0, cut1: Math.min(end, clauseEnd(doc, m.index)) });
-      }
-    }
-  }
-  if (!hits.length) return undefined;
-  // the last instruction wins ("... assign to Amit, no, to Neha" is rare; later is usually the assignee)
-  hits.sort((a, b) => a.c0 - b.c0);
-  return hits[hits.length - 1];
 }
 
 // ---------------------------------------------------------------- clauses
