@@ -67,6 +67,8 @@ const GROUPS: Record<string, string[]> = {
   cancel: ['cancel', 'cancelled', 'canceled', 'cancle', 'कैंसिल', 'कैंसल', 'रद्द', 'radd', 'drop', 'dropped'],
   help: ['help', 'hepl', 'halp', 'madad', 'madat', 'मदद', 'सहायता', 'हेल्प', 'sahayata'],
   // small words
+  for: ['for', 'fr', 'fo', 'forr'],
+  with: ['with', 'wid', 'wth', 'wit', 'vid', 'wd'],
   please: ['please', 'pls', 'plz', 'plss', 'plzz', 'pleas', 'kindly', 'कृपया', 'प्लीज', 'प्लीज़'],
   ka: ['ka', 'का'],
   ki: ['ki', 'की'],

@@ -1,8 +1,8 @@
 // Finding the company and the clauses (for notes) inside a message, on the canonical text of a
 // Doc; people's names are in names.ts. Command words are "stop words" here: what is left, next to a
 // preposition or postposition ("with X", "X ka", "X ke saath"), is the company.
-import { cleanCompany, cleanNote } from './clean.ts';
-import { MARK, origSlice, type Doc, type Token } from './doc.ts';
+import { cleanCompany } from './clean.ts';
+import { origSlice, type Doc, type Token } from './doc.ts';
 import { WORD_MAP } from './lexicon.ts';
 
 const CANON_WORDS = new Set(WORD_MAP.values());
@@ -163,15 +163,4 @@ export function clauses(doc: Doc): Clause[] {
   }
   if (start < doc.canon.length) out.push({ c0: start, c1: doc.canon.length, next: doc.canon.length });
   return out.filter((cl) => doc.canon.slice(cl.c0, cl.c1).trim() !== '');
-}
-
-/** Note: the user's words after the clause that named the company. */
-export function noteAfter(doc: Doc, c: number): string | undefined {
-  const [o] = [doc.tokens.find((t) => t.c0 >= c)?.o0 ?? doc.text.length];
-  return cleanNote(doc.text.slice(o));
-}
-
-/** True when the canonical text has a marker of this kind. */
-export function hasMark(doc: Doc, kind: keyof typeof MARK): boolean {
-  return doc.tokens.some((t) => t.mark === kind);
 }
