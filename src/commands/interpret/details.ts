@@ -14,7 +14,7 @@ const LABELS: Array<{ field: DetailField; re: RegExp }> = [
   { field: 'current_system', re: rx('\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]') },
   { field: 'address', re: rx('\\b(?:office\\s+|billing\\s+|shop\\s+)?address\\b(?:\\s+(?:is|hai))?\\s*[:\\-=]?') },
   { field: 'turnover', re: rx('\\b(?:annual\\s+|yearly\\s+)?turnover\\b(?:\\s+(?:is|hai|of))?\\s*[:\\-=]?|\\bt/o\\b\\s*[:\\-=]?|\\bannual\\s+sales\\b\\s*[:\\-=]?') },
-  { field: 'challenges', re: rx('\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?') },
+  { field: 'challenges', re: rx('\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges(?:\\s+points?|\\s+areas?)?|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?') },
 ];
 // "wo Zoho use karte hai", "abhi Tally use karte hain": the system comes before the verb.
 const USE_KARTE = rx('(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?', 'gu');
