@@ -118,7 +118,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
 
   let labels = 0;
   for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;
-  const labelFirst = /^(?:for\s+[^:,]{1,40}[:,-]\s*|[^:]{1,40}:\s*)?(?:address|turnover|current\s+system|system|challenges)\b/u.test(s);
+  const labelFirst = /^(?:for\s+[^:,]{1,40}[:,-]\s*|[^:]{1,40}:\s*)?(?:(?:the|our|their)\s+)?(?:(?:main|biggest|key|major)\s+)?(?:address|turnover|current\s+system|system|challenges)\b/u.test(s);
   if (labels >= 2 && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.9 };
   const labelColon = /^(?:address|turnover|current\s+system|system|challenges)\s*[:=]/u.test(s);
   if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.7 };
