@@ -17,6 +17,8 @@ import { homeRoutes } from './http/routes/home.ts';
 import { leadRoutes } from './http/routes/leads.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
 import { userRoutes } from './http/routes/users.ts';
+import { messagingRoutes } from './http/routes/messaging.ts';
+import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +41,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerRawBodyParsers(app);
 
   await app.register(cookie);
   await app.register(swagger, {
@@ -60,6 +63,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   taskRoutes(app, deps);
   userRoutes(app, deps);
   compatRoutes(app, deps);
+  messagingRoutes(app, deps);
+  webhookRoutes(app, deps);
   homeRoutes(app, deps);
   return app;
 }

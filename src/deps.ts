@@ -3,6 +3,9 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
+import { createJobQueue, type JobQueue } from './jobs/queue.ts';
+import { createRateLimiter } from './lib/rate-limit.ts';
+import { createSecretBox, localSecretKey, type SecretBox } from './lib/secrets.ts';
 import { version } from './lib/version.ts';
 
 export type Deps = {
@@ -12,6 +15,11 @@ export type Deps = {
   log: Logger;
   version: string;
   now: () => Date;
+  queue: JobQueue;
+  secrets: SecretBox;
+  /** Provider HTTP calls go through this (tests point providers at fakes by URL, not by mock). */
+  fetch?: typeof fetch;
+  rateLimit: (key: string) => Promise<void>;
   close(): Promise<void>;
 };
 
@@ -34,6 +42,9 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Lo
 export async function createDeps(config: Config, opts: { database?: Database; log?: Logger; now?: () => Date } = {}): Promise<Deps> {
   const log = opts.log ?? createLogger(config);
   const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+  const queue = createJobQueue(database, { log });
+  const secretKey = config.PARLEY_SECRET_KEY ?? (config.DATABASE_URL ? undefined : localSecretKey(config.PARLEY_DATA_DIR));
+  if (!secretKey) log.warn('PARLEY_SECRET_KEY is not set: channels added through the API cannot store secrets');
   return {
     config,
     database,
@@ -41,6 +52,12 @@ export async function createDeps(config: Config, opts: { database?: Database; lo
     log,
     version,
     now: opts.now ?? (() => new Date()),
-    close: () => database.close(),
+    queue,
+    secrets: createSecretBox(secretKey),
+    rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
+    close: async () => {
+      await queue.stop();
+      await database.close();
+    },
   };
 }

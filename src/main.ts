@@ -12,10 +12,12 @@ import { DEMO_LOGIN, DEMO_PASSWORD, seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
 import { randomToken } from './lib/ids.ts';
 import { prepareDatabase } from './setup.ts';
+import { allJobs } from './jobs/index.ts';
 
 const usage = `Usage: parley <command>
 
   serve                      run the server (default)
+  worker                     run only the job workers (scale out beside serve)
   migrate                    apply database migrations and exit
   seed-demo                  add the demo workspace (team, leads, deals, tasks)
   user add --email E --name N [--role owner|admin|manager|agent] [--phone P] [--password X]
@@ -52,6 +54,8 @@ async function serve() {
   const started = Date.now();
   const deps = await createDeps(config());
   const setup = await prepareDatabase(deps.db, deps.config);
+  if (deps.config.PARLEY_WORKERS) await deps.queue.work(allJobs, deps);
+  else await deps.queue.install(allJobs);
   const app = await buildApp(deps);
   const { PORT, HOST } = deps.config;
   await app.listen({ port: PORT, host: HOST });
@@ -80,6 +84,20 @@ async function serve() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** Job workers only (run several beside `parley serve` with PARLEY_WORKERS=false). */
+async function worker() {
+  const deps = await createDeps(config());
+  await prepareDatabase(deps.db, deps.config);
+  await deps.queue.work(allJobs, deps);
+  console.log(`Parley ${deps.version} worker running (${allJobs.map((j) => j.id).join(', ')})`);
+  const stop = async () => {
+    await deps.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
 async function userAdd(args: string[]) {
   const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'agent' }, phone: { type: 'string' }, password: { type: 'string' }, username: { type: 'string' } } });
   if (!values.email || !values.name) throw new AppError('bad_request', '--email and --name are required');
@@ -100,6 +118,8 @@ export async function main(argv: string[]) {
     switch (command) {
       case 'serve':
         return await serve();
+      case 'worker':
+        return await worker();
       case 'migrate':
         return await withDb(async (db) => {
           const applied = await migrate(db);

@@ -8,6 +8,7 @@ import type { Db } from './db/client.ts';
 import { users } from './db/schema/index.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed.ts';
+import { syncEnvChannels } from './inbound/channel-accounts.ts';
 
 export type SetupResult = { migrations: string[]; demoSeeded: boolean; demoPresent: boolean; adminCreated: boolean; workspaceId: string };
 
@@ -21,6 +22,7 @@ export async function prepareDatabase(db: Db, config: Config): Promise<SetupResu
       demoSeeded = true;
     } else ws = await createWorkspace(db, { name: config.PARLEY_WORKSPACE_NAME, isDefault: true });
   }
+  await syncEnvChannels(db, config, ws.id);
   let adminCreated = false;
   if (config.PARLEY_ADMIN_EMAIL && config.PARLEY_ADMIN_PASSWORD) {
     const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${config.PARLEY_ADMIN_EMAIL.toLowerCase()}`);

@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.ts';
 import { ConfigError, configEntries, loadConfig } from '../src/config.ts';
 import { createDeps } from '../src/deps.ts';
 import { prepareDatabase } from '../src/setup.ts';
+import { allJobs } from '../src/jobs/index.ts';
 import { readFileSync } from 'node:fs';
 import { openTestDatabase } from './helpers/db.ts';
 
@@ -37,6 +38,7 @@ describe('first start', () => {
     const email = `admin-${Date.now()}@example.com`;
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_ADMIN_EMAIL: email, PARLEY_ADMIN_PASSWORD: 'admin password 1' });
     const deps = await createDeps(config, { database });
+    await deps.queue.install(allJobs);
     const hadDefault = (await deps.db.execute(sql`select count(*)::int as n from workspaces where is_default`)) as unknown as { rows: { n: number }[] };
     const first = await prepareDatabase(deps.db, config);
     const second = await prepareDatabase(deps.db, config);

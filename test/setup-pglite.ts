@@ -6,11 +6,18 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openPglite } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { allJobs } from '../src/jobs/index.ts';
+import { createJobQueue } from '../src/jobs/queue.ts';
+import pino from 'pino';
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const database = await openPglite({});
   await migrate(database.db);
+  // pg-boss's schema and queues go into the template too: installing them per file is slow.
+  const queue = createJobQueue(database, { log: pino({ level: 'silent' }) });
+  await queue.install(allJobs);
+  await queue.stop();
   const dump = await database.pglite!.dumpDataDir('none');
   await database.close();
   const file = join(dir, 'template.tar');

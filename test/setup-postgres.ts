@@ -3,6 +3,9 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { allJobs } from '../src/jobs/index.ts';
+import { createJobQueue } from '../src/jobs/queue.ts';
+import pino from 'pino';
 
 export default async function setup(project: TestProject) {
   const base = new URL(process.env.TEST_DATABASE_URL!);
@@ -15,6 +18,9 @@ export default async function setup(project: TestProject) {
   url.pathname = `/${name}`;
   const database = await openPostgres({ url: url.toString(), poolSize: 2 });
   await migrate(database.db);
+  const queue = createJobQueue(database, { log: pino({ level: 'silent' }) });
+  await queue.install(allJobs);
+  await queue.stop();
   await database.close();
   project.provide('postgresUrl', url.toString());
   return async () => {

@@ -13,6 +13,7 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/deals/:id': { stage: 'lost' },
   'PATCH /api/tasks/:id': { status: 'cancelled' },
   'PATCH /api/users/:id': { name: 'Hijacked' },
+  'PATCH /api/channels/:id': { active: false },
 };
 
 describe('tenancy', () => {
@@ -24,8 +25,9 @@ describe('tenancy', () => {
     const task = (await app.inject({ method: 'POST', url: '/api/tasks', headers: a.auth, payload: { lead_id: lead.id, type: 'demo' } })).json();
     const key = (await app.inject({ method: 'POST', url: '/api/api-keys', headers: a.auth, payload: { name: 'A key' } })).json();
     const aUser = (await app.inject({ method: 'GET', url: '/api/me', headers: aAgent.auth })).json().user;
+    const channel = (await app.inject({ method: 'POST', url: '/api/channels', headers: a.auth, payload: { kind: 'whatsapp', name: 'A WhatsApp', account_id: `a-${Date.now()}-${Math.random()}`, secrets: { accessToken: 'secret-token-a' } } })).json();
     const snapshot = async () =>
-      Promise.all([`/api/leads/${lead.id}`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
+      Promise.all([`/api/leads/${lead.id}`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace', '/api/channels'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
     const before = await snapshot();
 
     const b = await newWorkspace(app, 'B');
@@ -35,6 +37,7 @@ describe('tenancy', () => {
       '/api/tasks/:id': task.id,
       '/api/users/:id': aUser.id,
       '/api/api-keys/:id': key.id,
+      '/api/channels/:id': channel.id,
       '/leads/:user_id': aUser.id,
       '/tasks/:username': aUser.username,
       '/activities/:lead_id': lead.id,
@@ -53,10 +56,10 @@ describe('tenancy', () => {
     expect(tried.length).toBeGreaterThanOrEqual(15);
 
     // Lists and lookups in B never show A's rows.
-    for (const url of ['/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me']) {
+    for (const url of ['/api/channels', '/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me']) {
       const res = await app.inject({ method: 'GET', url, headers: b.auth });
       expect(res.statusCode, url).toBe(200);
-      for (const secret of [lead.id, deal.id, task.id, aUser.id, 'Secret A Corp']) expect(res.body, url).not.toContain(secret);
+      for (const secret of [lead.id, deal.id, task.id, aUser.id, channel.id, 'Secret A Corp', 'secret-token-a']) expect(res.body, url).not.toContain(secret);
     }
     expect(await snapshot()).toEqual(before);
   });

@@ -176,3 +176,58 @@ export const RegisterSchema = z.object({
 });
 
 export const LoginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
+
+export const MessageSchema = z.object({
+  id,
+  conversation_id: id,
+  channel_id: id,
+  direction: z.enum(['in', 'out']),
+  provider_message_id: z.string().nullable(),
+  type: z.string(),
+  text: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  status: z.string(),
+  error_code: z.string().nullable(),
+  error_title: z.string().nullable(),
+  fail_reason: z.string().nullable(),
+  attempts: z.number().int(),
+  purpose: z.string().nullable(),
+  author_id: id.nullable(),
+  reply_to_id: id.nullable(),
+  sent_at: ts.nullable(),
+  delivered_at: ts.nullable(),
+  read_at: ts.nullable(),
+  failed_at: ts.nullable(),
+  created_at: ts,
+});
+
+export const ConversationSchema = z.object({
+  id,
+  channel_id: id,
+  channel: z.string(),
+  external_id: z.string(),
+  contact_phone: z.string().nullable(),
+  contact_user_id: z.string().nullable(),
+  contact_name: z.string().nullable(),
+  lead_id: id.nullable(),
+  member_id: id.nullable(),
+  handed_off_at: ts.nullable(),
+  handoff_reason: z.string().nullable(),
+  opted_out_at: ts.nullable(),
+  last_inbound_at: ts.nullable(),
+  last_outbound_at: ts.nullable(),
+  last_message_at: ts.nullable(),
+  created_at: ts,
+});
+
+export const ChannelSchema = z.object({
+  id,
+  kind: z.string(),
+  name: z.string(),
+  account_id: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  from_env: z.boolean(),
+  active: z.boolean(),
+  has_secrets: z.boolean(),
+  created_at: ts,
+});

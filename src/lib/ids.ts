@@ -1,10 +1,29 @@
 import { randomBytes } from 'node:crypto';
 
-/** UUIDv7: time-ordered, so ids sort by creation and make good keyset cursors. */
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * UUIDv7: time-ordered, so ids sort by creation and make good keyset cursors. Within one
+ * millisecond a 12-bit counter (RFC 9562 §6.2, method 1) keeps ids of one process monotonic, so
+ * rows written in one transaction still sort in the order they were written.
+ */
 export function uuidv7(now = Date.now()): string {
+  if (now <= lastMs) {
+    now = lastMs;
+    counter++;
+    if (counter > 0xfff) {
+      lastMs = now = lastMs + 1;
+      counter = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    }
+  } else {
+    lastMs = now;
+    counter = randomBytes(2).readUInt16BE(0) & 0x7ff; // leave room to count up
+  }
   const b = randomBytes(16);
   b.writeUIntBE(now, 0, 6);
-  b[6] = (b[6] & 0x0f) | 0x70;
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

@@ -5,21 +5,26 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import type { App } from '../../src/http/app-types.ts';
 import { openTestDatabase } from './db.ts';
+import { allJobs } from '../../src/jobs/index.ts';
 
 export type TestContext = { app: App; deps: Deps };
 
 /** One app per test file; closed after the file's tests. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestContext> {
   const database = await openTestDatabase();
-  const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', ...env });
-  const deps = await createDeps(config, { database });
+  const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', PARLEY_SECRET_KEY: 'test-secret-key-0123456789', ...env });
+  const deps = await createDeps(config, { database, now: opts.now });
+  await deps.queue.install(allJobs);
   const app = await buildApp(deps);
   afterAll(async () => {
     await app.close();
-    await database.close();
+    await deps.close();
   });
   return { app, deps };
 }
+
+/** Runs every due job (routing, sending) until none is left, like the workers would. */
+export const drainJobs = (deps: Deps) => deps.queue.drain(allJobs, deps);
 
 let counter = 0;
 export const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;

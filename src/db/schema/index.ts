@@ -5,3 +5,4 @@ export * from './deals.ts';
 export * from './tasks.ts';
 export * from './notes.ts';
 export * from './activities.ts';
+export * from './messaging.ts';

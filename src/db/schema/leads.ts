@@ -31,6 +31,8 @@ export const leads = pgTable(
     notes: text('notes'),
     lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
     nextFollowUpAt: timestamp('next_follow_up_at', { withTimezone: true }),
+    /** The contact asked for no more messages (STOP); only direct replies reach them. */
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
     customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

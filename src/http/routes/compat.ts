@@ -8,6 +8,7 @@ import { getLeadHistory } from '../../crm/history.ts';
 import { listLeads } from '../../crm/leads.ts';
 import { listUpcomingTasks } from '../../crm/tasks.ts';
 import type { Deps } from '../../deps.ts';
+import { messageHistory } from '../../inbound/linking.ts';
 import { forbidden } from '../../lib/errors.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
@@ -56,7 +57,7 @@ export function compatRoutes(app: App, deps: Deps) {
     { schema: { tags, summary: "A lead's complete, chronological history", params: z.object({ lead_id: z.uuid() }), response: { 200: z.object({ data: z.array(HistoryItemSchema) }), ...errors } } },
     async (req) => {
       const { actor } = requireAuth(req);
-      return { data: (await getLeadHistory(db, actor, req.params.lead_id)).map(historyToApi) };
+      return { data: (await getLeadHistory(db, actor, req.params.lead_id, [messageHistory])).map(historyToApi) };
     },
   );
 }

@@ -5,6 +5,7 @@ import { assignLead, createLead, findLeadByPhone, getLead, listLeads, updateLead
 import { addNote, listNotes } from '../../crm/notes.ts';
 import { leadStatuses } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
+import { messageHistory } from '../../inbound/linking.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ActivitySchema, ErrorSchema, HistoryItemSchema, IdParams, LeadCreateSchema, LeadSchema, LeadUpdateSchema, NoteSchema, PageQuery, page } from '../schemas.ts';
@@ -94,7 +95,7 @@ export function leadRoutes(app: App, deps: Deps) {
     { schema: { tags, summary: "A lead's unified history: activities, tasks, deals and notes, oldest first", params: IdParams, response: { 200: z.object({ data: z.array(HistoryItemSchema) }), ...errors } } },
     async (req) => {
       const { actor } = requireAuth(req);
-      return { data: (await getLeadHistory(db, actor, req.params.id)).map(historyToApi) };
+      return { data: (await getLeadHistory(db, actor, req.params.id, [messageHistory])).map(historyToApi) };
     },
   );
 

@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from './columns.ts';
+import { leads } from './leads.ts';
+import { users } from './users.ts';
+import { workspaces } from './workspaces.ts';
+
+export const channelKinds = ['whatsapp', 'messenger', 'maytapi', 'twilio', 'app', 'simulator'] as const;
+export type ChannelRowKind = (typeof channelKinds)[number];
+
+/**
+ * A connected account: a WhatsApp number, a Facebook page, a Maytapi phone, a Twilio sender, the
+ * in-app channel, the simulator. `account_id` is the provider's id that webhooks name
+ * (phone_number_id, page id, Maytapi phone id, Twilio number). Secrets are encrypted at rest;
+ * channels configured from the environment keep theirs in the environment only.
+ */
+export const channels = pgTable(
+  'channels',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: channelKinds }).notNull(),
+    name: text('name').notNull(),
+    accountId: text('account_id').notNull(),
+    /** Non-secret settings (API base URL, template names, rate limit). */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** AES-256-GCM encrypted JSON of the secrets; null for environment channels. */
+    secrets: text('secrets'),
+    fromEnv: boolean('from_env').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('channels_kind_account_key').on(t.kind, t.accountId)],
+);
+
+/** One thread with one contact on one channel (a Page comment thread is its own conversation). */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id').notNull().references(() => channels.id, { onDelete: 'cascade' }),
+    /** whatsapp | messenger | facebook_comment | maytapi | twilio | app | simulator */
+    channel: text('channel').notNull(),
+    /** The contact's address on the channel: E.164 phone, provider user id, or comment thread. */
+    externalId: text('external_id').notNull(),
+    contactPhone: text('contact_phone'),
+    contactUserId: text('contact_user_id'),
+    contactName: text('contact_name'),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'set null' }),
+    /** The team member speaking, when the contact is one of the team. */
+    memberId: uuid('member_id').references(() => users.id, { onDelete: 'set null' }),
+    handedOffAt: timestamp('handed_off_at', { withTimezone: true }),
+    handoffReason: text('handoff_reason'),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    welcomedAt: timestamp('welcomed_at', { withTimezone: true }),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    lastOutboundAt: timestamp('last_outbound_at', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    /** For comments: where replies go. */
+    thread: jsonb('thread').$type<{ postId?: string; commentId?: string }>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_channel_external_key').on(t.channelId, t.externalId),
+    index('conversations_workspace_last_idx').on(t.workspaceId, t.lastMessageAt),
+    index('conversations_workspace_lead_idx').on(t.workspaceId, t.leadId),
+    index('conversations_workspace_phone_idx').on(t.workspaceId, t.contactPhone),
+  ],
+);
+
+export const messageStatuses = ['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+/** Every message in and out. Inbound rows are unique on (channel, provider id): the inbox's dedupe. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id').notNull().references(() => channels.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    providerMessageId: text('provider_message_id'),
+    type: text('type').notNull().default('text'),
+    text: text('text'),
+    /** Media, location, contacts, reply ids, template name and variables… */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status', { enum: messageStatuses }).notNull(),
+    errorCode: text('error_code'),
+    errorTitle: text('error_title'),
+    /** Why the outbox gave up: window_closed, provider_error, delivery_unknown, opted_out… */
+    failReason: text('fail_reason'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /** reply | notification | welcome | opt_out | reminder | … */
+    purpose: text('purpose'),
+    /** Makes queueing idempotent: a retried job that queues the same reply finds it queued. */
+    dedupeKey: text('dedupe_key'),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    replyToId: uuid('reply_to_id'),
+    /** Inbound: when inbound.route handled it. The route's claim, so a job that runs twice acts once. */
+    routedAt: timestamp('routed_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_provider_id_key').on(t.channelId, t.providerMessageId),
+    uniqueIndex('messages_workspace_dedupe_key').on(t.workspaceId, t.dedupeKey),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    index('messages_sending_idx').on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'sending')`),
+  ],
+);

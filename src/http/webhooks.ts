@@ -1,0 +1,108 @@
+// Provider webhooks: verify on the raw bytes, parse, ingest in one transaction, answer. A body we
+// cannot read is 400 and a bad signature 401, with nothing stored; when the database cannot take
+// the delivery the answer is 503 so the provider retries. An unknown account is acknowledged.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PayloadError, type InboundEvent, type WebhookRequest } from '../channels/channel.ts';
+import { adapterFor } from '../channels/registry.ts';
+import { decodeTwilioForm } from '../channels/twilio/payload.ts';
+import type { Deps } from '../deps.ts';
+import { channelConfig, envChannels, findChannelsByAccount, twilioAccountId, type ChannelRow } from '../inbound/channel-accounts.ts';
+import { ingestEvents } from '../inbound/ingest.ts';
+import { AppError } from '../lib/errors.ts';
+import { channels } from '../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import type { App } from './app-types.ts';
+
+type Kind = 'whatsapp' | 'messenger' | 'maytapi' | 'twilio';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+/** JSON and form bodies keep their raw bytes: signatures are computed over them. */
+export function registerRawBodyParsers(app: App) {
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    if (!body.length) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new AppError('bad_request', 'Body is not valid JSON'), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
+    req.rawBody = body;
+    done(null, decodeTwilioForm(body));
+  });
+}
+
+const accountKey = (kind: Kind, accountId: string) => (kind === 'twilio' ? twilioAccountId(accountId) : accountId);
+
+function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest {
+  const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
+  return { method: req.method, url: new URL(req.url, base).toString(), headers: req.headers, query: req.query as Record<string, string>, rawBody: req.rawBody ?? Buffer.alloc(0) };
+}
+
+/** A stand-in row for the environment's channel, to verify deliveries for accounts we do not know. */
+function envRow(deps: Deps, kind: Kind): ChannelRow | undefined {
+  const c = envChannels(deps.config).find((e) => e.kind === kind);
+  if (!c) return undefined;
+  return { id: '', workspaceId: '', kind, name: c.name, accountId: c.accountId, settings: c.settings, secrets: null, fromEnv: true, active: true, createdAt: new Date(), updatedAt: new Date() };
+}
+
+async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: FastifyReply) {
+  const adapter = adapterFor(kind);
+  let events: InboundEvent[];
+  try {
+    events = adapter.parse(req.body);
+  } catch (err) {
+    if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
+    throw err;
+  }
+  const wreq = webhookRequest(req, kind === 'twilio' ? deps.config.TWILIO_WEBHOOK_URL : undefined);
+  try {
+    const ids = [...new Set(events.map((e) => accountKey(kind, e.accountId)))];
+    const known = await findChannelsByAccount(deps.db, kind, ids);
+    const candidates = known.length ? known : [envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
+    const verified = candidates.filter((ch) => adapter.verify(wreq, channelConfig(ch, deps.config, deps.secrets)));
+    if (!verified.length) return reply.status(401).send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
+    const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
+    const result = await ingestEvents(deps, events, (accountId) => byAccount.get(accountKey(kind, accountId)));
+    if (kind === 'twilio') return reply.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    return reply.status(200).send({ received: events.length, stored: result.stored.length, duplicates: result.duplicates, statuses: result.statuses, ignored: result.ignored });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    req.log.error({ err }, 'webhook could not be stored');
+    throw new AppError('unavailable', 'Could not store the delivery; retry later');
+  }
+}
+
+async function handshake(deps: Deps, kind: 'whatsapp' | 'messenger', req: FastifyRequest, reply: FastifyReply) {
+  const adapter = adapterFor(kind);
+  const rows = await deps.db.select().from(channels).where(and(eq(channels.kind, kind), eq(channels.active, true)));
+  const candidates = [...rows, envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
+  for (const row of candidates) {
+    let cfg: Record<string, unknown>;
+    try {
+      cfg = channelConfig(row, deps.config, deps.secrets);
+    } catch {
+      continue;
+    }
+    const challenge = adapter.handshake?.(req.query as Record<string, string>, cfg);
+    if (challenge !== null && challenge !== undefined) return reply.type('text/plain').send(challenge);
+  }
+  return reply.status(403).type('text/plain').send('Forbidden');
+}
+
+export function webhookRoutes(app: App, deps: Deps) {
+  const hide = { hide: true };
+  app.get('/webhooks/whatsapp', { schema: hide }, (req, reply) => handshake(deps, 'whatsapp', req, reply));
+  app.post('/webhooks/whatsapp', { schema: hide }, (req, reply) => receive(deps, 'whatsapp', req, reply));
+  app.get('/webhooks/messenger', { schema: hide }, (req, reply) => handshake(deps, 'messenger', req, reply));
+  app.post('/webhooks/messenger', { schema: hide }, (req, reply) => receive(deps, 'messenger', req, reply));
+  app.post('/webhook', { schema: hide }, (req, reply) => receive(deps, 'maytapi', req, reply));
+  app.post('/webhooks/twilio', { schema: hide }, (req, reply) => receive(deps, 'twilio', req, reply));
+}

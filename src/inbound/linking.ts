@@ -1,0 +1,104 @@
+// Linking conversations to leads (spec 001): by phone automatically, by hand, or by capturing a
+// new lead from the conversation.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { recordActivity } from '../crm/activities.ts';
+import type { Actor } from '../crm/actor.ts';
+import type { HistorySource } from '../crm/history.ts';
+import { createLead, getLead, type Lead } from '../crm/leads.ts';
+import { memberName } from '../crm/members.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { conversations, leads, messages } from '../db/schema/index.ts';
+import { notFound } from '../lib/errors.ts';
+
+export type Conversation = typeof conversations.$inferSelect;
+
+const channelSource: Record<string, string> = { whatsapp: 'whatsapp', maytapi: 'whatsapp', twilio: 'whatsapp', messenger: 'messenger', facebook_comment: 'facebook', simulator: 'simulator', app: 'app' };
+
+export async function getConversation(db: DbOrTx, actor: Actor, id: string): Promise<Conversation> {
+  const [c] = await db.select().from(conversations).where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.id, id)));
+  if (!c) throw notFound('Conversation');
+  if (c.leadId) await getLead(db, actor, c.leadId).catch(() => {
+    throw notFound('Conversation');
+  });
+  return c;
+}
+
+async function setLead(db: DbOrTx, actor: Actor, conv: Conversation, lead: Lead, how: string) {
+  if (conv.leadId === lead.id) return;
+  await db.update(conversations).set({ leadId: lead.id, updatedAt: new Date() }).where(eq(conversations.id, conv.id));
+  const by = actor.userId ? ` by ${await memberName(db, actor.workspaceId, actor.userId)}` : '';
+  await recordActivity(db, {
+    workspaceId: actor.workspaceId,
+    leadId: lead.id,
+    actorId: actor.userId,
+    type: 'conversation.linked',
+    text: `${conv.channel === 'facebook_comment' ? 'Facebook comment thread' : `${conv.channel[0].toUpperCase()}${conv.channel.slice(1)} conversation`} linked ${how}${by}`,
+    changes: { conversationId: { old: conv.leadId, new: conv.id } },
+  });
+}
+
+/** Links a conversation to a lead the actor can see. */
+export async function linkConversation(db: DbOrTx, actor: Actor, conversationId: string, leadId: string): Promise<Conversation> {
+  return db.transaction(async (tx) => {
+    const conv = await getConversation(tx, actor, conversationId);
+    const lead = await getLead(tx, actor, leadId);
+    await setLead(tx, actor, conv, lead, 'by hand');
+    return { ...conv, leadId: lead.id };
+  });
+}
+
+/** Links to the lead with the conversation's phone, or creates one (source: the channel). */
+export async function captureLead(db: DbOrTx, actor: Actor, conversationId: string, input: { company?: string; contactName?: string; assigneeId?: string | null } = {}): Promise<{ lead: Lead; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const conv = await getConversation(tx, actor, conversationId);
+    if (conv.leadId) return { lead: await getLead(tx, actor, conv.leadId), created: false };
+    const existing = conv.contactPhone ? (await tx.select().from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, conv.contactPhone))))[0] : undefined;
+    if (existing) {
+      await setLead(tx, actor, conv, existing, 'to the lead with the same phone');
+      return { lead: existing, created: false };
+    }
+    const lead = await createLead(tx, actor, {
+      company: input.company ?? null,
+      contactName: input.contactName ?? conv.contactName ?? (conv.contactPhone ? null : 'Unknown contact'),
+      phone: conv.contactPhone,
+      source: channelSource[conv.channel] ?? conv.channel,
+      assigneeId: input.assigneeId,
+      customFields: conv.contactUserId ? { [`${conv.channel}_user_id`]: conv.contactUserId } : {},
+    });
+    await setLead(tx, actor, conv, lead, 'when the lead was captured');
+    return { lead, created: true };
+  });
+}
+
+/** Links every unlinked conversation whose phone matches a lead. Returns how many it linked. */
+export async function autoLink(db: DbOrTx, actor: Actor): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ conv: conversations, lead: leads })
+      .from(conversations)
+      .innerJoin(leads, and(eq(leads.workspaceId, conversations.workspaceId), eq(leads.phone, conversations.contactPhone)))
+      .where(and(eq(conversations.workspaceId, actor.workspaceId), isNull(conversations.leadId)));
+    for (const r of rows) await setLead(tx, actor, r.conv, r.lead, 'automatically by phone number');
+    return rows.length;
+  });
+}
+
+/** Messages of a lead's linked conversations, for its unified history. */
+export const messageHistory: HistorySource = async (db, actor, leadId) => {
+  const convs = db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.leadId, leadId)));
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.workspaceId, actor.workspaceId), inArray(messages.conversationId, convs), sql`${messages.type} <> 'reaction'`))
+    .orderBy(asc(messages.createdAt))
+    .limit(2000);
+  return rows.map((m) => ({
+    kind: 'message' as const,
+    id: m.id,
+    at: m.createdAt,
+    type: m.direction === 'in' ? 'message.received' : 'message.sent',
+    text: m.text ?? `[${m.type}]`,
+    actorId: m.authorId,
+    data: { direction: m.direction, message_type: m.type, status: m.status, conversation_id: m.conversationId, fail_reason: m.failReason, error_code: m.errorCode },
+  }));
+};

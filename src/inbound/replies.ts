@@ -1,0 +1,59 @@
+// What Parley answers, until the command interpreter (team) and the customer bot land: team
+// members get the command help text; a new customer conversation gets the workspace's welcome
+// message once, with the customer's name when known.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { OutboundPayload } from '../channels/channel.ts';
+import type { Workspace } from '../crm/workspaces.ts';
+import type { Tx } from '../db/client.ts';
+import { conversations, messages, users } from '../db/schema/index.ts';
+import type { Conversation } from './linking.ts';
+
+export type Reply = { text: string; payload?: Exclude<OutboundPayload, { type: 'mark_read' }>; purpose?: string; dedupe?: string };
+
+export type ReplyContext = {
+  workspace: Workspace;
+  conversation: Conversation;
+  message: typeof messages.$inferSelect;
+  member?: typeof users.$inferSelect;
+  now: Date;
+};
+
+export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
+
+export function helpText(name?: string): string {
+  return [
+    `Hi${name ? ` ${name.split(' ')[0]}` : ''}! Tell me what to do, in English, Hindi or Hinglish. For example:`,
+    '• New lead: Orbit Textiles, Kavita Rao, 98450 12345, Trade fair, Sunil',
+    '• Lead qualified for Orbit Textiles',
+    '• Schedule meeting with Orbit Textiles tomorrow 3pm assigned to Amit',
+    '• Schedule demo for Nimbus Labs on 14/3 at 11am',
+    '• Meeting done for Orbit Textiles. They were very interested.',
+    '• Add activity for Orbit Textiles, called the client',
+    '• Reassign Orbit Textiles to Rekha',
+    '• My leads · Aaj ke tasks · History of Orbit Textiles',
+  ].join('\n');
+}
+
+export async function teamReplies(_tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+  return [{ text: helpText(ctx.member?.name) }];
+}
+
+export function welcomeText(workspace: Workspace, name: string | null): string {
+  const s = workspace.settings as Record<string, unknown>;
+  const template = typeof s.welcome_message === 'string' && s.welcome_message.trim() ? s.welcome_message : DEFAULT_WELCOME;
+  const business = typeof s.business_name === 'string' && s.business_name ? s.business_name : workspace.name;
+  const first = name?.trim().split(/\s+/)[0];
+  return template.replace('{name}', first ? ` ${first}` : '').replace('{business}', business).replace(/\s+!/, '!');
+}
+
+export async function customerReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+  // Welcome once per new conversation: the conditional update is the guard, also against a job
+  // that runs twice.
+  const first = await tx
+    .update(conversations)
+    .set({ welcomedAt: ctx.now })
+    .where(and(eq(conversations.id, ctx.conversation.id), isNull(conversations.welcomedAt)))
+    .returning({ id: conversations.id });
+  if (!first.length) return [];
+  return [{ text: welcomeText(ctx.workspace, ctx.conversation.contactName), purpose: 'welcome', dedupe: `welcome:${ctx.conversation.id}` }];
+}

@@ -1,0 +1,127 @@
+// inbound.route: who is speaking and who answers. A team member → the command interpreter; a
+// conversation handed to a human → nobody; everyone else → the customer bot. STOP/START are
+// handled here for everyone who is not on the team. Replies become outbound rows (never sent here).
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { systemActor } from '../crm/actor.ts';
+import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { conversations, leads, messages, users } from '../db/schema/index.ts';
+import { defineJob, type JobQueue } from '../jobs/queue.ts';
+import { queueMessage } from '../outbound/queue.ts';
+import { captureLead, type Conversation } from './linking.ts';
+import { optOutIntent, optOutReply, optInReply } from './opt-out.ts';
+import { customerReplies, teamReplies, type Reply, type ReplyContext } from './replies.ts';
+
+export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date };
+
+type Member = typeof users.$inferSelect;
+type Message = typeof messages.$inferSelect;
+
+/**
+ * Routes a message, and first any earlier unrouted message of its conversation: the conversation
+ * row is locked, so one conversation is handled in order and by one worker at a time, and a
+ * message already routed (a job that runs twice) is never handled again.
+ */
+export async function routeInbound(deps: RouteDeps, messageId: string): Promise<{ replies: string[] }> {
+  const [target] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
+  if (!target || target.direction !== 'in' || target.routedAt) return { replies: [] };
+  const ws = await getWorkspace(deps.db, target.workspaceId);
+
+  return deps.db.transaction(async (tx) => {
+    await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, target.conversationId)).for('update');
+    const pending = await tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, target.conversationId), eq(messages.direction, 'in'), isNull(messages.routedAt), sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`))
+      .orderBy(asc(messages.createdAt), asc(messages.id));
+    let replies: string[] = [];
+    for (const msg of pending) {
+      const ids = await routeOne(deps, tx, ws, msg);
+      if (msg.id === messageId) replies = ids;
+    }
+    return { replies };
+  });
+}
+
+async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message): Promise<string[]> {
+  const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
+  const member = await teamMemberOf(tx, conv);
+  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now() };
+  const replies = msg.type === 'reaction' ? [] : await decide(tx, ctx);
+  const ids: string[] = [];
+  for (const [i, r] of replies.entries()) {
+    ids.push(
+      await queueMessage(tx, deps.queue, {
+        workspaceId: conv.workspaceId,
+        conversationId: conv.id,
+        channelId: conv.channelId,
+        payload: r.payload ?? { type: 'text', text: r.text },
+        purpose: r.purpose ?? 'reply',
+        dedupeKey: `${r.dedupe ?? `reply:${msg.id}`}:${i}`,
+        replyToId: msg.id,
+        deliveredInline: conv.channel === 'app',
+      }),
+    );
+  }
+  await tx.update(messages).set({ routedAt: ctx.now }).where(eq(messages.id, msg.id));
+  return ids;
+}
+
+async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+  const { conversation: conv, message: msg, member } = ctx;
+  if (member) {
+    if (conv.memberId !== member.id) await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
+    return teamReplies(tx, ctx);
+  }
+  const intent = optOutIntent(msg.text);
+  if (intent === 'stop') {
+    // Confirm once: a second STOP while opted out changes nothing and says nothing.
+    const changed = await tx.update(conversations).set({ optedOutAt: ctx.now }).where(and(eq(conversations.id, conv.id), isNull(conversations.optedOutAt))).returning({ id: conversations.id });
+    if (conv.leadId) await tx.update(leads).set({ optedOutAt: ctx.now }).where(eq(leads.id, conv.leadId));
+    return changed.length ? [{ text: optOutReply(msg.text), purpose: 'opt_out' }] : [];
+  }
+  if (intent === 'start') {
+    const changed = await tx.update(conversations).set({ optedOutAt: null }).where(and(eq(conversations.id, conv.id), sql`${conversations.optedOutAt} is not null`)).returning({ id: conversations.id });
+    if (conv.leadId) await tx.update(leads).set({ optedOutAt: null }).where(eq(leads.id, conv.leadId));
+    return changed.length ? [{ text: optInReply(msg.text), purpose: 'opt_out' }] : [];
+  }
+  const linked = await linkOrCapture(tx, ctx.workspace.settings, conv);
+  if (conv.handedOffAt) return [];
+  return customerReplies(tx, { ...ctx, conversation: linked });
+}
+
+async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | undefined> {
+  if (conv.channel === 'app' && conv.memberId) {
+    const [m] = await db.select().from(users).where(and(eq(users.id, conv.memberId), eq(users.active, true)));
+    return m;
+  }
+  if (!conv.contactPhone) return undefined;
+  const [m] = await db.select().from(users).where(and(eq(users.workspaceId, conv.workspaceId), eq(users.phone, conv.contactPhone), eq(users.active, true)));
+  return m;
+}
+
+/** Auto-links by phone; captures a new lead unless the workspace turned capture off. */
+async function linkOrCapture(tx: Tx, settings: Record<string, unknown>, conv: Conversation): Promise<Conversation> {
+  if (conv.leadId) return conv;
+  if (settings.lead_capture === false && !conv.contactPhone) return conv;
+  const actor = systemActor(conv.workspaceId);
+  if (settings.lead_capture === false) {
+    const [lead] = await tx.select().from(leads).where(and(eq(leads.workspaceId, conv.workspaceId), eq(leads.phone, conv.contactPhone!)));
+    if (!lead) return conv;
+  }
+  const { lead } = await captureLead(tx, actor, conv.id);
+  return { ...conv, leadId: lead.id };
+}
+
+export const routeJob = defineJob({
+  id: 'inbound.route',
+  schema: z.object({ messageId: z.uuid() }),
+  handler: async (p, deps: RouteDeps) => {
+    await routeInbound(deps, p.messageId);
+  },
+  queue: { retryLimit: 5, retryBackoff: true, retryDelay: 1, retryDelayMax: 120 },
+  concurrency: 4,
+});

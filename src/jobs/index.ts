@@ -1,0 +1,6 @@
+// Every job, in one list.
+import { routeJob } from '../inbound/route.ts';
+import { sendJob } from '../outbound/send.ts';
+import type { JobDef } from './queue.ts';
+
+export const allJobs = [routeJob, sendJob] as unknown as JobDef<never, unknown>[];

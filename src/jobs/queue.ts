@@ -1,0 +1,127 @@
+// The job queue: pg-boss on the same database (PGlite or PostgreSQL). The only pg-boss import.
+// Jobs are data — an id, a zod payload schema, a handler — defined with defineJob and listed in
+// jobs/index.ts. Handlers must be idempotent: every job may run twice.
+import { fromDrizzle, fromPglite, PgBoss, type Clock, type JobWithMetadata, type Queue } from 'pg-boss';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database, DbOrTx } from '../db/client.ts';
+
+export type JobContext = { jobId: string; attempt: number; lastAttempt: boolean };
+
+export type JobDef<P = unknown, D = unknown> = {
+  id: string;
+  schema: z.ZodType<P>;
+  handler: (payload: P, deps: D, ctx: JobContext) => Promise<void>;
+  queue?: Omit<Queue, 'name'>;
+  /** Jobs of this queue run this many at a time per process. */
+  concurrency?: number;
+};
+
+export function defineJob<P, D>(def: JobDef<P, D>): JobDef<P, D> {
+  return def;
+}
+
+export type SendOptions = { startAfter?: Date | number; singletonKey?: string; priority?: number };
+
+export type JobQueue = {
+  /** Installs pg-boss's schema and creates the queues (no workers). */
+  install(defs: JobDef<never, never>[]): Promise<void>;
+  /** Starts workers for these jobs. */
+  work<D>(defs: JobDef<never, D>[], deps: D): Promise<void>;
+  /** Enqueues a job inside the caller's transaction (or on its own when given the db). */
+  send(db: DbOrTx, id: string, payload: object, opts?: SendOptions): Promise<void>;
+  schedule(id: string, cron: string, payload?: object, opts?: { tz?: string; key?: string }): Promise<void>;
+  /** Tests: runs every job that is due, until none is left. Returns how many ran. */
+  drain<D>(defs: JobDef<never, D>[], deps: D, opts?: { maxRounds?: number }): Promise<number>;
+  stop(): Promise<void>;
+};
+
+export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
+  const boss = new PgBoss({
+    ...(database.kind === 'pglite' ? { db: fromPglite(database.pglite!), backend: 'pglite' as const } : { db: { executeSql: (text: string, values?: unknown[]) => database.pool!.query(text, values) } }),
+    clock: opts.clock,
+    supervise: true,
+    schedule: true,
+    migrate: true,
+  });
+  boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
+  let started: Promise<unknown> | null = null;
+  const ensureStarted = () => (started ??= boss.start());
+  const workers: string[] = [];
+
+  const run = async <D>(def: JobDef<never, D>, deps: D, job: JobWithMetadata<unknown>) => {
+    const payload = def.schema.parse(job.data) as never;
+    await def.handler(payload, deps, { jobId: job.id, attempt: job.retryCount + 1, lastAttempt: job.retryCount >= job.retryLimit });
+  };
+
+  const createQueues = async (defs: JobDef<never, never>[]) => {
+    const existing = new Set((await boss.getQueues()).map((q) => q.name));
+    for (const def of defs) if (!existing.has(def.id)) await boss.createQueue(def.id, { retryLimit: 5, retryBackoff: true, retryDelay: 2, retryDelayMax: 600, ...def.queue });
+  };
+
+  return {
+    async install(defs) {
+      await ensureStarted();
+      await createQueues(defs);
+    },
+    async work(defs, deps) {
+      await ensureStarted();
+      await createQueues(defs as JobDef<never, never>[]);
+      for (const def of defs) {
+        workers.push(
+          await boss.work(def.id, { includeMetadata: true, batchSize: 1, localConcurrency: def.concurrency ?? 2, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+            try {
+              await run(def, deps, job);
+            } catch (err) {
+              opts.log.warn({ err, job: def.id, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed');
+              throw err;
+            }
+          }),
+        );
+      }
+    },
+    async send(db, id, payload, o = {}) {
+      // Starting here would deadlock inside a PGlite transaction (one connection): start first.
+      if (!started) throw new Error('job queue not started: call install() or work() at boot');
+      await started;
+      const options: Record<string, unknown> = {};
+      if (o.startAfter !== undefined) options.startAfter = o.startAfter;
+      if (o.singletonKey !== undefined) options.singletonKey = o.singletonKey;
+      if (o.priority !== undefined) options.priority = o.priority;
+      await boss.send(id, payload, { ...options, db: fromDrizzle(db as never, sql as never) });
+    },
+    async schedule(id, cron, payload = {}, o = {}) {
+      await ensureStarted();
+      await boss.schedule(id, cron, payload, { tz: o.tz, key: o.key });
+    },
+    async drain(defs, deps, o = {}) {
+      await ensureStarted();
+      let ran = 0;
+      for (let round = 0; round < (o.maxRounds ?? 50); round++) {
+        let found = 0;
+        for (const def of defs) {
+          const jobs = await boss.fetch<unknown>(def.id, { batchSize: 20, includeMetadata: true });
+          for (const job of jobs) {
+            found++;
+            try {
+              await run(def, deps, job);
+              await boss.complete(def.id, job.id);
+            } catch (err) {
+              await boss.fail(def.id, job.id, { message: err instanceof Error ? err.message : String(err) });
+            }
+          }
+        }
+        ran += found;
+        if (!found) break;
+      }
+      return ran;
+    },
+    async stop() {
+      if (!started) return;
+      for (const w of workers.splice(0)) void w;
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      started = null;
+    },
+  };
+}

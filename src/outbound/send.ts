@@ -1,0 +1,106 @@
+// outbound.send: the only caller of adapter.send. Claims the row (queued → sending) so a job that
+// runs twice never sends twice; applies the 24-hour window (template or `window_closed`), the
+// per-number rate limit, and retries with exponential backoff and jitter (pg-boss) on rate limits
+// and 5xx. Permanent errors fail the message with the provider's code, visible through the API.
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { ProviderError, type OutboundPayload, type Recipient } from '../channels/channel.ts';
+import { adapterFor, hasReplyWindow } from '../channels/registry.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { conversations, messages } from '../db/schema/index.ts';
+import { channelConfig, getChannel, windowTemplate, type ChannelRow } from '../inbound/channel-accounts.ts';
+import { defineJob, type JobContext } from '../jobs/queue.ts';
+import type { Logger } from 'pino';
+import type { SecretBox } from '../lib/secrets.ts';
+
+export type SendDeps = { db: Db; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
+
+const WINDOW_MS = 24 * 3600_000;
+/** Provider codes meaning "outside the customer-service window". */
+const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
+/** Purposes that answer the contact directly; the only messages an opted-out contact still gets. */
+const directPurposes = new Set(['reply', 'opt_out', 'agent']);
+
+type Conversation = typeof conversations.$inferSelect;
+type Message = typeof messages.$inferSelect;
+
+function recipientOf(conv: Conversation): Recipient {
+  if (conv.channel === 'facebook_comment') return { commentId: conv.thread?.commentId };
+  return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
+}
+
+async function fail(db: Db, id: string, reason: string, code?: string | null, title?: string | null) {
+  await db.update(messages).set({ status: 'failed', failReason: reason, errorCode: code ?? null, errorTitle: title ?? null, failedAt: new Date() }).where(eq(messages.id, id));
+}
+
+/** Text outside the window becomes the channel's template (the text as its one variable), if it has one. */
+function windowFallback(channel: ChannelRow, payload: OutboundPayload): OutboundPayload | null {
+  const t = windowTemplate(channel);
+  if (!t) return null;
+  const text = payload.type === 'text' ? payload.text : payload.type === 'media' ? (payload.caption ?? '') : '';
+  return { type: 'template', name: t.name, language: t.language, variables: text ? [text] : [] };
+}
+
+export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobContext): Promise<void> {
+  const [msg] = await deps.db
+    .update(messages)
+    .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
+    .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')))
+    .returning();
+  if (!msg) return; // sent, sending or failed already: never twice
+  const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, msg.conversationId));
+  const channel = await getChannel(deps.db, msg.channelId);
+  if (!conv || !channel.active) return fail(deps.db, msg.id, 'channel_inactive');
+  if (conv.optedOutAt && !directPurposes.has(msg.purpose ?? '')) return fail(deps.db, msg.id, 'opted_out');
+
+  let payload = msg.payload as unknown as OutboundPayload;
+  const now = deps.now();
+  const inWindow = conv.lastInboundAt !== null && now.getTime() - conv.lastInboundAt.getTime() < WINDOW_MS;
+  if (hasReplyWindow(channel.kind) && payload.type !== 'template' && !inWindow) {
+    const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
+    if (!fallback) return fail(deps.db, msg.id, 'window_closed');
+    payload = fallback;
+  }
+  await send(deps, msg, conv, channel, payload, ctx, true);
+}
+
+async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload, ctx: JobContext, mayFallBack: boolean): Promise<void> {
+  await deps.rateLimit(channel.id);
+  const adapter = adapterFor(channel.kind);
+  try {
+    const result = await adapter.send(channelConfig(channel, deps.config, deps.secrets), recipientOf(conv), payload, deps.fetch);
+    const sentAt = deps.now();
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({ status: 'sent', providerMessageId: result.providerMessageId, sentAt, updatedAt: sentAt, ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}) })
+        .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
+      await tx.update(conversations).set({ lastOutboundAt: sentAt }).where(eq(conversations.id, conv.id));
+    });
+  } catch (err) {
+    if (!(err instanceof ProviderError)) {
+      // Our own bug, or a failure we cannot classify: the message may or may not have left.
+      deps.log.error({ err, messageId: msg.id }, 'send failed unexpectedly');
+      return fail(deps.db, msg.id, 'internal');
+    }
+    if (err.code && windowClosedCodes.has(err.code)) {
+      const fallback = mayFallBack && payload.type !== 'template' ? windowFallback(channel, payload) : null;
+      if (fallback) return send(deps, msg, conv, channel, fallback, ctx, false);
+      return fail(deps.db, msg.id, 'window_closed', err.code, err.message);
+    }
+    if (err.retryable && !ctx.lastAttempt) {
+      await deps.db.update(messages).set({ status: 'queued', errorCode: err.code ?? String(err.status ?? ''), errorTitle: err.message, updatedAt: new Date() }).where(eq(messages.id, msg.id));
+      throw err; // pg-boss retries with exponential backoff and jitter
+    }
+    return fail(deps.db, msg.id, err.retryable ? 'retries_exhausted' : 'provider_error', err.code ?? (err.status ? String(err.status) : null), err.message);
+  }
+}
+
+export const sendJob = defineJob({
+  id: 'outbound.send',
+  schema: z.object({ messageId: z.uuid() }),
+  handler: (p, deps: SendDeps, ctx) => sendMessage(deps, p.messageId, ctx),
+  queue: { retryLimit: 6, retryBackoff: true, retryDelay: 2, retryDelayMax: 300 },
+  concurrency: 8,
+});
