@@ -3,6 +3,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
+import { rulesInterpreter, type Interpreter } from './commands/interpret/index.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
 import { createSecretBox, localSecretKey, type SecretBox } from './lib/secrets.ts';
@@ -20,6 +21,8 @@ export type Deps = {
   /** Provider HTTP calls go through this (tests point providers at fakes by URL, not by mock). */
   fetch?: typeof fetch;
   rateLimit: (key: string) => Promise<void>;
+  /** Team members' messages → commands (COMMANDS_MODE). */
+  interpret: Interpreter;
   close(): Promise<void>;
 };
 
@@ -55,6 +58,7 @@ export async function createDeps(config: Config, opts: { database?: Database; lo
     queue,
     secrets: createSecretBox(secretKey),
     rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
+    interpret: rulesInterpreter,
     close: async () => {
       await queue.stop();
       await database.close();

@@ -7,6 +7,8 @@ import type { Workspace } from '../crm/workspaces.ts';
 import type { Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
 import type { Conversation } from './linking.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import type { Interpretation } from '../commands/interpret/index.ts';
 
 export type Reply = { text: string; payload?: Exclude<OutboundPayload, { type: 'mark_read' }>; purpose?: string; dedupe?: string };
 
@@ -16,6 +18,10 @@ export type ReplyContext = {
   message: typeof messages.$inferSelect;
   member?: typeof users.$inferSelect;
   now: Date;
+  /** For notifications to other team members (outbound/notify). */
+  queue: JobQueue;
+  /** A team member's message, already interpreted (outside the transaction: an LLM may be slow). */
+  interpreted?: Interpretation;
 };
 
 export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';

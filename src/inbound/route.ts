@@ -10,12 +10,13 @@ import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
+import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
 import { queueMessage } from '../outbound/queue.ts';
 import { captureLead, type Conversation } from './linking.ts';
 import { optOutIntent, optOutReply, optInReply } from './opt-out.ts';
 import { customerReplies, teamReplies, type Reply, type ReplyContext } from './replies.ts';
 
-export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date };
+export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date; interpret?: Interpreter };
 
 type Member = typeof users.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -29,6 +30,7 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
   const [target] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
   if (!target || target.direction !== 'in' || target.routedAt) return { replies: [] };
   const ws = await getWorkspace(deps.db, target.workspaceId);
+  const interpreted = await interpretAhead(deps, ws, target);
 
   return deps.db.transaction(async (tx) => {
     await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, target.conversationId)).for('update');
@@ -39,17 +41,35 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
       .orderBy(asc(messages.createdAt), asc(messages.id));
     let replies: string[] = [];
     for (const msg of pending) {
-      const ids = await routeOne(deps, tx, ws, msg);
+      const ids = await routeOne(deps, tx, ws, msg, interpreted.get(msg.id));
       if (msg.id === messageId) replies = ids;
     }
     return { replies };
   });
 }
 
-async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message): Promise<string[]> {
+/**
+ * Team members' messages are interpreted before the transaction opens: an LLM may take seconds,
+ * and no lock may be held that long. (Interpreting is pure; a message routed by another run
+ * meanwhile just wastes the call.)
+ */
+async function interpretAhead(deps: RouteDeps, ws: Workspace, target: Message): Promise<Map<string, Interpretation>> {
+  const out = new Map<string, Interpretation>();
+  const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, target.conversationId));
+  if (!(await teamMemberOf(deps.db, conv))) return out;
+  const pending = await deps.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, target.conversationId), eq(messages.direction, 'in'), isNull(messages.routedAt), sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`));
+  const interpret = deps.interpret ?? rulesInterpreter;
+  for (const m of pending) if (m.text) out.set(m.id, await interpret(m.text, { now: deps.now(), timeZone: ws.timeZone }));
+  return out;
+}
+
+async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, interpreted?: Interpretation): Promise<string[]> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const member = await teamMemberOf(tx, conv);
-  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now() };
+  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), queue: deps.queue, interpreted };
   const replies = msg.type === 'reaction' ? [] : await decide(tx, ctx);
   const ids: string[] = [];
   for (const [i, r] of replies.entries()) {

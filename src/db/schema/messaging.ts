@@ -58,6 +58,8 @@ export const conversations = pgTable(
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     lastOutboundAt: timestamp('last_outbound_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    /** Conversation memory of the bots: a pending question (missing lead details), the last lead talked about… */
+    state: jsonb('state').$type<Record<string, unknown>>().notNull().default({}),
     /** For comments: where replies go. */
     thread: jsonb('thread').$type<{ postId?: string; commentId?: string }>(),
     createdAt: createdAt(),
