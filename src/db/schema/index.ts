@@ -6,3 +6,4 @@ export * from './tasks.ts';
 export * from './notes.ts';
 export * from './activities.ts';
 export * from './messaging.ts';
+export * from './profile.ts';
