@@ -18,6 +18,7 @@ import { leadRoutes } from './http/routes/leads.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
 import { userRoutes } from './http/routes/users.ts';
 import { messagingRoutes } from './http/routes/messaging.ts';
+import { customerContextRoutes } from './http/routes/customer-context.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
 declare module 'fastify' {
@@ -64,6 +65,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   userRoutes(app, deps);
   compatRoutes(app, deps);
   messagingRoutes(app, deps);
+  customerContextRoutes(app, deps);
   webhookRoutes(app, deps);
   homeRoutes(app, deps);
   return app;
