@@ -7,10 +7,13 @@ import type { Workspace } from '../crm/workspaces.ts';
 import type { Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
 import type { Conversation } from './linking.ts';
+import pino, { type Logger } from 'pino';
+import { applyCustomerReply, prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import type { Interpretation } from '../commands/interpret/index.ts';
+import { executeCommand } from '../commands/execute.ts';
+import { rulesInterpreter, type Interpretation } from '../commands/interpret/index.ts';
 
-export type Reply = { text: string; payload?: Exclude<OutboundPayload, { type: 'mark_read' }>; purpose?: string; dedupe?: string };
+export type Reply = { text: string; payload?: Exclude<OutboundPayload, { type: 'mark_read' }>; purpose?: string; dedupe?: string; meta?: Record<string, unknown> };
 
 export type ReplyContext = {
   workspace: Workspace;
@@ -22,6 +25,11 @@ export type ReplyContext = {
   queue: JobQueue;
   /** A team member's message, already interpreted (outside the transaction: an LLM may be slow). */
   interpreted?: Interpretation;
+  /** A customer's reply, already prepared outside the transaction (context, LLM). */
+  prepared?: PreparedReply;
+  log?: Logger;
+  /** The customer has no CRM record from before this message (they get the welcome). */
+  newCustomer?: boolean;
 };
 
 export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
@@ -40,8 +48,12 @@ export function helpText(name?: string): string {
   ].join('\n');
 }
 
-export async function teamReplies(_tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
-  return [{ text: helpText(ctx.member?.name) }];
+/** A team member's message: the command (interpreted before the transaction, or by the rules now) runs as them. */
+export async function teamReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+  if (!ctx.member) return [{ text: helpText() }];
+  const interpreted = ctx.interpreted ?? (await rulesInterpreter(ctx.message.text ?? '', { now: ctx.now, timeZone: ctx.workspace.timeZone }));
+  const env = { workspace: ctx.workspace, member: ctx.member, conversation: ctx.conversation, message: ctx.message, queue: ctx.queue, now: ctx.now };
+  return executeCommand(tx, env, interpreted.command);
 }
 
 export function welcomeText(workspace: Workspace, name: string | null): string {
@@ -54,12 +66,12 @@ export function welcomeText(workspace: Workspace, name: string | null): string {
 
 export async function customerReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   // Welcome once per new conversation: the conditional update is the guard, also against a job
-  // that runs twice.
-  const first = await tx
-    .update(conversations)
-    .set({ welcomedAt: ctx.now })
-    .where(and(eq(conversations.id, ctx.conversation.id), isNull(conversations.welcomedAt)))
-    .returning({ id: conversations.id });
-  if (!first.length) return [];
-  return [{ text: welcomeText(ctx.workspace, ctx.conversation.contactName), purpose: 'welcome', dedupe: `welcome:${ctx.conversation.id}` }];
+  // that runs twice. A known customer gets a personal reply instead of the generic welcome.
+  const isNewConversation = !ctx.conversation.welcomedAt;
+  if (isNewConversation) await tx.update(conversations).set({ welcomedAt: ctx.now }).where(and(eq(conversations.id, ctx.conversation.id), isNull(conversations.welcomedAt)));
+  const prepared = ctx.prepared ?? (await prepareCustomerReply({ db: tx, log: ctx.log ?? silent, now: () => ctx.now }, ctx.workspace, ctx.conversation, ctx.message));
+  const welcome = isNewConversation && ctx.newCustomer ? welcomeText(ctx.workspace, ctx.conversation.contactName ?? prepared.extraction.facts.name ?? null) : null;
+  return applyCustomerReply(tx, { workspace: ctx.workspace, conversation: ctx.conversation, message: ctx.message, queue: ctx.queue, now: ctx.now, welcome }, prepared);
 }
+
+const silent = pino({ level: 'silent' });

@@ -11,12 +11,14 @@ import type { Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
+import { prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
+import type { LlmOptions } from '../bot/reply-llm.ts';
 import { queueMessage } from '../outbound/queue.ts';
 import { captureLead, type Conversation } from './linking.ts';
 import { optOutIntent, optOutReply, optInReply } from './opt-out.ts';
 import { customerReplies, teamReplies, type Reply, type ReplyContext } from './replies.ts';
 
-export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date; interpret?: Interpreter };
+export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date; interpret?: Interpreter; botLlm?: LlmOptions | null; fetch?: typeof fetch };
 
 type Member = typeof users.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -30,7 +32,7 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
   const [target] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
   if (!target || target.direction !== 'in' || target.routedAt) return { replies: [] };
   const ws = await getWorkspace(deps.db, target.workspaceId);
-  const interpreted = await interpretAhead(deps, ws, target);
+  const ahead = await prepareAhead(deps, ws, target);
 
   return deps.db.transaction(async (tx) => {
     await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, target.conversationId)).for('update');
@@ -41,35 +43,41 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
       .orderBy(asc(messages.createdAt), asc(messages.id));
     let replies: string[] = [];
     for (const msg of pending) {
-      const ids = await routeOne(deps, tx, ws, msg, interpreted.get(msg.id));
+      const ids = await routeOne(deps, tx, ws, msg, ahead.get(msg.id));
       if (msg.id === messageId) replies = ids;
     }
     return { replies };
   });
 }
 
+type Ahead = { interpreted?: Interpretation; prepared?: PreparedReply };
+
 /**
- * Team members' messages are interpreted before the transaction opens: an LLM may take seconds,
- * and no lock may be held that long. (Interpreting is pure; a message routed by another run
- * meanwhile just wastes the call.)
+ * Work that may be slow happens before the transaction opens, so no lock is held for seconds:
+ * team members' messages are interpreted, and with an LLM responder customers' replies are
+ * prepared. (Both are pure; a message routed by another run meanwhile just wastes the call.)
  */
-async function interpretAhead(deps: RouteDeps, ws: Workspace, target: Message): Promise<Map<string, Interpretation>> {
-  const out = new Map<string, Interpretation>();
+async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Promise<Map<string, Ahead>> {
+  const out = new Map<string, Ahead>();
   const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, target.conversationId));
-  if (!(await teamMemberOf(deps.db, conv))) return out;
+  const member = await teamMemberOf(deps.db, conv);
+  if (!member && (!deps.botLlm || conv.handedOffAt)) return out;
   const pending = await deps.db
     .select()
     .from(messages)
     .where(and(eq(messages.conversationId, target.conversationId), eq(messages.direction, 'in'), isNull(messages.routedAt), sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`));
-  const interpret = deps.interpret ?? rulesInterpreter;
-  for (const m of pending) if (m.text) out.set(m.id, await interpret(m.text, { now: deps.now(), timeZone: ws.timeZone }));
+  for (const m of pending) {
+    if (!m.text) continue;
+    if (member) out.set(m.id, { interpreted: await (deps.interpret ?? rulesInterpreter)(m.text, { now: deps.now(), timeZone: ws.timeZone }) });
+    else if (!optOutIntent(m.text)) out.set(m.id, { prepared: await prepareCustomerReply({ db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm }, ws, conv, m) });
+  }
   return out;
 }
 
-async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, interpreted?: Interpretation): Promise<string[]> {
+async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ahead: Ahead = {}): Promise<string[]> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const member = await teamMemberOf(tx, conv);
-  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), queue: deps.queue, interpreted };
+  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), queue: deps.queue, interpreted: ahead.interpreted, prepared: ahead.prepared, log: deps.log };
   const replies = msg.type === 'reaction' ? [] : await decide(tx, ctx);
   const ids: string[] = [];
   for (const [i, r] of replies.entries()) {
@@ -108,9 +116,9 @@ async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
     if (conv.leadId) await tx.update(leads).set({ optedOutAt: null }).where(eq(leads.id, conv.leadId));
     return changed.length ? [{ text: optInReply(msg.text), purpose: 'opt_out' }] : [];
   }
-  const linked = await linkOrCapture(tx, ctx.workspace.settings, conv);
+  const { conversation: linked, captured } = await linkOrCapture(tx, ctx.workspace.settings, conv);
   if (conv.handedOffAt) return [];
-  return customerReplies(tx, { ...ctx, conversation: linked });
+  return customerReplies(tx, { ...ctx, conversation: linked, newCustomer: captured || !linked.leadId });
 }
 
 async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | undefined> {
@@ -124,16 +132,16 @@ async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | u
 }
 
 /** Auto-links by phone; captures a new lead unless the workspace turned capture off. */
-async function linkOrCapture(tx: Tx, settings: Record<string, unknown>, conv: Conversation): Promise<Conversation> {
-  if (conv.leadId) return conv;
-  if (settings.lead_capture === false && !conv.contactPhone) return conv;
+async function linkOrCapture(tx: Tx, settings: Record<string, unknown>, conv: Conversation): Promise<{ conversation: Conversation; captured: boolean }> {
+  if (conv.leadId) return { conversation: conv, captured: false };
+  if (settings.lead_capture === false && !conv.contactPhone) return { conversation: conv, captured: false };
   const actor = systemActor(conv.workspaceId);
   if (settings.lead_capture === false) {
     const [lead] = await tx.select().from(leads).where(and(eq(leads.workspaceId, conv.workspaceId), eq(leads.phone, conv.contactPhone!)));
-    if (!lead) return conv;
+    if (!lead) return { conversation: conv, captured: false };
   }
-  const { lead } = await captureLead(tx, actor, conv.id);
-  return { ...conv, leadId: lead.id };
+  const { lead, created } = await captureLead(tx, actor, conv.id);
+  return { conversation: { ...conv, leadId: lead.id }, captured: created };
 }
 
 export const routeJob = defineJob({

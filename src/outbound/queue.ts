@@ -19,6 +19,8 @@ export type QueueMessage = {
   replyToId?: string | null;
   /** Already delivered by the caller (the in-app channel answers in the HTTP response). */
   deliveredInline?: boolean;
+  /** How a bot reply was made, for the status summary. */
+  meta?: Record<string, unknown>;
 };
 
 const textOf = (p: QueueMessage['payload']) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? null) : `[template ${p.name}]`);
@@ -41,6 +43,7 @@ export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage)
       dedupeKey: m.dedupeKey ?? null,
       authorId: m.authorId ?? null,
       replyToId: m.replyToId ?? null,
+      meta: m.meta ?? null,
     })
     .onConflictDoNothing()
     .returning({ id: messages.id });

@@ -103,6 +103,8 @@ export const messages = pgTable(
     dedupeKey: text('dedupe_key'),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     replyToId: uuid('reply_to_id'),
+    /** How a bot reply was made (mode, latency, context hit, personalized, fallback), for the status summary. */
+    meta: jsonb('meta').$type<Record<string, unknown>>(),
     /** Inbound: when inbound.route handled it. The route's claim, so a job that runs twice acts once. */
     routedAt: timestamp('routed_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
