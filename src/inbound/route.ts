@@ -91,6 +91,7 @@ async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ah
         dedupeKey: `${r.dedupe ?? `reply:${msg.id}`}:${i}`,
         replyToId: msg.id,
         deliveredInline: conv.channel === 'app',
+        meta: r.meta,
       }),
     );
   }
