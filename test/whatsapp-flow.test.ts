@@ -281,3 +281,23 @@ describe('database outage', () => {
     expect(res.statusCode).toBe(503);
   });
 });
+
+describe('crash between send and bookkeeping', () => {
+  it('never re-sends a message stuck in sending; the sweep fails it as delivery_unknown', async () => {
+    const { phoneNumberId, channelId } = await connect();
+    await post(waText(phoneNumberId, '919876500077', 'hi'));
+    await drainJobs(deps);
+    const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
+    const { queueMessage } = await import('../src/outbound/queue.ts');
+    const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text: 'crash me' }, purpose: 'notification' }));
+    // As if a process claimed it, called the provider and died before recording the result.
+    await deps.db.update(messages).set({ status: 'sending', updatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(messages.id, id));
+    const before = sentTo(phoneNumberId).length;
+    await drainJobs(deps);
+    expect(sentTo(phoneNumberId).length).toBe(before);
+    const { sweepStuckSends } = await import('../src/outbound/sweep.ts');
+    expect(await sweepStuckSends(deps)).toBeGreaterThanOrEqual(1);
+    const [row] = await deps.db.select().from(messages).where(eq(messages.id, id));
+    expect(row).toMatchObject({ status: 'failed', failReason: 'delivery_unknown' });
+  });
+});
