@@ -7,3 +7,4 @@ export * from './notes.ts';
 export * from './activities.ts';
 export * from './messaging.ts';
 export * from './profile.ts';
+export * from './nurture.ts';
