@@ -18,6 +18,7 @@ import { leadRoutes } from './http/routes/leads.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
 import { userRoutes } from './http/routes/users.ts';
 import { messagingRoutes } from './http/routes/messaging.ts';
+import { conversationRoutes } from './http/routes/conversations.ts';
 import { customerContextRoutes } from './http/routes/customer-context.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
@@ -65,6 +66,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   userRoutes(app, deps);
   compatRoutes(app, deps);
   messagingRoutes(app, deps);
+  conversationRoutes(app, deps);
   customerContextRoutes(app, deps);
   webhookRoutes(app, deps);
   homeRoutes(app, deps);

@@ -14,6 +14,8 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/tasks/:id': { status: 'cancelled' },
   'PATCH /api/users/:id': { name: 'Hijacked' },
   'PATCH /api/channels/:id': { active: false },
+  'POST /api/conversations/:id/messages': { text: 'sneaky reply' },
+  'POST /api/conversations/:id/handoff': { reason: 'sneaky handoff' },
 };
 
 describe('tenancy', () => {
@@ -26,8 +28,9 @@ describe('tenancy', () => {
     const key = (await app.inject({ method: 'POST', url: '/api/api-keys', headers: a.auth, payload: { name: 'A key' } })).json();
     const aUser = (await app.inject({ method: 'GET', url: '/api/me', headers: aAgent.auth })).json().user;
     const channel = (await app.inject({ method: 'POST', url: '/api/channels', headers: a.auth, payload: { kind: 'whatsapp', name: 'A WhatsApp', account_id: `a-${Date.now()}-${Math.random()}`, secrets: { accessToken: 'secret-token-a' } } })).json();
+    const conv = (await app.inject({ method: 'POST', url: '/api/simulator/messages', headers: a.auth, payload: { from: '+91 98111 22233', text: 'hello' } })).json().conversation_id as string;
     const snapshot = async () =>
-      Promise.all([`/api/leads/${lead.id}`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace', '/api/channels'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
+      Promise.all([`/api/leads/${lead.id}`, `/api/conversations/${conv}`, `/api/conversations/${conv}/messages`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace', '/api/channels'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
     const before = await snapshot();
 
     const b = await newWorkspace(app, 'B');
@@ -38,6 +41,8 @@ describe('tenancy', () => {
       '/api/users/:id': aUser.id,
       '/api/api-keys/:id': key.id,
       '/api/channels/:id': channel.id,
+      '/api/conversations/:id': conv,
+      '/api/whatsapp/crm-integration/conversation/:id': conv,
       '/leads/:user_id': aUser.id,
       '/tasks/:username': aUser.username,
       '/activities/:lead_id': lead.id,
@@ -56,10 +61,10 @@ describe('tenancy', () => {
     expect(tried.length).toBeGreaterThanOrEqual(15);
 
     // Lists and lookups in B never show A's rows.
-    for (const url of ['/api/channels', '/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me']) {
+    for (const url of ['/api/channels', '/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me', '/api/conversations', '/api/conversations?search=secret', '/api/whatsapp/crm-integration/analytics']) {
       const res = await app.inject({ method: 'GET', url, headers: b.auth });
       expect(res.statusCode, url).toBe(200);
-      for (const secret of [lead.id, deal.id, task.id, aUser.id, channel.id, 'Secret A Corp', 'secret-token-a']) expect(res.body, url).not.toContain(secret);
+      for (const secret of [lead.id, deal.id, task.id, aUser.id, channel.id, conv, 'Secret A Corp', 'secret-token-a']) expect(res.body, url).not.toContain(secret);
     }
     expect(await snapshot()).toEqual(before);
   });
