@@ -1,0 +1,136 @@
+// Meetings and demos: schedule (a task at the time, the lead's status, the assignee notified),
+// reschedule (the pending task moves; old → new time in its activity) and done (task done,
+// status, the note as an activity; a done demo starts the nurture hook).
+import type { DemoDoneCommand, MeetingDoneCommand, RescheduleDemoCommand, RescheduleMeetingCommand, ScheduleDemoCommand, ScheduleMeetingCommand } from '../command.ts';
+import { onDemoDone } from '../hooks.ts';
+import { recordActivity } from '../../crm/activities.ts';
+import { updateLead, type Lead } from '../../crm/leads.ts';
+import { memberName } from '../../crm/members.ts';
+import { addNote } from '../../crm/notes.ts';
+import { createTask, listTasks, updateTask, type Task } from '../../crm/tasks.ts';
+import type { LeadStatus } from '../../db/schema/index.ts';
+import type { Tx } from '../../db/client.ts';
+import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
+import { firstName, formatWhen, say, type Lang } from './language.ts';
+import { notify } from './leads.ts';
+import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
+
+type Kind = 'meeting' | 'demo';
+const noun = (kind: Kind, lang: Lang) => (kind === 'demo' ? say(lang, 'Demo', 'Demo', 'डेमो') : say(lang, 'Meeting', 'Meeting', 'मीटिंग'));
+
+/** Pipeline order: a command moves a lead forward, never back, and never out of won/lost/customer. */
+const ORDER: LeadStatus[] = ['new', 'contacted', 'qualified', 'meeting_scheduled', 'demo_scheduled', 'demo_done', 'proposal', 'negotiation'];
+const movesForward = (from: LeadStatus, to: LeadStatus) => ORDER.includes(from) && ORDER.indexOf(to) > ORDER.indexOf(from);
+
+async function advance(tx: Tx, env: CommandEnv, lead: Lead, to: LeadStatus): Promise<Lead> {
+  return movesForward(lead.status, to) ? updateLead(tx, actorOf(env), lead.id, { status: to }) : lead;
+}
+
+/** The lead's pending meeting (or demo): the next one due, else the latest. */
+async function pendingTask(tx: Tx, env: CommandEnv, lead: Lead, kind: Kind): Promise<Task | undefined> {
+  const { data } = await listTasks(tx, actorOf(env), { leadId: lead.id, type: kind, status: 'pending', limit: 50 });
+  const now = env.now.getTime();
+  return data.find((t) => t.dueAt && t.dueAt.getTime() >= now - 3600_000) ?? data.at(-1);
+}
+
+export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: ScheduleMeetingCommand | ScheduleDemoCommand, resolved: Resolved): Promise<Outcome> {
+  const kind: Kind = cmd.intent === 'schedule_demo' ? 'demo' : 'meeting';
+  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
+  if (!found.ok) return found.outcome;
+  const lead = found.value;
+  const settled = { ...resolved, leadId: lead.id };
+  let assigneeId = resolved.memberId ?? lead.assigneeId ?? env.member.id;
+  if (!resolved.memberId && cmd.assignee) {
+    const m = await resolveMember(tx, env, lang, cmd.assignee, cmd, settled);
+    if (!m.ok) return m.outcome;
+    assigneeId = m.value.id;
+  }
+  const l = leadLabel(lead);
+  if (!cmd.at) {
+    // Never guess a time: ask, and remember the rest of the command.
+    return {
+      text: say(
+        lang,
+        `When is the ${kind} with ${l}? Send the day and time, e.g. "tomorrow 3pm".`,
+        `${l} ke saath ${kind} kab hai? Din aur time bhejo, jaise "kal 3 baje".`,
+        `${l} के साथ ${noun(kind, lang)} कब है? दिन और समय भेजें, जैसे "कल 3 बजे"।`,
+      ),
+      pending: { kind: 'time', command: cmd, resolved: { ...settled, memberId: assigneeId }, lang, askedAt: env.now.toISOString() },
+    };
+  }
+  const at = new Date(cmd.at);
+  await createTask(tx, actorOf(env), { leadId: lead.id, type: kind, dueAt: at, assigneeId });
+  await advance(tx, env, lead, kind === 'demo' ? 'demo_scheduled' : 'meeting_scheduled');
+  const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
+  const who = firstName(await memberName(tx, env.workspace.id, assigneeId));
+  const by = firstName(env.member.name);
+  const told = await notify(
+    tx,
+    env,
+    assigneeId,
+    `${kind}.scheduled`,
+    say(lang, `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`, `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`),
+  );
+  const toWhom = assigneeId === env.member.id ? '' : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
+  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  const past = at.getTime() < env.now.getTime() ? say(lang, ' (note: that time has already passed)', ' (dhyan do: ye time nikal chuka hai)', ' (ध्यान दें: यह समय निकल चुका है)') : '';
+  return {
+    text: say(lang, `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`, `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`),
+    pending: null,
+  };
+}
+
+export async function rescheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: RescheduleMeetingCommand | RescheduleDemoCommand, resolved: Resolved): Promise<Outcome> {
+  const kind: Kind = cmd.intent === 'reschedule_demo' ? 'demo' : 'meeting';
+  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
+  if (!found.ok) return found.outcome;
+  const lead = found.value;
+  const task = await pendingTask(tx, env, lead, kind);
+  if (!task) {
+    // Nothing to move: book it at the new time rather than lose the request.
+    const out = await scheduleCommand(tx, env, lang, { intent: kind === 'demo' ? 'schedule_demo' : 'schedule_meeting', company: cmd.company, at: cmd.at }, { leadId: lead.id });
+    const l = leadLabel(lead);
+    return { ...out, text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं थी, इसलिए नई तय कर दी।`)}\n${out.text}` };
+  }
+  const at = new Date(cmd.at);
+  const tz = env.workspace.timeZone;
+  const from = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : say(lang, 'no time', 'bina time', 'बिना समय');
+  const to = formatWhen(at, tz, lang, env.now);
+  const l = leadLabel(lead);
+  if (task.dueAt?.getTime() === at.getTime()) return { text: say(lang, `The ${kind} with ${l} is already at ${to}.`, `${l} ke saath ${kind} pehle se ${to} ko hai.`, `${l} के साथ ${noun(kind, lang)} पहले से ${to} को है।`), pending: null };
+  await updateTask(tx, actorOf(env), task.id, { dueAt: at });
+  const by = firstName(env.member.name);
+  const told = await notify(tx, env, task.assigneeId, `${kind}.rescheduled`, say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`));
+  const who = task.assigneeId ? firstName(await memberName(tx, env.workspace.id, task.assigneeId)) : '';
+  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  return {
+    text: say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`),
+    pending: null,
+  };
+}
+
+export async function doneCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: MeetingDoneCommand | DemoDoneCommand, resolved: Resolved): Promise<Outcome> {
+  const kind: Kind = cmd.intent === 'demo_done' ? 'demo' : 'meeting';
+  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
+  if (!found.ok) return found.outcome;
+  let lead = found.value;
+  const actor = actorOf(env);
+  const task = await pendingTask(tx, env, lead, kind);
+  if (task) await updateTask(tx, actor, task.id, { status: 'done' });
+  else {
+    // Held without being scheduled here: the history still needs the event.
+    await recordActivity(tx, { workspaceId: env.workspace.id, leadId: lead.id, actorId: env.member.id, type: `${kind}.completed`, text: `${kind === 'demo' ? 'Demo' : 'Meeting'} with ${leadLabel(lead)} marked done by ${env.member.name}` });
+  }
+  if (cmd.note) await addNote(tx, actor, lead.id, cmd.note);
+  // A demo held is its own stage. A meeting held leaves the lead qualified, awaiting its next
+  // step, unless another meeting is still ahead.
+  if (kind === 'demo') lead = await advance(tx, env, lead, 'demo_done');
+  else if (lead.status === 'new' || lead.status === 'contacted' || (lead.status === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting')))) {
+    lead = await updateLead(tx, actor, lead.id, { status: 'qualified' });
+  }
+  const extra = kind === 'demo' ? await onDemoDone(tx, env, lead) : undefined;
+  const l = leadLabel(lead);
+  const note = cmd.note ? say(lang, ` Note saved: ${cmd.note}`, ` Note save kiya: ${cmd.note}`, ` नोट सेव किया: ${cmd.note}`) : '';
+  const text = say(lang, `✅ ${noun(kind, lang)} with ${l} marked done.${note}`, `✅ ${l} ke saath ${kind} done mark kar diya.${note}`, `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`);
+  return { text: extra ? `${text}\n${extra}` : text, pending: null };
+}
