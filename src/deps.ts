@@ -3,7 +3,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
-import { rulesInterpreter, type Interpreter } from './commands/interpret/index.ts';
+import { createInterpreter, type Interpreter } from './commands/interpret/index.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
 import { createSecretBox, localSecretKey, type SecretBox } from './lib/secrets.ts';
@@ -58,7 +58,7 @@ export async function createDeps(config: Config, opts: { database?: Database; lo
     queue,
     secrets: createSecretBox(secretKey),
     rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
-    interpret: rulesInterpreter,
+    interpret: createInterpreter(config, { onError: (err) => log.warn({ err }, 'LLM command interpreter failed; the rules answered') }),
     close: async () => {
       await queue.stop();
       await database.close();

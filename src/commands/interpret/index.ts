@@ -1,6 +1,10 @@
-// The interpreter the router calls: text → typed command. `rules` (default, offline) is the
-// deterministic interpreter; `llm` and `hybrid` come with the LLM path.
+// The interpreter the router calls: text → typed command. COMMANDS_MODE picks it: `rules` (default,
+// offline, deterministic), `llm` (the LLM for every message), or `hybrid` (the rules first, the
+// LLM only when they answer `unknown` or are unsure). Whenever the LLM fails, times out or has no
+// usable answer, the rules answer: a salesperson always gets a reply.
+import type { Config } from '../../config.ts';
 import type { Command } from '../command.ts';
+import { createLlmInterpreter } from './llm.ts';
 import { interpretRules } from './rules.ts';
 
 export type Interpretation = { command: Command; confidence: number; source: 'rules' | 'llm' };
@@ -8,3 +12,28 @@ export type InterpretContext = { now: Date; timeZone: string };
 export type Interpreter = (text: string, ctx: InterpretContext) => Promise<Interpretation>;
 
 export const rulesInterpreter: Interpreter = async (text, ctx) => ({ ...interpretRules(text, ctx), source: 'rules' });
+
+/** Below this the hybrid mode asks the LLM (rules answer ~0.9 when sure, ≤ 0.35 for unknown). */
+export const HYBRID_THRESHOLD = 0.6;
+
+type InterpreterConfig = Pick<Config, 'COMMANDS_MODE' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'>;
+
+export function createInterpreter(config: InterpreterConfig, opts: { fetch?: typeof fetch; onError?: (err: unknown) => void } = {}): Interpreter {
+  if (config.COMMANDS_MODE === 'rules' || !config.LLM_BASE_URL || !config.LLM_MODEL) return rulesInterpreter;
+  const llm = createLlmInterpreter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, fetch: opts.fetch });
+  const ask = async (text: string, ctx: InterpretContext): Promise<Interpretation | null> => {
+    try {
+      const r = await llm(text, ctx);
+      return r.command.intent === 'unknown' ? null : r;
+    } catch (err) {
+      opts.onError?.(err);
+      return null;
+    }
+  };
+  if (config.COMMANDS_MODE === 'llm') return async (text, ctx) => (await ask(text, ctx)) ?? rulesInterpreter(text, ctx);
+  return async (text, ctx) => {
+    const rules = await rulesInterpreter(text, ctx);
+    if (rules.command.intent !== 'unknown' && rules.confidence >= HYBRID_THRESHOLD) return rules;
+    return (await ask(text, ctx)) ?? rules;
+  };
+}
