@@ -25,9 +25,18 @@ const directPurposes = new Set(['reply', 'opt_out', 'agent']);
 type Conversation = typeof conversations.$inferSelect;
 type Message = typeof messages.$inferSelect;
 
-function recipientOf(conv: Conversation): Recipient {
-  if (conv.channel === 'facebook_comment') return { commentId: conv.thread?.commentId };
-  return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
+/**
+ * A comment reply goes under the comment it answers; the conversation's thread only names the
+ * latest comment, which may have arrived after the one being answered.
+ */
+async function recipientOf(db: Db, conv: Conversation, msg: Message): Promise<Recipient> {
+  if (conv.channel !== 'facebook_comment') return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
+  if (msg.replyToId) {
+    const [answered] = await db.select({ payload: messages.payload }).from(messages).where(eq(messages.id, msg.replyToId));
+    const commentId = (answered?.payload as { thread?: { commentId?: string } } | undefined)?.thread?.commentId;
+    if (commentId) return { commentId };
+  }
+  return { commentId: conv.thread?.commentId };
 }
 
 async function fail(db: Db, id: string, reason: string, code?: string | null, title?: string | null) {
@@ -57,7 +66,9 @@ export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobCon
   let payload = msg.payload as unknown as OutboundPayload;
   const now = deps.now();
   const inWindow = conv.lastInboundAt !== null && now.getTime() - conv.lastInboundAt.getTime() < WINDOW_MS;
-  if (hasReplyWindow(channel.kind) && payload.type !== 'template' && !inWindow) {
+  // A public reply under a Page comment is not a Messenger message: no 24-hour window applies.
+  const windowed = hasReplyWindow(channel.kind) && conv.channel !== 'facebook_comment';
+  if (windowed && payload.type !== 'template' && !inWindow) {
     const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
     if (!fallback) return fail(deps.db, msg.id, 'window_closed');
     payload = fallback;
@@ -69,7 +80,7 @@ async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: C
   await deps.rateLimit(channel.id);
   const adapter = adapterFor(channel.kind);
   try {
-    const result = await adapter.send(channelConfig(channel, deps.config, deps.secrets), recipientOf(conv), payload, deps.fetch);
+    const result = await adapter.send(channelConfig(channel, deps.config, deps.secrets), await recipientOf(deps.db, conv, msg), payload, deps.fetch);
     const sentAt = deps.now();
     await deps.db.transaction(async (tx) => {
       await tx
