@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from '../db/client.ts';
 import { conversations, messages, workspaces } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { normalizePhone } from '../lib/phone.ts';
+import { windowClosedCodes } from '../outbound/send.ts';
 import type { ChannelRow } from './channel-accounts.ts';
 
 export type IngestResult = { stored: string[]; duplicates: number; statuses: number; ignored: number };
@@ -91,7 +92,8 @@ export async function applyStatus(tx: DbOrTx, channel: ChannelRow, ev: InboundSt
     ...(ev.status === 'sent' ? { sentAt: sql`coalesce(${messages.sentAt}, ${ev.timestamp.toISOString()}::timestamptz)` } : {}),
     ...(ev.status === 'delivered' ? { deliveredAt: ev.timestamp } : {}),
     ...(ev.status === 'read' ? { readAt: ev.timestamp, deliveredAt: sql`coalesce(${messages.deliveredAt}, ${ev.timestamp.toISOString()}::timestamptz)` } : {}),
-    ...(ev.status === 'failed' ? { failedAt: ev.timestamp, errorCode: err?.code ?? null, errorTitle: err?.title ?? err?.message ?? null, failReason: 'provider_error' } : {}),
+    // WhatsApp's 131047 and Twilio's 63016 usually arrive here, after the send was accepted.
+    ...(ev.status === 'failed' ? { failedAt: ev.timestamp, errorCode: err?.code ?? null, errorTitle: err?.title ?? err?.message ?? null, failReason: err?.code && windowClosedCodes.has(err.code) ? 'window_closed' : 'provider_error' } : {}),
   };
   // 'failed' may follow 'sent' but never 'delivered' or 'read'.
   const forward = ev.status === 'failed' ? sql`${rank} < 3` : sql`${rank} < ${rankOf[ev.status]}`;

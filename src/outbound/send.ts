@@ -17,8 +17,8 @@ import type { SecretBox } from '../lib/secrets.ts';
 export type SendDeps = { db: Db; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
 
 const WINDOW_MS = 24 * 3600_000;
-/** Provider codes meaning "outside the customer-service window". */
-const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
+/** Provider codes meaning "outside the customer-service window" (also in failed-status webhooks). */
+export const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
 /** Purposes that answer the contact directly; the only messages an opted-out contact still gets. */
 const directPurposes = new Set(['reply', 'opt_out', 'agent']);
 
