@@ -96,15 +96,17 @@ export async function getChannel(db: DbOrTx, id: string): Promise<ChannelRow> {
 export function channelConfig(row: ChannelRow, config: Config, box: SecretBox): Record<string, unknown> {
   const secrets = row.fromEnv ? (envChannels(config).find((c) => c.kind === row.kind && c.accountId === row.accountId)?.secrets ?? {}) : row.secrets ? box.open<Record<string, unknown>>(row.secrets) : {};
   const s = row.settings as Record<string, unknown>;
+  // A channel connected through the API may leave out what the deployment already knows: the
+  // provider's base URL (*_API_URL), Twilio's public webhook URL and, for Twilio, its own number.
   switch (row.kind) {
     case 'whatsapp':
-      return { phoneNumberId: row.accountId, apiUrl: s.apiUrl, ...secrets };
+      return { phoneNumberId: row.accountId, apiUrl: s.apiUrl ?? config.WHATSAPP_API_URL, ...secrets };
     case 'messenger':
-      return { pageId: row.accountId, apiUrl: s.apiUrl, ...secrets };
+      return { pageId: row.accountId, apiUrl: s.apiUrl ?? config.MESSENGER_API_URL, ...secrets };
     case 'maytapi':
-      return { phoneId: row.accountId, productId: s.productId, apiUrl: s.apiUrl, ...secrets };
+      return { phoneId: row.accountId, productId: s.productId, apiUrl: s.apiUrl ?? config.MAYTAPI_API_URL, ...secrets };
     case 'twilio':
-      return { accountSid: s.accountSid, whatsappFrom: s.whatsappFrom, apiUrl: s.apiUrl, webhookUrl: s.webhookUrl, ...secrets };
+      return { accountSid: s.accountSid, whatsappFrom: s.whatsappFrom ?? row.accountId, apiUrl: s.apiUrl ?? config.TWILIO_API_URL, webhookUrl: s.webhookUrl ?? config.TWILIO_WEBHOOK_URL, ...secrets };
     default:
       return {};
   }
