@@ -51,6 +51,8 @@ export const configEntries = {
   TWILIO_API_URL: { schema: z.url().default('https://api.twilio.com'), description: 'Twilio API base URL.' },
   TWILIO_WEBHOOK_URL: { schema: z.url().optional(), description: 'The public URL Twilio calls (its signature covers it).' },
   OUTBOUND_RATE_PER_SECOND: { schema: z.coerce.number().positive().default(80), description: 'Messages per second per sending number.' },
+  REMINDER_LEAD_MINUTES: { schema: z.coerce.number().int().min(1).max(24 * 60).default(30), description: 'Minutes before a meeting or demo its assignee is reminded (workspace setting `reminders.meeting_lead_minutes` overrides).' },
+  DIGEST_TIME: { schema: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|off)$/, 'must be HH:MM or off').default('09:00'), description: 'Local time (HH:MM) of the daily digest to each team member, or `off` (workspace setting `reminders.digest_time` overrides).' },
   // The sales-team command interpreter.
   COMMANDS_MODE: { schema: z.enum(['rules', 'llm', 'hybrid']).default('rules'), description: 'How team commands are read: `rules` (offline), `llm`, or `hybrid` (rules first, the LLM when they are unsure); the rules answer whenever the LLM fails.' },
   LLM_BASE_URL: { schema: z.url().optional(), description: 'Base URL of an OpenAI-compatible API (e.g. `https://api.openai.com/v1`); required for COMMANDS_MODE `llm` and `hybrid`.' },

@@ -88,6 +88,9 @@ async function serve() {
 /** Recurring jobs (pg-boss keeps one schedule per name however many processes set it). */
 async function schedules(deps: Awaited<ReturnType<typeof createDeps>>) {
   await deps.queue.schedule('outbound.sweep', '*/5 * * * *');
+  await deps.queue.schedule('nurture.sweep', '* * * * *');
+  // And once now: reminders that fell due while the server was down go out on start, not a minute later.
+  await deps.queue.send(deps.db, 'nurture.sweep', {});
 }
 
 /** Job workers only (run several beside `parley serve` with PARLEY_WORKERS=false). */

@@ -1,7 +1,11 @@
 // Every job, in one list.
 import { routeJob } from '../inbound/route.ts';
+import { digestJob } from '../nurture/digest.ts';
+import { partJob, remindJob } from '../nurture/remind.ts';
+import { nurtureSweepJob } from '../nurture/sweep.ts';
 import { sendJob } from '../outbound/send.ts';
 import { sweepJob } from '../outbound/sweep.ts';
 import type { JobDef } from './queue.ts';
 
-export const allJobs = [routeJob, sendJob, sweepJob] as unknown as JobDef<never, unknown>[];
+// nurture.part before nurture.remind: a drain (tests) then sends a reminder's parts one per round.
+export const allJobs = [routeJob, sendJob, sweepJob, partJob, remindJob, nurtureSweepJob, digestJob] as unknown as JobDef<never, unknown>[];
