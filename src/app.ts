@@ -20,6 +20,7 @@ import { userRoutes } from './http/routes/users.ts';
 import { messagingRoutes } from './http/routes/messaging.ts';
 import { conversationRoutes } from './http/routes/conversations.ts';
 import { customerContextRoutes } from './http/routes/customer-context.ts';
+import { messageMasterRoutes } from './http/routes/message-master.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
 declare module 'fastify' {
@@ -68,6 +69,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   messagingRoutes(app, deps);
   conversationRoutes(app, deps);
   customerContextRoutes(app, deps);
+  messageMasterRoutes(app, deps);
   webhookRoutes(app, deps);
   homeRoutes(app, deps);
   return app;

@@ -16,6 +16,10 @@ const bodies: Record<string, unknown> = {
   'PATCH /api/channels/:id': { active: false },
   'POST /api/conversations/:id/messages': { text: 'sneaky reply' },
   'POST /api/conversations/:id/handoff': { reason: 'sneaky handoff' },
+  'PATCH /api/message-master/:id': { name: 'Hijacked', active: false },
+  'POST /api/message-master/:id/steps': { delay_days: 1, text: 'sneaky step' },
+  'PATCH /api/message-master/steps/:id': { text: 'sneaky text' },
+  'POST /api/leads/:id/enrollments': { sequence_id: '00000000-0000-7000-8000-000000000000' },
 };
 
 describe('tenancy', () => {
@@ -29,8 +33,10 @@ describe('tenancy', () => {
     const aUser = (await app.inject({ method: 'GET', url: '/api/me', headers: aAgent.auth })).json().user;
     const channel = (await app.inject({ method: 'POST', url: '/api/channels', headers: a.auth, payload: { kind: 'whatsapp', name: 'A WhatsApp', account_id: `a-${Date.now()}-${Math.random()}`, secrets: { accessToken: 'secret-token-a' } } })).json();
     const conv = (await app.inject({ method: 'POST', url: '/api/simulator/messages', headers: a.auth, payload: { from: '+91 98111 22233', text: 'hello' } })).json().conversation_id as string;
+    const sequence = (await app.inject({ method: 'POST', url: '/api/message-master', headers: a.auth, payload: { name: 'Secret A follow-ups', steps: [{ delay_days: 1, text: 'Secret A text' }] } })).json();
+    const reminder = (await app.inject({ method: 'POST', url: `/api/leads/${lead.id}/enrollments`, headers: a.auth, payload: { sequence_id: sequence.id } })).json().reminders[0];
     const snapshot = async () =>
-      Promise.all([`/api/leads/${lead.id}`, `/api/conversations/${conv}`, `/api/conversations/${conv}/messages`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace', '/api/channels'].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
+      Promise.all([`/api/leads/${lead.id}`, `/api/conversations/${conv}`, `/api/conversations/${conv}/messages`, `/api/deals/${deal.id}`, `/api/tasks/${task.id}`, `/api/leads/${lead.id}/activities`, `/api/leads/${lead.id}/notes`, `/api/users/${aUser.id}`, '/api/api-keys', '/api/workspace', '/api/channels', `/api/message-master/${sequence.id}`, `/api/leads/${lead.id}/reminders`].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body));
     const before = await snapshot();
 
     const b = await newWorkspace(app, 'B');
@@ -47,6 +53,9 @@ describe('tenancy', () => {
       '/tasks/:username': aUser.username,
       '/activities/:lead_id': lead.id,
       '/history/:lead_id': lead.id,
+      '/api/message-master/:id': sequence.id,
+      '/api/message-master/steps/:id': sequence.steps[0].id,
+      '/api/reminders/:id': reminder.id,
     };
     const tried: string[] = [];
     // Lookups by phone are not ids: another workspace's customer is simply unknown there (below).
@@ -63,10 +72,10 @@ describe('tenancy', () => {
     expect(tried.length).toBeGreaterThanOrEqual(15);
 
     // Lists and lookups in B never show A's rows.
-    for (const url of ['/api/customer-context/919811122233', '/api/channels', '/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me', '/api/conversations', '/api/conversations?search=secret', '/api/whatsapp/crm-integration/analytics']) {
+    for (const url of ['/api/customer-context/919811122233', '/api/channels', '/api/leads', '/api/leads?search=secret', '/api/leads?phone=9811122233', '/api/deals', '/api/tasks', '/api/users', '/api/api-keys', '/api/workspace', '/api/me', '/api/conversations', '/api/conversations?search=secret', '/api/whatsapp/crm-integration/analytics', '/api/message-master']) {
       const res = await app.inject({ method: 'GET', url, headers: b.auth });
       expect(res.statusCode, url).toBe(200);
-      for (const secret of [lead.id, deal.id, task.id, aUser.id, channel.id, conv, 'Secret A Corp', 'secret-token-a']) expect(res.body, url).not.toContain(secret);
+      for (const secret of [lead.id, deal.id, task.id, aUser.id, channel.id, conv, sequence.id, 'Secret A Corp', 'Secret A follow-ups', 'secret-token-a']) expect(res.body, url).not.toContain(secret);
     }
     const context = (await app.inject({ method: 'GET', url: '/api/customer-context/919811122233', headers: b.auth })).json();
     expect(context.data).toMatchObject({ is_new_customer: true, contact_id: null, name: null, company: null, deals: [], pending_tasks: [] });
