@@ -9,6 +9,7 @@ import { addNote } from '../crm/notes.ts';
 import { createTask, updateTask } from '../crm/tasks.ts';
 import { createWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { LeadStatus } from '../db/schema/index.ts';
+import { createSequence, type SequenceInput } from '../nurture/sequences.ts';
 
 export const DEMO_PASSWORD = 'parley-demo';
 export const DEMO_LOGIN = 'priya@demo.parley.local';
@@ -48,14 +49,30 @@ const leads: DemoLead[] = [
   { company: 'Sai Electricals', contactName: 'Suresh Patil', phone: '+91 97300 66778', source: 'Referral', by: 2, to: 2, path: ['contacted'], score: 35, tasks: [{ type: 'follow_up', inHours: -20, description: 'Share pricing sheet' }] },
 ];
 
+/** The Message Master's post-demo sequence: the assignee gets each text to forward on Day 1, 3 and 7. */
+const followUps: SequenceInput = {
+  name: 'After the demo',
+  trigger: 'demo_done',
+  steps: [
+    {
+      delayDays: 1,
+      text: 'Hi {contact_name}, thank you for your time at the BrightBooks demo on {demo_date}! As promised, here is our GST reconciliation brochure. Happy to answer any questions. — {assignee}, BrightBooks',
+      attachments: [{ url: 'https://brightbooks.example/brochures/gst-reconciliation.pdf', caption: 'BrightBooks GST reconciliation', filename: 'BrightBooks-GST.pdf' }],
+    },
+    { delayDays: 3, text: 'Hi {contact_name}, did your team get a chance to discuss the demo? I can set up a free 14-day trial for {company} this week.' },
+    { delayDays: 7, text: 'Hi {contact_name}, just checking in: shall we plan the rollout for {company}? Our onboarding team can start next week.' },
+  ],
+};
+
 /** Creates the demo workspace and its data. Returns the workspace. */
 export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
   const now = opts.now ?? new Date();
-  const ws = await createWorkspace(db, { name: 'BrightBooks Sales (demo)', isDefault: opts.isDefault ?? true, settings: { business_name: 'BrightBooks', sells: 'accounting and ERP software for small businesses' } });
+  const ws = await createWorkspace(db, { name: 'BrightBooks Sales (demo)', isDefault: opts.isDefault ?? true, settings: { business_name: 'BrightBooks', sells: 'accounting and ERP software for small businesses', business_hours: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], open: '10:00', close: '19:00' } } });
   const members: Awaited<ReturnType<typeof createUser>>[] = [];
   for (const m of team) members.push(await createUser(db, ws.id, { ...m, password: DEMO_PASSWORD }));
   const actor = (i: number): Actor => ({ workspaceId: ws.id, userId: members[i].id, role: members[i].role });
 
+  await createSequence(db, actor(0), followUps);
   for (const l of leads) {
     const by = actor(l.by);
     const lead = await createLead(db, by, { company: l.company, contactName: l.contactName, phone: l.phone, email: l.email, position: l.position, source: l.source, assigneeId: members[l.to].id });
