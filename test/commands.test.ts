@@ -243,6 +243,33 @@ describe('meetings and demos', () => {
   });
 });
 
+describe('the other languages of each meeting command', () => {
+  it('schedules (Hindi, asking the time in Hindi), reschedules (English, Hindi) and marks done (Hinglish)', async () => {
+    const t = await team();
+    const orbit = await seedLead(t, 'Orbit Textiles', 'sunil');
+    const nimbus = await seedLead(t, 'Nimbus Labs', 'sunil');
+
+    expect(await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स के साथ मीटिंग तय करो')).toBe('Orbit Textiles के साथ मीटिंग कब है? दिन और समय भेजें, जैसे "कल 3 बजे"।');
+    expect(await send(t, 'sunil', 'कल शाम 5 बजे')).toMatch(/^📅 Orbit Textiles के साथ मीटिंग .+5:00 pm को तय हो गई।$/);
+    expect((await tasksOf(orbit.id))[0].dueAt!.toISOString()).toBe(indiaAt(1, 17).toISOString());
+    expect(await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स की मीटिंग परसों दोपहर 2 बजे शिफ्ट कर दो')).toMatch(/^🔁 Orbit Textiles के साथ मीटिंग .+5:00 pm से .+2:00 pm पर कर दी।$/);
+    expect((await tasksOf(orbit.id))[0].dueAt!.toISOString()).toBe(indiaAt(2, 14).toISOString());
+
+    expect(await send(t, 'sunil', 'Schedule demo for Nimbus Labs tomorrow 11am')).toMatch(/^📅 Demo with Nimbus Labs scheduled for .+11:00 am\.$/);
+    expect(await send(t, 'sunil', 'Reschedule demo for Nimbus Labs to day after tomorrow 4pm')).toMatch(/^🔁 Demo with Nimbus Labs moved from .+11:00 am to .+4:00 pm\.$/);
+    expect((await tasksOf(nimbus.id))[0].dueAt!.toISOString()).toBe(indiaAt(2, 16).toISOString());
+    expect(await send(t, 'sunil', 'Demo ho gaya Nimbus Labs ka, unko pricing chahiye')).toBe('✅ Nimbus Labs ke saath demo done mark kar diya. Note save kiya: unko pricing chahiye');
+    expect(await send(t, 'sunil', 'Orbit Textiles ki meeting ho gayi, client khush tha')).toBe('✅ Orbit Textiles ke saath meeting done mark kar diya. Note save kiya: client khush tha');
+    expect((await tasksOf(nimbus.id))[0].status).toBe('done');
+    expect((await leadBy(t, 'Nimbus Labs')).status).toBe('demo_done');
+
+    expect(await send(t, 'sunil', 'मेरे परसों के टास्क दिखाओ')).toMatch(/^आपके टास्क, .+:\n• 2:00 pm · मीटिंग · Orbit Textiles ✓\n• 4:00 pm · डेमो · Nimbus Labs ✓$/);
+    expect(await send(t, 'sunil', 'Orbit Textiles ki history dikhao')).toMatch(/^Orbit Textiles ki history · qualified:\n• .+Lead created by Meera Kapoor/);
+    expect(await send(t, 'sunil', 'मदद')).toMatch(/^नमस्ते Sunil! मुझे हिंदी, हिंग्लिश या अंग्रेज़ी में बताइए/);
+    expect(await send(t, 'sunil', 'kuch bhi nahi pata')).toMatch(/^Sorry, samajh nahi aaya\. Aise likho:/);
+  });
+});
+
 describe('activities, reassignment, follow-ups', () => {
   it('adds an activity in all three languages', async () => {
     const t = await team();
@@ -304,6 +331,10 @@ describe('finding the lead', () => {
     expect(made).toBe('✅ Lead Zenith Motors created and assigned to you.\n📝 Added to Zenith Motors: called the owner');
     expect((await leadBy(t, 'Zenith Motors')).assigneeId).toBe(t.ids.sunil);
     expect(lead.id).toBeDefined();
+    // Devanagari finds the Latin lead; an unknown one is offered in Hindi, and "हाँ" creates it.
+    expect(await send(t, 'sunil', 'ज़ेनिथ मोटर्स के लिए नोट: मालिक से बात हुई')).toBe('📝 Zenith Motors में जोड़ा: मालिक से बात हुई');
+    expect(await send(t, 'sunil', 'डेल्टा स्टील के लिए नोट: कोटेशन भेजा')).toMatch(/^"डेल्टा स्टील" नाम की कोई लीड नहीं मिली। नई बनानी हो तो "हाँ" भेजें/);
+    expect(await send(t, 'sunil', 'haan')).toBe('✅ लीड डेल्टा स्टील बना दी, आपको असाइन की।\n📝 डेल्टा स्टील में जोड़ा: कोटेशन भेजा');
   });
 
   it("refuses an agent another agent's lead, saying why", async () => {

@@ -21,7 +21,7 @@ import { addActivity, createLeadCommand, provideDetails, qualifyLead, reassignLe
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
 import { doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
-import { asciiDigits } from './execute/spelling.ts';
+import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
 
 export type { CommandEnv } from './execute/context.ts';
 
@@ -31,7 +31,8 @@ type Step = { command: Command; resolved: Resolved; create?: string };
 export async function executeCommand(tx: Tx, env: CommandEnv, command: Command): Promise<Reply[]> {
   const pending = readPending(env);
   const text = env.message.text ?? '';
-  const lang = detectLanguage(text, pending?.lang ?? 'en');
+  // A one- or two-word answer ("2", "haan", "Rekha") keeps the language the question was asked in.
+  const lang = pending && words(text) <= 2 && !hasDevanagari(text) ? pending.lang : detectLanguage(text, pending?.lang ?? 'en');
   const answer = pending ? await answerPending(tx, env, lang, pending, command, text) : undefined;
   let outcome: Outcome;
   if (answer && 'text' in answer) outcome = answer;

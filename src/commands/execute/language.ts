@@ -11,7 +11,8 @@ const HINGLISH = new Set(
     'ka ke ki ko se hai hain ho hua hui gaya gayi gya gyi hogaya hogya hogayi karo kardo krdo kro kar karna karke diya dedo dena ' +
     'dikhao dikha dikhado batao bata aaj kal parso baje bje wala wali wale saath sath liye mere mera meri mujhe hamare kya kyu nahi nhi ' +
     'haan bhai abhi sab sabhi sabki unko usko unka uska yeh ye woh wo tha thi chahiye agle agla subah shaam sham dopahar raat kitne ' +
-    'kaun kab naya nayi ek aur lekin bhi mein mai kuch rakho rakh lagao bolo bhejo banao bana chuka chuki'
+    'kaun kab naya nayi ek aur lekin bhi mein mai kuch rakho rakh lagao bolo bhejo banao bana chuka chuki khush accha acha theek thik ' +
+    'bola boli chahte baat hoga hogi karenge karega wapas phir fir jaldi baad pehle toh unhe humko hume'
   ).split(' '),
 );
 
@@ -22,7 +23,9 @@ export function detectLanguage(text: string | null | undefined, fallback: Lang =
   const latin = s.match(LATIN)?.length ?? 0;
   if (deva > 0 && deva >= latin / 2) return 'hi';
   const words = s.toLowerCase().match(/[a-z]+/g) ?? [];
-  if (words.some((w) => HINGLISH.has(w))) return 'hinglish';
+  // One marker in a long message may be a name ("Sab Industries"); Hinglish has several.
+  const markers = words.filter((w) => HINGLISH.has(w)).length;
+  if (markers >= 2 || (markers === 1 && words.length <= 5)) return 'hinglish';
   return words.length >= 2 ? 'en' : fallback;
 }
 
