@@ -21,6 +21,9 @@ import { messagingRoutes } from './http/routes/messaging.ts';
 import { conversationRoutes } from './http/routes/conversations.ts';
 import { customerContextRoutes } from './http/routes/customer-context.ts';
 import { messageMasterRoutes } from './http/routes/message-master.ts';
+import { privacyRoutes } from './http/routes/privacy.ts';
+import { botStatusRoutes } from './http/routes/bot-status.ts';
+import { metricsRoutes } from './lib/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
 declare module 'fastify' {
@@ -58,6 +61,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, deps.db);
 
+  metricsRoutes(app, deps);
   healthRoutes(app, deps);
   authRoutes(app, deps, '/api');
   authRoutes(app, deps, '');
@@ -70,6 +74,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   conversationRoutes(app, deps);
   customerContextRoutes(app, deps);
   messageMasterRoutes(app, deps);
+  privacyRoutes(app, deps);
+  botStatusRoutes(app, deps);
   webhookRoutes(app, deps);
   homeRoutes(app, deps);
   return app;

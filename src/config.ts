@@ -16,6 +16,7 @@ export const configEntries = {
   HOST: { schema: z.string().min(1).default('localhost'), description: 'Interface to listen on (`0.0.0.0` for all).' },
   PUBLIC_URL: { schema: z.url().optional(), description: 'Public base URL of this server, used in links and printed at start-up.' },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
+  LOG_PII: { schema: bool.default(false), description: 'Show phone numbers and message texts in logs (masked by default).' },
   DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), description: 'PostgreSQL server URL. When unset, the embedded PGlite database is used.', secret: true },
   DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), description: 'Connections in the `pg` pool (PostgreSQL only).' },
   PARLEY_DATA_DIR: { schema: z.string().min(1).default('./data'), description: 'Folder of the embedded PGlite database.' },

@@ -31,15 +31,52 @@ export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', '
 
 export const maskUrl = (url: string) => url.split('?')[0].replace(/\+?\d[\d\s%20-]{6,}\d/g, '***');
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
-  return pino({
+// Phone numbers (E.164-looking, or 10–15 bare digits as WhatsApp sends them) and message texts
+// are personal data: masked in every log line unless LOG_PII=true.
+const phoneLike = /(?<![\w+-])(?:\+\d(?:[ -]?\d){6,14}|\d{10,15})(?!\w)/g;
+const maskPhones = (s: string) => s.replace(phoneLike, '***');
+const textKeys = new Set(['text', 'body']);
+export function maskPii(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPhones(value);
+  if (value instanceof Error) return maskError(value, depth);
+  if (value === null || typeof value !== 'object' || depth > 6) return value;
+  if (Array.isArray(value)) return value.map((v) => maskPii(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // requests, replies: their serializers decide
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, textKeys.has(k) && v != null ? '[masked]' : maskPii(v, depth + 1)]));
+}
+
+/** A copy of the error (same class, so the log shows its type) with masked message, stack and fields. */
+function maskError(err: Error, depth: number): Error {
+  const copy = Object.create(Object.getPrototypeOf(err)) as Error & Record<string, unknown>;
+  for (const [k, v] of Object.entries(err)) copy[k] = maskPii(v, depth + 1);
+  const hidden = (v: unknown) => ({ value: v, writable: true, configurable: true, enumerable: false });
+  Object.defineProperties(copy, { message: hidden(maskPhones(err.message)), stack: hidden(err.stack && maskPhones(err.stack)), ...(err.cause !== undefined ? { cause: hidden(maskPii(err.cause, depth + 1)) } : {}) });
+  return copy;
+}
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'> & { LOG_PII?: boolean }, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.LOG_LEVEL,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
-      // Query strings and long digit runs (phone numbers in paths) are personal data: keep them out.
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskUrl(req.url) }),
+      // Query strings (tokens) never; long digit runs (phone numbers in paths) unless LOG_PII.
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: config.LOG_PII ? req.url.split('?')[0] : maskUrl(req.url) }),
     },
-  });
+    ...(config.LOG_PII
+      ? {}
+      : {
+          formatters: { log: (obj: Record<string, unknown>) => maskPii(obj) as Record<string, unknown> },
+          hooks: {
+            logMethod(args, method) {
+              // log.error(err) takes its message from the error: mask that too.
+              const all = args[0] instanceof Error && typeof args[1] !== 'string' ? [args[0], args[0].message, ...args.slice(1)] : args;
+              method.apply(this, all.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as typeof args);
+            },
+          },
+        }),
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function createDeps(config: Config, opts: { database?: Database; log?: Logger; now?: () => Date } = {}): Promise<Deps> {
