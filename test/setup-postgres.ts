@@ -26,6 +26,9 @@ export default async function setup(project: TestProject) {
   return async () => {
     const c = new pg.Client({ connectionString: base.toString() });
     await c.connect();
+    // The per-file clones (name_f…) are dropped by their files; drop any left behind too.
+    const left = await c.query(`select datname from pg_database where datname like '${name}_f%'`);
+    for (const r of left.rows) await c.query(`drop database if exists ${r.datname} with (force)`);
     await c.query(`drop database if exists ${name} with (force)`);
     await c.end();
   };

@@ -62,7 +62,9 @@ export async function openPostgres(opts: { url: string; poolSize?: number }): Pr
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => pool.end(),
+    close: async () => {
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
