@@ -59,6 +59,8 @@ export const configEntries = {
   LLM_BASE_URL: { schema: z.url().optional(), description: 'Base URL of an OpenAI-compatible API (e.g. `https://api.openai.com/v1`); required for COMMANDS_MODE `llm` and `hybrid`.' },
   LLM_API_KEY: { schema: z.string().min(1).optional(), description: 'API key of that server (sent as a Bearer token).', secret: true },
   LLM_MODEL: { schema: z.string().min(1).optional(), description: 'Model name on that server (e.g. `gpt-4o-mini`); required for COMMANDS_MODE `llm` and `hybrid`.' },
+  BOT_MODE: { schema: z.enum(['rules', 'llm']).default('rules'), description: 'How the customer bot replies: `rules` (offline) or `llm` (needs LLM_BASE_URL and LLM_MODEL); a failure or timeout falls back to the rules.' },
+  BOT_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(120_000).default(15_000), description: 'Time the LLM gets for one customer reply before the rules answer instead.' },
   LLM_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(120_000).default(15_000), description: 'Time the LLM gets for one command before the rules answer instead.' },
   PARLEY_WORKERS: { schema: bool.default(true), description: 'Run the job workers in the server process (`false` when separate `parley worker` processes do).' },
 } satisfies Record<string, Entry>;
@@ -82,6 +84,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.PARLEY_ADMIN_EMAIL && !config.PARLEY_ADMIN_PASSWORD) problems.push('PARLEY_ADMIN_PASSWORD: required when PARLEY_ADMIN_EMAIL is set');
   if (config.PARLEY_ADMIN_PASSWORD && !config.PARLEY_ADMIN_EMAIL) problems.push('PARLEY_ADMIN_EMAIL: required when PARLEY_ADMIN_PASSWORD is set');
   if (config.NODE_ENV === 'production' && !config.PARLEY_SECRET_KEY) problems.push('PARLEY_SECRET_KEY: required when NODE_ENV=production');
+  if (config.BOT_MODE === 'llm') {
+    if (!config.LLM_BASE_URL) problems.push('LLM_BASE_URL: required when BOT_MODE=llm');
+    if (!config.LLM_MODEL) problems.push('LLM_MODEL: required when BOT_MODE=llm');
+  }
   if (config.COMMANDS_MODE && config.COMMANDS_MODE !== 'rules') {
     if (!config.LLM_BASE_URL) problems.push(`LLM_BASE_URL: required when COMMANDS_MODE=${config.COMMANDS_MODE}`);
     if (!config.LLM_MODEL) problems.push(`LLM_MODEL: required when COMMANDS_MODE=${config.COMMANDS_MODE}`);

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createInterpreter, type Interpreter } from './commands/interpret/index.ts';
+import type { LlmOptions } from './bot/reply-llm.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
 import { createSecretBox, localSecretKey, type SecretBox } from './lib/secrets.ts';
@@ -23,6 +24,8 @@ export type Deps = {
   rateLimit: (key: string) => Promise<void>;
   /** Team members' messages → commands (COMMANDS_MODE). */
   interpret: Interpreter;
+  /** The customer bot's LLM (BOT_MODE=llm), or null for the rules responder. */
+  botLlm: LlmOptions | null;
   close(): Promise<void>;
 };
 
@@ -95,6 +98,7 @@ export async function createDeps(config: Config, opts: { database?: Database; lo
     queue,
     secrets: createSecretBox(secretKey),
     rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
+    botLlm: config.BOT_MODE === 'llm' && config.LLM_BASE_URL && config.LLM_MODEL ? { baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.BOT_TIMEOUT_MS } : null,
     interpret: createInterpreter(config, { onError: (err) => log.warn({ err }, 'LLM command interpreter failed; the rules answered') }),
     close: async () => {
       await queue.stop();
