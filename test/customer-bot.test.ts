@@ -117,3 +117,22 @@ describe('customer bot', () => {
     expect(b.handoffReason).toBe('upset');
   });
 });
+
+describe('erasure on request', () => {
+  it('asks for confirmation, then erases everything and confirms', async () => {
+    const { owner, say, replies } = await setup();
+    await say('919876540099', 'Hi, I am allergic to latex', 'Nina');
+    await say('919876540099', 'Please delete my data');
+    expect((await replies('+919876540099')).at(-1)!.text).toMatch(/DELETE MY DATA/);
+    await say('919876540099', 'delete my data');
+    const left = await replies('+919876540099');
+    expect(left.map((m) => m.text)).toEqual(['Done: your details and messages have been deleted from our records.']);
+    const inbound = await deps.db.select().from(messages).where(and(eq(messages.workspaceId, owner.workspaceId), eq(messages.direction, 'in')));
+    expect(inbound.filter((m) => /latex|delete/i.test(m.text ?? ''))).toHaveLength(0);
+    expect((await app.inject({ method: 'GET', url: '/api/leads?phone=919876540099', headers: owner.auth })).json().data).toEqual([]);
+    const facts = await deps.db.select().from(profileFacts).where(eq(profileFacts.contact, '+919876540099'));
+    expect(facts).toHaveLength(0);
+    await drainJobs(deps);
+    expect((await replies('+919876540099'))[0].status).toBe('sent');
+  });
+});

@@ -12,6 +12,8 @@ import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
 import { prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
+import { detectLanguage, say } from '../bot/language.ts';
+import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
 import type { LlmOptions } from '../bot/reply-llm.ts';
 import { queueMessage } from '../outbound/queue.ts';
 import { captureLead, type Conversation } from './linking.ts';
@@ -105,6 +107,7 @@ async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
     if (conv.memberId !== member.id) await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
     return teamReplies(tx, ctx);
   }
+  if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, ctx);
   const intent = optOutIntent(msg.text);
   if (intent === 'stop') {
     // Confirm once: a second STOP while opted out changes nothing and says nothing.
@@ -120,6 +123,21 @@ async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   const { conversation: linked, captured } = await linkOrCapture(tx, ctx.workspace.settings, conv);
   if (conv.handedOffAt) return [];
   return customerReplies(tx, { ...ctx, conversation: linked, newCustomer: captured || !linked.leadId });
+}
+
+/**
+ * The customer confirmed "DELETE MY DATA": everything about them is erased (audited), and a bare
+ * conversation with the same id is kept only to deliver the confirmation.
+ */
+async function eraseOnRequest(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+  const conv = ctx.conversation;
+  await eraseContact(tx, systemActor(conv.workspaceId), conv.contactPhone!, { source: 'customer' });
+  await tx
+    .insert(conversations)
+    .values({ id: conv.id, workspaceId: conv.workspaceId, channelId: conv.channelId, channel: conv.channel, externalId: conv.externalId, contactPhone: conv.contactPhone, welcomedAt: ctx.now, lastInboundAt: conv.lastInboundAt, lastMessageAt: ctx.now, state: { erasedAt: ctx.now.toISOString() } })
+    .onConflictDoNothing();
+  const lang = detectLanguage(ctx.message.text);
+  return [{ text: say(lang, { en: 'Done: your details and messages have been deleted from our records.', hi: 'हो गया: आपकी जानकारी और संदेश हमारे रिकॉर्ड से मिटा दिए गए हैं।', hinglish: 'Ho gaya: aapki details aur messages hamare records se mita diye gaye hain.' }), purpose: 'reply', dedupe: `erased:${ctx.message.id}` }];
 }
 
 async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | undefined> {

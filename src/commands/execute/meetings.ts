@@ -2,7 +2,7 @@
 // reschedule (the pending task moves; old → new time in its activity) and done (task done,
 // status, the note as an activity; a done demo starts the nurture hook).
 import type { DemoDoneCommand, MeetingDoneCommand, RescheduleDemoCommand, RescheduleMeetingCommand, ScheduleDemoCommand, ScheduleMeetingCommand } from '../command.ts';
-import { onDemoDone } from '../hooks.ts';
+import { onDemoDone, onMeetingDone } from '../hooks.ts';
 import { recordActivity } from '../../crm/activities.ts';
 import { updateLead, type Lead } from '../../crm/leads.ts';
 import { memberName } from '../../crm/members.ts';
@@ -128,7 +128,7 @@ export async function doneCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Meet
   else if (lead.status === 'new' || lead.status === 'contacted' || (lead.status === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting')))) {
     lead = await updateLead(tx, actor, lead.id, { status: 'qualified' });
   }
-  const extra = kind === 'demo' ? await onDemoDone(tx, env, lead) : undefined;
+  const extra = kind === 'demo' ? await onDemoDone(tx, env, lead) : await onMeetingDone(tx, env, lead);
   const l = leadLabel(lead);
   const note = cmd.note ? say(lang, ` Note saved: ${cmd.note}`, ` Note save kiya: ${cmd.note}`, ` नोट सेव किया: ${cmd.note}`) : '';
   const text = say(lang, `✅ ${noun(kind, lang)} with ${l} marked done.${note}`, `✅ ${l} ke saath ${kind} done mark kar diya.${note}`, `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`);
