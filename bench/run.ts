@@ -1,0 +1,42 @@
+// `npm run bench`: every benchmark in sequence, each in its own Node process, output passed
+// through. Extra arguments go to the ingest benchmark (e.g. `npm run bench -- --seconds 3`).
+// Exits non-zero if any benchmark does (the ingest benchmark does when an acknowledged message is
+// missing from the database).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const here = new URL('.', import.meta.url);
+const benches: { file: string; args: string[]; what: string }[] = [
+  { file: 'ingest.ts', args: process.argv.slice(2), what: 'WhatsApp webhook ingest vs a bare Fastify route (PostgreSQL)' },
+  { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
+  { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
+  { file: 'eval-profile.ts', args: [], what: 'profile-fact extraction precision/recall and throughput' },
+];
+
+function run(file: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [new URL(file, here).pathname, ...args], { stdio: 'inherit' });
+    child.on('error', (err) => {
+      console.error(err);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const failed: string[] = [];
+for (const b of benches) {
+  if (!existsSync(new URL(b.file, here))) {
+    console.log(`\n# ${b.file}: not present, skipped`);
+    continue;
+  }
+  console.log(`\n# ${b.file}: ${b.what}\n`);
+  const started = performance.now();
+  const code = await run(b.file, b.args);
+  console.log(`\n(${b.file}: exit ${code}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  if (code !== 0) failed.push(b.file);
+}
+if (failed.length) {
+  console.log(`\nFailed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}
