@@ -58,6 +58,11 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   const createQueues = async (defs: JobDef<never, never>[]) => {
     const existing = new Set((await boss.getQueues()).map((q) => q.name));
     for (const def of defs) if (!existing.has(def.id)) await boss.createQueue(def.id, { retryLimit: 5, retryBackoff: true, retryDelay: 2, retryDelayMax: 600, ...def.queue });
+    // pg-boss caches the queue list at start. A send inside a transaction that finds a queue missing
+    // from the cache looks it up on a second connection, which on PGlite (one connection, held by
+    // that transaction) never comes. Warm the cache now, outside any transaction, with a no-op
+    // command that loads each queue (cancelling a job id that cannot exist).
+    for (const def of defs) await boss.cancel(def.id, '00000000-0000-4000-8000-000000000000');
   };
 
   return {
