@@ -104,6 +104,13 @@ describe('customer bot', () => {
     const before = (await replies('+919876540006')).length;
     await say('919876540006', 'hello?');
     expect((await replies('+919876540006')).length).toBe(before);
+    // Amit hands it back to the bot with a command from his phone.
+    const amitPhone = (await app.inject({ method: 'GET', url: '/api/me', headers: amit.auth })).json().user.phone.replace('+', '');
+    await say(amitPhone, 'release Ravi');
+    const [after] = await deps.db.select().from(conversations).where(eq(conversations.externalId, '+919876540006'));
+    expect(after.handedOffAt).toBeNull();
+    await say('919876540006', 'thanks');
+    expect((await replies('+919876540006')).length).toBe(before + 1);
   });
 
   it('hands over after two requests it cannot answer, and when the customer is upset', async () => {

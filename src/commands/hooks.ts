@@ -25,6 +25,12 @@ async function startSequences(tx: Tx, env: CommandEnv, lead: Lead, trigger: Nurt
   return describeEnrolled(done, env.workspace.timeZone, who);
 }
 
+/** A lead was created by a command: sequences with the `lead_created` trigger start (once per lead). */
+export async function onLeadCreated(tx: Tx, env: CommandEnv, lead: Lead): Promise<string | void> {
+  const done = await enrollLead(tx, env.queue, { workspaceId: env.workspace.id, leadId: lead.id, assigneeId: lead.assigneeId, trigger: 'lead_created', triggerKey: `lead:${lead.id}`, at: env.now, actorId: env.member.id });
+  if (done.length) return describeEnrolled(done, env.workspace.timeZone, lead.assigneeId === env.member.id ? 'you' : await memberName(tx, env.workspace.id, lead.assigneeId ?? ''));
+}
+
 /** A demo was marked done for this lead (once per "demo done" message). */
 export async function onDemoDone(tx: Tx, env: CommandEnv, lead: Lead): Promise<string | void> {
   return startSequences(tx, env, lead, 'demo_done');

@@ -7,6 +7,7 @@ import type { Workspace } from '../crm/workspaces.ts';
 import type { Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
 import type { Conversation } from './linking.ts';
+import { releaseCommand } from './release-command.ts';
 import pino, { type Logger } from 'pino';
 import { applyCustomerReply, prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -51,6 +52,8 @@ export function helpText(name?: string): string {
 /** A team member's message: the command (interpreted before the transaction, or by the rules now) runs as them. */
 export async function teamReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   if (!ctx.member) return [{ text: helpText() }];
+  const released = await releaseCommand(tx, { workspaceId: ctx.workspace.id, userId: ctx.member.id, role: ctx.member.role }, ctx.message.text);
+  if (released) return [{ text: released }];
   const interpreted = ctx.interpreted ?? (await rulesInterpreter(ctx.message.text ?? '', { now: ctx.now, timeZone: ctx.workspace.timeZone }));
   const env = { workspace: ctx.workspace, member: ctx.member, conversation: ctx.conversation, message: ctx.message, queue: ctx.queue, now: ctx.now };
   return executeCommand(tx, env, interpreted.command);

@@ -1,6 +1,7 @@
 // Lead commands: create, qualify (and the details answer), reassign, add an activity, stop
 // follow-ups. Every change goes through crm/ (which writes the activity); the assignee hears about
 // new work through notifyMember.
+import { onLeadCreated } from '../hooks.ts';
 import type { AddActivityCommand, Command, CreateLeadCommand, ProvideDetailsCommand, QualifyLeadCommand, ReassignLeadCommand, StopFollowupsCommand } from '../command.ts';
 import { onStopFollowups } from '../hooks.ts';
 import { recordActivity } from '../../crm/activities.ts';
@@ -49,6 +50,7 @@ export async function createLeadCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd
     assignee = m.value;
   }
   const lead = await createLead(tx, actor, { company: cmd.company, contactName: cmd.contact_name, phone: cmd.phone, email: cmd.email, source: cmd.source, assigneeId: assignee.id });
+  await onLeadCreated(tx, env, lead);
   const facts = [lead.contactName, lead.phone, lead.email, lead.source].filter(Boolean).join(', ');
   const what = `${leadLabel(lead)}${facts ? ` (${facts})` : ''}`;
   const to = assignee.id === env.member.id ? say(lang, 'you', 'aapko', 'आपको') : firstName(assignee.name);

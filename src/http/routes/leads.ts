@@ -3,6 +3,7 @@ import { listLeadActivities } from '../../crm/activities.ts';
 import { getLeadHistory } from '../../crm/history.ts';
 import { assignLead, createLead, findLeadByPhone, getLead, listLeads, updateLead, type LeadInput } from '../../crm/leads.ts';
 import { addNote, listNotes } from '../../crm/notes.ts';
+import { enrollLead } from '../../nurture/enroll.ts';
 import { leadStatuses } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { messageHistory } from '../../inbound/linking.ts';
@@ -58,7 +59,13 @@ export function leadRoutes(app: App, deps: Deps) {
 
   app.post('/api/leads', { schema: { tags, summary: 'Create a lead', body: LeadCreateSchema, response: { 201: LeadSchema, ...errors } } }, async (req, reply) => {
     const { actor } = requireAuth(req);
-    return reply.status(201).send(toApi(await createLead(db, actor, leadInput(req.body))));
+    const lead = await db.transaction(async (tx) => {
+      const created = await createLead(tx, actor, leadInput(req.body));
+      // Sequences with the lead_created trigger start with the lead (same transaction).
+      await enrollLead(tx, deps.queue, { workspaceId: actor.workspaceId, leadId: created.id, assigneeId: created.assigneeId, trigger: 'lead_created', triggerKey: `lead:${created.id}`, at: deps.now(), actorId: actor.userId });
+      return created;
+    });
+    return reply.status(201).send(toApi(lead));
   });
 
   app.get('/api/leads/:id', { schema: { tags, summary: 'Get a lead', params: IdParams, response: { 200: LeadSchema, ...errors } } }, async (req) => {
