@@ -49,11 +49,12 @@ export function temperature(ctx: Pick<CustomerContext, 'status' | 'score'>): 'cu
 
 export async function getCustomerContext(db: DbOrTx, workspaceId: string, contact: string, opts: { messages?: number } = {}): Promise<CustomerContext | null> {
   const limit = opts.messages ?? 10;
+  // One index path per kind of contact: an OR of phone and user id would defeat both indexes.
+  const byPhone = contact.startsWith('+');
   const result = await db.execute(sql`
     with lead as (
       select l.* from leads l
-      where l.workspace_id = ${workspaceId} and (l.phone = ${contact} or l.id = (
-        select c.lead_id from conversations c where c.workspace_id = ${workspaceId} and c.contact_user_id = ${contact} and c.lead_id is not null limit 1))
+      where l.workspace_id = ${workspaceId} and ${byPhone ? sql`l.phone = ${contact}` : sql`l.id = (select c.lead_id from conversations c where c.workspace_id = ${workspaceId} and c.contact_user_id = ${contact} and c.lead_id is not null limit 1)`}
       limit 1
     )
     select
@@ -69,7 +70,7 @@ export async function getCustomerContext(db: DbOrTx, workspaceId: string, contac
         from profile_facts f where f.workspace_id = ${workspaceId} and f.contact = ${contact} and f.status = 'active'), '[]'::json) as facts,
       coalesce((select json_agg(json_build_object('direction', m.direction, 'text', m.text, 'at', m.created_at, 'purpose', m.purpose) order by m.created_at, m.id)
         from (select m.* from messages m join conversations c on c.id = m.conversation_id
-              where c.workspace_id = ${workspaceId} and (c.contact_phone = ${contact} or c.contact_user_id = ${contact}) and m.type <> 'reaction'
+              where c.workspace_id = ${workspaceId} and ${byPhone ? sql`c.contact_phone = ${contact}` : sql`c.contact_user_id = ${contact}`} and m.type <> 'reaction'
               order by m.created_at desc, m.id desc limit ${limit}) m), '[]'::json) as recent_messages
     from (select 1) one left join lead l on true`);
   const [r] = rowsOf<Record<string, unknown>>(result);
