@@ -1,13 +1,14 @@
-// Provider webhooks: verify on the raw bytes, parse, ingest in one transaction, answer. A body we
-// cannot read is 400 and a bad signature 401, with nothing stored; when the database cannot take
-// the delivery the answer is 503 so the provider retries. An unknown account is acknowledged.
+// Provider webhooks: verify on the raw bytes, parse, ingest (committed together with the
+// deliveries arriving meanwhile), answer. A body we cannot read is 400 and a bad signature 401,
+// with nothing stored; when the database cannot take the delivery the answer is 503 so the
+// provider retries. An unknown account is acknowledged.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PayloadError, type InboundEvent, type WebhookRequest } from '../channels/channel.ts';
 import { adapterFor } from '../channels/registry.ts';
 import { decodeTwilioForm } from '../channels/twilio/payload.ts';
 import type { Deps } from '../deps.ts';
-import { channelConfig, envChannels, findChannelsByAccount, twilioAccountId, type ChannelRow } from '../inbound/channel-accounts.ts';
-import { ingestEvents } from '../inbound/ingest.ts';
+import { cachedChannelsByAccount, channelConfig, envChannels, twilioAccountId, type ChannelRow } from '../inbound/channel-accounts.ts';
+import { ingestQueued } from '../inbound/ingest.ts';
 import { AppError } from '../lib/errors.ts';
 import { channels } from '../db/schema/index.ts';
 import { and, eq } from 'drizzle-orm';
@@ -67,12 +68,12 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
     const ids = [...new Set(events.map((e) => accountKey(kind, e.accountId)))];
     // A delivery with nothing for us (echoes, the page's own comments, edits) names no account:
     // any of this provider's channels may have signed it, and a signed one is answered 200.
-    const known = ids.length ? await findChannelsByAccount(deps.db, kind, ids) : await activeChannels(deps, kind);
+    const known = ids.length ? await cachedChannelsByAccount(deps.db, kind, ids) : await activeChannels(deps, kind);
     const candidates = known.length ? known : [envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
     const verified = candidates.filter((ch) => verifies(deps, adapter, wreq, ch));
     if (!verified.length) return reply.status(401).send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
     const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
-    const result = await ingestEvents(deps, events, (accountId) => byAccount.get(accountKey(kind, accountId)));
+    const result = await ingestQueued(deps, { events, channelFor: (accountId) => byAccount.get(accountKey(kind, accountId)) });
     if (kind === 'twilio') return reply.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     return reply.status(200).send({ received: events.length, stored: result.stored.length, duplicates: result.duplicates, statuses: result.statuses, ignored: result.ignored });
   } catch (err) {

@@ -5,7 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import { isAdmin, type Actor } from '../crm/actor.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { channels, type ChannelRowKind } from '../db/schema/index.ts';
+import { channels, workspaces, type ChannelRowKind } from '../db/schema/index.ts';
 import { conflict, forbidden, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import type { SecretBox } from '../lib/secrets.ts';
@@ -68,6 +68,7 @@ export async function syncEnvChannels(db: DbOrTx, config: Config, workspaceId: s
       .values({ workspaceId, kind: c.kind, name: c.name, accountId: c.accountId, settings: c.settings, fromEnv: true })
       .onConflictDoUpdate({ target: [channels.kind, channels.accountId], set: { settings: c.settings, fromEnv: true, active: true } });
   }
+  forgetChannels();
 }
 
 /** The simulator and in-app channels exist for every workspace, created on first use. */
@@ -84,6 +85,70 @@ export async function builtinChannel(db: DbOrTx, workspaceId: string, kind: 'sim
 export async function findChannelsByAccount(db: DbOrTx, kind: ChannelRowKind, accountIds: string[]): Promise<ChannelRow[]> {
   if (!accountIds.length) return [];
   return db.select().from(channels).where(and(eq(channels.kind, kind), inArray(channels.accountId, accountIds), eq(channels.active, true)));
+}
+
+// Webhooks look channels (and their workspace's phone region) up on every delivery: both are
+// cached in memory for a few seconds, per database. Channel changes through the API in this
+// process forget the cache at once; other processes see them within CACHE_MS.
+const CACHE_MS = 5_000;
+type Cached<T> = { value: T; at: number; gen: number };
+type Caches = { channels: Map<string, Cached<ChannelRow | null>>; regions: Map<string, Cached<string>> };
+const caches = new WeakMap<object, Caches>();
+/** Bumped by forgetChannels: entries of an older generation are stale, and a lookup that started before it does not fill the cache. */
+let generation = 0;
+
+const cachesOf = (db: object): Caches => {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = { channels: new Map(), regions: new Map() }));
+  return c;
+};
+
+/** Drops every cached channel row and workspace region (after a channel or workspace changes). */
+export function forgetChannels(): void {
+  generation++;
+}
+
+/** findChannelsByAccount through the cache (unknown accounts are cached too). */
+export async function cachedChannelsByAccount(db: DbOrTx, kind: ChannelRowKind, accountIds: string[]): Promise<ChannelRow[]> {
+  const c = cachesOf(db);
+  const now = Date.now();
+  const out: ChannelRow[] = [];
+  const missing: string[] = [];
+  for (const id of accountIds) {
+    const hit = c.channels.get(`${kind}\u0000${id}`);
+    if (hit && hit.gen === generation && now - hit.at < CACHE_MS) {
+      if (hit.value) out.push(hit.value);
+    } else missing.push(id);
+  }
+  if (!missing.length) return out;
+  const gen = generation;
+  const rows = await findChannelsByAccount(db, kind, missing);
+  if (gen === generation) {
+    for (const id of missing) c.channels.set(`${kind}\u0000${id}`, { value: rows.find((r) => r.accountId === id) ?? null, at: now, gen });
+  }
+  return [...out, ...rows];
+}
+
+/** The phone region of each workspace (IN when unknown), through the cache. */
+export async function workspaceRegions(db: DbOrTx, workspaceIds: string[]): Promise<Map<string, string>> {
+  const c = cachesOf(db);
+  const now = Date.now();
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const id of new Set(workspaceIds)) {
+    const hit = c.regions.get(id);
+    if (hit && hit.gen === generation && now - hit.at < CACHE_MS) out.set(id, hit.value);
+    else missing.push(id);
+  }
+  if (!missing.length) return out;
+  const gen = generation;
+  const rows = await db.select({ id: workspaces.id, region: workspaces.phoneRegion }).from(workspaces).where(inArray(workspaces.id, missing));
+  for (const id of missing) {
+    const region = rows.find((r) => r.id === id)?.region ?? 'IN';
+    out.set(id, region);
+    if (gen === generation) c.regions.set(id, { value: region, at: now, gen });
+  }
+  return out;
 }
 
 export async function getChannel(db: DbOrTx, id: string): Promise<ChannelRow> {
@@ -133,6 +198,7 @@ export async function createChannel(db: DbOrTx, actor: Actor, input: ChannelInpu
     .onConflictDoNothing()
     .returning();
   if (!row) throw conflict('This account is already connected', { account_id: 'already connected to a workspace' });
+  forgetChannels();
   return row;
 }
 
@@ -149,5 +215,6 @@ export async function updateChannel(db: DbOrTx, actor: Actor, id: string, patch:
   if (patch.secrets !== undefined) values.secrets = box.seal(patch.secrets);
   const [row] = await db.update(channels).set(values).where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, id))).returning();
   if (!row) throw notFound('Channel');
+  forgetChannels();
   return row;
 }

@@ -31,6 +31,8 @@ export type JobQueue = {
   work<D>(defs: JobDef<never, D>[], deps: D): Promise<void>;
   /** Enqueues a job inside the caller's transaction (or on its own when given the db). */
   send(db: DbOrTx, id: string, payload: object, opts?: SendOptions): Promise<void>;
+  /** Enqueues many jobs of one queue in one statement, inside the caller's transaction. */
+  insertMany(db: DbOrTx, id: string, payloads: object[]): Promise<void>;
   schedule(id: string, cron: string, payload?: object, opts?: { tz?: string; key?: string }): Promise<void>;
   /** Tests: runs every job that is due, until none is left. Returns how many ran. */
   drain<D>(defs: JobDef<never, D>[], deps: D, opts?: { maxRounds?: number }): Promise<number>;
@@ -95,6 +97,12 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (o.singletonKey !== undefined) options.singletonKey = o.singletonKey;
       if (o.priority !== undefined) options.priority = o.priority;
       await boss.send(id, payload, { ...options, db: fromDrizzle(db as never, sql as never) });
+    },
+    async insertMany(db, id, payloads) {
+      if (!payloads.length) return;
+      if (!started) throw new Error('job queue not started: call install() or work() at boot');
+      await started;
+      await boss.insert(id, payloads.map((data) => ({ data })), { db: fromDrizzle(db as never, sql as never) });
     },
     async schedule(id, cron, payload = {}, o = {}) {
       await ensureStarted();

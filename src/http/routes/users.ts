@@ -6,6 +6,7 @@ import { getWorkspace, updateWorkspace } from '../../crm/workspaces.ts';
 import { roles } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../lib/errors.ts';
+import { forgetChannels } from '../../inbound/channel-accounts.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ApiKeySchema, ErrorSchema, IdParams, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';
@@ -68,7 +69,9 @@ export function userRoutes(app: App, deps: Deps) {
       const { actor } = requireAuth(req);
       if (!isAdmin(actor)) throw forbidden('Only owners and admins change the workspace');
       const b = req.body;
-      return toApi(await updateWorkspace(db, actor.workspaceId, { name: b.name, timeZone: b.time_zone, phoneRegion: b.phone_region, settings: b.settings }));
+      const ws = await updateWorkspace(db, actor.workspaceId, { name: b.name, timeZone: b.time_zone, phoneRegion: b.phone_region, settings: b.settings });
+      forgetChannels(); // ingest caches the workspace's phone region
+      return toApi(ws);
     },
   );
 
