@@ -5,7 +5,7 @@
 //   business_hours: { days: ["mon", …, "sat"], open: "10:00", close: "19:00" }
 //   reminders: { send_time: "10:00", meeting_lead_minutes: 30, digest_time: "09:00" | "off" }
 import { z } from 'zod';
-import { addDays, formatDate, instantOf, wallAt, weekdayOf, type YMD } from '../commands/interpret/dates/zone.ts';
+import { addDays, formatDate, instantOf, wallAt, weekdayOf, type YMD } from '../lib/zone.ts';
 
 /** When a whole-day step is sent unless the step or the workspace says otherwise. */
 export const DEFAULT_SEND_TIME = '10:00';

@@ -7,7 +7,7 @@ import { listLeads } from '../../crm/leads.ts';
 import { memberNames, type Member } from '../../crm/members.ts';
 import { listTasks, listUpcomingTasks, type TaskWithCompany } from '../../crm/tasks.ts';
 import type { Tx } from '../../db/client.ts';
-import { instantOf } from '../interpret/dates/zone.ts';
+import { instantOf } from '../../lib/zone.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, formatTime, formatWhen, say, statusLabel, type Lang } from './language.ts';
 import { findMember, leadLabel, resolveLead, unknownMemberText } from './resolve.ts';

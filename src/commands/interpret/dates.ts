@@ -24,7 +24,7 @@
 import { normalize, originalSpan } from './dates/normalize.ts';
 import { findPieces, joinPieces, spanOf } from './dates/pieces.ts';
 import { resolveGroup } from './dates/resolve.ts';
-import { formatDate, formatInstant, offsetAt } from './dates/zone.ts';
+import { formatDate, formatInstant, offsetAt } from '../../lib/zone.ts';
 
 export type WhenContext = { now: Date; timeZone: string }; // IANA zone, e.g. 'Asia/Kolkata'
 export type ParsedWhen = {

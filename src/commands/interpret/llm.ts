@@ -6,7 +6,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, Output } from 'ai';
 import { CommandLlmSchema, commandFromLlm } from '../command.ts';
-import { formatInstant, wallAt } from './dates/zone.ts';
+import { formatInstant, wallAt } from '../../lib/zone.ts';
 import type { InterpretContext, Interpretation } from './index.ts';
 
 export type LlmSettings = {

@@ -1,7 +1,7 @@
 // chrono parsers for the day part in Hindi and Hinglish (and the English forms chrono's casual
 // parsers resolve differently from our conventions: weekdays, "next week", ranges, recurrences).
 import type { Parser, ParsingContext } from 'chrono-node';
-import { addDays, isRealDate, weekdayOf, type YMD } from './zone.ts';
+import { addDays, isRealDate, weekdayOf, type YMD } from '../../../lib/zone.ts';
 import { L, R, alt, key, pattern, WEEKDAYS, WEEKDAY_INDEX, AMBIGUOUS_WEEKDAY, MONTHS_DEVANAGARI, MONTH_INDEX, NUMBER_WORDS } from './lexicon.ts';
 import { TAG, dateKnown, makeResult, relativeDate, todayOf } from './tags.ts';
 

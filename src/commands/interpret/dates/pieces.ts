@@ -7,7 +7,7 @@ import { dayParsers } from './day-parsers.ts';
 import { timeParsers } from './time-parsers.ts';
 import { TAG } from './tags.ts';
 import { isQuantityNext, type PartOfDay } from './lexicon.ts';
-import type { YMD } from './zone.ts';
+import type { YMD } from '../../../lib/zone.ts';
 
 export type Piece = {
   start: number; // in the normalized text

@@ -2,7 +2,7 @@
 // the product's conventions (documented on parseWhen) in the workspace's zone.
 import type { Group } from './pieces.ts';
 import { weekdayDate } from './day-parsers.ts';
-import { addDays, compareYMD, instantOf, isRealDate, wallAt, type YMD } from './zone.ts';
+import { addDays, compareYMD, instantOf, isRealDate, wallAt, type YMD } from '../../../lib/zone.ts';
 
 export type Resolved = { date: YMD; instant?: number };
 

@@ -1,7 +1,7 @@
 // Our parsers hand their meaning to the resolver through chrono's result tags, because chrono's
 // components only know calendar fields. One helper builds results so every parser tags alike.
 import type { ParsingContext, ParsingResult, Component } from 'chrono-node';
-import { addDays, type YMD } from './zone.ts';
+import { addDays, type YMD } from '../../../lib/zone.ts';
 
 export const TAG = {
   relativeDay: 'parley/relative-day',
