@@ -18,12 +18,21 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Functions that can run inside a caller's transaction take this. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * A raw statement inside a raw transaction: parameters are bound (never spliced), and a `name`
+ * makes it a prepared statement on PostgreSQL (parsed and planned once per connection). For the
+ * few hot paths where Drizzle's query building costs more than the statement (webhook ingest).
+ */
+export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[], name?: string) => Promise<T[]>;
+
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
   /** The underlying client, for the few libraries (pg-boss) that need one. */
   pglite?: PGlite;
   pool?: pg.Pool;
+  /** Runs fn in a transaction on one connection, with raw statements; rolls back if fn throws. */
+  rawTransaction<T>(fn: (q: RawQuery) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 };
@@ -41,6 +50,7 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
     db,
     kind: 'pglite',
     pglite: client,
+    rawTransaction: (fn) => client.transaction((tx) => fn(async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows)),
     ping: async () => {
       await client.query('select 1');
     },
@@ -59,6 +69,23 @@ export async function openPostgres(opts: { url: string; poolSize?: number }): Pr
     db,
     kind: 'postgres',
     pool,
+    async rawTransaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const q = async <T>(text: string, params?: unknown[], name?: string) => (await client.query({ text, values: params, name })).rows as T[];
+        const out = await fn(q as RawQuery);
+        await client.query('commit');
+        return out;
+      } catch (err) {
+        // A connection that cannot even roll back is closed rather than returned to the pool.
+        await client.query('rollback').catch((e: Error) => (broken = e));
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

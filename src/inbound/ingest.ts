@@ -5,7 +5,7 @@
 // of its deliveries is retried on its own, so one bad delivery cannot fail the others.
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { InboundEvent, InboundMessage, InboundStatus } from '../channels/channel.ts';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { Database, Db, DbOrTx } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { normalizePhone } from '../lib/phone.ts';
@@ -15,7 +15,7 @@ import { workspaceRegions, type ChannelRow } from './channel-accounts.ts';
 
 export type IngestResult = { stored: string[]; duplicates: number; statuses: number; ignored: number };
 
-export type IngestDeps = { db: Db; queue: JobQueue };
+export type IngestDeps = { db: Db; database: Database; queue: JobQueue };
 
 /** Where a contact lives on a channel: their phone, their provider user id, or a comment thread. */
 function contactOf(ev: InboundMessage, region: string) {
@@ -67,111 +67,128 @@ export type Delivery = {
   route?: 'job' | 'inline';
 };
 
-/** Rows per multi-row statement (PostgreSQL takes at most 65,535 parameters per statement). */
-const CHUNK = 1000;
-const chunks = <T>(rows: T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
-  return out;
+type ConversationInput = {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  channel: string;
+  external_id: string;
+  contact_phone: string | null;
+  contact_user_id: string | null;
+  contact_name: string | null;
+  thread: { postId?: string; commentId?: string } | null;
+  last_at: Date;
 };
 
-type ConversationRow = typeof conversations.$inferInsert;
+// One statement stores a batch: the conversations are upserted (one row each, merged in Node) and
+// the messages inserted or ignored on (channel, provider id), joined to their conversation by
+// (channel, external id). The rows arrive as two JSON documents, so the text never changes: on
+// PostgreSQL it is a prepared statement, parsed and planned once per connection.
+const INGEST_SQL = `
+with c as (
+  insert into conversations as t (id, workspace_id, channel_id, channel, external_id, contact_phone, contact_user_id, contact_name, thread, last_inbound_at, last_message_at)
+  select id, workspace_id, channel_id, channel, external_id, contact_phone, contact_user_id, contact_name, thread, last_at, last_at
+  from json_to_recordset($1::json) as x(id uuid, workspace_id uuid, channel_id uuid, channel text, external_id text, contact_phone text, contact_user_id text, contact_name text, thread jsonb, last_at timestamptz)
+  on conflict (channel_id, external_id) do update set
+    contact_name = coalesce(excluded.contact_name, t.contact_name),
+    contact_phone = coalesce(t.contact_phone, excluded.contact_phone),
+    contact_user_id = coalesce(t.contact_user_id, excluded.contact_user_id),
+    thread = coalesce(excluded.thread, t.thread),
+    last_inbound_at = greatest(t.last_inbound_at, excluded.last_inbound_at),
+    last_message_at = greatest(t.last_message_at, excluded.last_message_at),
+    updated_at = now()
+  returning t.id, t.channel_id, t.external_id
+), m as (
+  insert into messages (id, workspace_id, conversation_id, channel_id, direction, provider_message_id, type, text, payload, status, created_at)
+  select x.id, x.workspace_id, c.id, x.channel_id, 'in', x.provider_message_id, x.type, x.text, x.payload, 'received', x.created_at
+  from json_to_recordset($2::json) as x(ord int, id uuid, workspace_id uuid, channel_id uuid, external_id text, provider_message_id text, type text, text text, payload jsonb, created_at timestamptz)
+  join c on c.channel_id = x.channel_id and c.external_id = x.external_id
+  order by x.ord
+  on conflict (channel_id, provider_message_id) do nothing
+  returning id
+)
+select id from m`;
 
 /**
- * Stores several deliveries in one transaction, with one statement per table, and returns each
- * delivery's result. Throws if the transaction fails (then nothing of any delivery is stored).
+ * Stores several deliveries' messages in one transaction (one statement, plus one `inbound.route`
+ * job naming every stored message) and their statuses in another, and returns each delivery's
+ * result. Throws if either fails; a delivery is acknowledged only when both have committed.
  */
 export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Promise<IngestResult[]> {
   const results: IngestResult[] = deliveries.map(() => ({ stored: [], duplicates: 0, statuses: 0, ignored: 0 }));
-  const msgs: { d: number; ev: InboundMessage; channel: ChannelRow; route: 'job' | 'inline'; id?: string }[] = [];
+  const msgs: { d: number; ev: InboundMessage; channel: ChannelRow; route: 'job' | 'inline'; key: string; id?: string }[] = [];
   const statuses: { d: number; ev: InboundStatus; channel: ChannelRow }[] = [];
   deliveries.forEach((delivery, d) => {
     for (const ev of delivery.events) {
       const channel = ev.kind === 'message' || ev.kind === 'status' ? delivery.channelFor(ev.accountId) : undefined;
       if (!channel) results[d].ignored++;
-      else if (ev.kind === 'message') msgs.push({ d, ev, channel, route: delivery.route ?? 'job' });
+      else if (ev.kind === 'message') msgs.push({ d, ev, channel, route: delivery.route ?? 'job', key: '' });
       else if (ev.kind === 'status') statuses.push({ d, ev, channel });
     }
   });
-  if (!msgs.length && !statuses.length) return results;
-  const regions = msgs.length ? await workspaceRegions(deps.db, msgs.map((m) => m.channel.workspaceId)) : new Map<string, string>();
 
-  // One row per conversation, merged in arrival order as one upsert per message would leave it: the
-  // latest name and thread, the first phone and user id, the latest timestamps.
-  const convs = new Map<string, ConversationRow>();
-  const convKey = (channelId: string, externalId: string) => `${channelId}\u0000${externalId}`;
-  const msgConv: string[] = [];
-  for (const { ev, channel } of msgs) {
-    const c = contactOf(ev, regions.get(channel.workspaceId) ?? 'IN');
-    const key = convKey(channel.id, c.externalId);
-    msgConv.push(key);
-    const thread = ev.thread ? { postId: ev.thread.postId, commentId: ev.thread.commentId } : null;
-    const prev = convs.get(key);
-    if (!prev) {
-      convs.set(key, { workspaceId: channel.workspaceId, channelId: channel.id, channel: ev.channel, externalId: c.externalId, contactPhone: c.phone, contactUserId: c.userId, contactName: ev.from.name ?? null, thread, lastInboundAt: ev.timestamp, lastMessageAt: ev.timestamp });
-    } else {
-      prev.contactName = ev.from.name ?? prev.contactName;
-      prev.contactPhone = prev.contactPhone ?? c.phone;
-      prev.contactUserId = prev.contactUserId ?? c.userId;
-      prev.thread = thread ?? prev.thread;
-      if (ev.timestamp > prev.lastInboundAt!) prev.lastInboundAt = prev.lastMessageAt = ev.timestamp;
+  if (msgs.length) {
+    const regions = await workspaceRegions(deps.db, msgs.map((m) => m.channel.workspaceId));
+    // One row per conversation, merged in arrival order as one upsert per message would leave it:
+    // the latest name and thread, the first phone and user id, the latest timestamp.
+    const convs = new Map<string, ConversationInput>();
+    for (const m of msgs) {
+      const { ev, channel } = m;
+      const c = contactOf(ev, regions.get(channel.workspaceId) ?? 'IN');
+      m.key = `${channel.id}\u0000${c.externalId}`;
+      const thread = ev.thread ? { postId: ev.thread.postId, commentId: ev.thread.commentId } : null;
+      const prev = convs.get(m.key);
+      if (!prev) {
+        convs.set(m.key, { id: uuidv7(), workspace_id: channel.workspaceId, channel_id: channel.id, channel: ev.channel, external_id: c.externalId, contact_phone: c.phone, contact_user_id: c.userId, contact_name: ev.from.name ?? null, thread, last_at: ev.timestamp });
+      } else {
+        prev.contact_name = ev.from.name ?? prev.contact_name;
+        prev.contact_phone = prev.contact_phone ?? c.phone;
+        prev.contact_user_id = prev.contact_user_id ?? c.userId;
+        prev.thread = thread ?? prev.thread;
+        if (ev.timestamp > prev.last_at) prev.last_at = ev.timestamp;
+      }
+    }
+    // Rows are locked in the same order by every batch (conversations by key, messages by provider
+    // id), so that batches running side by side wait for each other instead of deadlocking.
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const convRows = [...convs.keys()].sort(byKey).map((k) => convs.get(k)!);
+    // Ids are chosen here, so the rows the insert returns name the events that were stored. The
+    // same provider id twice in this batch: the first is inserted, the others are duplicates.
+    const seen = new Set<string>();
+    const msgRows: { ord: number; id: string; workspace_id: string; channel_id: string; external_id: string; provider_message_id: string | null; type: string; text: string | null; payload: Record<string, unknown>; created_at: Date; sort: string }[] = [];
+    for (const m of msgs) {
+      const pid = m.ev.providerMessageId ?? null;
+      if (pid != null) {
+        const k = `${m.channel.id}\u0000${pid}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+      }
+      m.id = uuidv7();
+      msgRows.push({ ord: 0, id: m.id, workspace_id: m.channel.workspaceId, channel_id: m.channel.id, external_id: convs.get(m.key)!.external_id, provider_message_id: pid, type: m.ev.type, text: m.ev.text ?? null, payload: payloadOf(m.ev), created_at: m.ev.timestamp, sort: `${m.channel.id}\u0000${pid ?? ''}` });
+    }
+    msgRows.sort((a, b) => byKey(a.sort, b.sort));
+    msgRows.forEach((r, i) => (r.ord = i));
+    const json = (rows: object[]) => JSON.stringify(rows, (k, v) => (k === 'sort' ? undefined : v));
+
+    const inserted = await deps.database.rawTransaction(async (q) => {
+      const got = new Set((await q<{ id: string }>(INGEST_SQL, [json(convRows), json(msgRows)], 'parley_ingest_v1')).map((r) => r.id));
+      const route = msgs.filter((m) => m.id && m.route === 'job' && got.has(m.id)).map((m) => m.id!);
+      // One job hands the whole batch over to routing (routing takes each message in its own
+      // transaction, in order per conversation); a job per message would cost more than the rest.
+      if (route.length) await deps.queue.insertMany(q, 'inbound.route', [{ messageIds: route }]);
+      return got;
+    });
+    for (const m of msgs) {
+      if (m.id && inserted.has(m.id)) results[m.d].stored.push(m.id);
+      else results[m.d].duplicates++;
     }
   }
-  // The same order in every transaction, so that concurrent batches lock rows in the same order.
-  const convRows = [...convs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 
-  await deps.db.transaction(async (tx) => {
-    if (msgs.length) {
-      const convIds = new Map<string, string>();
-      for (const rows of chunks(convRows)) {
-        const upserted = await tx
-          .insert(conversations)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [conversations.channelId, conversations.externalId],
-            set: {
-              contactName: sql`coalesce(excluded.contact_name, ${conversations.contactName})`,
-              contactPhone: sql`coalesce(${conversations.contactPhone}, excluded.contact_phone)`,
-              contactUserId: sql`coalesce(${conversations.contactUserId}, excluded.contact_user_id)`,
-              thread: sql`coalesce(excluded.thread, ${conversations.thread})`,
-              lastInboundAt: sql`greatest(${conversations.lastInboundAt}, excluded.last_inbound_at)`,
-              lastMessageAt: sql`greatest(${conversations.lastMessageAt}, excluded.last_message_at)`,
-              updatedAt: sql`now()`,
-            },
-          })
-          .returning({ id: conversations.id, channelId: conversations.channelId, externalId: conversations.externalId });
-        for (const r of upserted) convIds.set(convKey(r.channelId, r.externalId), r.id);
-      }
-
-      // Ids are chosen here, so the rows the insert returns name the events that were stored. The
-      // same provider id twice in this batch: the first is inserted, the others are duplicates.
-      const seen = new Set<string>();
-      const rows: (typeof messages.$inferInsert)[] = [];
-      msgs.forEach((m, i) => {
-        if (m.ev.providerMessageId != null) {
-          const key = `${m.channel.id}\u0000${m.ev.providerMessageId}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-        }
-        m.id = uuidv7();
-        rows.push({ id: m.id, workspaceId: m.channel.workspaceId, conversationId: convIds.get(msgConv[i])!, channelId: m.channel.id, direction: 'in', providerMessageId: m.ev.providerMessageId, type: m.ev.type, text: m.ev.text ?? null, payload: payloadOf(m.ev), status: 'received', createdAt: m.ev.timestamp });
-      });
-      const inserted = new Set<string>();
-      for (const part of chunks(rows)) {
-        const got = await tx.insert(messages).values(part).onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] }).returning({ id: messages.id });
-        for (const r of got) inserted.add(r.id);
-      }
-      const jobs: { messageId: string }[] = [];
-      for (const m of msgs) {
-        if (m.id && inserted.has(m.id)) {
-          results[m.d].stored.push(m.id);
-          if (m.route === 'job') jobs.push({ messageId: m.id });
-        } else results[m.d].duplicates++;
-      }
-      for (const part of chunks(jobs)) await deps.queue.insertMany(tx, 'inbound.route', part);
-    }
-    for (const s of statuses) results[s.d].statuses += await applyStatus(tx, s.channel, s.ev);
-  });
+  if (statuses.length) {
+    await deps.db.transaction(async (tx) => {
+      for (const s of statuses) results[s.d].statuses += await applyStatus(tx, s.channel, s.ev);
+    });
+  }
   return results;
 }
 
@@ -185,52 +202,58 @@ export async function ingestEvents(deps: IngestDeps, events: InboundEvent[], cha
 const MAX_BATCH = 500;
 
 type Pending = Delivery & { resolve: (r: IngestResult) => void; reject: (err: unknown) => void };
-type Batcher = { pending: Pending[]; running: boolean };
+type Batcher = { pending: Pending[]; running: number; limit: number };
 const batchers = new WeakMap<object, WeakMap<object, Batcher>>();
 
-async function flush(deps: IngestDeps, b: Batcher): Promise<void> {
-  b.running = true;
+async function store(deps: IngestDeps, batch: Pending[]): Promise<void> {
+  let results: IngestResult[] | null = null;
+  let error: unknown;
   try {
-    while (b.pending.length) {
-      const batch = b.pending.splice(0, MAX_BATCH);
-      let results: IngestResult[] | null = null;
-      let error: unknown;
+    results = await ingestBatch(deps, batch);
+  } catch (err) {
+    error = err;
+  }
+  if (results) batch.forEach((p, i) => p.resolve(results[i]));
+  else if (batch.length === 1) batch[0].reject(error);
+  else {
+    // Nothing of the batch was stored: each delivery on its own, with its own result or error.
+    for (const p of batch) {
       try {
-        results = await ingestBatch(deps, batch);
+        p.resolve((await ingestBatch(deps, [p]))[0]);
       } catch (err) {
-        error = err;
-      }
-      if (results) batch.forEach((p, i) => p.resolve(results[i]));
-      else if (batch.length === 1) batch[0].reject(error);
-      else {
-        // Nothing of the batch was stored: each delivery on its own, with its own result or error.
-        for (const p of batch) {
-          try {
-            p.resolve((await ingestBatch(deps, [p]))[0]);
-          } catch (err) {
-            p.reject(err);
-          }
-        }
+        p.reject(err);
       }
     }
-  } finally {
-    b.running = false;
+  }
+}
+
+/** Starts batches while fewer than `limit` are running; each takes every delivery waiting. */
+function pump(deps: IngestDeps, b: Batcher): void {
+  while (b.running < b.limit && b.pending.length) {
+    const batch = b.pending.splice(0, MAX_BATCH);
+    b.running++;
+    void store(deps, batch).finally(() => {
+      b.running--;
+      pump(deps, b);
+    });
   }
 }
 
 /**
- * Stores a delivery with the others waiting (group commit): when no transaction is running it
- * starts one at once; deliveries arriving meanwhile queue and are stored together in the next.
- * Resolves only after the delivery's rows and jobs are committed.
+ * Stores a delivery with the others waiting (group commit): while fewer than two transactions are
+ * running (one on PGlite, which has one connection) it starts one at once; deliveries arriving
+ * meanwhile queue and are stored together in the next. Two in flight let one batch fill and run
+ * its statement while the other waits for its commit to reach the disk. Resolves only after the
+ * delivery's rows and route job are committed.
  */
 export function ingestQueued(deps: IngestDeps, delivery: Delivery): Promise<IngestResult> {
   let byQueue = batchers.get(deps.db);
   if (!byQueue) batchers.set(deps.db, (byQueue = new WeakMap()));
   let b = byQueue.get(deps.queue);
-  if (!b) byQueue.set(deps.queue, (b = { pending: [], running: false }));
+  if (!b) byQueue.set(deps.queue, (b = { pending: [], running: 0, limit: deps.database.kind === 'pglite' ? 1 : 2 }));
   const batcher = b;
   return new Promise<IngestResult>((resolve, reject) => {
     batcher.pending.push({ ...delivery, resolve, reject });
-    if (!batcher.running) void flush(deps, batcher);
+    pump(deps, batcher);
   });
 }

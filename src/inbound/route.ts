@@ -163,11 +163,34 @@ async function linkOrCapture(tx: Tx, settings: Record<string, unknown>, conv: Co
   return { conversation: { ...conv, leadId: lead.id }, captured: created };
 }
 
+/**
+ * Routes a batch handed over by ingest, a few conversations at a time. A message that fails does
+ * not hold up the others; the job then fails and its retry routes only what is still unrouted.
+ */
+export async function routeMany(deps: RouteDeps, messageIds: string[], concurrency = 4): Promise<void> {
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < messageIds.length) {
+      const id = messageIds[next++];
+      try {
+        await routeInbound(deps, id);
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, messageIds.length) }, worker));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length) throw new AggregateError(failures, `${failures.length} of ${messageIds.length} messages could not be routed`);
+}
+
 export const routeJob = defineJob({
   id: 'inbound.route',
-  schema: z.object({ messageId: z.uuid() }),
+  // Ingest enqueues one job per stored batch; `messageId` is the one-message form of earlier versions.
+  schema: z.union([z.object({ messageIds: z.array(z.uuid()).min(1) }), z.object({ messageId: z.uuid() })]),
   handler: async (p, deps: RouteDeps) => {
-    await routeInbound(deps, p.messageId);
+    await routeMany(deps, 'messageIds' in p ? p.messageIds : [p.messageId]);
   },
   queue: { retryLimit: 5, retryBackoff: true, retryDelay: 1, retryDelayMax: 120 },
   concurrency: 4,

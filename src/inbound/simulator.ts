@@ -4,7 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { Actor } from '../crm/actor.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
-import type { Db } from '../db/client.ts';
+import type { Database, Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { badRequest, forbidden } from '../lib/errors.ts';
@@ -12,7 +12,7 @@ import { normalizePhone } from '../lib/phone.ts';
 import { builtinChannel } from './channel-accounts.ts';
 import { ingestEvents } from './ingest.ts';
 
-export type SimDeps = { db: Db; queue: JobQueue; now: () => Date };
+export type SimDeps = { db: Db; database: Database; queue: JobQueue; now: () => Date };
 
 /** A message "from" a phone to the workspace's simulator channel. */
 export async function simulateInbound(deps: SimDeps, actor: Actor, input: { from: string; name?: string; text: string }) {

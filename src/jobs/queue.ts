@@ -5,7 +5,7 @@ import { fromDrizzle, fromPglite, PgBoss, type Clock, type JobWithMetadata, type
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Database, DbOrTx } from '../db/client.ts';
+import type { Database, DbOrTx, RawQuery } from '../db/client.ts';
 
 export type JobContext = { jobId: string; attempt: number; lastAttempt: boolean };
 
@@ -31,13 +31,22 @@ export type JobQueue = {
   work<D>(defs: JobDef<never, D>[], deps: D): Promise<void>;
   /** Enqueues a job inside the caller's transaction (or on its own when given the db). */
   send(db: DbOrTx, id: string, payload: object, opts?: SendOptions): Promise<void>;
-  /** Enqueues many jobs of one queue in one statement, inside the caller's transaction. */
-  insertMany(db: DbOrTx, id: string, payloads: object[]): Promise<void>;
+  /** Enqueues many jobs of one queue in one statement, inside the caller's (Drizzle or raw) transaction. */
+  insertMany(db: DbOrTx | RawQuery, id: string, payloads: object[]): Promise<void>;
   schedule(id: string, cron: string, payload?: object, opts?: { tz?: string; key?: string }): Promise<void>;
   /** Tests: runs every job that is due, until none is left. Returns how many ran. */
   drain<D>(defs: JobDef<never, D>[], deps: D, opts?: { maxRounds?: number }): Promise<number>;
   stop(): Promise<void>;
 };
+
+// pg-boss's insert is one long generic statement; named, PostgreSQL parses and plans it once per
+// connection instead of on every batch. Its text is fixed per queue, so the names stay few.
+const statementNames = new Map<string, string>();
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < 50) statementNames.set(text, (name = `pgboss_${statementNames.size + 1}`));
+  return name;
+}
 
 export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
   const boss = new PgBoss({
@@ -102,7 +111,8 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (!payloads.length) return;
       if (!started) throw new Error('job queue not started: call install() or work() at boot');
       await started;
-      await boss.insert(id, payloads.map((data) => ({ data })), { db: fromDrizzle(db as never, sql as never) });
+      const executor = typeof db === 'function' ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await db(text, values, statementName(text)) }) } : fromDrizzle(db as never, sql as never);
+      await boss.insert(id, payloads.map((data) => ({ data })), { db: executor as never });
     },
     async schedule(id, cron, payload = {}, o = {}) {
       await ensureStarted();

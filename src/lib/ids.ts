@@ -3,6 +3,20 @@ import { randomBytes } from 'node:crypto';
 let lastMs = 0;
 let counter = 0;
 
+// Random bytes are drawn 4 KiB at a time: one call to the generator per 256 ids.
+const POOL = 4096;
+let pool = Buffer.alloc(0);
+let offset = POOL;
+function random16(): Buffer {
+  if (offset + 16 > POOL) {
+    pool = randomBytes(POOL);
+    offset = 0;
+  }
+  const b = Buffer.from(pool.subarray(offset, offset + 16));
+  offset += 16;
+  return b;
+}
+
 /**
  * UUIDv7: time-ordered, so ids sort by creation and make good keyset cursors. Within one
  * millisecond a 12-bit counter (RFC 9562 §6.2, method 1) keeps ids of one process monotonic, so
@@ -20,7 +34,7 @@ export function uuidv7(now = Date.now()): string {
     lastMs = now;
     counter = randomBytes(2).readUInt16BE(0) & 0x7ff; // leave room to count up
   }
-  const b = randomBytes(16);
+  const b = random16();
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (counter >> 8);
   b[7] = counter & 0xff;

@@ -8,7 +8,21 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
  */
 export function normalizePhone(input: string | null | undefined, region: string = 'IN'): string | null {
   if (!input) return null;
-  let s = String(input).trim();
+  // Webhooks normalize the same senders over and over: recent answers are remembered.
+  const key = `${region}\u0000${input}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const out = parse(String(input), region);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, out);
+  return out;
+}
+
+const MEMO_MAX = 10_000;
+const memo = new Map<string, string | null>();
+
+function parse(input: string, region: string): string | null {
+  let s = input.trim();
   const at = s.indexOf('@');
   if (at > 0) s = s.slice(0, at); // WhatsApp JID
   s = s.replace(/^whatsapp:/i, '');

@@ -116,7 +116,8 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_channel_provider_id_key').on(t.channelId, t.providerMessageId),
-    uniqueIndex('messages_workspace_dedupe_key').on(t.workspaceId, t.dedupeKey),
+    // Only queued (outbound) messages carry a dedupe key: inbound rows add no entry to this index.
+    uniqueIndex('messages_workspace_dedupe_key').on(t.workspaceId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt),
     index('messages_sending_idx').on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'sending')`),

@@ -66,11 +66,14 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
              count(*) filter (where coalesce(m.meta->'bot'->>'handoff', '') <> '')::int as handoffs
       from messages m where ${today}`),
     db.execute(sql`select m.meta->'bot'->>'fallback' as reason, count(*)::int as n from messages m where ${today} and coalesce(m.meta->'bot'->>'fallback', '') <> '' group by 1 order by 1`),
-    // Jobs carry only a message id: joining the message scopes the queue to this workspace.
+    // Jobs carry only message ids (a route job names a whole ingested batch): joining the messages
+    // scopes the queue to this workspace, and the counts are of messages.
     db
       .execute(
         sql`select j.name, j.state::text as state, count(*)::int as n
-            from pgboss.job j join messages m on m.id = (case when j.data->>'messageId' ~ '^[0-9a-fA-F-]{36}$' then (j.data->>'messageId')::uuid end)
+            from pgboss.job j
+            cross join lateral jsonb_array_elements_text(case when jsonb_typeof(j.data->'messageIds') = 'array' then j.data->'messageIds' else jsonb_build_array(j.data->'messageId') end) as e(mid)
+            join messages m on m.id = (case when e.mid ~ '^[0-9a-fA-F-]{36}$' then e.mid::uuid end)
             where j.name in ('inbound.route', 'outbound.send') and j.state in ('created', 'retry', 'active', 'failed') and m.workspace_id = ${ws.id}
             group by 1, 2`,
       )

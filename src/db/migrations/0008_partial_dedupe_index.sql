@@ -1,0 +1,2 @@
+DROP INDEX "messages_workspace_dedupe_key";--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_workspace_dedupe_key" ON "messages" USING btree ("workspace_id","dedupe_key") WHERE "messages"."dedupe_key" is not null;
