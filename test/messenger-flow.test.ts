@@ -77,7 +77,9 @@ const post = (body: string, signature: string | null = metaSignature(body, SECRE
 
 const rowsOf = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
 const convsOf = async (channelId: string) => deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
-const sendApiCalls = (pageId: string) => graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`));
+const isSeen = (r: { body: unknown }) => (r.body as { sender_action?: string }).sender_action === 'mark_seen';
+const sendApiCalls = (pageId: string) => graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`) && !isSeen(r));
+const seenCalls = (pageId: string) => graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`) && isSeen(r));
 /** Comment replies made with this page's token (comment ids repeat across tests: the fixtures' ids). */
 const commentCalls = (token: string, commentId: string) => graph.requests.filter((r) => r.query.access_token === token && r.path.endsWith(`/${commentId}/comments`));
 const messageRow = async (id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
@@ -194,7 +196,7 @@ describe('Messenger webhook', () => {
     expect(out.filter((m) => reactions.has(m.replyToId!))).toHaveLength(0);
     expect(out.every((m) => m.status === 'sent')).toBe(true);
     // Every sent row reached the fake Graph API exactly once, DMs through the Send API.
-    expect(graph.requests.filter((r) => r.query.access_token === token)).toHaveLength(out.length);
+    expect(graph.requests.filter((r) => r.query.access_token === token && !isSeen(r))).toHaveLength(out.length);
     const dm = out.filter((m) => m.conversationId === convs.find((c) => c.channel === 'messenger')!.id);
     expect(sendApiCalls(pageId)).toHaveLength(dm.length);
     // Each commenter's welcome went under their first comment.
@@ -242,6 +244,10 @@ describe('Messenger replies', () => {
     expect(calls[0].query.access_token).toBe(token);
     expect(calls[0].body).toEqual({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: out[0].text } });
     expect(out[0].providerMessageId).toMatch(/^m_/);
+    // The answered message was marked seen once, before the answer went out.
+    const seen = seenCalls(pageId);
+    expect(seen.map((r) => r.body)).toEqual([{ recipient: { id: PSID }, sender_action: 'mark_seen' }]);
+    expect(graph.requests.indexOf(seen[0])).toBeLessThan(graph.requests.indexOf(calls[0]));
     const [conv] = await convsOf(channelId);
     expect(conv).toMatchObject({ channel: 'messenger', contactUserId: PSID, contactPhone: null });
     expect(conv.leadId).not.toBeNull();
@@ -382,3 +388,52 @@ describe('Messenger replies', () => {
   });
 });
 
+describe('Messenger outside the 24-hour window', () => {
+  it('sends a person’s reply with the HUMAN_AGENT tag for 7 days; the bot and later replies get window_closed', async () => {
+    const { owner, pageId, channelId } = await connect();
+    const day = 24 * 3600_000;
+    await post(fbFixture('fb_text.json', pageId, Date.now() - 3 * day));
+    await drainJobs(deps);
+    const [conv] = await convsOf(channelId);
+    const agentReply = async (text: string) => {
+      const res = await app.inject({ method: 'POST', url: `/api/conversations/${conv.id}/messages`, headers: owner.auth, payload: { text } });
+      expect(res.statusCode).toBe(201);
+      await drainJobs(deps);
+      const [row] = await deps.db.select().from(messages).where(eq(messages.id, res.json().id));
+      return row;
+    };
+
+    // Three days after the customer's last message: a person may still answer, tagged.
+    const tagged = await agentReply('Sorry for the delay — the site visit is confirmed for Saturday.');
+    expect(tagged.status).toBe('sent');
+    const call = sendApiCalls(pageId).find((r) => (r.body as { message?: { text?: string } }).message?.text === tagged.text)!;
+    expect(call.body).toEqual({ recipient: { id: PSID }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: tagged.text } });
+
+    // A bot message at the same moment is not a person's reply: no tag, window_closed.
+    const bot = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text: 'Reminder from the bot' }, purpose: 'notification', dedupeKey: unique('k') }));
+    await drainJobs(deps);
+    expect((await deps.db.select().from(messages).where(eq(messages.id, bot)))[0]).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+
+    // Eight days after: not even a person.
+    await deps.db.update(conversations).set({ lastInboundAt: new Date(Date.now() - 8 * day) }).where(eq(conversations.id, conv.id));
+    expect(await agentReply('Are you still interested?')).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+  });
+
+  it('sends a reply longer than 2,000 characters as several Messenger messages, in order', async () => {
+    const { owner, pageId, channelId } = await connect();
+    await post(fbFixture('fb_text.json', pageId));
+    await drainJobs(deps);
+    const [conv] = await convsOf(channelId);
+    const text = Array.from({ length: 10 }, (_, i) => `Point ${i + 1}: ` + 'all units come with modular kitchens and wardrobes. '.repeat(9).trim()).join('\n');
+    expect(text.length).toBeGreaterThan(4000);
+    const res = await app.inject({ method: 'POST', url: `/api/conversations/${conv.id}/messages`, headers: owner.auth, payload: { text } });
+    expect(res.statusCode).toBe(201);
+    await drainJobs(deps);
+    const [row] = await deps.db.select().from(messages).where(eq(messages.id, res.json().id));
+    expect(row.status).toBe('sent');
+    const texts = sendApiCalls(pageId).map((r) => (r.body as { message?: { text?: string } }).message?.text ?? '').filter((t) => t.startsWith('Point'));
+    expect(texts.length).toBe(3);
+    expect(texts.every((t) => t.length <= 2000)).toBe(true);
+    expect(texts.join('\n')).toBe(text);
+  });
+});

@@ -29,7 +29,9 @@ async function connect(settings: Record<string, unknown> = {}) {
 const post = (body: string, signature: string | null = metaSignature(body, SECRET)) =>
   app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
 
-const sentTo = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`));
+const isRead = (r: { body: unknown }) => (r.body as { status?: string }).status === 'read';
+const sentTo = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && !isRead(r));
+const readsOf = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && isRead(r));
 const convMessages = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
 
 describe('WhatsApp webhook', () => {
@@ -60,6 +62,11 @@ describe('WhatsApp webhook', () => {
     expect(sends[0].headers.authorization).toBe('Bearer EAAG-test-token');
     expect(sends[0].body).toMatchObject({ messaging_product: 'whatsapp', to: '+919876543210', type: 'text', text: { body: out[0].text } });
     expect(out[0].providerMessageId).toMatch(/^wamid\./);
+    // The answered message was marked as read once (blue ticks), before the answer went out.
+    const reads = readsOf(phoneNumberId);
+    const inbound = rows.find((m) => m.direction === 'in')!;
+    expect(reads.map((r) => r.body)).toEqual([{ messaging_product: 'whatsapp', status: 'read', message_id: inbound.providerMessageId }]);
+    expect(graph.requests.indexOf(reads[0])).toBeLessThan(graph.requests.indexOf(sends[0]));
 
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
     expect(conv.contactPhone).toBe('+919876543210');
@@ -255,6 +262,40 @@ describe('outbox', () => {
     }
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(sentTo(phoneNumberId).filter((r) => (r.body as { text?: { body: string } }).text?.body === 'Rate limited once')).toHaveLength(2);
+  });
+
+  it('sends a text over 4,096 characters as several messages in order; a retry resumes after the parts sent', async () => {
+    const { phoneNumberId, channelId } = await connect();
+    await post(waText(phoneNumberId, '919876512121', 'send me everything'));
+    await drainJobs(deps);
+    const paragraph = (i: number) => `Section ${i}. ` + 'The flat has three bedrooms, two balconies and covered parking. '.repeat(12).trim();
+    const text = Array.from({ length: 12 }, (_, i) => paragraph(i + 1)).join('\n\n');
+    expect(text.length).toBeGreaterThan(8192);
+    // Part 1 goes out, part 2 meets a 5xx: the message waits for its retry with one part sent.
+    graph.passNext(1);
+    graph.failNext(500);
+    const first = await queueText(channelId, text);
+    expect(first).toMatchObject({ status: 'queued', attempts: 1 });
+    expect((first.meta as { parts: { total: number; sent: string[] } }).parts).toMatchObject({ total: 3, sent: [expect.stringMatching(/^wamid\./)] });
+    let row = first;
+    const deadline = Date.now() + 20_000;
+    while (row.status !== 'sent' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      await drainJobs(deps);
+      [row] = await deps.db.select().from(messages).where(eq(messages.id, first.id));
+    }
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    const bodies = sentTo(phoneNumberId).map((r) => (r.body as { text?: { body: string } }).text?.body ?? '').filter((b) => b.startsWith('Section'));
+    // Part 1 once, part 2 twice (failed, then sent), part 3 once; each within the limit, in order.
+    expect(bodies).toHaveLength(4);
+    expect(bodies[1]).toBe(bodies[2]);
+    const parts = [bodies[0], bodies[2], bodies[3]];
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+    expect(parts.join('\n\n')).toBe(text);
+    const meta = row.meta as { parts: { total: number; sent: string[] } };
+    expect(meta.parts.total).toBe(3);
+    expect(meta.parts.sent).toHaveLength(3);
+    expect(row.providerMessageId).toBe(meta.parts.sent[2]);
   });
 
   it('a job that runs twice sends once', async () => {

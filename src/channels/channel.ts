@@ -108,10 +108,16 @@ export type Recipient = {
   privateReply?: boolean;
 };
 
+/**
+ * Messenger outside its 24-hour window: a person's reply may be sent for 7 days with the
+ * HUMAN_AGENT tag (the page's app needs Meta's Human Agent permission). Other channels ignore it.
+ */
+export type MessageTag = 'HUMAN_AGENT';
+
 export type OutboundPayload =
-  | { type: 'text'; text: string; previewUrl?: boolean }
+  | { type: 'text'; text: string; previewUrl?: boolean; tag?: MessageTag }
   | { type: 'template'; name: string; language: string; variables?: string[] }
-  | { type: 'media'; mediaType: 'image' | 'audio' | 'video' | 'document'; url: string; caption?: string; filename?: string }
+  | { type: 'media'; mediaType: 'image' | 'audio' | 'video' | 'document'; url: string; caption?: string; filename?: string; tag?: MessageTag }
   | { type: 'mark_read'; messageId: string };
 
 export type SendResult = { providerMessageId: string | null };

@@ -13,10 +13,13 @@ import { channelConfig, getChannel, windowTemplate, type ChannelRow } from '../i
 import { defineJob, type JobContext } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
+import { splitText, textLimit } from './split.ts';
 
 export type SendDeps = { db: Db; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
 
 const WINDOW_MS = 24 * 3600_000;
+/** Messenger's HUMAN_AGENT tag lets a person answer for 7 days after the contact's last message. */
+const HUMAN_AGENT_MS = 7 * 24 * 3600_000;
 /** Provider codes meaning "outside the customer-service window" (also in failed-status webhooks). */
 export const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
 /** Purposes that answer the contact directly; the only messages an opted-out contact still gets. */
@@ -69,23 +72,79 @@ export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobCon
   // A public reply under a Page comment is not a Messenger message: no 24-hour window applies.
   const windowed = hasReplyWindow(channel.kind) && conv.channel !== 'facebook_comment';
   if (windowed && payload.type !== 'template' && !inWindow) {
-    const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
-    if (!fallback) return fail(deps.db, msg.id, 'window_closed');
-    payload = fallback;
+    const sinceInbound = conv.lastInboundAt ? now.getTime() - conv.lastInboundAt.getTime() : Infinity;
+    if (channel.kind === 'messenger' && msg.purpose === 'agent' && sinceInbound < HUMAN_AGENT_MS && (payload.type === 'text' || payload.type === 'media')) {
+      payload = { ...payload, tag: 'HUMAN_AGENT' };
+    } else {
+      const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
+      if (!fallback) return fail(deps.db, msg.id, 'window_closed');
+      payload = fallback;
+    }
   }
+  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel);
   await send(deps, msg, conv, channel, payload, ctx, true);
 }
 
-async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload, ctx: JobContext, mayFallBack: boolean): Promise<void> {
-  await deps.rateLimit(channel.id);
-  const adapter = adapterFor(channel.kind);
+/**
+ * An answer marks the message it answers as read (WhatsApp's blue ticks, Messenger's "seen"),
+ * once, before the answer goes out. Best effort: a failure is logged and changes nothing else.
+ */
+async function markAnsweredRead(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow): Promise<void> {
+  if (!msg.replyToId || !['whatsapp', 'messenger'].includes(channel.kind) || conv.channel === 'facebook_comment') return;
+  const [answered] = await deps.db.select({ providerMessageId: messages.providerMessageId, direction: messages.direction }).from(messages).where(eq(messages.id, msg.replyToId));
+  if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
-    const result = await adapter.send(channelConfig(channel, deps.config, deps.secrets), await recipientOf(deps.db, conv, msg), payload, deps.fetch);
+    await deps.rateLimit(channel.id);
+    await adapterFor(channel.kind).send(channelConfig(channel, deps.config, deps.secrets), await recipientOf(deps.db, conv, msg), { type: 'mark_read', messageId: answered.providerMessageId }, deps.fetch);
+  } catch (err) {
+    deps.log.warn({ err: err instanceof Error ? err.message : String(err), messageId: msg.id }, 'could not mark the answered message as read');
+  }
+}
+
+type PartsState = { total: number; sent: (string | null)[] };
+
+/**
+ * Sends a payload; a text longer than the channel takes goes as several messages, in order. The
+ * parts already sent are recorded on the row after each one, so a retry continues after them.
+ * Returns the provider id of the last part (statuses of the whole answer follow it) and the parts.
+ */
+async function deliver(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload): Promise<{ providerMessageId: string | null; parts?: PartsState }> {
+  const adapter = adapterFor(channel.kind);
+  const config = channelConfig(channel, deps.config, deps.secrets);
+  const to = await recipientOf(deps.db, conv, msg);
+  const texts = payload.type === 'text' ? splitText(payload.text, textLimit(conv.channel === 'facebook_comment' ? conv.channel : channel.kind)) : [];
+  if (texts.length <= 1) {
+    await deps.rateLimit(channel.id);
+    return adapter.send(config, to, payload, deps.fetch);
+  }
+  const previous = (msg.meta as { parts?: PartsState } | null)?.parts;
+  const sent = previous?.total === texts.length ? [...previous.sent] : [];
+  for (let i = sent.length; i < texts.length; i++) {
+    await deps.rateLimit(channel.id);
+    const result = await adapter.send(config, to, { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] }, deps.fetch);
+    sent.push(result.providerMessageId);
+    if (i < texts.length - 1) await deps.db.update(messages).set({ meta: mergeMeta({ parts: { total: texts.length, sent } }) }).where(eq(messages.id, msg.id));
+  }
+  return { providerMessageId: sent.at(-1) ?? null, parts: { total: texts.length, sent } };
+}
+
+const mergeMeta = (patch: Record<string, unknown>) => sql`coalesce(${messages.meta}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
+
+async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload, ctx: JobContext, mayFallBack: boolean): Promise<void> {
+  try {
+    const result = await deliver(deps, msg, conv, channel, payload);
     const sentAt = deps.now();
     await deps.db.transaction(async (tx) => {
       await tx
         .update(messages)
-        .set({ status: 'sent', providerMessageId: result.providerMessageId, sentAt, updatedAt: sentAt, ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}) })
+        .set({
+          status: 'sent',
+          providerMessageId: result.providerMessageId,
+          sentAt,
+          updatedAt: sentAt,
+          ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}),
+          ...(result.parts ? { meta: mergeMeta({ parts: result.parts }) } : {}),
+        })
         .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
       await tx.update(conversations).set({ lastOutboundAt: sentAt }).where(eq(conversations.id, conv.id));
     });

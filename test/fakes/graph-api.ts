@@ -6,7 +6,7 @@
 //   POST /{version?}/{page_id|me}/messages?access_token=…  → {recipient_id, message_id: "m_…"}
 //   POST /{version?}/{comment_id}/comments?access_token=…  → {id}
 // Errors use Meta's shape {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
-// failNext() queues failures; stallNext() accepts requests and never answers (timeouts).
+// failNext() queues failures (passNext() puts normal answers before them); stallNext() accepts requests and never answers (timeouts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,8 @@ export type FakeGraphApi = {
   url: string;
   requests: RecordedRequest[];
   failNext(status: number, body?: unknown, times?: number): void;
+  /** The next `times` requests are answered normally, before any failure queued after this. */
+  passNext(times?: number): void;
   stallNext(times?: number): void;
   close(): Promise<void>;
 };
@@ -120,7 +122,7 @@ function route(method: string, path: string, query: Record<string, string>, head
 
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedRequest[] = [];
-  const failures: Answer[] = [];
+  const failures: (Answer | null)[] = [];
   let stalls = 0;
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -134,7 +136,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       stalls--;
       return; // never answer; close() drops the connection
     }
-    const answer = failures.shift() ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+    const answer = (failures.length ? failures.shift() : null) ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
     res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': trace() });
     res.end(JSON.stringify(answer.body));
   });
@@ -147,6 +149,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     requests,
     failNext(status, body, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, body: body ?? defaultErrorBody(status) });
+    },
+    passNext(times = 1) {
+      for (let i = 0; i < times; i++) failures.push(null);
     },
     stallNext(times = 1) {
       stalls += times;

@@ -6,7 +6,8 @@
 //       https://developers.facebook.com/docs/graph-api/reference/object/comments (public replies)
 //
 // Messenger has no WhatsApp-style templates, and attachments carry no caption: a caption is sent
-// as a second text message. Outside the 24-hour window Meta needs message tags (not sent here).
+// as a second text message. Outside the 24-hour window a person's reply goes with the HUMAN_AGENT
+// message tag (outbound/send decides when).
 import { ProviderError, type ChannelAdapter, type OutboundPayload, type SendResult } from '../channel.ts';
 import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from '../whatsapp/graph.ts';
 import { parseMessengerWebhook } from './parse.ts';
@@ -49,19 +50,21 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
     // A private reply is a single message; there is no thread to mark as seen yet.
     if (payload.type === 'mark_read' && to.commentId) return { providerMessageId: null };
 
-    const post = (body: Record<string, unknown>) => sendApi(config, f, { recipient, ...body });
+    // Inside the 24-hour window a message answers the person; outside it only with a message tag.
+    const messaging = payload.type !== 'mark_read' && payload.tag ? { messaging_type: 'MESSAGE_TAG', tag: payload.tag } : { messaging_type: 'RESPONSE' };
+    const post = (body: Record<string, unknown>) => sendApi(config, f, { recipient, ...messaging, ...body });
     switch (payload.type) {
       case 'mark_read':
         await sendApi(config, f, { recipient, sender_action: 'mark_seen' }, false);
         return { providerMessageId: null };
       case 'text':
-        return post({ messaging_type: 'RESPONSE', message: { text: payload.text } });
+        return post({ message: { text: payload.text } });
       case 'media': {
         const type = payload.mediaType === 'document' ? 'file' : payload.mediaType;
-        const sent = await post({ messaging_type: 'RESPONSE', message: { attachment: { type, payload: { url: payload.url } } } });
+        const sent = await post({ message: { attachment: { type, payload: { url: payload.url } } } });
         if (!payload.caption) return sent;
         try {
-          await post({ messaging_type: 'RESPONSE', message: { text: payload.caption } });
+          await post({ message: { text: payload.caption } });
         } catch (err) {
           // The attachment is out; retrying would send it twice.
           const reason = err instanceof Error ? err.message : String(err);

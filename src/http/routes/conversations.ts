@@ -89,9 +89,10 @@ export function conversationRoutes(app: App, deps: Deps) {
       schema: {
         tags,
         summary: 'Reply as a human; the message is queued and delivered by the outbox',
-        description: 'WhatsApp’s 24-hour window applies: outside it the workspace template is sent instead, or the message fails with `window_closed`.',
+        description:
+          'WhatsApp’s 24-hour window applies: outside it the workspace template is sent instead, or the message fails with `window_closed`. On Messenger a person’s reply may go up to 7 days after the customer’s last message (HUMAN_AGENT tag). A text longer than the channel takes in one message (WhatsApp 4,096 characters, Messenger 2,000, Twilio 1,600) goes as several messages, in order.',
         params: IdParams,
-        body: z.object({ text: z.string().trim().min(1).max(4096) }),
+        body: z.object({ text: z.string().trim().min(1).max(20_000) }),
         response: { 201: MessageSchema, ...errors },
       },
     },
