@@ -15,6 +15,7 @@ import { dealRoutes } from './http/routes/deals.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { homeRoutes } from './http/routes/home.ts';
 import { leadRoutes } from './http/routes/leads.ts';
+import { mediaRoutes } from './http/routes/media.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
 import { userRoutes } from './http/routes/users.ts';
 import { messagingRoutes } from './http/routes/messaging.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   compatRoutes(app, deps);
   messagingRoutes(app, deps);
   conversationRoutes(app, deps);
+  mediaRoutes(app, deps);
   customerContextRoutes(app, deps);
   messageMasterRoutes(app, deps);
   privacyRoutes(app, deps);

@@ -32,7 +32,8 @@ describe('tenancy', () => {
     const key = (await app.inject({ method: 'POST', url: '/api/api-keys', headers: a.auth, payload: { name: 'A key' } })).json();
     const aUser = (await app.inject({ method: 'GET', url: '/api/me', headers: aAgent.auth })).json().user;
     const channel = (await app.inject({ method: 'POST', url: '/api/channels', headers: a.auth, payload: { kind: 'whatsapp', name: 'A WhatsApp', account_id: `a-${Date.now()}-${Math.random()}`, secrets: { accessToken: 'secret-token-a' } } })).json();
-    const conv = (await app.inject({ method: 'POST', url: '/api/simulator/messages', headers: a.auth, payload: { from: '+91 98111 22233', text: 'hello' } })).json().conversation_id as string;
+    const simulated = (await app.inject({ method: 'POST', url: '/api/simulator/messages', headers: a.auth, payload: { from: '+91 98111 22233', text: 'hello' } })).json();
+    const conv = simulated.conversation_id as string;
     const sequence = (await app.inject({ method: 'POST', url: '/api/message-master', headers: a.auth, payload: { name: 'Secret A follow-ups', steps: [{ delay_days: 1, text: 'Secret A text' }] } })).json();
     const reminder = (await app.inject({ method: 'POST', url: `/api/leads/${lead.id}/enrollments`, headers: a.auth, payload: { sequence_id: sequence.id } })).json().reminders[0];
     const snapshot = async () =>
@@ -48,6 +49,7 @@ describe('tenancy', () => {
       '/api/api-keys/:id': key.id,
       '/api/channels/:id': channel.id,
       '/api/conversations/:id': conv,
+      '/api/messages/:id': simulated.message_id,
       '/api/whatsapp/crm-integration/conversation/:id': conv,
       '/leads/:user_id': aUser.id,
       '/tasks/:username': aUser.username,

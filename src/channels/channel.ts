@@ -2,7 +2,8 @@
 //
 // How to add a channel: create src/channels/<name>/ with
 //   payload.ts       zod schemas of the provider's webhook JSON (and send responses)
-//   adapter.ts       an object satisfying ChannelAdapter: verify, parse, send
+//   adapter.ts       an object satisfying ChannelAdapter: verify, parse, send, and fetchMedia when
+//                    customers can send files (media.ts has the shared download)
 //   adapter.test.ts  replays recorded payloads from test/fixtures/<name>/ and sends to a fake
 //                    provider server on 127.0.0.1 (test/fakes/)
 // then add it to registry.ts. Nothing else changes: provider JSON never leaves parse(), and only
@@ -122,6 +123,26 @@ export type OutboundPayload =
 
 export type SendResult = { providerMessageId: string | null };
 
+/** What an inbound message stored of its file (InboundMessage.media): a provider id, a URL, or both. */
+export type MediaRef = NonNullable<InboundMessage['media']>;
+
+/**
+ * The largest file fetchMedia hands over: WhatsApp's own limit (documents, 100 MB); the other
+ * providers' files are smaller.
+ */
+export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+
+/** A customer's file as the provider serves it. */
+export type FetchedMedia = {
+  /** The bytes; a stream errors rather than pass MEDIA_MAX_BYTES. */
+  body: ReadableStream<Uint8Array> | Uint8Array;
+  /** The provider's content type, e.g. "image/jpeg" or "audio/ogg; codecs=opus". */
+  contentType: string;
+  /** Bytes, when the provider says (Content-Length of the file itself). */
+  size?: number;
+  filename?: string;
+};
+
 /** A failed send. `retryable` says whether the sender should try again (429, 5xx, network). */
 export class ProviderError extends Error {
   readonly retryable: boolean;
@@ -162,4 +183,9 @@ export type ChannelAdapter<Config> = {
   /** Provider payload → events. Throws on a body that is not the provider's format. */
   parse(body: unknown): InboundEvent[];
   send(config: Config, to: Recipient, payload: OutboundPayload, fetchImpl?: typeof fetch): Promise<SendResult>;
+  /**
+   * Fetches the file of an inbound message, so the team can open it. Throws a ProviderError
+   * (code `too_large` past MEDIA_MAX_BYTES). Channels without media leave it out.
+   */
+  fetchMedia?(config: Config, media: MediaRef, fetchImpl?: typeof fetch): Promise<FetchedMedia>;
 };

@@ -1,5 +1,6 @@
 // One error shape for every route: {error:{code, message, fields?}}. Typed AppError codes map to
-// HTTP statuses here and only here; 5xx details go to the log, never to the client.
+// HTTP statuses here and only here; 5xx details go to the log, never to the client (except
+// `provider_error`, 502: what a provider said when it refused, for the person who asked).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
@@ -10,7 +11,9 @@ const statusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
   rate_limited: 429,
+  provider_error: 502,
   unavailable: 503,
   internal: 500,
 };

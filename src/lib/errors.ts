@@ -1,5 +1,5 @@
 // Typed application errors. http/errors.ts maps each code to one HTTP status.
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable' | 'internal';
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'provider_error' | 'unavailable' | 'internal';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

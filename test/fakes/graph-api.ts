@@ -5,9 +5,13 @@
 //        → {success: true} for mark-as-read
 //   POST /{version?}/{page_id|me}/messages?access_token=…  → {recipient_id, message_id: "m_…"}
 //   POST /{version?}/{comment_id}/comments?access_token=…  → {id}
+//   GET  /{version?}/{media-id}  (Bearer)  → {messaging_product, url, mime_type, sha256, file_size, id}
+//   GET  /whatsapp_business/attachments/?mid=…&ext=…&hash=…  (the same Bearer) → the bytes, like
+//        lookaside.fbsbx.com; addMedia() registers a file
+//   GET  /v/{name}?oe=…  → a Messenger attachment without auth, like scontent.xx.fbcdn.net; addCdnFile()
 // Errors use Meta's shape {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
 // failNext() queues failures (passNext() puts normal answers before them); stallNext() accepts requests and never answers (timeouts).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,8 +30,14 @@ export type FakeGraphApi = {
   /** The next `times` requests are answered normally, before any failure queued after this. */
   passNext(times?: number): void;
   stallNext(times?: number): void;
+  /** A file a WhatsApp customer sent, under its media id (a fresh one unless given); returns the id. */
+  addMedia(file: { bytes: Buffer; mimeType: string; id?: string; fileSize?: number }): string;
+  /** A Messenger attachment on the fake CDN; returns its URL. */
+  addCdnFile(file: { bytes: Buffer; contentType: string; name?: string }): string;
   close(): Promise<void>;
 };
+
+type MediaFile = { bytes: Buffer; mimeType: string; id: string; fileSize?: number; hash: string };
 
 const trace = () => randomBytes(8).toString('base64url');
 
@@ -36,6 +46,8 @@ export const graphErrors = {
   rateLimited: () => ({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' }, fbtrace_id: trace() } }),
   windowClosed: () => ({ error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' }, fbtrace_id: trace() } }),
   invalidToken: () => ({ error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: trace() } }),
+  expiredToken: () => ({ error: { message: 'Error validating access token: Session has expired on Tuesday, 28-Jul-26 10:00:00 PDT. The current time is Wednesday, 29-Jul-26 03:12:45 PDT.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: trace() } }),
+  unknownObject: (id: string) => ({ error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: trace() } }),
   missingToken: () => ({ error: { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500, fbtrace_id: trace() } }),
   invalidParameter: (details: string) => ({ error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details }, fbtrace_id: trace() } }),
   serverError: () => ({ error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: trace() } }),
@@ -120,9 +132,48 @@ function route(method: string, path: string, query: Record<string, string>, head
   return { status: 400, body: { error: { message: `(#100) Unknown edge ${edge}`, type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
 }
 
+type FileAnswer = { status: number; headers: Record<string, string>; bytes: Buffer };
+
+/** GETs: WhatsApp media metadata and downloads, Messenger CDN files; null when not a media request. */
+function mediaRoute(path: string, query: Record<string, string>, headers: IncomingMessage['headers'], base: string, media: Map<string, MediaFile>, cdn: Map<string, { bytes: Buffer; contentType: string }>): Answer | FileAnswer | null {
+  const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+  if (path === '/whatsapp_business/attachments/') {
+    const file = media.get(query.mid ?? '');
+    if (!bearer) return { status: 401, body: graphErrors.missingToken() };
+    if (!file || query.hash !== file.hash) return { status: 404, body: graphErrors.unknownObject(query.mid ?? '') };
+    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, bytes: file.bytes };
+  }
+  if (path.startsWith('/v/')) {
+    const file = cdn.get(path);
+    if (!file) return { status: 404, headers: { 'content-type': 'text/plain' }, bytes: Buffer.from('Not Found') };
+    return { status: 200, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes.length) }, bytes: file.bytes };
+  }
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] && /^v\d+\.\d+$/.test(parts[0])) parts.shift();
+  if (parts.length !== 1) return null;
+  if (!bearer && !query.access_token) return { status: 400, body: graphErrors.missingToken() };
+  const file = media.get(parts[0]);
+  if (!file) return { status: 400, body: graphErrors.unknownObject(parts[0]) };
+  const expiry = Math.floor(Date.now() / 1000) + 300;
+  return {
+    status: 200,
+    body: {
+      messaging_product: 'whatsapp',
+      url: `${base}/whatsapp_business/attachments/?mid=${file.id}&ext=${expiry}&hash=${file.hash}`,
+      mime_type: file.mimeType,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      file_size: file.fileSize ?? file.bytes.length,
+      id: file.id,
+    },
+  };
+}
+
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: RecordedRequest[] = [];
   const failures: (Answer | null)[] = [];
+  const media = new Map<string, MediaFile>();
+  const cdn = new Map<string, { bytes: Buffer; contentType: string }>();
+  let base = '';
   let stalls = 0;
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -136,13 +187,19 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       stalls--;
       return; // never answer; close() drops the connection
     }
-    const answer = (failures.length ? failures.shift() : null) ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+    const answer =
+      (failures.length ? failures.shift() : null) ?? (req.method === 'GET' ? mediaRoute(url.pathname, query, req.headers, base, media, cdn) : null) ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+    if ('bytes' in answer) {
+      res.writeHead(answer.status, answer.headers);
+      return res.end(answer.bytes);
+    }
     res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': trace() });
     res.end(JSON.stringify(answer.body));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -155,6 +212,16 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     },
     stallNext(times = 1) {
       stalls += times;
+    },
+    addMedia({ bytes, mimeType, id, fileSize }) {
+      const mediaId = id ?? String(1_000_000_000_000_000n + BigInt('0x' + randomBytes(6).toString('hex')));
+      media.set(mediaId, { bytes, mimeType, id: mediaId, fileSize, hash: randomBytes(6).toString('base64url') });
+      return mediaId;
+    },
+    addCdnFile({ bytes, contentType, name }) {
+      const path = `/v/t1.15752-9/${name ?? `${randomBytes(6).toString('hex')}_n.jpg`}`;
+      cdn.set(path, { bytes, contentType });
+      return `${base}${path}?_nc_cat=1&ccb=1-7&oh=00_${randomBytes(6).toString('hex')}&oe=${Math.floor(Date.now() / 1000 + 86400).toString(16).toUpperCase()}`;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

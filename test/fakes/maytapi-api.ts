@@ -2,6 +2,8 @@
 //   POST /api/{product_id}/{phone_id}/sendMessage with `x-maytapi-key`
 //     → 200 {success: true, data: {chatId, msgId}}
 //   wrong or missing key → 401 {success: false, message}; unknown product/phone → 404 likewise.
+//   GET /wh/{name}  → a file a customer sent, without the key, like Maytapi's CDN (cdnydm.com);
+//   addFile() registers one and returns the URL the webhook would carry.
 // failNext() makes the next request(s) answer an error instead; hangNext() never answers them
 // (for timeouts). Point MaytapiConfig.apiUrl at `url`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -23,6 +25,7 @@ export type FakeMaytapi = {
   requests: RecordedRequest[];
   failNext(status: number, body?: unknown, times?: number): void;
   hangNext(times?: number): void;
+  addFile(file: { bytes: Buffer; contentType: string; name: string }): string;
   close(): Promise<void>;
 };
 
@@ -35,6 +38,7 @@ export async function startMaytapiApi(options: FakeMaytapiOptions = {}): Promise
   let hangs = 0;
   let counter = 0;
   const hanging = new Set<ServerResponse>();
+  const files = new Map<string, { bytes: Buffer; contentType: string }>();
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -56,6 +60,12 @@ export async function startMaytapiApi(options: FakeMaytapiOptions = {}): Promise
     const failure = failures.shift();
     if (failure) return json(res, failure.status, failure.body ?? defaultError(failure.status));
 
+    if (url.pathname.startsWith('/wh/') && req.method === 'GET') {
+      const file = files.get(decodeURIComponent(url.pathname));
+      if (!file) return json(res, 404, { success: false, message: 'File not found' });
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+      return void res.end(file.bytes);
+    }
     if (req.headers['x-maytapi-key'] !== apiToken) {
       return json(res, 401, { success: false, message: 'Token is not valid. Please check your token from the console.' });
     }
@@ -84,6 +94,10 @@ export async function startMaytapiApi(options: FakeMaytapiOptions = {}): Promise
 
   return {
     url: `http://127.0.0.1:${port}/api`,
+    addFile({ bytes, contentType, name }) {
+      files.set(`/wh/${name}`, { bytes, contentType });
+      return `http://127.0.0.1:${port}/wh/${encodeURIComponent(name)}`;
+    },
     requests,
     failNext(status, body, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, body });

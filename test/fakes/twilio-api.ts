@@ -4,6 +4,9 @@
 //     → 201 with the Message resource (sid "SM…", status "queued")
 //   bad credentials → 401 {code: 20003, message: "Authenticate", more_info, status}
 //   missing fields  → 400 with Twilio's codes (21603, 21604, 21619)
+//   GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{MediaSid}, basic auth
+//     → 307 to a short-lived signed link on the fake CDN (/mms.twiliocdn.com/…), which serves the
+//       bytes without auth; with `.json`, the Media resource. addMedia() registers a file.
 // failNext() makes the next request(s) answer an error instead (Twilio's error body for the status
 // unless given one, e.g. TWILIO_ERRORS.windowClosed); hangNext() never answers (timeouts).
 // Point TwilioConfig.apiUrl at `url`.
@@ -27,8 +30,12 @@ export type FakeTwilio = {
   requests: RecordedRequest[];
   failNext(status: number, body?: unknown, times?: number): void;
   hangNext(times?: number): void;
+  /** A file a customer sent (with the recorded fixture's sids unless given); returns its MediaUrl. */
+  addMedia(file: { bytes: Buffer; contentType: string; messageSid?: string; mediaSid?: string }): { url: string; messageSid: string; mediaSid: string };
   close(): Promise<void>;
 };
+
+type MediaFile = { bytes: Buffer; contentType: string; messageSid: string; mediaSid: string; created: string };
 
 export const FAKE_TWILIO = { accountSid: 'ACa9125e94e4a3bf3736a231e5e29b0e01', authToken: 'twilio-test-auth-token' };
 
@@ -49,6 +56,9 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
   const requests: RecordedRequest[] = [];
   const failures: { status: number; body: unknown }[] = [];
   const hanging = new Set<ServerResponse>();
+  const media = new Map<string, MediaFile>();
+  const cdn = new Map<string, MediaFile>();
+  let base = '';
   let hangs = 0;
 
   const server = createServer(async (req, res) => {
@@ -70,6 +80,28 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
     }
     const failure = failures.shift();
     if (failure) return json(res, failure.status, failure.body ?? defaultError(failure.status));
+
+    const signed = cdn.get(url.pathname);
+    if (url.pathname.startsWith('/mms.twiliocdn.com/')) {
+      if (!signed || !url.searchParams.get('Signature')) return void res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>');
+      res.writeHead(200, { 'content-type': signed.contentType, 'content-length': String(signed.bytes.length) });
+      return void res.end(signed.bytes);
+    }
+    const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)(\.json)?$/.exec(url.pathname);
+    if (mediaMatch && req.method === 'GET') {
+      const credentials = basicAuth(req.headers.authorization);
+      if (!credentials || credentials.user !== accountSid || credentials.password !== authToken || mediaMatch[1] !== accountSid) return json(res, 401, TWILIO_ERRORS.authenticate);
+      const file = media.get(`${mediaMatch[2]}/${mediaMatch[3]}`);
+      if (!file) return json(res, 404, restError(20404, `The requested resource ${url.pathname} was not found`, 404));
+      const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${file.messageSid}/Media/${file.mediaSid}.json`;
+      if (mediaMatch[4]) {
+        return json(res, 200, { account_sid: accountSid, content_type: file.contentType, date_created: file.created, date_updated: file.created, parent_sid: file.messageSid, sid: file.mediaSid, uri });
+      }
+      const path = `/mms.twiliocdn.com/${accountSid}/${randomBytes(16).toString('hex')}`;
+      cdn.set(path, file);
+      res.writeHead(307, { location: `${base}${path}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}&Signature=${randomBytes(32).toString('base64url')}&Key-Pair-Id=APKAFAKE0000`, 'content-length': '0' });
+      return void res.end();
+    }
 
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
     if (!match) return json(res, 404, restError(20404, `The requested resource ${url.pathname} was not found`, 404));
@@ -121,15 +153,20 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: base,
     requests,
     failNext(status, body, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, body });
     },
     hangNext(times = 1) {
       hangs += times;
+    },
+    addMedia({ bytes, contentType, messageSid = 'MM78805a221a988e79ef3f42d7c5bfd418', mediaSid = 'ME78805a221a988e79ef3f42d7c5bfd418' }) {
+      media.set(`${messageSid}/${mediaSid}`, { bytes, contentType, messageSid, mediaSid, created: new Date().toUTCString().replace('GMT', '+0000') });
+      return { url: `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`, messageSid, mediaSid };
     },
     async close() {
       for (const res of hanging) res.destroy();

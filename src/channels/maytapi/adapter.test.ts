@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_MAYTAPI, startMaytapiApi, type FakeMaytapi } from '../../../test/fakes/maytapi-api.ts';
+import { bytesOf } from '../../../test/helpers/media.ts';
 import { PayloadError, ProviderError, type InboundMessage, type WebhookRequest } from '../channel.ts';
 import { maytapiAdapter, type MaytapiConfig } from './adapter.ts';
 
@@ -299,5 +300,47 @@ describe('maytapi send', () => {
 
   it('needs a recipient', async () => {
     await expect(maytapiAdapter.send(config, {}, { type: 'text', text: 'hi' })).rejects.toMatchObject({ retryable: false, code: 'no_recipient' });
+  });
+});
+
+describe('maytapi fetchMedia', () => {
+  let api: FakeMaytapi;
+  let config: MaytapiConfig;
+  beforeAll(async () => {
+    api = await startMaytapiApi();
+    config = { ...FAKE_MAYTAPI, apiUrl: api.url };
+  });
+  afterAll(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+
+  it('downloads the file the webhook links to, with its name and type, without the API key', async () => {
+    const pdf = Buffer.from('%PDF-1.4 मेरी सैलरी स्लिप');
+    const { media } = parseOne('document');
+    const url = api.addFile({ bytes: pdf, contentType: 'application/octet-stream', name: '3EB0A1B2C3D4E5F60005.pdf' });
+    const file = await maytapiAdapter.fetchMedia!(config, { ...media, url });
+    // The CDN says octet-stream; the webhook's mime is more useful.
+    expect(file).toMatchObject({ contentType: 'application/pdf', filename: 'Salary slip March.pdf', size: pdf.length });
+    expect(await bytesOf(file)).toEqual(pdf);
+    expect(api.requests[0].headers['x-maytapi-key']).toBeUndefined();
+  });
+
+  it('names the file from the link when the webhook gives no name', async () => {
+    const url = api.addFile({ bytes: Buffer.from('ogg'), contentType: 'audio/ogg; codecs=opus', name: '3EB0VOICE.oga' });
+    await expect(maytapiAdapter.fetchMedia!(config, { url, voice: true })).resolves.toMatchObject({ contentType: 'audio/ogg; codecs=opus', filename: '3EB0VOICE.oga' });
+  });
+
+  it('reports a link that no longer works', async () => {
+    api.failNext(500);
+    const err = await maytapiAdapter.fetchMedia!(config, { url: api.addFile({ bytes: Buffer.from('x'), contentType: 'image/jpeg', name: 'a.jpeg' }) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ retryable: true, status: 500, code: 'http_500' });
+  });
+
+  it('needs a link it may fetch', async () => {
+    await expect(maytapiAdapter.fetchMedia!(config, { mimeType: 'image/jpeg' })).rejects.toMatchObject({ code: 'no_media_url' });
+    await expect(maytapiAdapter.fetchMedia!(config, { url: 'http://169.254.169.254/latest/meta-data/' })).rejects.toMatchObject({ code: 'bad_media_url' });
+    expect(api.requests).toHaveLength(0);
   });
 });

@@ -3,9 +3,11 @@
 // Maytapi signs nothing, so the webhook URL itself is the secret: when `webhookToken` is set the
 // URL registered with Maytapi must end in `?token=<webhookToken>` and verify() checks it.
 // Group chats and status broadcasts are not customer conversations and are ignored, as are our
-// own messages (`fromMe`: sent from the phone or through the API).
+// own messages (`fromMe`: sent from the phone or through the API). A customer's file is a link in
+// the webhook (message.url, on Maytapi's CDN) fetched as it is: the API key stays with the API.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient, type SendResult, type WebhookRequest } from '../channel.ts';
+import { ProviderError, type ChannelAdapter, type MediaRef, type OutboundPayload, type Recipient, type SendResult, type WebhookRequest } from '../channel.ts';
+import { downloadMedia, filenameFromUrl } from '../media.ts';
 import { parseMaytapi } from './parse.ts';
 import { MaytapiSendResponseSchema, type MaytapiSendRequest } from './payload.ts';
 
@@ -28,7 +30,20 @@ export const maytapiAdapter: ChannelAdapter<MaytapiConfig> = {
   verify: verifyMaytapi,
   parse: parseMaytapi,
   send: sendMaytapi,
+  fetchMedia: fetchMaytapiMedia,
 };
+
+async function fetchMaytapiMedia(config: MaytapiConfig, media: MediaRef, fetchImpl: typeof fetch = fetch) {
+  if (!media.url) throw new ProviderError('Maytapi gave this message no media URL', { retryable: false, code: 'no_media_url' });
+  return downloadMedia({
+    provider: 'Maytapi',
+    fetchImpl,
+    url: media.url,
+    apiUrl: config.apiUrl || MAYTAPI_DEFAULT_API_URL,
+    declaredType: media.mimeType,
+    filename: media.filename ?? filenameFromUrl(media.url),
+  });
+}
 
 function verifyMaytapi(req: WebhookRequest, config: MaytapiConfig): boolean {
   if (!config.webhookToken) return true;

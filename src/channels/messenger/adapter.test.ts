@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { graphErrors, startFakeGraphApi, type FakeGraphApi } from '../../../test/fakes/graph-api.ts';
-import { PayloadError, type WebhookRequest } from '../channel.ts';
+import { bytesOf } from '../../../test/helpers/media.ts';
+import { PayloadError, type InboundMessage, type WebhookRequest } from '../channel.ts';
 import { messengerAdapter, type MessengerConfig } from './adapter.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/messenger');
@@ -244,5 +245,42 @@ describe('messenger send', () => {
     const err = await messengerAdapter.send(cfg, { userId: PSID }, { type: 'text', text: 'x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ retryable, status, code });
     expect((err as Error).message).not.toContain('EAAGpage-token');
+  });
+});
+
+describe('messenger fetchMedia', () => {
+  let graph: FakeGraphApi;
+  let cfg: MessengerConfig;
+  beforeAll(async () => {
+    graph = await startFakeGraphApi();
+    cfg = { ...config, apiUrl: `${graph.url}/v26.0` };
+  });
+  afterAll(() => graph.close());
+  beforeEach(() => {
+    graph.requests.length = 0;
+  });
+
+  it('downloads the attachment from its CDN link, without the page token', async () => {
+    const photo = Buffer.from('GIF89a a photo of the flat');
+    const url = graph.addCdnFile({ bytes: photo, contentType: 'image/jpeg', name: '441234567_1234567890_n.jpg' });
+    const event = parseFixture('fb_image.json')[0] as InboundMessage;
+    const media = await messengerAdapter.fetchMedia!(cfg, { ...event.media, url });
+    expect(media).toMatchObject({ contentType: 'image/jpeg', size: photo.length, filename: '441234567_1234567890_n.jpg' });
+    expect(await bytesOf(media)).toEqual(photo);
+    const [req] = graph.requests;
+    expect(req.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(req)).not.toContain('EAAGpage-token');
+  });
+
+  it('reports an expired or missing link as the CDN’s answer', async () => {
+    const err = await messengerAdapter.fetchMedia!(cfg, { url: `${graph.url}/v/t1.15752-9/gone_n.jpg?oe=1` }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ retryable: false, status: 404, code: 'http_404' });
+    expect((err as Error).message).toBe('Messenger could not serve the file (HTTP 404): Not Found');
+  });
+
+  it('fetches no plain-http link outside the configured API', async () => {
+    await expect(messengerAdapter.fetchMedia!(cfg, { url: 'http://10.0.0.5/admin' })).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(messengerAdapter.fetchMedia!(cfg, {})).rejects.toMatchObject({ code: 'no_media_url' });
+    expect(graph.requests).toHaveLength(0);
   });
 });

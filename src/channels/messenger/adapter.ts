@@ -7,8 +7,10 @@
 //
 // Messenger has no WhatsApp-style templates, and attachments carry no caption: a caption is sent
 // as a second text message. Outside the 24-hour window a person's reply goes with the HUMAN_AGENT
-// message tag (outbound/send decides when).
+// message tag (outbound/send decides when). A customer's attachment is a public CDN link in the
+// webhook (payload.url): fetched without the page token, which must not leave Graph.
 import { ProviderError, type ChannelAdapter, type OutboundPayload, type SendResult } from '../channel.ts';
+import { downloadMedia, filenameFromUrl } from '../media.ts';
 import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from '../whatsapp/graph.ts';
 import { parseMessengerWebhook } from './parse.ts';
 import { FbCommentReplyResponseSchema, FbSendResponseSchema } from './payload.ts';
@@ -73,6 +75,18 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
         return sent;
       }
     }
+  },
+
+  async fetchMedia(config, media, fetchImpl) {
+    if (!media.url) throw new ProviderError('Messenger gave this attachment no URL', { retryable: false, code: 'no_media_url' });
+    return downloadMedia({
+      provider: 'Messenger',
+      fetchImpl: fetchImpl ?? fetch,
+      url: media.url,
+      apiUrl: config.apiUrl,
+      declaredType: media.mimeType,
+      filename: media.filename ?? filenameFromUrl(media.url),
+    });
   },
 };
 

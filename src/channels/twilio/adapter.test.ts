@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_TWILIO, startTwilioApi, TWILIO_ERRORS, type FakeTwilio } from '../../../test/fakes/twilio-api.ts';
+import { bytesOf } from '../../../test/helpers/media.ts';
 import { PayloadError, ProviderError, type InboundMessage, type InboundStatus, type WebhookRequest } from '../channel.ts';
 import { twilioAdapter, type TwilioConfig } from './adapter.ts';
 import { decodeTwilioForm } from './payload.ts';
@@ -303,5 +304,65 @@ describe('twilio send', () => {
   it('reads the statuses its own sends produce', () => {
     const body = raw('status_delivered').replaceAll(OUT, 'SM0123456789abcdef0123456789abcdef');
     expect((twilioAdapter.parse(body)[0] as InboundStatus).providerMessageId).toBe('SM0123456789abcdef0123456789abcdef');
+  });
+});
+
+describe('twilio fetchMedia', () => {
+  let api: FakeTwilio;
+  let cfg: TwilioConfig;
+  beforeAll(async () => {
+    api = await startTwilioApi();
+    cfg = { ...config, apiUrl: api.url };
+  });
+  afterAll(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+  const auth = `Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`;
+  const photo = Buffer.from('\xff\xd8\xff floor plan \xff\xd9', 'latin1');
+
+  it('fetches MediaUrl from the configured API with basic auth and follows the redirect without it', async () => {
+    api.addMedia({ bytes: photo, contentType: 'image/jpeg' });
+    // The recorded webhook names api.twilio.com; the request goes to the configured API.
+    const { media } = parseOne('media_image');
+    const file = await twilioAdapter.fetchMedia!(cfg, media!);
+    expect(file).toMatchObject({ contentType: 'image/jpeg', size: photo.length });
+    expect(await bytesOf(file)).toEqual(photo);
+    const [first, second] = api.requests;
+    expect(first).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${ACCOUNT}/Messages/MM78805a221a988e79ef3f42d7c5bfd418/Media/ME78805a221a988e79ef3f42d7c5bfd418` });
+    expect(first.headers.authorization).toBe(auth);
+    expect(second.path).toMatch(new RegExp(`^/mms.twiliocdn.com/${ACCOUNT}/`));
+    expect(second.query.Signature).toBeTruthy();
+    expect(second.headers.authorization).toBeUndefined();
+  });
+
+  it('maps wrong credentials to Twilio’s 20003, never echoing the token', async () => {
+    api.addMedia({ bytes: photo, contentType: 'image/jpeg' });
+    const err = await twilioAdapter.fetchMedia!({ ...cfg, authToken: 'not-the-token' }, parseOne('media_image').media!).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ retryable: false, status: 401, code: '20003' });
+    expect((err as Error).message).not.toContain('not-the-token');
+  });
+
+  it('maps a deleted Media resource to 20404', async () => {
+    const { media } = parseOne('media_image');
+    const gone = { ...media, url: media!.url!.replace(/ME[0-9a-f]{32}$/, `ME${'0'.repeat(32)}`) };
+    await expect(twilioAdapter.fetchMedia!(cfg, gone)).rejects.toMatchObject({ status: 404, code: '20404' });
+  });
+
+  it('sends the credentials only for a Media resource of its own account', async () => {
+    const { media } = parseOne('media_image');
+    await expect(twilioAdapter.fetchMedia!(cfg, { ...media, url: media!.url!.replace(ACCOUNT, `AC${'1'.repeat(32)}`) })).rejects.toMatchObject({ code: 'other_account' });
+    await expect(twilioAdapter.fetchMedia!(cfg, { url: 'https://evil.example/collect' })).rejects.toMatchObject({ code: 'no_media_url' });
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('refuses a file the CDN says is over the limit', async () => {
+    const big: typeof fetch = async (input, init) => {
+      if (String(input).includes('/Media/')) return new Response(null, { status: 307, headers: { location: 'https://mms.twiliocdn.com/x?Signature=s' } });
+      expect(new Headers(init?.headers).get('authorization')).toBeNull();
+      return new Response('not read', { headers: { 'content-type': 'video/mp4', 'content-length': String(200 * 1024 * 1024) } });
+    };
+    await expect(twilioAdapter.fetchMedia!(cfg, parseOne('media_image').media!, big)).rejects.toMatchObject({ code: 'too_large' });
   });
 });

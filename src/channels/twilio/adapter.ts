@@ -4,7 +4,11 @@
 // Record<string, string> (decodeTwilioForm in payload.ts does it from the raw bytes; a raw string
 // or Buffer is decoded too). verify() works on the raw bytes and the configured public URL
 // (`webhookUrl`), which Twilio's signature covers: see signature.ts. parse.ts maps the fields.
-import { ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient, type SendResult } from '../channel.ts';
+// A customer's file is the webhook's MediaUrl0: fetched with HTTP basic auth (Account SID : auth
+// token), Twilio answers with a redirect to a short-lived signed CDN link, followed without them.
+// https://www.twilio.com/docs/messaging/api/media-resource
+import { ProviderError, type ChannelAdapter, type FetchedMedia, type MediaRef, type OutboundPayload, type Recipient, type SendResult } from '../channel.ts';
+import { downloadMedia } from '../media.ts';
 import { parseTwilio } from './parse.ts';
 import { TwilioMessageResourceSchema, TwilioRestErrorSchema } from './payload.ts';
 import { verifyTwilioSignature } from './signature.ts';
@@ -29,7 +33,38 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
   verify: verifyTwilioSignature,
   parse: parseTwilio,
   send: sendTwilio,
+  fetchMedia: fetchTwilioMedia,
 };
+
+const basicAuth = (config: TwilioConfig) => `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
+
+/**
+ * Only a Media resource of our own account gets the credentials, and always at the configured API:
+ * the path is taken from MediaUrl, the host never is.
+ */
+async function fetchTwilioMedia(config: TwilioConfig, media: MediaRef, fetchImpl: typeof fetch = fetch): Promise<FetchedMedia> {
+  let path: string | undefined;
+  try {
+    path = media.url ? new URL(media.url).pathname : undefined;
+  } catch {
+    path = undefined;
+  }
+  const match = path ? /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:MM|SM)[0-9a-zA-Z]{32}\/Media\/ME[0-9a-zA-Z]{32}$/.exec(path) : null;
+  if (!path || !match) throw new ProviderError('Twilio gave this message no Media URL Parley recognises', { retryable: false, code: 'no_media_url' });
+  if (match[1] !== config.accountSid) throw new ProviderError('The Twilio media belongs to another account than this channel', { retryable: false, code: 'other_account' });
+  const base = (config.apiUrl || TWILIO_DEFAULT_API_URL).replace(/\/+$/, '');
+  return downloadMedia({
+    provider: 'Twilio',
+    fetchImpl,
+    url: `${base}${path}`,
+    headers: { authorization: basicAuth(config) },
+    credentials: 'never',
+    apiUrl: base,
+    declaredType: media.mimeType,
+    filename: media.filename,
+    failure: (status, text) => twilioError(status, text),
+  });
+}
 
 /** Twilio error codes worth retrying besides HTTP 429/5xx: too many requests, internal error, unavailable. */
 const RETRYABLE_CODES = new Set(['20429', '20500', '20503']);
@@ -65,7 +100,7 @@ async function sendTwilio(config: TwilioConfig, to: Recipient, payload: Outbound
     res = await fetchImpl(url, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
+        authorization: basicAuth(config),
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       },
@@ -86,12 +121,17 @@ async function sendTwilio(config: TwilioConfig, to: Recipient, payload: Outbound
     if (resource.success) return { providerMessageId: resource.data.sid };
     throw new ProviderError(`Twilio answered HTTP ${res.status} without a message sid`, { retryable: false, status: res.status, code: 'bad_response' });
   }
-  const error = TwilioRestErrorSchema.safeParse(json);
-  const code = error.success && error.data.code !== undefined ? String(error.data.code) : `http_${res.status}`;
+  throw twilioError(res.status, text);
+}
+
+/** Twilio's REST error body `{code, message, more_info, status}` → ProviderError. */
+function twilioError(status: number, text: string): ProviderError {
+  const error = TwilioRestErrorSchema.safeParse(safeJson(text));
+  const code = error.success && error.data.code !== undefined ? String(error.data.code) : `http_${status}`;
   const message = (error.success && error.data.message) || text.slice(0, 200) || 'no body';
-  throw new ProviderError(`Twilio error ${code} (HTTP ${res.status}): ${message}`, {
-    retryable: res.status === 429 || res.status >= 500 || RETRYABLE_CODES.has(code),
-    status: res.status,
+  return new ProviderError(`Twilio error ${code} (HTTP ${status}): ${message}`, {
+    retryable: status === 429 || status >= 500 || RETRYABLE_CODES.has(code),
+    status,
     code,
   });
 }

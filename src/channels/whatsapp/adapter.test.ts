@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGraphApi, graphErrors, type FakeGraphApi } from '../../../test/fakes/graph-api.ts';
-import { PayloadError, ProviderError, type InboundEvent, type WebhookRequest } from '../channel.ts';
+import { bytesOf } from '../../../test/helpers/media.ts';
+import { MEDIA_MAX_BYTES, PayloadError, ProviderError, type InboundEvent, type WebhookRequest } from '../channel.ts';
 import { whatsappAdapter, type WhatsAppConfig } from './adapter.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/whatsapp');
@@ -373,5 +374,89 @@ describe('whatsapp send', () => {
     };
     await whatsappAdapter.send(cfg, { phone: '919876543210' }, { type: 'text', text: 'x' }, spy);
     expect(calls).toEqual([`${graph.url}/v26.0/110022334455667/messages`]);
+  });
+});
+
+describe('whatsapp fetchMedia', () => {
+  let graph: FakeGraphApi;
+  let cfg: WhatsAppConfig;
+  const photo = Buffer.from('\xff\xd8\xff\xe0 a floor plan, east facing \xff\xd9', 'latin1');
+
+  beforeAll(async () => {
+    graph = await startFakeGraphApi();
+    cfg = { ...config, apiUrl: `${graph.url}/v26.0` };
+  });
+  afterAll(() => graph.close());
+  beforeEach(() => {
+    graph.requests.length = 0;
+  });
+
+
+  it('looks the media id up, then downloads the bytes, both with the Bearer token', async () => {
+    const id = graph.addMedia({ bytes: photo, mimeType: 'image/jpeg' });
+    const media = await whatsappAdapter.fetchMedia!(cfg, { id, mimeType: 'image/jpeg', caption: 'This is the layout I liked' });
+    expect(media).toMatchObject({ contentType: 'image/jpeg', size: photo.length });
+    expect(await bytesOf(media)).toEqual(photo);
+    expect(graph.requests.map((r) => [r.method, r.path])).toEqual([
+      ['GET', `/v26.0/${id}`],
+      ['GET', '/whatsapp_business/attachments/'],
+    ]);
+    for (const r of graph.requests) expect(r.headers.authorization).toBe('Bearer EAAtest-access-token');
+    expect(graph.requests[1].query).toMatchObject({ mid: id, hash: expect.any(String) });
+  });
+
+  it('keeps the document’s file name from the webhook', async () => {
+    const pdf = Buffer.from('%PDF-1.7 salary slip');
+    const id = graph.addMedia({ bytes: pdf, mimeType: 'application/pdf' });
+    const media = await whatsappAdapter.fetchMedia!(cfg, { id, filename: 'Salary slip March.pdf' });
+    expect(media).toMatchObject({ contentType: 'application/pdf', filename: 'Salary slip March.pdf' });
+    expect(await bytesOf(media)).toEqual(pdf);
+  });
+
+  it('maps an unknown media id to Meta’s error', async () => {
+    const err = await whatsappAdapter.fetchMedia!(cfg, { id: '999000111222333' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ retryable: false, status: 400, code: '100' });
+    expect(err.message).toMatch(/Object with ID '999000111222333' does not exist/);
+  });
+
+  it('maps an expired token to a permanent error that never contains the token', async () => {
+    graph.failNext(401, graphErrors.expiredToken());
+    const err = await whatsappAdapter.fetchMedia!(cfg, { id: graph.addMedia({ bytes: photo, mimeType: 'image/jpeg' }) }).catch((e) => e);
+    expect(err).toMatchObject({ retryable: false, status: 401, code: '190' });
+    expect(err.message).toMatch(/Session has expired/);
+    expect(err.message).not.toContain(cfg.accessToken);
+  });
+
+  it('maps a failed download to Meta’s error', async () => {
+    graph.passNext(1);
+    graph.failNext(404, graphErrors.unknownObject('1'));
+    const err = await whatsappAdapter.fetchMedia!(cfg, { id: graph.addMedia({ bytes: photo, mimeType: 'image/jpeg' }) }).catch((e) => e);
+    expect(err).toMatchObject({ status: 404, code: '100' });
+  });
+
+  it('refuses a file over the limit without downloading it', async () => {
+    const id = graph.addMedia({ bytes: photo, mimeType: 'video/mp4', fileSize: MEDIA_MAX_BYTES + 1 });
+    await expect(whatsappAdapter.fetchMedia!(cfg, { id })).rejects.toMatchObject({ code: 'too_large' });
+    expect(graph.requests).toHaveLength(1);
+  });
+
+  it('needs a media id', async () => {
+    await expect(whatsappAdapter.fetchMedia!(cfg, { url: 'https://lookaside.fbsbx.com/x' })).rejects.toMatchObject({ code: 'no_media_id' });
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('sends the token to no plain-http address but the configured API’s', async () => {
+    const lying: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/v26.0/42')) return Response.json({ messaging_product: 'whatsapp', url: 'http://169.254.169.254/latest/meta-data/', mime_type: 'image/jpeg', id: '42' });
+      return fetch(input, init);
+    };
+    await expect(whatsappAdapter.fetchMedia!(cfg, { id: '42' }, lying)).rejects.toMatchObject({ code: 'bad_media_url' });
+  });
+
+  it('refuses a web page served in place of the file', async () => {
+    const page: typeof fetch = async (input) =>
+      String(input).includes('/v26.0/') ? Response.json({ url: `${graph.url}/whatsapp_business/attachments/?mid=7`, mime_type: 'image/jpeg', id: '7' }) : new Response('<html>Upgrade your browser</html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    await expect(whatsappAdapter.fetchMedia!(cfg, { id: '7' }, page)).rejects.toMatchObject({ code: 'not_media' });
   });
 });

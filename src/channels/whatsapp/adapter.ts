@@ -1,11 +1,14 @@
-// WhatsApp Cloud API adapter: verify Meta's signature, parse webhooks, send through the Graph API.
+// WhatsApp Cloud API adapter: verify Meta's signature, parse webhooks, send through the Graph API,
+// fetch customers' files (media id → short-lived URL → bytes, both with the Bearer token).
 //
 // Docs: https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read
-import { ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient } from '../channel.ts';
-import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from './graph.ts';
+//       https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
+import { MEDIA_MAX_BYTES, ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient } from '../channel.ts';
+import { downloadMedia, tooLarge } from '../media.ts';
+import { answerHandshake, getFromGraph, graphError, parseJson, postToGraph, trimSlash, verifyMetaSignature } from './graph.ts';
 import { parseWhatsAppWebhook } from './parse.ts';
-import { WaSendResponseSchema } from './payload.ts';
+import { WaMediaInfoSchema, WaSendResponseSchema } from './payload.ts';
 
 export { GRAPH_API_URL as WHATSAPP_DEFAULT_API_URL } from './graph.ts';
 
@@ -46,6 +49,27 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
     const parsed = WaSendResponseSchema.safeParse(json);
     if (!parsed.success) throw new ProviderError('WhatsApp API accepted the message but returned no message id', { retryable: false, code: 'bad_response' });
     return { providerMessageId: parsed.data.messages[0].id };
+  },
+
+  async fetchMedia(config, media, fetchImpl) {
+    const f = fetchImpl ?? fetch;
+    if (!media.id) throw new ProviderError('WhatsApp gave this message no media id', { retryable: false, code: 'no_media_id' });
+    const auth = { authorization: `Bearer ${config.accessToken}` };
+    const json = await getFromGraph({ provider: 'WhatsApp', fetchImpl: f, url: `${trimSlash(config.apiUrl)}/${encodeURIComponent(media.id)}`, headers: auth });
+    const info = WaMediaInfoSchema.safeParse(json);
+    if (!info.success) throw new ProviderError('WhatsApp API answered the media id without a download URL', { retryable: false, code: 'bad_response' });
+    // Refuse before downloading anything when Meta says it is too big.
+    if (info.data.file_size !== undefined && info.data.file_size > MEDIA_MAX_BYTES) throw tooLarge('WhatsApp', info.data.file_size);
+    return downloadMedia({
+      provider: 'WhatsApp',
+      fetchImpl: f,
+      url: info.data.url,
+      headers: auth,
+      apiUrl: config.apiUrl,
+      declaredType: info.data.mime_type ?? media.mimeType,
+      filename: media.filename,
+      failure: (status, text) => graphError('WhatsApp', status, parseJson(text)),
+    });
   },
 };
 

@@ -108,14 +108,23 @@ export type GraphPost = {
 };
 
 /** POSTs JSON to the Graph API; resolves to the parsed answer or throws a ProviderError. */
-export async function postToGraph({ provider, fetchImpl, url, headers, body }: GraphPost): Promise<unknown> {
+export function postToGraph({ body, ...rest }: GraphPost): Promise<unknown> {
+  return requestGraph({ ...rest, method: 'POST', body });
+}
+
+/** GETs a Graph node (a media id's metadata); resolves to the parsed answer or throws a ProviderError. */
+export function getFromGraph(request: Omit<GraphPost, 'body'>): Promise<unknown> {
+  return requestGraph({ ...request, method: 'GET' });
+}
+
+async function requestGraph({ provider, fetchImpl, url, headers, method, body }: Omit<GraphPost, 'body'> & { method: 'GET' | 'POST'; body?: unknown }): Promise<unknown> {
   let response: Response;
   let text: string;
   try {
     response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      method,
+      headers: method === 'POST' ? { 'content-type': 'application/json', ...headers } : { ...headers },
+      ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS),
     });
     text = await response.text();
@@ -127,17 +136,21 @@ export async function postToGraph({ provider, fetchImpl, url, headers, body }: G
     const reason = err instanceof Error ? err.message : String(err);
     throw new ProviderError(`${provider} API ${timedOut ? 'timed out' : 'unreachable'}: ${reason}`, { retryable: true, code: timedOut ? 'timeout' : 'network' });
   }
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(text);
   if (!response.ok) throw graphError(provider, response.status, json);
   if (json === undefined) {
     throw new ProviderError(`${provider} API answered ${response.status} without a JSON body`, { retryable: false, status: response.status, code: 'bad_response' });
   }
   return json;
+}
+
+/** The JSON of a body, or undefined when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const trimSlash = (url: string) => url.replace(/\/+$/, '');

@@ -1,4 +1,4 @@
-// zod schemas of the WhatsApp Cloud API webhook (field `messages`) and of send answers.
+// zod schemas of the WhatsApp Cloud API webhook (field `messages`), of send answers and of media metadata.
 // Loose objects: Meta adds fields often (pricing, identity_key_hash, username…), and an unknown
 // field must never reject a customer's message. What we read is checked.
 //
@@ -132,4 +132,17 @@ export type WaWebhook = z.infer<typeof WaWebhookSchema>;
 /** POST /{phone_number_id}/messages answers `{messaging_product, contacts, messages: [{id}]}`. */
 export const WaSendResponseSchema = z.looseObject({
   messages: z.array(z.looseObject({ id: str.min(1), message_status: opt })).min(1),
+});
+
+/**
+ * GET /{media-id} answers `{messaging_product, url, mime_type, sha256, file_size, id}`; the url is
+ * good for 5 minutes and needs the same Bearer token. file_size comes as a number or a string.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
+ */
+export const WaMediaInfoSchema = z.looseObject({
+  url: str.min(1),
+  mime_type: opt,
+  sha256: opt,
+  file_size: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+  id: opt,
 });

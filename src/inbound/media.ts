@@ -1,0 +1,78 @@
+// The file of a customer's message (photo, voice note, video, document, sticker), fetched from the
+// provider when a team member opens it. Parley stores only the provider's reference (a WhatsApp
+// media id, a CDN or Twilio link); the bytes pass through and are not kept.
+//
+// Who may open it: whoever may read the conversation (inbound/conversations.ts), so another
+// workspace's message, or an agent's colleague's, answers 404 like an unknown id.
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { MEDIA_MAX_BYTES, ProviderError, type FetchedMedia, type MediaRef } from '../channels/channel.ts';
+import { adapterFor, type AdapterKind } from '../channels/registry.ts';
+import type { Actor } from '../crm/actor.ts';
+import { messages } from '../db/schema/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError, notFound } from '../lib/errors.ts';
+import { channelConfig, getChannel } from './channel-accounts.ts';
+import { getVisibleConversation } from './conversations.ts';
+
+const MediaRefSchema = z.looseObject({
+  id: z.string().min(1).optional(),
+  url: z.string().min(1).optional(),
+  mimeType: z.string().optional(),
+  filename: z.string().optional(),
+  caption: z.string().optional(),
+  sha256: z.string().optional(),
+  voice: z.boolean().optional(),
+});
+
+/** Config keys that hold secrets, so that no provider's answer can echo one back to the client. */
+const SECRET_KEYS = ['accessToken', 'pageAccessToken', 'appSecret', 'verifyToken', 'apiToken', 'webhookToken', 'authToken'];
+
+type MediaDeps = Pick<Deps, 'db' | 'config' | 'secrets' | 'fetch' | 'log'>;
+
+/** Opens the file of a message the actor may see: 404 without one, 413 over the limit, 502 when the provider fails. */
+export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId: string): Promise<FetchedMedia> {
+  const { db } = deps;
+  const [message] = await db
+    .select({ id: messages.id, type: messages.type, payload: messages.payload, conversationId: messages.conversationId, channelId: messages.channelId })
+    .from(messages)
+    .where(and(eq(messages.workspaceId, actor.workspaceId), eq(messages.id, messageId)));
+  if (!message) throw notFound('Message');
+  try {
+    await getVisibleConversation(db, actor, message.conversationId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') throw notFound('Message');
+    throw err;
+  }
+  const media = MediaRefSchema.safeParse(message.payload.media);
+  if (!media.success || (!media.data.id && !media.data.url)) throw new AppError('not_found', `This ${message.type} message has no file to open`);
+
+  const channel = await getChannel(db, message.channelId);
+  const adapter = adapterFor(channel.kind as AdapterKind);
+  if (channel.workspaceId !== actor.workspaceId || !adapter.fetchMedia) throw new AppError('not_found', `${channel.name} messages have no files to open`);
+  const config = channelConfig(channel, deps.config, deps.secrets);
+
+  let file: FetchedMedia;
+  try {
+    file = await adapter.fetchMedia(config, media.data as MediaRef, deps.fetch);
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    const reason = withoutSecrets(err.message, config);
+    deps.log.warn({ messageId, channel: channel.kind, code: err.code, status: err.status, reason }, 'could not fetch media');
+    throw new AppError(err.code === 'too_large' ? 'too_large' : 'provider_error', err.code === 'too_large' ? reason : `Could not fetch the file: ${reason}`);
+  }
+  if (file.size !== undefined && file.size > MEDIA_MAX_BYTES) {
+    if (file.body instanceof ReadableStream) await file.body.cancel();
+    throw new AppError('too_large', `The file is larger than ${MEDIA_MAX_BYTES / 1024 / 1024} MB`);
+  }
+  return file;
+}
+
+function withoutSecrets(text: string, config: Record<string, unknown>): string {
+  let out = text;
+  for (const key of SECRET_KEYS) {
+    const value = config[key];
+    if (typeof value === 'string' && value.length >= 4) out = out.replaceAll(value, '[secret]');
+  }
+  return out;
+}
