@@ -8,7 +8,7 @@ describe('command contract', () => {
   it('lists every intent of the issue, stop_followups included', () => {
     expect(INTENTS).toEqual([
       'create_lead', 'qualify_lead', 'provide_details', 'schedule_meeting', 'schedule_demo', 'reschedule_meeting', 'reschedule_demo',
-      'meeting_done', 'demo_done', 'add_activity', 'reassign_lead', 'list_leads', 'list_tasks', 'lead_history', 'stop_followups', 'help', 'unknown',
+      'meeting_done', 'demo_done', 'cancel_meeting', 'cancel_demo', 'add_activity', 'reassign_lead', 'list_leads', 'list_tasks', 'lead_history', 'stop_followups', 'help', 'unknown',
     ]);
   });
 

@@ -34,6 +34,9 @@ export const RescheduleMeetingSchema = z.object({ intent: z.literal('reschedule_
 export const RescheduleDemoSchema = z.object({ intent: z.literal('reschedule_demo'), company: text, at });
 export const MeetingDoneSchema = z.object({ intent: z.literal('meeting_done'), company: text, note: text.optional() });
 export const DemoDoneSchema = z.object({ intent: z.literal('demo_done'), company: text, note: text.optional() });
+/** The pending meeting (demo) will not take place; `note` is the reason, when the user gave one. */
+export const CancelMeetingSchema = z.object({ intent: z.literal('cancel_meeting'), company: text, note: text.optional() });
+export const CancelDemoSchema = z.object({ intent: z.literal('cancel_demo'), company: text, note: text.optional() });
 export const AddActivitySchema = z.object({ intent: z.literal('add_activity'), company: text, note: text });
 export const ReassignLeadSchema = z.object({ intent: z.literal('reassign_lead'), company: text, assignee: text });
 export const ListLeadsSchema = z.object({ intent: z.literal('list_leads'), assignee: text.optional() });
@@ -53,6 +56,8 @@ export const CommandSchema = z.discriminatedUnion('intent', [
   RescheduleDemoSchema,
   MeetingDoneSchema,
   DemoDoneSchema,
+  CancelMeetingSchema,
+  CancelDemoSchema,
   AddActivitySchema,
   ReassignLeadSchema,
   ListLeadsSchema,
@@ -74,6 +79,8 @@ export type RescheduleMeetingCommand = z.infer<typeof RescheduleMeetingSchema>;
 export type RescheduleDemoCommand = z.infer<typeof RescheduleDemoSchema>;
 export type MeetingDoneCommand = z.infer<typeof MeetingDoneSchema>;
 export type DemoDoneCommand = z.infer<typeof DemoDoneSchema>;
+export type CancelMeetingCommand = z.infer<typeof CancelMeetingSchema>;
+export type CancelDemoCommand = z.infer<typeof CancelDemoSchema>;
 export type AddActivityCommand = z.infer<typeof AddActivitySchema>;
 export type ReassignLeadCommand = z.infer<typeof ReassignLeadSchema>;
 export type ListLeadsCommand = z.infer<typeof ListLeadsSchema>;
@@ -112,7 +119,7 @@ export const CommandLlmSchema = z.object({
   current_system: nullableText.describe('Software or process the company uses today.'),
   challenges: nullableText,
   at: nullableText.describe('ISO-8601 datetime with offset, only when the user gave a date or time.'),
-  note: nullableText.describe("The user's remark about the meeting, demo or activity, in their words."),
+  note: nullableText.describe("The user's remark about the meeting, demo or activity, or why it was cancelled, in their words."),
   when: nullableText.describe('YYYY-MM-DD, for list_tasks only when the user gave a day.'),
 });
 export type CommandLlm = z.infer<typeof CommandLlmSchema>;

@@ -19,7 +19,7 @@ import { actorOf, readPending, writePending, type CommandEnv, type Outcome, type
 import { detectLanguage, say, type Lang } from './execute/language.ts';
 import { addActivity, createLeadCommand, provideDetails, qualifyLead, reassignLead, stopFollowups } from './execute/leads.ts';
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
-import { doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
+import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
 
@@ -83,6 +83,9 @@ function dispatch(tx: Tx, env: CommandEnv, lang: Lang, cmd: Command, resolved: R
     case 'meeting_done':
     case 'demo_done':
       return doneCommand(tx, env, lang, cmd, resolved);
+    case 'cancel_meeting':
+    case 'cancel_demo':
+      return cancelCommand(tx, env, lang, cmd, resolved);
     case 'add_activity':
       return addActivity(tx, env, lang, cmd, resolved);
     case 'reassign_lead':

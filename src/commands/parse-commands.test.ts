@@ -28,6 +28,14 @@ describe('runParseCommands', () => {
     expect(Object.keys(out[0])).toEqual(['id', 'intent', 'company', 'at']);
   });
 
+  it('prints a cancel with its reason', async () => {
+    const out = await run([JSON.stringify({ id: 'c', text: 'Orbit demo cancelled, they postponed the budget' }), JSON.stringify({ id: 'h', text: 'ऑर्बिट की मीटिंग रद्द करो' })].join('\n'));
+    expect(out).toEqual([
+      { id: 'c', intent: 'cancel_demo', company: 'Orbit', note: 'they postponed the budget' },
+      { id: 'h', intent: 'cancel_meeting', company: 'ऑर्बिट' },
+    ]);
+  });
+
   it('answers a bad line with unknown and an error, then goes on', async () => {
     const out = await run(['not json', JSON.stringify({ id: 'x' }), '[1,2]', '', JSON.stringify({ id: 'ok', text: 'help' })].join('\n'));
     expect(out).toEqual([

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { activities, type ActivityChanges } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
@@ -39,6 +39,18 @@ export async function listLeadActivities(db: DbOrTx, actor: Actor, leadId: strin
     .orderBy(asc(activities.id))
     .limit(limit + 1);
   return toPage(rows, limit, (r) => ({ id: r.id }));
+}
+
+/** The lead's latest status change, old → new (not a task's); undefined when it never changed. */
+export async function lastStatusChange(db: DbOrTx, actor: Actor, leadId: string): Promise<{ old: unknown; new: unknown } | undefined> {
+  await getLead(db, actor, leadId);
+  const [row] = await db
+    .select({ changes: activities.changes })
+    .from(activities)
+    .where(and(eq(activities.workspaceId, actor.workspaceId), eq(activities.leadId, leadId), isNull(activities.subjectType), sql`${activities.changes} -> 'status' is not null`))
+    .orderBy(desc(activities.id))
+    .limit(1);
+  return row?.changes.status;
 }
 
 /** Old → new for each listed field whose value differs. */

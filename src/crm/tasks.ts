@@ -92,7 +92,7 @@ export async function updateTask(db: DbOrTx, actor: Actor, id: string, patch: Om
       type = task.type === 'meeting' || task.type === 'demo' ? `${task.type}.completed` : 'task.completed';
       text = `${name} marked done${by}`;
     } else if (changes.status?.new === 'cancelled') {
-      type = 'task.cancelled';
+      type = task.type === 'meeting' || task.type === 'demo' ? `${task.type}.cancelled` : 'task.cancelled';
       text = `${name} cancelled${by}`;
     } else if (changes.dueAt) {
       type = task.type === 'meeting' || task.type === 'demo' ? `${task.type}.rescheduled` : 'task.rescheduled';

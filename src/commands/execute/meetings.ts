@@ -1,9 +1,10 @@
 // Meetings and demos: schedule (a task at the time, the lead's status, the assignee notified),
-// reschedule (the pending task moves; old → new time in its activity) and done (task done,
-// status, the note as an activity; a done demo starts the nurture hook).
-import type { DemoDoneCommand, MeetingDoneCommand, RescheduleDemoCommand, RescheduleMeetingCommand, ScheduleDemoCommand, ScheduleMeetingCommand } from '../command.ts';
+// reschedule (the pending task moves; old → new time in its activity), done (task done,
+// status, the note as an activity; a done demo starts the nurture hook) and cancel (task
+// cancelled with the reason in its activity, the assignee notified).
+import type { CancelDemoCommand, CancelMeetingCommand, DemoDoneCommand, MeetingDoneCommand, RescheduleDemoCommand, RescheduleMeetingCommand, ScheduleDemoCommand, ScheduleMeetingCommand } from '../command.ts';
 import { onDemoDone, onMeetingDone } from '../hooks.ts';
-import { recordActivity } from '../../crm/activities.ts';
+import { lastStatusChange, recordActivity } from '../../crm/activities.ts';
 import { updateLead, type Lead } from '../../crm/leads.ts';
 import { memberName } from '../../crm/members.ts';
 import { addNote } from '../../crm/notes.ts';
@@ -133,4 +134,66 @@ export async function doneCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Meet
   const note = cmd.note ? say(lang, ` Note saved: ${cmd.note}`, ` Note save kiya: ${cmd.note}`, ` नोट सेव किया: ${cmd.note}`) : '';
   const text = say(lang, `✅ ${noun(kind, lang)} with ${l} marked done.${note}`, `✅ ${l} ke saath ${kind} done mark kar diya.${note}`, `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`);
   return { text: extra ? `${text}\n${extra}` : text, pending: null };
+}
+
+export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: CancelMeetingCommand | CancelDemoCommand, resolved: Resolved): Promise<Outcome> {
+  const kind: Kind = cmd.intent === 'cancel_demo' ? 'demo' : 'meeting';
+  // Creating a lead only to find nothing on it to cancel helps nobody: no "create it?" offer.
+  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved, { create: false });
+  if (!found.ok) return found.outcome;
+  let lead = found.value;
+  const l = leadLabel(lead);
+  const tz = env.workspace.timeZone;
+  const task = await pendingTask(tx, env, lead, kind);
+  if (!task) {
+    // Said "meeting" for the demo (or the other way round): point at the one that is there.
+    const other: Kind = kind === 'demo' ? 'meeting' : 'demo';
+    const that = await pendingTask(tx, env, lead, other);
+    const hint = that?.dueAt
+      ? say(
+          lang,
+          ` There is a ${other} on ${formatWhen(that.dueAt, tz, lang, env.now)}: say "cancel the ${other} with ${l}" to cancel it.`,
+          ` ${formatWhen(that.dueAt, tz, lang, env.now)} ko ${other} hai: use cancel karna ho to "${l} ka ${other} cancel karo" bhejo.`,
+          ` ${formatWhen(that.dueAt, tz, lang, env.now)} को ${noun(other, lang)} है: उसे रद्द करना हो तो "${l} की ${noun(other, lang)} रद्द करो" भेजें।`,
+        )
+      : '';
+    return {
+      text: say(lang, `There is no upcoming ${kind} with ${l} to cancel.${hint}`, `${l} ke saath koi ${kind} fix nahi hai, cancel karne ko kuch nahi.${hint}`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं है, रद्द करने को कुछ नहीं।${hint}`),
+      pending: null,
+    };
+  }
+  const actor = actorOf(env);
+  // The activity (crm/tasks) says what was cancelled, by whom and why. A cancelled task gets no
+  // more reminders and leaves the digest: both only look at pending tasks (nurture/sweep, digest).
+  await updateTask(tx, actor, task.id, { status: 'cancelled' }, cmd.note ? { note: `Reason: ${cmd.note}` } : {});
+  // A status that promised this meeting (demo) goes back to what it was before the booking, when
+  // no other is left and the booking was its last change (a later move is someone's decision).
+  if (lead.status === `${kind}_scheduled` && !(await pendingTask(tx, env, lead, kind))) {
+    const last = await lastStatusChange(tx, actor, lead.id);
+    let back = last?.new === lead.status && ORDER.includes(last.old as LeadStatus) ? (last.old as LeadStatus) : undefined;
+    // Back to "meeting scheduled" only with a meeting still ahead (it may have been held since).
+    if (back === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting'))) back = 'qualified';
+    if (back) lead = await updateLead(tx, actor, lead.id, { status: back });
+  }
+  const when = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : undefined;
+  const on = when ? say(lang, ` on ${when}`, ` ${when} wala`, ` ${when} की`) : '';
+  const why = cmd.note ? say(lang, ` Reason: ${cmd.note}.`, ` Wajah: ${cmd.note}.`, ` वजह: ${cmd.note}।`) : '';
+  const by = firstName(env.member.name);
+  const told = await notify(
+    tx,
+    env,
+    task.assigneeId,
+    `${kind}.cancelled`,
+    say(lang, `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`, `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`, `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`),
+  );
+  const who = task.assigneeId ? firstName(await memberName(tx, env.workspace.id, task.assigneeId)) : '';
+  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  const next = await pendingTask(tx, env, lead, kind);
+  const nextLine = next?.dueAt && next.dueAt.getTime() >= env.now.getTime()
+    ? say(lang, ` Another ${kind} with ${l} is still on ${formatWhen(next.dueAt, tz, lang, env.now)}.`, ` ${l} ke saath ek aur ${kind} ${formatWhen(next.dueAt, tz, lang, env.now)} ko abhi bhi hai.`, ` ${l} के साथ एक और ${noun(kind, lang)} ${formatWhen(next.dueAt, tz, lang, env.now)} को अभी भी तय है।`)
+    : '';
+  return {
+    text: say(lang, `❌ ${noun(kind, lang)} with ${l}${on} cancelled.${why}${toldLine}${nextLine}`, `❌ ${l} ke saath${on} ${kind} cancel kar diya.${why}${toldLine}${nextLine}`, `❌ ${l} के साथ${on} ${noun(kind, lang)} रद्द कर दी।${why}${toldLine}${nextLine}`),
+    pending: null,
+  };
 }

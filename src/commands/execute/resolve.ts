@@ -51,8 +51,9 @@ async function candidates(tx: Tx, env: CommandEnv, name: string): Promise<(Lead 
 /**
  * The lead a command names. One clear match → it; several close → a numbered question; none →
  * "not found, create it?" (or, for an agent, why they may not touch another member's lead).
+ * `create: false` leaves out the offer, for commands that make no sense on a new lead (cancel).
  */
-export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: string, command: Command, resolved: Resolved): Promise<Found<Lead>> {
+export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: string, command: Command, resolved: Resolved, opts: { create?: boolean } = {}): Promise<Found<Lead>> {
   const actor = actorOf(env);
   if (resolved.leadId) {
     try {
@@ -104,6 +105,20 @@ export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: 
         },
       };
     }
+  }
+  if (opts.create === false) {
+    return {
+      ok: false,
+      outcome: {
+        text: say(
+          lang,
+          `I couldn't find a lead called "${company}". Send the command again with the right name.`,
+          `"${company}" naam ki koi lead nahi mili. Sahi naam ke saath dobara bhejo.`,
+          `"${company}" नाम की कोई लीड नहीं मिली। सही नाम के साथ दोबारा भेजें।`,
+        ),
+        pending: null,
+      },
+    };
   }
   return {
     ok: false,

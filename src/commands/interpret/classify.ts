@@ -5,7 +5,7 @@ import { rx } from './doc.ts';
 import type { Intent } from '../command.ts';
 
 export type Family = Intent | 'meeting_family';
-export type Phase = 'schedule' | 'reschedule' | 'done';
+export type Phase = 'schedule' | 'reschedule' | 'done' | 'cancel';
 export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo'; phase?: Phase };
 
 const HELP = rx(
@@ -75,6 +75,55 @@ export const SCHEDULE = rx(
   '\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\bsetup\\b|\\bset\\b|\\barrange\\b|\\bplan\\b|\\borgani[sz]e\\b|\\bkarwao\\b|\\bkarna\\s+hai\\b|\\bdena\\s+hai\\b|\\bdedo\\s+hai\\b',
 );
 
+// Calling a meeting or demo off: the word, or "nahi hogi" / "won't happen" / "is off".
+export const CANCEL = rx(
+  "\\bcancel\\b|\\bcall(?:ed|ing|s)?\\s+(?:it\\s+)?off\\b|\\bis\\s+off\\b|\\bscrap(?:ped)?\\b|\\bnahi\\s+hogi\\b|\\bnahi\\s+ho\\s+(?:payegi|payega|paayegi|paayega|sakti|sakta|sakegi|sakega)\\b|\\bwon'?t\\s+(?:happen|take\\s+place)\\b|\\bnot\\s+(?:happening|going\\s+ahead)\\b|\\bno\\s+longer\\s+(?:needed|required|happening|on)\\b|\\brehne\\s+do\\b",
+);
+// The noun a cancel is about; "call off" is the verb, not a call.
+const CANCEL_NOUN = rx('\\b(?:meeting|meetings|meet|call(?!\\s+off\\b)|demo|demos)\\b', 'g');
+const CANCEL_DEMO = rx('\\b(?:demo|demos)\\b');
+// A cancel with a new time is a move: "cancel Friday's meeting, book Monday 3pm instead".
+const REBOOK = rx('\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b');
+const TIMEISH = rx('\\d\\s*(?:am|pm|baje|bje)\\b|\\b\\d{1,2}[:.]\\d{2}\\b|\\b(?:noon|baje)\\b');
+const SHOW_WORDS = rx('\\b(?:show|dikhao)\\b');
+// "Don't cancel it", "cancel mat karo" ("mat" reads as "stop"), "cancel nahi karna".
+const NOT_CANCEL = rx("\\b(?:don'?t|do\\s+not|dont|not|never|na)\\s+(?:\\w+\\s+)?cancel\\b|\\bcancel\\s+(?:stop|nahi|na)\\b");
+// A question, unless it is a polite request ("can you cancel the Orbit demo?").
+const QUESTION = rx('\\?\\s*$');
+const REQUEST = rx('^(?:(?:please|bhai|hi|hey)\\s+)*(?:can|could|will|would)\\s+(?:you|u)\\b');
+
+/**
+ * A new time with a word that books or moves, in one clause ("…, book Monday 3pm instead", "kal 4
+ * baje rakh do"); not "cancel tomorrow's 3pm demo, they postponed the budget".
+ */
+function movesTo(s: string, text: string): boolean {
+  if (s.split(/[,;.!?]/).some((clause) => REBOOK.test(clause) && TIMEISH.test(clause))) return true;
+  return text.includes('बजे') && REBOOK.test(s);
+}
+
+/**
+ * "Cancel the Orbit demo", "Orbit ki meeting nahi hogi, cancel": a cancel about a meeting or demo,
+ * unless the cancel word only sits in the note of a done meeting ("Meeting done, they cancelled
+ * the AMC") or the message also gives a new time to move it to (then it is a reschedule).
+ */
+function cancelOf(s: string, text: string): Classified | undefined {
+  if (!CANCEL.test(s)) return undefined;
+  const nouns = [...s.matchAll(CANCEL_NOUN)];
+  // "We can't meet, cancel the demo": a named meeting or demo wins over the verb "meet" or a call.
+  const noun = nouns.find((m) => /^(?:meeting|demo)/.test(m[0])) ?? nouns[0];
+  if (!noun) return undefined;
+  const sep = s.slice(noun.index).search(/[,.;!?]/);
+  const head = sep < 0 ? s : s.slice(0, noun.index + sep);
+  // "Show cancelled meetings" is a list; "Meeting done, they cancelled the AMC" is done with a note.
+  if (SHOW_WORDS.test(head) || (!CANCEL.test(head) && DONE.test(head))) return undefined;
+  const demo = CANCEL_DEMO.test(noun[0]);
+  if (movesTo(s, text)) return { intent: 'meeting_family', noun: demo ? 'demo' : 'meeting', phase: 'reschedule', confidence: 0.75 };
+  // "Is the Orbit demo cancelled?" asks, "don't cancel it" forbids: cancelling on either would be a
+  // guess that cannot be undone, and neither is a meeting to book.
+  if ((QUESTION.test(s) && !REQUEST.test(s)) || NOT_CANCEL.test(s)) return { intent: 'unknown', confidence: 0.4 };
+  return { intent: 'meeting_family', noun: demo ? 'demo' : 'meeting', phase: 'cancel', confidence: 0.9 };
+}
+
 const REASSIGN = [
   rx('\\breassign\\b|\\btransfer\\b|\\bhandover\\b|\\bsaunp\\b'),
   rx('\\bhandled\\s+by\\b|\\bchange\\s+(?:the\\s+)?owner\\b|\\bowner\\s+(?:to|ko|change)\\b'),
@@ -139,13 +188,14 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   const demoAt = firstIndex(DEMO_NOUN, s);
   const hasNoun = meetingAt >= 0 || demoAt >= 0;
 
+  const cancel = cancelOf(s, opts.text);
+  if (cancel) return cancel;
+
   if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
   if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s)) return { intent: 'list_tasks', confidence: 0.7 };
   if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
 
   if (hasNoun) {
-    // Cancelling is not a command the bot has; say so rather than schedule one.
-    if (/\bcancel\b/.test(s)) return { intent: 'unknown', confidence: 0.4 };
     const demo = demoAt >= 0 && (meetingAt < 0 || demoAt < meetingAt);
     const noun = demo ? 'demo' : 'meeting';
     const bareCall = !demo && /\bcall\b/.test(s) && !/\bmeeting|meet|met\b/.test(s);

@@ -2,11 +2,11 @@
 // pass a fake). Steps: normalise → find phones, emails → classify → find dates where the intent
 // needs them → extract the intent's fields from the canonical text → validate with the union.
 import { CommandSchema, type Command } from '../command.ts';
-import { classify, type Classified } from './classify.ts';
+import { CANCEL, classify, type Classified } from './classify.ts';
 import { cleanNote } from './clean.ts';
 import { contactMarks, findEmails, findPhones, type Found } from './contacts.ts';
 import { extractDetails, extractDetailsByPosition } from './details.ts';
-import { buildDoc, normalizeInput, rx, type Doc, type Mark } from './doc.ts';
+import { buildDoc, normalizeInput, origSlice, rx, type Doc, type Mark } from './doc.ts';
 import { extractCreateLead } from './lead.ts';
 import { findAssignee, listAssignee, reassignTarget, trailingName } from './names.ts';
 import { clauses, companyRuns, pickCompany, type Run } from './spans.ts';
@@ -69,6 +69,33 @@ function companyAndNote(doc: Doc): { company?: string; note?: string; weak: bool
 
 // Clauses that only repeat the command ("activity:", "meeting done") sit between company and note.
 const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|meeting|demo|done|ho|gaya|hogaya|hua|chuka|diya|poora|is|was|has|been|hai|tha|aaj|today|-|:)\\s*)+$');
+
+// For a cancel, clauses that only repeat it ("…, cancel", "reason:") and its words that are no company.
+const CANCEL_LABEL_ONLY = rx("^(?:(?:cancel|karo|do|dedo|please|it|this|that|the|an?|meeting|meetings|demo|demos|ka|ki|ke|wala|ho|gaya|hogaya|hua|hai|is|was|has|been|nahi|hogi|off|called|reason|because|today|tomorrow|§|-|:)\\s*)+$");
+const CANCEL_STOP = new Set(['off', 'called', 'calling', 'scrap', 'scrapped', 'happen', 'happening', 'place', 'going', 'ahead', 'longer', 'needed', 'required', "won't", 'wont', 'rehne', 'payegi', 'payega', 'paayegi', 'paayega', 'sakti', 'sakta', 'sakegi', 'sakega', 'reason', 'stands', 'stand']);
+
+/**
+ * A cancel's company and reason. The company is in the clause that cancels if it names one ("we
+ * can't meet, cancel the demo with Orbit"), else in the first clause that does; the reason follows
+ * "because" or sits in the clauses after the company's ("Orbit demo cancelled, they postponed the budget").
+ */
+function cancelParts(doc: Doc): { company?: string; note?: string; weak: boolean } {
+  const because = /\bbecause\b/.exec(doc.skel);
+  if (because) {
+    const run = pickCompany(doc, 0, because.index, CANCEL_STOP);
+    if (run) return { company: run.text, note: cleanNote(doc.text.slice(origStart(doc, because.index + because[0].length))), weak: run.score < 4 };
+  }
+  const cls = clauses(doc);
+  const runs = cls.slice(0, 3).map((cl) => pickCompany(doc, cl.c0, cl.c1, CANCEL_STOP));
+  let i = runs.findIndex((run, k) => run && CANCEL.test(doc.skel.slice(cls[k].c0, cls[k].c1)));
+  if (i < 0) i = runs.findIndex((run) => run);
+  if (i < 0) return { weak: true };
+  const run = runs[i]!;
+  // The clauses after the company's, less the ones that only repeat the command ("…, cancel karo").
+  const rest = cls.slice(i + 1).filter((cl) => !CANCEL_LABEL_ONLY.test(doc.skel.slice(cl.c0, cl.c1).trim()));
+  const note = rest.length ? cleanNote(origSlice(doc, rest[0].c0, rest[rest.length - 1].c1)) : undefined;
+  return { company: run.text, note, weak: run.score < 4 };
+}
 
 function origStart(doc: Doc, c: number): number {
   const t = doc.tokens.find((x) => x.c1 > c && x.canon.trim() !== '');
@@ -173,6 +200,12 @@ function extract(
     case 'meeting_family': {
       const { dates, doc } = withDates();
       const noun = cls.noun ?? 'meeting';
+      if (cls.phase === 'cancel') {
+        const { company, note, weak } = cancelParts(doc);
+        if (!company) return unknown(0.3);
+        const intent = noun === 'demo' ? 'cancel_demo' : 'cancel_meeting';
+        return { command: { intent, company, ...(note ? { note } : {}) }, confidence: weak ? conf - 0.15 : conf };
+      }
       if (cls.phase === 'done') {
         const { company, note, weak } = companyAndNote(doc);
         if (!company) return unknown(0.3);

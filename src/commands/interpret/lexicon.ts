@@ -64,7 +64,10 @@ const GROUPS: Record<string, string[]> = {
   dekhega: ['dekhega', 'dekhegi', 'dekhenge', 'dekhengi', 'sambhalega', 'sambhalegi', 'sambhalenge', 'देखेगा', 'देखेगी', 'देखेंगे', 'संभालेगा', 'संभालेगी', 'संभालेंगे', 'सम्भालेगा', 'सम्भालेगी'],
   karo: ['karo', 'kro', 'kar', 'kr', 'krdo', 'kardo', 'karein', 'karen', 'kare', 'kariye', 'kijiye', 'karna', 'karni', 'karke', 'karkar', 'करो', 'कर', 'करें', 'करे', 'करिए', 'कीजिए', 'कीजिये', 'करना', 'करके'],
   stop: ['stop', 'pause', 'band', 'bandh', 'बंद', 'रोक', 'रोको', 'rok', 'roko', 'halt', 'disable', 'unsubscribe', 'mat', 'मत'],
-  cancel: ['cancel', 'cancelled', 'canceled', 'cancle', 'कैंसिल', 'कैंसल', 'रद्द', 'radd', 'drop', 'dropped'],
+  cancel: ['cancel', 'cancelled', 'canceled', 'cancle', 'cancell', 'cancelld', 'canceld', 'cancl', 'cancal', 'cansel', 'kancel', 'cancellation', 'कैंसिल', 'कैंसल', 'कैन्सल', 'कैन्सिल', 'कैंसेल', 'रद्द', 'रद', 'radd', 'drop', 'dropped'],
+  nahi: ['nahi', 'nahin', 'nhi', 'nahee', 'नहीं', 'नही'],
+  hogi: ['hogi', 'hoga', 'hoge', 'hongi', 'honge', 'होगी', 'होगा', 'होंगे', 'होगे'],
+  because: ['because', 'bcoz', 'becoz', 'bcz', 'coz', 'cuz', 'kyunki', 'kyuki', 'kyonki', 'kyoki', 'क्योंकि', 'क्यूंकि', 'क्युकी', 'चूंकि'],
   help: ['help', 'hepl', 'halp', 'madad', 'madat', 'मदद', 'सहायता', 'हेल्प', 'sahayata'],
   // small words
   for: ['for', 'fr', 'fo', 'forr'],
@@ -121,11 +124,12 @@ export const FUZZY_TARGETS = [
   'meeting', 'meetings', 'schedule', 'reschedule', 'qualified', 'qualify', 'reassign', 'transfer', 'history',
   'activity', 'postpone', 'prepone', 'completed', 'followups', 'followup', 'turnover', 'challenges', 'address',
   'contact', 'source', 'assign', 'dikhao', 'please', 'finished', 'scheduled', 'rescheduled', 'delivered',
+  'cancelled',
 ];
 /** Canonical word a fuzzy target stands for. */
 export const FUZZY_CANON: Record<string, string> = {
   qualified: 'qualify', followup: 'followups', completed: 'done', finished: 'done', delivered: 'done',
-  scheduled: 'schedule', rescheduled: 'reschedule',
+  scheduled: 'schedule', rescheduled: 'reschedule', cancelled: 'cancel',
 };
 
 /** Where leads come from: a segment with one of these is a source, not a company or person. */

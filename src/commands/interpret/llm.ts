@@ -35,6 +35,7 @@ export function commandPrompt(ctx: InterpretContext): string {
     '- schedule_meeting / schedule_demo: book one (company, at, assignee).',
     '- reschedule_meeting / reschedule_demo: move it to a new time (company, at).',
     '- meeting_done / demo_done: it took place (company, note = what they said about it).',
+    '- cancel_meeting / cancel_demo: the planned one is called off and will not take place (company, note = the reason, if given). A new time means reschedule, not cancel; stopping follow-up messages is stop_followups.',
     '- add_activity: log a call, visit or remark (company, note).',
     '- reassign_lead: give the lead to another team member (company, assignee).',
     '- list_leads (assignee when someone else’s), list_tasks (assignee, when).',

@@ -125,6 +125,56 @@ describe('interpretRules: lead lifecycle', () => {
   });
 });
 
+describe('interpretRules: cancelling a meeting or demo', () => {
+  it('cancels in English, with the reason as the note when one is given', () => {
+    expect(read('cancel the meeting with Orbit Textiles')).toEqual({ intent: 'cancel_meeting', company: 'Orbit Textiles' });
+    expect(read("call off tomorrow's demo for Orbit")).toEqual({ intent: 'cancel_demo', company: 'Orbit' });
+    expect(read('Orbit demo cancelled, they postponed the budget')).toEqual({ intent: 'cancel_demo', company: 'Orbit', note: 'they postponed the budget' });
+    expect(read('cancel the demo with Nimbus Labs because the CFO is travelling')).toEqual({ intent: 'cancel_demo', company: 'Nimbus Labs', note: 'the CFO is travelling' });
+    expect(read('the demo with Orbit Textiles is off')).toEqual({ intent: 'cancel_demo', company: 'Orbit Textiles' });
+    expect(read('we can\'t meet, cancel the demo with Orbit')).toEqual({ intent: 'cancel_demo', company: 'Orbit' });
+    expect(read('pls cancle the metting with sunrise foods')).toEqual({ intent: 'cancel_meeting', company: 'sunrise foods' });
+  });
+
+  it('cancels in Hinglish and Hindi', () => {
+    expect(read('Orbit ka demo cancel karo')).toEqual({ intent: 'cancel_demo', company: 'Orbit' });
+    expect(read('orbit wali meeting cancel kar do')).toEqual({ intent: 'cancel_meeting', company: 'orbit' });
+    expect(read('Orbit ki meeting nahi hogi, cancel')).toEqual({ intent: 'cancel_meeting', company: 'Orbit' });
+    expect(read('Nimbus Labs ka demo cancel karo kyunki budget nahi hai')).toEqual({ intent: 'cancel_demo', company: 'Nimbus Labs', note: 'budget nahi hai' });
+    expect(read('ऑर्बिट की मीटिंग रद्द करो')).toEqual({ intent: 'cancel_meeting', company: 'ऑर्बिट' });
+    expect(read('ऑर्बिट का डेमो कैंसल कर दो')).toEqual({ intent: 'cancel_demo', company: 'ऑर्बिट' });
+    expect(read('ऑर्बिट टेक्सटाइल्स की मीटिंग कैंसिल हो गई, क्लाइंट बाहर है')).toEqual({ intent: 'cancel_meeting', company: 'ऑर्बिट टेक्सटाइल्स', note: 'क्लाइंट बाहर है' });
+  });
+
+  it('is sure of a clear cancel', () => {
+    expect(interpretRules('cancel the meeting with Orbit Textiles', ctx).confidence).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('keeps the near misses what they were: follow-ups, done with a cancel in the note, a move to a new time', () => {
+    expect(read('Orbit ke follow-ups band karo')).toEqual({ intent: 'stop_followups', company: 'Orbit' });
+    expect(read('cancel follow-ups for Orbit')).toEqual({ intent: 'stop_followups', company: 'Orbit' });
+    expect(read('Meeting done for Orbit Textiles, they cancelled the AMC')).toEqual({ intent: 'meeting_done', company: 'Orbit Textiles', note: 'they cancelled the AMC' });
+    expect(read('Demo ho gaya Nimbus Labs ka, unhone purana order cancel kiya')).toMatchObject({ intent: 'demo_done', company: 'Nimbus Labs' });
+    expect(read("cancel Friday's meeting with Orbit and book Monday 3pm instead")).toEqual({ intent: 'reschedule_meeting', company: 'Orbit', at: '2026-03-16T15:00:00+05:30' });
+    expect(read('Orbit meeting cancel karo, kal 4 baje rakh do')).toMatchObject({ intent: 'reschedule_meeting', at: '2026-03-11T16:00:00+05:30' });
+    // A time that says which one, and "postponed" in the reason, do not make it a move.
+    expect(read("cancel tomorrow's 3pm demo with Orbit, they postponed the budget")).toEqual({ intent: 'cancel_demo', company: 'Orbit', note: 'they postponed the budget' });
+    expect(read('show cancelled meetings')).toEqual({ intent: 'list_tasks' });
+    expect(read('Orbit ki meeting kal nahi, parso 3 baje')).toEqual({ intent: 'reschedule_meeting', company: 'Orbit', at: '2026-03-12T15:00:00+05:30' });
+    expect(read('Orbit wali meeting somvar dopahar 2 baje shift kar do')).toMatchObject({ intent: 'reschedule_meeting' });
+    expect(read('kal ki meetings dikhao')).toEqual({ intent: 'list_tasks', when: '2026-03-11' });
+  });
+
+  it('does not cancel on a question or a "don\'t cancel"', () => {
+    for (const t of ['Is the Orbit demo cancelled?', 'kya Orbit ki meeting cancel ho gayi?', "don't cancel the Orbit meeting", 'Orbit ka demo cancel mat karo']) {
+      const { command, confidence } = interpretRules(t, ctx);
+      expect(command, t).toEqual({ intent: 'unknown' });
+      expect(confidence).toBeLessThan(0.5);
+    }
+    expect(read('can you cancel the Orbit demo?')).toEqual({ intent: 'cancel_demo', company: 'Orbit' });
+  });
+});
+
 describe('interpretRules: lists, history, help', () => {
   it('lists my leads without an assignee and a named person\'s with one', () => {
     expect(read('mere leads dikhao')).toEqual({ intent: 'list_leads' });
