@@ -16,6 +16,8 @@ export function mediaRoutes(app: App, deps: Deps) {
   app.get(
     '/api/messages/:id/media',
     {
+      // A HEAD would download the whole file from the provider only to throw it away.
+      exposeHeadRoute: false,
       schema: {
         tags: ['conversations'],
         summary: 'The file a customer sent (photo, voice note, video, document, sticker)',
