@@ -10,7 +10,7 @@ import { activities, conversations, leads, messages, reminders, tasks } from '..
 import { sweepNurture } from '../src/nurture/sweep.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
 import { startFakeOpenAi } from './fakes/openai-compatible.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -30,15 +30,8 @@ type Team = { owner: Session; workspaceId: string; phoneNumberId: string; ids: R
 async function team(): Promise<Team> {
   clock = new Date('2027-03-08T10:00:00+05:30');
   const owner = await newWorkspace(app, 'Orbit Sales');
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    // Members who never wrote in are outside the 24-hour window: notifications go as a template.
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url, template: 'team_update:en' }, secrets: { accessToken: 'EAAG-test', appSecret: SECRET, verifyToken: `v-${phoneNumberId}` } },
-  });
-  expect(res.statusCode).toBe(201);
+  // Members who never wrote in are outside the 24-hour window: notifications go as a template.
+  const { phoneNumberId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET, settings: { template: 'team_update:en' } });
   const ids = {
     meera: (await addMember(app, owner, 'manager', 'Meera Kapoor', `+${PHONES.meera}`)).userId,
     sunil: (await addMember(app, owner, 'agent', 'Sunil Shah', `+${PHONES.sunil}`)).userId,

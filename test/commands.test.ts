@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { activities, conversations, leads, messages, notes, tasks, users } from '../src/db/schema/index.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -22,15 +22,8 @@ type Team = { owner: Session; workspaceId: string; phoneNumberId: string; ids: R
 /** A workspace with WhatsApp connected and a manager (Meera) and four agents, each with a phone. */
 async function team(): Promise<Team> {
   const owner = await newWorkspace(app, 'Orbit Sales');
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    // Members who never wrote in are outside the 24-hour window: notifications go as a template.
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url, template: 'team_update:en' }, secrets: { accessToken: 'EAAG-test', appSecret: SECRET, verifyToken: `v-${phoneNumberId}` } },
-  });
-  expect(res.statusCode).toBe(201);
+  // Members who never wrote in are outside the 24-hour window: notifications go as a template.
+  const { phoneNumberId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET, settings: { template: 'team_update:en' } });
   const sessions = {
     meera: await addMember(app, owner, 'manager', 'Meera Kapoor', `+${PHONES.meera}`),
     sunil: await addMember(app, owner, 'agent', 'Sunil Shah', `+${PHONES.sunil}`),

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -16,23 +16,16 @@ const CRM = '/api/whatsapp/crm-integration';
 async function connect(settings: Record<string, unknown> = {}) {
   const owner = await newWorkspace(app, 'Sunrise Realty');
   if (Object.keys(settings).length) expect((await app.inject({ method: 'PATCH', url: '/api/workspace', headers: owner.auth, payload: { settings } })).statusCode).toBe(200);
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 'EAAG-test-token', appSecret: SECRET, verifyToken: `verify-${phoneNumberId}` } },
-  });
-  expect(res.statusCode).toBe(201);
+  const { phoneNumberId, channelId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET });
   /** A signed text webhook from `from` (digits, as WhatsApp sends them); returns the conversation id. */
   const say = async (from: string, text: string, opts: { name?: string; now?: number } = {}) => {
     const body = waText(phoneNumberId, from, text, opts);
     const r = await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
     expect(r.statusCode).toBe(200);
-    const [conv] = await deps.db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.channelId, res.json().id), eq(conversations.contactPhone, `+${from}`)));
+    const [conv] = await deps.db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.contactPhone, `+${from}`)));
     return conv.id;
   };
-  return { owner, phoneNumberId, channelId: res.json().id as string, say };
+  return { owner, phoneNumberId, channelId, say };
 }
 
 const api = async (s: Session, method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url, headers: s.auth, ...(payload ? { payload } : {}) });

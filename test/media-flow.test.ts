@@ -8,7 +8,7 @@ import { MEDIA_MAX_BYTES } from '../src/channels/channel.ts';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { graphErrors, startFakeGraphApi } from './fakes/graph-api.ts';
 import { FAKE_TWILIO, startTwilioApi } from './fakes/twilio-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp as connectChannel, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { fixtureText, metaSignature, waFixture, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -27,15 +27,7 @@ const photo = Buffer.from('\xff\xd8\xff\xe0\x00\x10JFIF floor plan, east facing 
 
 async function connectWhatsApp() {
   const owner = await newWorkspace(app, 'Sunrise Realty');
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: `${graph.url}/v26.0` }, secrets: { accessToken: TOKEN, appSecret: SECRET, verifyToken: 'v' } },
-  });
-  expect(res.statusCode).toBe(201);
-  return { owner, phoneNumberId, channelId: res.json().id as string };
+  return { owner, ...(await connectChannel(app, owner, { apiUrl: `${graph.url}/v26.0`, appSecret: SECRET, accessToken: TOKEN })) };
 }
 
 async function receiveWhatsApp(body: string) {

@@ -16,7 +16,7 @@ import type { JobQueue } from '../src/jobs/queue.ts';
 import { deliverReminder } from '../src/nurture/remind.ts';
 import { sweepNurture } from '../src/nurture/sweep.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -33,9 +33,7 @@ type Team = { owner: Session; workspaceId: string; phoneNumberId: string; rekha:
 async function team(): Promise<Team> {
   clock = new Date('2027-03-08T15:00:00+05:30');
   const owner = await newWorkspace(app, 'BrightBooks');
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const ch = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 'EAAG-test', appSecret: SECRET, verifyToken: `v-${phoneNumberId}` } } });
-  expect(ch.statusCode).toBe(201);
+  const { phoneNumberId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET });
   const ws = await app.inject({ method: 'PATCH', url: '/api/workspace', headers: owner.auth, payload: { settings: { business_hours: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'], open: '10:00', close: '19:00' } } } });
   expect(ws.statusCode).toBe(200);
   const seq = await app.inject({

@@ -11,7 +11,7 @@ import { createDeps, createLogger } from '../src/deps.ts';
 import type { App } from '../src/http/app-types.ts';
 import { allJobs } from '../src/jobs/index.ts';
 import { graphErrors, startFakeGraphApi } from './fakes/graph-api.ts';
-import { createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { openTestDatabase } from './helpers/db.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
@@ -21,15 +21,7 @@ const { app, deps } = await createTestApp({ LOG_LEVEL: 'silent' });
 const SECRET = 'wa-observability-secret';
 
 async function connect(a: App, owner: Session) {
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await a.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 'EAAG-test-token', appSecret: SECRET, verifyToken: `verify-${phoneNumberId}` } },
-  });
-  expect(res.statusCode).toBe(201);
-  return phoneNumberId;
+  return (await connectWhatsApp(a, owner, { apiUrl: graph.url, appSecret: SECRET })).phoneNumberId;
 }
 
 const webhook = (a: App, body: string, signature = metaSignature(body, SECRET)) =>

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { auditLog, consents, conversations, deals, leads, messages, notes, profileFacts, tasks } from '../src/db/schema/index.ts';
 import { ERASE_CONFIRMATION } from '../src/privacy/erase.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -21,15 +21,7 @@ const OTHER = '+919812300000';
 const hashOf = (workspaceId: string, e164: string) => createHash('sha256').update(workspaceId + e164).digest('hex');
 
 async function connect(owner: Session) {
-  const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/channels',
-    headers: owner.auth,
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 'EAAG-test-token', appSecret: SECRET, verifyToken: `verify-${phoneNumberId}` } },
-  });
-  expect(res.statusCode).toBe(201);
-  return phoneNumberId;
+  return (await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET })).phoneNumberId;
 }
 
 async function say(phoneNumberId: string, from: string, text: string) {

@@ -53,3 +53,20 @@ export async function addMember(app: App, owner: Session, role: 'admin' | 'manag
   if (res.statusCode !== 201) throw new Error(`add member failed: ${res.body}`);
   return loginAs(app, email, 'member password');
 }
+
+/**
+ * Connects a new WhatsApp number to the owner's workspace through `POST /api/channels` (secrets
+ * encrypted at rest, as in production) and returns its phone number id and channel id.
+ */
+export async function connectWhatsApp(
+  app: App,
+  owner: Session,
+  opts: { appSecret: string; apiUrl?: string; accessToken?: string; settings?: Record<string, unknown> },
+): Promise<{ phoneNumberId: string; channelId: string }> {
+  const phoneNumberId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const settings = { ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), ...opts.settings };
+  const secrets = { accessToken: opts.accessToken ?? 'EAAG-test-token', appSecret: opts.appSecret, verifyToken: `verify-${phoneNumberId}` };
+  const res = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings, secrets } });
+  if (res.statusCode !== 201) throw new Error(`connecting WhatsApp failed: ${res.statusCode} ${res.body}`);
+  return { phoneNumberId, channelId: res.json().id as string };
+}
