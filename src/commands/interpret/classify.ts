@@ -9,7 +9,7 @@ export type Phase = 'schedule' | 'reschedule' | 'done' | 'cancel';
 export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo'; phase?: Phase };
 
 const HELP = rx(
-  '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
+  '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise|ye|yeh|is|this|the)(?:\\s+(?:bot|app))?|\\s+(?:bot|app))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:(?:ye|yeh|is|this)\\s+)?(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
 );
 // canonical "kar" is "karo"
 const HELP2 = rx('^(?:please\\s+|mujhe\\s+|bhai\\s+)*(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$');
@@ -36,13 +36,16 @@ const CREATE = [
   rx('\\blead\\s+(?:from|se)\\b'),
   rx('\\badd\\b.{0,40}\\bas\\s+(?:a\\s+|an\\s+)?(?:naya\\s+)?lead\\b'),
   rx('\\bnaya\\s+lead\\b'),
+  // "Greenleaf Organics ka lead hai", "Got a referral lead", "ek IndiaMart wala lead aaya"
+  rx('\\b(?:ka|ki|ke)\\s+(?:naya\\s+)?lead\\s+(?:hai|he|h|aaya|mila)\\b'),
+  rx('\\b(?:got|have|received|mila|aaya)\\s+(?:a|an|one|ek)\\s+(?:(?!meeting|demo|call|meet|question|doubt|query)[a-z]+\\s+){1,2}(?:wala\\s+)?lead\\b'),
 ];
 
 const QUALIFY = rx('\\bqualify\\b');
 const DISQUALIFY = rx('\\bdisqualify\\b|\\bnot\\s+qualify\\b|\\bqualify\\s+nahi\\b');
 
 const HISTORY = rx(
-  '\\bhistory\\b|\\bkya\\s+(?:kya\\s+)?hua\\b|\\bwhat\\s+(?:has\\s+)?happened\\s+(?:with|to|on|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
+  '\\bhistory\\b|\\bkya\\s+(?:kya\\s+)?hua\\b|\\bwhat\\s+(?:all\\s+|else\\s+)?(?:has\\s+|have\\s+)?(?:happened|been\\s+happening|been\\s+done)\\s+(?:with|to|on|for|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
 );
 
 const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|\'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\bwhat\'?s\\s+on\\b|\\b(?:what\'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b');
@@ -69,7 +72,9 @@ export const DONE = rx(
 const STRONG_DONE = rx('\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bhua\\b|\\bwent\\s+well\\b|\\b(?:achhi|acchi|achi|badhiya|good|great)\\s+(?:rahi|raha)\\b');
 const FUTURE = rx('\\b(?:dedo|karna|karni|hona|hogi|hoga|karo)\\s+(?:hai|he|h)\\b|\\b(?:karenge|karega|karegi|will|shall)\\b|\\bto\\s+be\\s+(?:done|held)\\b|\\bhas\\s+to\\b|\\bneeds?\\s+to\\s+be\\b');
 export const RESCHEDULE = rx(
-  '\\breschedule\\b|\\b(?:today|tomorrow|parso|parson|monday|tuesday|wednesday|thursday|friday|saturday|sunday|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar)\\s*,?\\s+(?:nahi|nhi|nahin|not)\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\bchange\\b|\\bjagah\\b|\\baage\\s+(?:badha|badhao|kar)\\w*|\\binstead\\b|\\bnew\\s+time\\b|\\bdelay\\b|\\bbring\\s+forward\\b|\\bpreponed?\\b',
+  '\\breschedule\\b|\\b(?:today|tomorrow|parso|parson|monday|tuesday|wednesday|thursday|friday|saturday|sunday|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar)\\s*,?\\s+(?:nahi|nhi|nahin|not)\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\bchange\\b|\\bjagah\\b|\\baage\\s+(?:badha|badhao|kar)\\w*|\\binstead\\b|\\bnew\\s+time\\b|\\bdelay\\b|\\bbring\\s+forward\\b|\\bpreponed?\\b' +
+    // "…wali meeting ab 16 tareekh ko hogi", "the Orbit demo is now on Friday": now at a new time.
+    '|\\bab\\b[^,.;!?]{0,60}\\b(?:hogi|rahegi|rahega|rahenge)\\b|\\b(?:is|are)\\s+now\\s+(?:on|at|for)\\b|\\bwill\\s+now\\s+be\\b',
 );
 export const SCHEDULE = rx(
   '\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\bsetup\\b|\\bset\\b|\\barrange\\b|\\bplan\\b|\\borgani[sz]e\\b|\\bkarwao\\b|\\bkarna\\s+hai\\b|\\bdena\\s+hai\\b|\\bdedo\\s+hai\\b',
@@ -151,6 +156,16 @@ export function hasDateish(canonLower: string): boolean {
   return DATEISH.test(canonLower);
 }
 
+const GREETING_ONLY = /^(?:(?:hi|hello|hey|namaste|bhai|sir|please|ok|okay|team|bot)\s*)+$/;
+
+/** "help", or several help requests in a row: "kaise use karna hai ye bot? commands batao". */
+function isHelp(s: string): boolean {
+  const whole = s.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (HELP.test(whole) || HELP2.test(whole)) return true;
+  const parts = s.split(/[!?.,;]+/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !GREETING_ONLY.test(p));
+  return parts.length > 0 && parts.length <= 3 && parts.every((p) => HELP.test(p) || HELP2.test(p));
+}
+
 function firstIndex(re: RegExp, s: string): number {
   re.lastIndex = 0;
   const m = re.exec(s);
@@ -161,9 +176,8 @@ function firstIndex(re: RegExp, s: string): number {
 export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: boolean; text: string }): Classified {
   const s = skel.replace(/\s+/g, ' ').trim();
   const dateish = hasDateish(opts.text.toLowerCase());
-  const bare = s.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!/[\p{L}\p{N}]/u.test(s)) return { intent: 'unknown', confidence: 0.9 };
-  if (HELP.test(bare) || HELP2.test(bare)) return { intent: 'help', confidence: 0.95 };
+  if (isHelp(s)) return { intent: 'help', confidence: 0.95 };
 
   let labels = 0;
   for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;

@@ -23,10 +23,14 @@ function isHonorific(word: string): boolean {
   return HONORIFICS.has(word.toLowerCase().replace(/[.,:]+$/, ''));
 }
 
+// "naam Sunita ji hai": the copula after a name is no part of it.
+const COPULA = new Set(['hai', 'hain', 'है', 'हैं']);
+
 /** "Mr. Deepak Verma" → "Deepak Verma"; "Ramesh ji" → "Ramesh"; "Hitesh bhai" → "Hitesh". */
 export function cleanName(s: string | undefined): string | undefined {
   if (!s) return undefined;
   const parts = words(trimPunct(s));
+  while (parts.length > 1 && COPULA.has(parts[parts.length - 1].toLowerCase().replace(/[.,!]+$/, ''))) parts.pop();
   while (parts.length && isHonorific(parts[0])) parts.shift();
   while (parts.length && isHonorific(parts[parts.length - 1])) parts.pop();
   const out = trimPunct(parts.join(' '));
@@ -60,11 +64,18 @@ export function cleanNote(s: string | undefined): string | undefined {
   return out || undefined;
 }
 
-/** A details value: "5 cr hai" → "5 cr"; "Tally" stays "Tally". */
-export function cleanValue(s: string | undefined): string | undefined {
+// A verb before "hai" makes it part of a sentence ("follow up miss ho jata hai", "stock nahi milta
+// hai"), not a copula after a noun ("5 cr hai", "stock mismatch ka hai").
+const VERB_BEFORE_HAI = /(?:^|\s)(?:\p{L}+(?:ta|ti|te)|nahi|nahin|nhi|sakte|sakta|sakti|raha|rahi|rahe|gaya|gayi|hua|hui|chahiye|\p{L}+(?:ता|ती|ते)|नहीं|रहा|रही|रहे|गया|गई|हुआ|हुई|चाहिए)\s+(?:hai|hain|he|h|है|हैं)$/iu;
+
+/**
+ * A details value: "5 cr hai" → "5 cr"; "Tally" stays "Tally". With `keepVerb` (challenges, which
+ * are sentences) a "hai" that ends a verb stays.
+ */
+export function cleanValue(s: string | undefined, opts: { keepVerb?: boolean } = {}): string | undefined {
   if (!s) return undefined;
   let out = trimPunct(s);
-  out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
+  if (!(opts.keepVerb && VERB_BEFORE_HAI.test(out))) out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
   out = out.replace(/^(?:is|are|hai|:|-|=)\s+/i, '');
   out = trimPunct(out);
   return out || undefined;

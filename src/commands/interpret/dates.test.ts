@@ -95,6 +95,17 @@ describe('parseWhen: calendar dates', () => {
     expect(date('3 taareekh ko')).toBe('2026-04-03');
   });
 
+  it('reads a bare "21st" after "on"/"to" or before a time, but not an ordinal of a noun', () => {
+    expect(at('demo pushed to 21st, 4 pm')).toBe('2026-03-21T16:00:00+05:30');
+    expect(at('call with Orbit on 14th at 11:30 am')).toBe('2026-03-14T11:30:00+05:30');
+    expect(at('22nd 5pm works for them')).toBe('2026-03-22T17:00:00+05:30');
+    expect(when('visit them on 18th')).toMatchObject({ date: '2026-03-18', hasTime: false, text: 'on 18th' });
+    expect(when('their office is on 4th floor')).toBeNull();
+    expect(when('forward it to 2nd level support')).toBeNull();
+    expect(when('14th')).toBeNull();
+    expect(when('from 12th to 15th')).toBeNull(); // a span of days, not one
+  });
+
   it('reads a day of a named month', () => {
     expect(date('agle mahine ki 5 tareekh')).toBe('2026-04-05');
     expect(date('next month 5th')).toBe('2026-04-05');

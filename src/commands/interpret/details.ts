@@ -20,6 +20,15 @@ const LABELS: Array<{ field: DetailField; re: RegExp }> = [
 const USE_KARTE = rx('(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?', 'gu');
 const TRAILING_JOIN = /\s+(?:and|aur|&|but|par|also)(?:\s+(?:the|main|our|their|biggest|key|major|wo|woh))*\s*$/iu;
 
+// "system" and "using" alone are common words inside other values ("no proper follow up system",
+// "billing system is slow"); they start a value only at the start of the message, after a
+// separator, "and" or an amount, or with a colon. "Current system" and the other labels start one anywhere.
+const WEAK_LABEL_AFTER = /(?:^|[,;|\n.]|\b(?:and|aur|&|also|hai)|\d\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k))\s*$/u;
+function labelStarts(lower: string, start: number, label: string): boolean {
+  if (!/^(?:system|using)\b/.test(label) || /[:=]\s*$/.test(label)) return true;
+  return WEAK_LABEL_AFTER.test(lower.slice(0, start));
+}
+
 /**
  * No labels at all: read the parts in the order the bot asks for them (address, turnover,
  * current system, challenges), anchored on the amount, which is the one part easy to recognise.
@@ -57,6 +66,7 @@ export function extractDetails(doc: Doc): ProvideDetailsCommand {
       const start = m.index;
       const end = start + m[0].length;
       if (hits.some((h) => start < h.end && end > h.start)) continue;
+      if (field === 'current_system' && !labelStarts(lower, start, m[0])) continue;
       hits.push({ field, start, end });
     }
   }
@@ -67,8 +77,10 @@ export function extractDetails(doc: Doc): ProvideDetailsCommand {
     let value = h.value;
     if (value === undefined) {
       const stop = k + 1 < hits.length ? hits[k + 1].start : lower.length;
-      const raw = origSlice(doc, h.end, stop).replace(TRAILING_JOIN, '');
-      value = cleanValue(raw.replace(TRAILING_JOIN, ''));
+      let raw = origSlice(doc, h.end, stop).replace(TRAILING_JOIN, '');
+      // An amount has no comma of its own ("7 Cr, करंट सिस्टम: Busy"), except Indian digit groups.
+      if (h.field === 'turnover') raw = raw.split(/[,;|\n](?!\d)/)[0];
+      value = cleanValue(raw.replace(TRAILING_JOIN, ''), { keepVerb: h.field === 'challenges' });
     }
     if (value && !cmd[h.field]) cmd[h.field] = value;
   }

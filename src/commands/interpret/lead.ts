@@ -8,7 +8,7 @@ import { origSlice, rx, type Doc, type Token } from './doc.ts';
 import type { Found } from './contacts.ts';
 import { SOURCE_WORDS } from './lexicon.ts';
 import { nameBefore } from './names.ts';
-import { abbreviationDot, pickCompany } from './spans.ts';
+import { abbreviationDot, companyRuns, pickCompany, type Run } from './spans.ts';
 
 type Field = 'company' | 'contact_name' | 'source' | 'assignee';
 type Item = { kind: 'free'; text: string; afterContact: boolean } | { kind: 'contact' };
@@ -28,7 +28,7 @@ export function looksLikeSource(text: string, strict = false): boolean {
 // Labels inside a clause. Order matters only for overlapping alternatives.
 const LABELS: Array<{ field: Field | 'phone' | 'email' | 'from'; re: RegExp }> = [
   { field: 'phone', re: rx('\\bcontact\\s+(?:no|number|num|phone)\\b\\.?\\s*[:\\-]?') },
-  { field: 'contact_name', re: rx('\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\b(?:spoc|poc|owner|proprietor|director|md|ceo|decision\\s+maker)\\b\\s*(?:is|hai|:|-)?\\s*:?') },
+  { field: 'contact_name', re: rx('\\b(?:(?:spoc|poc|owner|proprietor|director|md|ceo|contact(?:\\s+person)?|person|unka|unki|inka|inki|uska|uski)\\s+)?(?:ka|ki|ke|\'s)\\s+(?:name|naam)\\b(?!\\s+(?:pe|se|me)\\b)(?:\\s+(?:is|hai))?\\s*[:\\-]?|\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\b(?:spoc|poc|owner|proprietor|director|md|ceo|decision\\s+maker)\\b\\s*(?:is|hai|:|-)?\\s*:?|\\b(?:talk|speak|ask)\\s+(?:to|with|for)\\b') },
   { field: 'phone', re: rx('\\b(?:phone|whatsapp|wa)\\b\\.?(?:\\s*(?:no|number|num)\\b\\.?)?\\s*[:\\-]?|\\bno\\s*[.:]|\\bmob(?:ile)?\\b\\.?\\s*[:\\-]?') },
   { field: 'email', re: rx('\\b(?:email|mail)(?:\\s*id)?\\b\\s*[:\\-]?') },
   { field: 'company', re: rx('\\b(?:company|firm|business|organi[sz]ation|org)(?:\\s+name)?\\b\\s*(?:is|hai)?\\s*[:\\-]?') },
@@ -41,6 +41,11 @@ const LABELS: Array<{ field: Field | 'phone' | 'email' | 'from'; re: RegExp }> =
 const KO_ASSIGN = rx('\\s+ko\\s+(?:assign|reassign|dedo|de\\b|de\\s+do|de\\s+dena|dikhao|bhejo|forward|saunp|transfer|handover)\\b[\\s\\p{L}\\p{M}]*$');
 const SE_AAYA = rx('\\s+se\\s+(?:aaya|mila|hai|aaya\\s+hai)\\b[\\s\\p{L}\\p{M}]*$|\\s+se\\s*$');
 const KA_NUMBER = rx('\\s+(?:ka|ki)\\s*$');
+// "Pooja dekhegi", "Amit handle karega", "Neha will handle it", "Vikram ke naam pe": the clause
+// names the assignee.
+const WILL_HANDLE = rx('\\s+(?:(?:ke|ki)\\s+naam\\s+(?:pe|se|me)|dekhega|dekh\\s+(?:lega|legi|lenge)|handle\\s+(?:karega|karegi|karenge|karo)|will\\s+(?:handle|take\\s+care|follow\\s+up|take\\s+it)|to\\s+handle)\\b[\\s\\p{L}\\p{M}]*$');
+// "Kavita ji se baat karo", "Ramesh se baat karna": the person to talk to is the contact.
+const SE_BAAT = rx('\\s+se\\s+baat\\s+(?:karo|kare|kijiye|hui|hua)\\b[\\s\\p{L}\\p{M}]*$');
 
 const BUSINESS = /\b(?:pvt|private|ltd|limited|llp|inc|corp|co|company|industries|industry|enterprises?|traders?|trading|textiles?|labs?|solutions?|systems?|technologies|tech|infotech|software|foods?|pharma|pharmaceuticals|motors|auto|automobiles|hotels?|resorts?|clinic|hospital|school|academy|college|exports?|imports?|agro|steels?|plastics?|electricals?|electronics|sweets|dairy|bakery|caterers|logistics|transport|builders|constructions?|realty|infra|interiors|furniture|garments|fashions?|jewell?ers|mart|stores?|emporium|agency|agencies|associates|consultants?|services|group|international|global|paints|tiles|opticals|mobiles|diagnostics|spa|salon|gym|fitness|restaurant|cafe|studio|printers|prints|packaging|chemicals|pipes|cables|&\s*sons|and\s+sons|bros|brothers)\b|ट्रेडर्स|टेक्सटाइल्स|इंडस्ट्रीज|एंटरप्राइजेज|लैब्स|फूड्स|होटल|क्लिनिक|अस्पताल|स्कूल|प्राइवेट|लिमिटेड|एंड संस|एक्सपोर्ट्स|प्लास्टिक्स|इंटीरियर्स|सोलर/iu;
 const PERSON = /^(?:mr|mrs|ms|dr|shri|smt|sri)\b\.?|\s(?:ji|sir|bhai|madam)$|^(?:श्री|श्रीमती|डॉ)|\sजी$/iu;
@@ -91,7 +96,9 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   const merged: Range[] = [];
   for (let k = 0; k < clausesList.length; k++) {
     const r = clausesList[k];
-    if (isOnlyLabel(doc, r) && clausesList[k + 1]) {
+    // (not across a phone or email: "mail ankit@x.in, reference se mila" has its value)
+    const next = clausesList[k + 1];
+    if (isOnlyLabel(doc, r) && next && !doc.tokens.some((t) => t.mark && t.c0 >= r.c1 && t.c1 <= next.c0)) {
       merged.push({ c0: r.c0, c1: clausesList[k + 1].c1 });
       k++;
     } else merged.push(r);
@@ -102,15 +109,22 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   for (const r of clausesList) {
     const text = doc.skel.slice(r.c0, r.c1);
     const lower = text;
-    // "Rekha ko assign karo", "Sunil ko de do": the whole clause names the assignee.
-    const koWhole = KO_ASSIGN.exec(lower);
-    if (koWhole && !TRIGGER.test(lower.slice(0, koWhole.index))) {
-      const n = nameBefore(doc, r.c0 + koWhole.index + 1, 2);
-      if (n) {
-        out.assignee ??= n.name;
-        continue;
-      }
+    // "Rekha ko assign karo", "Sunil ko de do", "Pooja dekhegi": the whole clause names the
+    // assignee; "Kavita ji se baat karo" names the contact.
+    const wholeTails: Array<[RegExp, 'assignee' | 'contact_name']> = [[KO_ASSIGN, 'assignee'], [WILL_HANDLE, 'assignee'], [SE_BAAT, 'contact_name']];
+    let whole = false;
+    for (const [re, field] of wholeTails) {
+      const m = re.exec(lower);
+      if (!m || TRIGGER.test(lower.slice(0, m.index))) continue;
+      const n = nameBefore(doc, r.c0 + m.index + 1, 2);
+      // (a name after other words, "Orbit Textiles Pooja dekhegi", is left to the other rules)
+      if (!n || (re !== KO_ASSIGN && doc.skel.slice(r.c0, n.c0).trim() !== '')) continue;
+      out[field] ??= n.name;
+      if (field === 'contact_name') seenContact = true;
+      whole = true;
+      break;
     }
+    if (whole) continue;
     // labels within the clause
     const hits: Array<{ field: (typeof LABELS)[number]['field']; start: number; end: number }> = [];
     for (const { field, re } of LABELS) {
@@ -130,8 +144,19 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
     const isTrigger = !triggerSeen && TRIGGER.test(lower.slice(0, headEnd + 1));
     if (isTrigger) {
       triggerSeen = true;
-      const run = pickCompany(doc, head.c0, head.c1, TRIGGER_STOP);
-      if (run && !out.company) out.company = run.text;
+      let runs = companyRuns(doc, head.c0, head.c1, TRIGGER_STOP);
+      // "Got a referral lead", "ek IndiaMart lead": a source right before "lead" is no company.
+      const beforeLead = runs.filter((x) => SOURCE_LEAD.test(doc.skel.slice(x.c1, head.c1)));
+      const source = beforeLead.find((x) => looksLikeSource(x.text, true));
+      if (source) {
+        out.source ??= source.text;
+        runs = runs.filter((x) => x !== source);
+      }
+      // "got a hot lead", "ek bada lead": a lowercase word between "a" and "lead" describes it.
+      const adjective = beforeLead.find((x) => x !== source && /\b(?:a|an|one|ek)\s+$/.test(doc.skel.slice(head.c0, x.c0)) && /^[\p{Ll}]+$/u.test(x.text));
+      runs = runs.filter((x) => x !== adjective);
+      const run = runs.reduce<Run | undefined>((best, x) => (!best || x.score > best.score ? x : best), undefined);
+      if (run && !out.company) fillCompany(out, run.text);
     } else if (headEnd > 0 && /[\p{L}\p{N}]/u.test(lower.slice(0, headEnd))) {
       const headLower = lower.slice(0, headEnd);
       const ko = KO_ASSIGN.exec(headLower);
@@ -202,7 +227,9 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
     const field = order.find((f) => !out[f]);
     if (!field) break;
     // "Zen Spa is interested": the company ends where the sentence's verb starts
-    if (field === 'company') out.company = cleanCompany(item.text.split(/\s+(?:is|are|was|has|have|hai|he|wants|want|needs|need)\s+/i)[0]);
+    if (field === 'company') fillCompany(out, item.text.split(/\s+(?:is|are|was|has|have|hai|he|wants|want|needs|need)\s+/i)[0]);
+    // "…, 98450 12345, Website" with no contact given: a plain source is no person.
+    else if (field === 'contact_name' && !out.source && looksLikeSource(item.text, true)) out.source = item.text;
     else if (field === 'contact_name' || field === 'assignee') out[field] = cleanName(item.text);
     else out[field] = item.text;
   }
@@ -229,6 +256,23 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   if (out.source) cmd.source = out.source;
   if (out.assignee) cmd.assignee = out.assignee;
   return cmd;
+}
+
+const SOURCE_LEAD = rx('^\\s*(?:wala\\s+|ka\\s+|se\\s+)?lead\\b');
+
+// "Nova Dental Care dr sameer kulkarni": a title inside the company starts the contact's name.
+const INNER_TITLE = /^(.*?[\p{L}\p{N}.)&])\s+((?:mr|mrs|ms|mister|dr|shri|sri|shree|smt|kumari)\.?\s+[\p{L}].*|(?:श्री|श्रीमती|डॉ\.?|डॉक्टर)\s*[\p{L}].*)$/iu;
+
+function fillCompany(out: Partial<Record<Field, string>>, text: string): void {
+  const split = INNER_TITLE.exec(text);
+  const contact = split ? cleanName(split[2]) : undefined;
+  const company = split && contact ? cleanCompany(split[1]) : undefined;
+  if (company && contact) {
+    out.company = company;
+    out.contact_name ??= contact;
+  } else {
+    out.company = cleanCompany(text);
+  }
 }
 
 const GREETING = new Set(['bot', 'hey', 'hi', 'hello', 'team', 'good', 'morning', 'dear']);

@@ -82,6 +82,9 @@ const ASSIGN_TO = rx('\\b(?:assign|reassign|allot|give|handover)\\b[^,.;]*?\\bto
 const NAME_TAKES = rx('^(?:(?:please|pls|bhai)\\s+)*[^\\s,]+\\s+(?:please\\s+|pls\\s+|can\\s+you\\s+|will\\s+you\\s+)?(?:take|handle|do|attend|conduct|cover|join)\\b', 'g');
 const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhej|forward|send)', 'g');
 const WILL_DO = rx('\\s+(?:will|to|should|can|shall)\\s+(?:handle|take|attend|do|conduct|join|lead|give|present|go|own|manage|cover)\\b', 'g');
+// "Vikram ke naam pe schedule karo": in Vikram's name.
+const KE_NAAM = rx('\\s+(?:ke|ki)\\s+naam\\s+(?:pe|se|me)\\b', 'g');
+const IN_NAME = rx("\\b(?:in|under)\\s+(?=[\\p{L}\\p{M}]+'s\\s+name\\b)", 'g');
 const HINDI_DO = rx('\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b', 'g');
 
 export type Assignee = NameHit & { cut0: number; cut1: number };
@@ -98,17 +101,21 @@ export function findAssignee(doc: Doc, opts: { from?: number } = {}): Assignee |
     const n = nameAt(doc, lead, 1);
     if (n) hits.push({ ...n, cut0: n.c0, cut1: n.c1 });
   }
-  for (const re of [ASSIGN_LABEL, ASSIGN_AFTER, ASSIGN_TO]) {
+  for (const re of [ASSIGN_LABEL, ASSIGN_AFTER, ASSIGN_TO, IN_NAME]) {
     re.lastIndex = 0;
     for (let m = re.exec(c); m; m = re.exec(c)) {
       if (m.index < from) continue;
       const n = nameAt(doc, m.index + m[0].length, 2);
       // "assign the Orbit demo to Rekha": cut only "to Rekha", the company sits in between
       const cut0 = re === ASSIGN_TO ? m.index + m[0].lastIndexOf('to') : m.index;
-      if (n) hits.push({ ...n, cut0, cut1: n.c1 });
+      if (n && re === IN_NAME) {
+        // "in Rekha's name": the possessive sits on the name's last word
+        const name = /^\s+name\b/.exec(c.slice(n.c1));
+        if (name && /'s$/.test(n.name)) hits.push({ ...n, name: n.name.replace(/'s$/, ''), cut0, cut1: n.c1 + name[0].length });
+      } else if (n) hits.push({ ...n, cut0, cut1: n.c1 });
     }
   }
-  for (const re of [KO_VERB, WILL_DO, HINDI_DO]) {
+  for (const re of [KO_VERB, WILL_DO, HINDI_DO, KE_NAAM]) {
     re.lastIndex = 0;
     for (let m = re.exec(c); m; m = re.exec(c)) {
       if (m.index < from) continue;

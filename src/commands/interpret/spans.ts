@@ -34,13 +34,22 @@ export const STOP = new Set([
   'emailed', 'mailed', 'visited', 'messaged', 'whatsapped', 'pinged', 'followed', 'shared', 'kiya', 'kia', 'baat',
   'please', 'kindly', 'asked', 'told', 'said', 'says', 'instead', 'ne', 'rahi', 'raha', 'achhi', 'acchi', 'achi', 'badhiya',
   'remove', 'exclude', 'hata', 'hatao', 'hata', 'nikal', 'nikalo', 'bot', 'hey', 'interested', 'milna', 'milne', 'take',
+  'visit', 'visits',
 ]);
 
 /** A token that may sit inside a company name between two real words: "Mehta & Sons", "Bank of Baroda". */
 const JOINERS = new Set(['&', 'and', 'of', 'n', '-', "'n'", '+']);
 
-/** Words right before a company: "with X", "for X". */
-const PRE = new Set(['with', 'w', 'for', 'of', 'at', 'about', 'regarding', 're', 'to', 'from', 'met', 'client', 'lead']);
+/** Words right before a company: "with X", "for X", and the verbs of a logged activity ("Called X"). */
+const PRE = new Set([
+  'with', 'w', 'for', 'of', 'at', 'about', 'regarding', 're', 'to', 'from', 'met', 'client', 'lead',
+  'called', 'visited', 'emailed', 'mailed', 'messaged', 'whatsapped', 'pinged',
+]);
+/**
+ * Hinglish light verbs and the activity nouns before them: "Deccan Auto Parts visit kiya", "Orbit
+ * Textiles presentation karo", "Bank of Baroda site visit kiya", "Orbit Textiles review meeting".
+ */
+const VERB_AFTER_NAME = new Set(['kiya', 'karo', 'kari', 'hua', 'diya', 'visit', 'visits', 'call', 'meeting', 'demo']);
 /** Words right after a company: "X ka demo", "X ke saath", "X wali meeting". */
 const POST = new Set(['ka', 'ki', 'ke', 'ko', 'se', 'wala', 'saath', 'liye', "'s", 'me', 'pe', 'ne']);
 
@@ -64,6 +73,11 @@ export function companyRuns(doc: Doc, c0 = 0, c1 = doc.canon.length, extraStop?:
   let pending: Token[] = [];
   let prevWord: string | undefined;
   const flush = (next: string | undefined) => {
+    // "Deccan Auto Parts presentation kiya": lowercase words before a light verb or an activity
+    // noun describe the activity; they are no part of a capitalised name.
+    if (next && VERB_AFTER_NAME.has(next) && cur.some((t) => /^[\p{Lu}]/u.test(t.raw))) {
+      while (cur.length > 1 && /^[a-z]/.test(cur[cur.length - 1].raw)) cur.pop();
+    }
     if (cur.length) {
       const first = cur[0];
       const last = cur[cur.length - 1];

@@ -137,16 +137,24 @@ export const recurrenceParser = parser(
   (context, match) => makeResult(context, match, {}, [TAG.recurring]),
 );
 
-// "11th ko", "21st par", "on the 3rd", "3 taareekh ko": a day of the month without a month.
+// "11th ko", "21st par", "on the 3rd", "3 taareekh ko", "postponed to 19th", "19th, 11 am": a day of
+// the month without a month. A bare "19th" is a date only when something marks it as one: "the",
+// a postposition after it, a time right after it, or "on"/"to"/"till"/"by" before it with nothing
+// after it but a time or a part of day ("on 5th floor", "to 3rd party" are no dates).
+const ORDINAL_POSTPOSITION = /^\s*(?:ko|par|pe|tak|ki|ke|ka|को|पर|तक|की|के|का)(?![\p{L}\p{M}])/iu;
+const ORDINAL_THEN_TIME = /^\s*,?\s*(?:(?:at|@)\s*)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|baje|bje|बजे)(?![\p{L}\p{M}])/iu;
+const ORDINAL_THEN_END = /^\s*(?:$|[,;.!?)]|(?:at|@|with|for|to|regarding|about|and|in|se|me|mein|morning|evening|afternoon|night|noon|subah|shaam|sham|dopahar|raat|सुबह|शाम|दोपहर|रात)(?![\p{L}\p{M}])|\d)/iu;
 export const ordinalDayParser = parser(
-  pattern(`${L}(?:(?:on\\s+)?(the)\\s+)?(\\d{1,2})(?:(st|nd|rd|th)|\\s*(?:taareekh|tareekh|tarikh|tarik|tareek|tarekh|तारीख़|तारीख))${R}`),
+  pattern(`${L}(?:(on|to|till|until|by)\\s+)?(?:(the)\\s+)?(\\d{1,2})(?:(st|nd|rd|th)|\\s*(?:taareekh|tareekh|tarikh|tarik|tareek|tarekh|तारीख़|तारीख))${R}`),
   (context, match) => {
-    const day = Number(match[2]);
-    // A bare "11th" must be marked as a date ("the 11th", "11th ko", "3 taareekh").
-    if (match[3] && !match[1] && !/^\s*(?:ko|par|pe|tak|ki|ke|ka|को|पर|तक|की|के|का)(?![\p{L}\p{M}])/iu.test(context.text.slice(match.index! + match[0].length))) {
+    const day = Number(match[3]);
+    const after = context.text.slice(match.index! + match[0].length);
+    if (match[4] && !match[2] && !ORDINAL_POSTPOSITION.test(after) && !ORDINAL_THEN_TIME.test(after) && !(match[1] && ORDINAL_THEN_END.test(after))) {
       return null;
     }
     if (day < 1 || day > 31) return null;
+    // "from 14th to 19th", "14 till 19th": a span of days.
+    if (match[1] && !/^(?:on|by)$/i.test(match[1]) && /\d(?:st|nd|rd|th)?\s*$/i.test(context.text.slice(0, match.index))) return makeResult(context, match, {}, [TAG.range]);
     return makeResult(context, match, { day }, [TAG.monthless]);
   },
 );
