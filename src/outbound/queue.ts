@@ -44,6 +44,10 @@ export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage)
       authorId: m.authorId ?? null,
       replyToId: m.replyToId ?? null,
       meta: m.meta ?? null,
+      // The database's clock at the insert, not the transaction's start: outbound/send sends a
+      // conversation's messages in this order, and a routing transaction that began earlier may
+      // have waited for the conversation's lock behind the one that routed the earlier message.
+      createdAt: sql`clock_timestamp()`,
     })
     .onConflictDoNothing()
     .returning({ id: messages.id });

@@ -1,8 +1,10 @@
 // outbound.send: the only caller of adapter.send. Claims the row (queued → sending) so a job that
-// runs twice never sends twice; applies the 24-hour window (template or `window_closed`), the
-// per-number rate limit, and retries with exponential backoff and jitter (pg-boss) on rate limits
-// and 5xx. Permanent errors fail the message with the provider's code, visible through the API.
-import { and, eq, sql } from 'drizzle-orm';
+// runs twice never sends twice, and only once the conversation's earlier messages have left, so a
+// contact gets them in the order they were written; applies the 24-hour window (template or
+// `window_closed`), the per-number rate limit, and retries with exponential backoff and jitter
+// (pg-boss) on rate limits and 5xx. Permanent errors fail the message with the provider's code,
+// visible through the API.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ProviderError, type OutboundPayload, type Recipient } from '../channels/channel.ts';
 import { adapterFor, hasReplyWindow } from '../channels/registry.ts';
@@ -10,20 +12,23 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { channelConfig, getChannel, windowTemplate, type ChannelRow } from '../inbound/channel-accounts.ts';
-import { defineJob, type JobContext } from '../jobs/queue.ts';
+import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
 import { splitText, textLimit } from './split.ts';
 
-export type SendDeps = { db: Db; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
+export type SendDeps = { db: Db; queue: JobQueue; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
 
 const WINDOW_MS = 24 * 3600_000;
 /** Messenger's HUMAN_AGENT tag lets a person answer for 7 days after the contact's last message. */
 const HUMAN_AGENT_MS = 7 * 24 * 3600_000;
 /** Provider codes meaning "outside the customer-service window" (also in failed-status webhooks). */
 export const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
-/** Purposes that answer the contact directly; the only messages an opted-out contact still gets. */
-const directPurposes = new Set(['reply', 'opt_out', 'agent']);
+/**
+ * Purposes that answer the contact directly; the only messages an opted-out contact still gets. A
+ * welcome is the answer to a new customer's first message (greeting and reply in one text).
+ */
+const directPurposes = new Set(['reply', 'welcome', 'opt_out', 'agent']);
 
 type Conversation = typeof conversations.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -54,13 +59,45 @@ function windowFallback(channel: ChannelRow, payload: OutboundPayload): Outbound
   return { type: 'template', name: t.name, language: t.language, variables: text ? [text] : [] };
 }
 
+/**
+ * An outbound message goes only when no earlier one of its conversation is still queued or being
+ * sent. Outbound rows are ordered by (created_at, id): created_at is the database clock at insert
+ * (outbound/queue), and replies are inserted under the conversation's lock, in routing order.
+ */
+export const noEarlierPending = sql`not exists (
+  select 1 from messages e
+  where e.conversation_id = messages.conversation_id and e.direction = 'out' and e.status in ('queued', 'sending')
+    and (e.created_at, e.id) < (messages.created_at, messages.id))`;
+
 export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobContext): Promise<void> {
   const [msg] = await deps.db
     .update(messages)
     .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
-    .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')))
+    .where(and(eq(messages.id, messageId), eq(messages.status, 'queued'), noEarlierPending))
     .returning();
-  if (!msg) return; // sent, sending or failed already: never twice
+  // Sent, sending or failed already: never twice. Or an earlier message of the conversation has not
+  // left yet: when it has, sendNext hands over to this one.
+  if (!msg) return;
+  await sendClaimed(deps, msg, ctx);
+  // Left or failed for good (a retry throws above and keeps its place): the next one may go.
+  await sendNext(deps, msg.conversationId);
+}
+
+/**
+ * Enqueues the send of the conversation's earliest queued message, ahead of other work (priority),
+ * unless an earlier one is still being sent. Safe to repeat: the claim sends a message once.
+ */
+export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId: string): Promise<void> {
+  const [next] = await deps.db
+    .select({ id: messages.id, status: messages.status })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out'), inArray(messages.status, ['queued', 'sending'])))
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(1);
+  if (next?.status === 'queued') await deps.queue.send(deps.db, 'outbound.send', { messageId: next.id }, { priority: 1 });
+}
+
+async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promise<void> {
   const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const channel = await getChannel(deps.db, msg.channelId);
   if (!conv || !channel.active) return fail(deps.db, msg.id, 'channel_inactive');
