@@ -1,13 +1,14 @@
 // `npm run bench`: every benchmark in sequence, each in its own Node process, output passed
 // through. Extra arguments go to the ingest benchmark (e.g. `npm run bench -- --seconds 3`).
 // Exits non-zero if any benchmark does (the ingest benchmark does when an acknowledged message is
-// missing from the database).
+// missing from the database; the pipeline benchmark when any of its checks fails).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const here = new URL('.', import.meta.url);
 const benches: { file: string; args: string[]; what: string }[] = [
   { file: 'ingest.ts', args: process.argv.slice(2), what: 'WhatsApp webhook ingest vs a bare Fastify route (PostgreSQL)' },
+  { file: 'pipeline.ts', args: [], what: 'the whole pipeline with workers on: webhooks → routing → replies sent to a fake Graph API, with its promises checked (PostgreSQL)' },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
   { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
