@@ -131,7 +131,7 @@ async function markAnsweredRead(deps: SendDeps, msg: Message, conv: Conversation
   const [answered] = await deps.db.select({ providerMessageId: messages.providerMessageId, direction: messages.direction }).from(messages).where(eq(messages.id, msg.replyToId));
   if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
-    await deps.rateLimit(channel.id);
+    // Not a message: it takes no token of the number's messages-per-second limit.
     await adapterFor(channel.kind).send(channelConfig(channel, deps.config, deps.secrets), await recipientOf(deps.db, conv, msg), { type: 'mark_read', messageId: answered.providerMessageId }, deps.fetch);
   } catch (err) {
     deps.log.warn({ err: err instanceof Error ? err.message : String(err), messageId: msg.id }, 'could not mark the answered message as read');
