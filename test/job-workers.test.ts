@@ -39,3 +39,22 @@ describe('job workers', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('job notifications', () => {
+  it('wake an idle worker when a job is inserted, long before its next poll', async () => {
+    // A queue of its own, whose slot has just gone idle (the poll is 0.5 s; a notification needs none).
+    const seen: number[] = [];
+    const ping = defineJob({ id: 'test.ping', schema: z.object({ at: z.number() }), handler: async (p: { at: number }) => void seen.push(Date.now() - p.at), concurrency: 1 });
+    await deps.queue.work([ping] as unknown as JobDef<never, unknown>[], deps);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 120)); // the slot is asleep
+      await deps.queue.send(deps.db, 'test.ping', { at: Date.now() });
+      const started = Date.now();
+      while (seen.length <= i && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(seen).toHaveLength(5);
+    // By polling alone, jobs sent at random points of a 0.5 s sleep wait 0.25 s on average.
+    const sorted = [...seen].sort((a, b) => a - b);
+    expect(sorted[2]).toBeLessThan(150);
+  });
+});

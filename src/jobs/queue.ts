@@ -3,6 +3,7 @@
 // jobs/index.ts. Handlers must be idempotent: every job may run twice.
 import { fromDrizzle, fromPglite, PgBoss, type Clock, type JobWithMetadata, type Queue } from 'pg-boss';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, DbOrTx, RawQuery } from '../db/client.ts';
@@ -73,17 +74,26 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   // fetch, which held a queue to concurrency ÷ 0.5 s jobs a second: 16 sends a second at 8.)
   let stopping = false;
   const slots: Promise<void>[] = [];
-  const sleepers = new Set<() => void>();
-  const idle = (ms: number) =>
+  // Idle slots by queue. A NOTIFY from pg-boss's insert (our queues are created with `notify`) wakes
+  // the queue's slots at once; the poll remains for jobs that become due later (retries, delays)
+  // and for a notification lost while the listener reconnects.
+  const sleepers = new Map<string, Set<() => void>>();
+  const idle = (queue: string, ms: number) =>
     new Promise<void>((resolve) => {
+      const set = sleepers.get(queue) ?? new Set();
+      sleepers.set(queue, set);
       const done = () => {
         clearTimeout(timer);
-        sleepers.delete(done);
+        set.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      sleepers.add(done);
+      set.add(done);
     });
+  const wake = (queue: string | null) => {
+    for (const [name, set] of sleepers) if (queue === null || name === queue) for (const done of [...set]) done();
+  };
+  let unlisten: (() => Promise<void>) | null = null;
   const slot = async <D>(def: JobDef<never, D>, deps: D) => {
     while (!stopping) {
       let job: JobWithMetadata<unknown> | undefined;
@@ -93,7 +103,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         if (!stopping) opts.log.error({ err, job: def.id }, 'job fetch failed');
       }
       if (!job) {
-        if (!stopping) await idle(POLL_MS);
+        if (!stopping) await idle(def.id, POLL_MS);
         continue;
       }
       let failure: unknown = null;
@@ -114,8 +124,13 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   };
 
   const createQueues = async (defs: JobDef<never, never>[]) => {
-    const existing = new Set((await boss.getQueues()).map((q) => q.name));
-    for (const def of defs) if (!existing.has(def.id)) await boss.createQueue(def.id, { retryLimit: 5, retryBackoff: true, retryDelay: 2, retryDelayMax: 600, ...def.queue });
+    const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
+    for (const def of defs) {
+      const queue = existing.get(def.id);
+      // `notify`: pg-boss's insert then wakes listening workers when the job can run at once.
+      if (!queue) await boss.createQueue(def.id, { retryLimit: 5, retryBackoff: true, retryDelay: 2, retryDelayMax: 600, ...def.queue, notify: true });
+      else if (!queue.notify) await boss.updateQueue(def.id, { notify: true });
+    }
     // pg-boss caches the queue list at start. A send inside a transaction that finds a queue missing
     // from the cache looks it up on a second connection, which on PGlite (one connection, held by
     // that transaction) never comes. Warm the cache now, outside any transaction, with a no-op
@@ -132,6 +147,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       await ensureStarted();
       await createQueues(defs as JobDef<never, never>[]);
       stopping = false;
+      unlisten ??= await listenForJobs(database, wake, opts.log);
       for (const def of defs) for (let i = 0; i < (def.concurrency ?? 2); i++) slots.push(slot(def, deps));
     },
     async send(db, id, payload, o = {}) {
@@ -181,7 +197,9 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (!started) return;
       // Let running jobs finish (up to 10 s), then stop pg-boss.
       stopping = true;
-      for (const wake of [...sleepers]) wake();
+      await unlisten?.();
+      unlisten = null;
+      wake(null);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([Promise.allSettled(slots.splice(0)), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
       clearTimeout(timer);
@@ -189,4 +207,60 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       started = null;
     },
   };
+}
+
+/**
+ * Listens on pg-boss's notification channel and calls `onQueue` with the queue a job was inserted
+ * into (null after a reconnect: notifications may have been missed). PostgreSQL: a dedicated
+ * connection outside the pool, reconnected after a failure; PGlite: its own listen(). Returns a
+ * function that stops listening. A listener that cannot start leaves the workers polling.
+ */
+async function listenForJobs(database: Database, onQueue: (queue: string | null) => void, log: Logger): Promise<() => Promise<void>> {
+  // pg-boss's channel for the schema "pgboss" (plans.notifyChannelSql).
+  const channelSql = `select 'pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24) as channel`;
+  try {
+    if (database.kind === 'pglite') {
+      const { rows } = await database.pglite!.query<{ channel: string }>(channelSql);
+      const unsubscribe = await database.pglite!.listen(rows[0].channel, (payload) => onQueue(payload || null));
+      return unsubscribe;
+    }
+    const { rows } = await database.pool!.query<{ channel: string }>(channelSql);
+    const channel = rows[0].channel;
+    let client: pg.Client | null = null;
+    let closed = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client(database.pool!.options);
+      client = c;
+      c.on('notification', (n) => onQueue(n.payload || null));
+      c.on('error', () => {}); // 'end' follows and reconnects
+      c.on('end', () => {
+        if (closed || client !== c) return;
+        client = null;
+        retry = setTimeout(() => void connect().catch(reconnectLater), 1000);
+      });
+      try {
+        await c.connect();
+        await c.query(`listen "${channel}"`);
+      } catch (err) {
+        if (client === c) client = null;
+        void c.end().catch(() => {});
+        throw err;
+      }
+      onQueue(null);
+    };
+    const reconnectLater = (err: unknown) => {
+      log.warn({ err }, 'job notifications: listener down, workers poll until it is back');
+      if (!closed) retry = setTimeout(() => void connect().catch(reconnectLater), 5000);
+    };
+    await connect().catch(reconnectLater);
+    return async () => {
+      closed = true;
+      clearTimeout(retry);
+      await (client as pg.Client | null)?.end().catch(() => {});
+    };
+  } catch (err) {
+    log.warn({ err }, 'job notifications unavailable: workers poll');
+    return async () => {};
+  }
 }
