@@ -267,7 +267,7 @@ async function main() {
     const t = text.trimStart().slice(0, 1000).toLowerCase();
     if (t.startsWith('begin')) return 'begin';
     if (t.startsWith('commit')) return 'commit';
-    if (t.startsWith('insert into pgboss.')) return 'pg-boss job insert';
+    if (t.includes('insert into pgboss.')) return 'pg-boss job insert'; // with a NOTIFY, pg-boss wraps it in a CTE
     if (t.startsWith('with c as (')) return 'ingest statement';
     if (t.includes('from "workspaces"')) return 'workspace region';
     if (t.includes('from "channels"')) return 'channel lookup';
