@@ -3,28 +3,16 @@
 // known and unknown phones, drops the database.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { contactKey, getCustomerContext } from '../src/bot/context.ts';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { benchDatabase } from './lib.ts';
 
-const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const LOOKUPS = 3000;
-const name = `parley_bench_ctx_${process.pid}`;
-const admin = async (q: string) => {
-  const c = new pg.Client({ connectionString: base.toString() });
-  await c.connect();
-  try {
-    await c.query(q);
-  } finally {
-    await c.end();
-  }
-};
+const { name, url, admin } = benchDatabase('parley_bench_ctx');
 
 await admin(`create database ${name}`);
-const url = new URL(base);
-url.pathname = `/${name}`;
 const database = await openPostgres({ url: url.toString(), poolSize: 4 });
 try {
   await migrate(database.db);

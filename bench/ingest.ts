@@ -10,12 +10,13 @@
 // Parley and the bare route run in this process's main thread (workers off: ingest only). The
 // load generator runs in a worker thread of the same process, so it has its own event loop but
 // shares the machine's CPU with both servers and PostgreSQL.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { benchDatabase, signature, waTextBody } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: what a level asks of the load generator and what it answers.
@@ -67,31 +68,6 @@ const TEXTS = [
 const NAMES = ['Priya Sharma', 'राहुल वर्मा', 'Amit Patel', 'Sneha 🌸', 'Vikram Singh', 'अनीता', 'Rohan D', 'Fatima Khan'];
 
 const TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
-
-const signature = (body: Buffer, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-/** A WhatsApp Cloud API webhook with one text message, as Meta sends it. */
-function waTextBody(phoneNumberId: string, from: string, name: string, id: string, text: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102938475610293',
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: text }, type: 'text' }],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  });
-}
 
 type Prepared = { body: Buffer; headers: http.OutgoingHttpHeaders; wamid: string };
 
@@ -196,19 +172,7 @@ async function main() {
   type Deps = Awaited<ReturnType<typeof createDeps>>;
   type Database = Awaited<ReturnType<typeof openPostgres>>;
 
-  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  const dbName = `parley_bench_${process.pid}`;
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: base.toString() });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
+  const { name: dbName, url: dbUrl, admin } = benchDatabase('parley_bench');
 
   const worker = new Worker(new URL(import.meta.url));
   const load = (job: LevelJob) =>

@@ -18,11 +18,12 @@
 // Three threads of one process: Parley and its workers (main), the load generator, and the fake
 // Graph API (each a worker thread with its own event loop). They share the machine's CPUs with
 // PostgreSQL. Times are compared across threads as performance.timeOrigin + performance.now().
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { benchDatabase, signature, waTextBody } from './lib.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -52,31 +53,6 @@ type Received = { seq: number; at: number; path: string; body: any; status: numb
 
 // ---------------------------------------------------------------------------------------------
 // Load generator (worker thread).
-
-const signature = (body: Buffer, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-/** A WhatsApp Cloud API webhook with one text message, as Meta sends it. */
-function waTextBody(phoneNumberId: string, from: string, name: string, id: string, text: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102938475610293',
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: text }, type: 'text' }],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  });
-}
 
 /** A small seeded generator (mulberry32): the same --seed makes the same run. */
 function random(seed: number) {
@@ -245,7 +221,6 @@ async function main() {
   const drainTimeoutMs = Number(arg('drain-timeout', '60')) * 1000;
   const seed = Number(arg('seed', '1'));
 
-  const { default: pg } = await import('pg');
   const { sql } = await import('drizzle-orm');
   const { buildApp } = await import('../src/app.ts');
   const { loadConfig } = await import('../src/config.ts');
@@ -255,19 +230,7 @@ async function main() {
   const { allJobs } = await import('../src/jobs/index.ts');
   const { splitText, textLimit } = await import('../src/outbound/split.ts');
 
-  const base = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
-  const dbName = `parley_pipeline_${process.pid}`;
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: base.toString() });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
+  const { name: dbName, url: dbUrl, admin } = benchDatabase('parley_pipeline');
 
   const runId = randomBytes(4).toString('hex');
   const cleanups: (() => Promise<void>)[] = [];
