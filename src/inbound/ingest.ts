@@ -155,23 +155,24 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
     // Ids are chosen here, so the rows the insert returns name the events that were stored. The
     // same provider id twice in this batch: the first is inserted, the others are duplicates.
     const seen = new Set<string>();
-    const msgRows: { ord: number; id: string; workspace_id: string; channel_id: string; external_id: string; provider_message_id: string | null; type: string; text: string | null; payload: Record<string, unknown>; created_at: Date; sort: string }[] = [];
+    type MessageInput = { ord: number; id: string; workspace_id: string; channel_id: string; external_id: string; provider_message_id: string | null; type: string; text: string | null; payload: Record<string, unknown>; created_at: Date };
+    const keyed: { sort: string; row: MessageInput }[] = [];
     for (const m of msgs) {
       const pid = m.ev.providerMessageId ?? null;
+      const sort = `${m.channel.id}\u0000${pid ?? ''}`;
       if (pid != null) {
-        const k = `${m.channel.id}\u0000${pid}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
+        if (seen.has(sort)) continue;
+        seen.add(sort);
       }
       m.id = uuidv7();
-      msgRows.push({ ord: 0, id: m.id, workspace_id: m.channel.workspaceId, channel_id: m.channel.id, external_id: convs.get(m.key)!.external_id, provider_message_id: pid, type: m.ev.type, text: m.ev.text ?? null, payload: payloadOf(m.ev), created_at: m.ev.timestamp, sort: `${m.channel.id}\u0000${pid ?? ''}` });
+      keyed.push({ sort, row: { ord: 0, id: m.id, workspace_id: m.channel.workspaceId, channel_id: m.channel.id, external_id: convs.get(m.key)!.external_id, provider_message_id: pid, type: m.ev.type, text: m.ev.text ?? null, payload: payloadOf(m.ev), created_at: m.ev.timestamp } });
     }
-    msgRows.sort((a, b) => byKey(a.sort, b.sort));
-    msgRows.forEach((r, i) => (r.ord = i));
-    const json = (rows: object[]) => JSON.stringify(rows, (k, v) => (k === 'sort' ? undefined : v));
+    keyed.sort((a, b) => byKey(a.sort, b.sort));
+    keyed.forEach((k, i) => (k.row.ord = i));
+    const msgRows = keyed.map((k) => k.row);
 
     const inserted = await deps.database.rawTransaction(async (q) => {
-      const got = new Set((await q<{ id: string }>(INGEST_SQL, [json(convRows), json(msgRows)], 'parley_ingest_v1')).map((r) => r.id));
+      const got = new Set((await q<{ id: string }>(INGEST_SQL, [JSON.stringify(convRows), JSON.stringify(msgRows)], 'parley_ingest_v1')).map((r) => r.id));
       const route = msgs.filter((m) => m.id && m.route === 'job' && got.has(m.id)).map((m) => m.id!);
       // One job hands the whole batch over to routing (routing takes each message in its own
       // transaction, in order per conversation); a job per message would cost more than the rest.
