@@ -3,9 +3,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
-import { queueMessage } from '../src/outbound/queue.ts';
 import { startMaytapiApi, type FakeMaytapi } from './fakes/maytapi-api.ts';
-import { createTestApp, drainJobs, newWorkspace, unique } from './helpers/app.ts';
+import { createTestApp, drainJobs, newWorkspace, queueNotification, unique, untilSettled } from './helpers/app.ts';
 import { fixtureText } from './helpers/webhooks.ts';
 
 const { app, deps } = await createTestApp({ LOG_LEVEL: 'error' });
@@ -87,21 +86,9 @@ async function welcomed(ch: Channel, from = CUSTOMER) {
 
 async function queueText(channelId: string, text: string) {
   const [conv] = await deps.db.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, `+${CUSTOMER}`)));
-  const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text }, purpose: 'notification', dedupeKey: unique('k') }));
-  await drainJobs(deps);
-  return messageRow(id);
+  return queueNotification(deps, conv, text);
 }
 
-async function untilSettled(id: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let row = await messageRow(id);
-  while (row.status === 'queued' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    await drainJobs(deps);
-    row = await messageRow(id);
-  }
-  return row;
-}
 
 describe('Maytapi webhook', () => {
   it('refuses a missing or wrong ?token= with 401 and stores nothing', async () => {
@@ -229,7 +216,7 @@ describe('Maytapi replies', () => {
     ch.fake.failNext(502, 'Bad Gateway');
     const first = await queueText(ch.channelId, 'Rate limited, then a bad gateway');
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: 'http_429' });
-    const row = await untilSettled(first.id);
+    const row = await untilSettled(deps, first.id);
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
     await drainJobs(deps);
     expect(sends(ch).filter((r) => (r.body as { message?: string }).message === 'Rate limited, then a bad gateway')).toHaveLength(3);

@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
-import { queueMessage } from '../src/outbound/queue.ts';
 import { graphErrors, startFakeGraphApi } from './fakes/graph-api.ts';
-import { createTestApp, drainJobs, newWorkspace, unique } from './helpers/app.ts';
+import { createTestApp, drainJobs, newWorkspace, queueNotification, untilSettled } from './helpers/app.ts';
 import { fixtureText, metaSignature } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -95,22 +94,9 @@ async function welcomed(pageId: string, channelId: string, psid = PSID) {
 
 async function queueText(channelId: string, text: string, externalId = PSID) {
   const [conv] = await deps.db.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, externalId)));
-  const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text }, purpose: 'notification', dedupeKey: unique('k') }));
-  await drainJobs(deps);
-  return messageRow(id);
+  return queueNotification(deps, conv, text);
 }
 
-/** Drains the queue until the message leaves `queued` (pg-boss retries with backoff). */
-async function untilSettled(id: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let row = await messageRow(id);
-  while (row.status === 'queued' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    await drainJobs(deps);
-    row = await messageRow(id);
-  }
-  return row;
-}
 
 describe('Messenger webhook', () => {
   it('answers the verification handshake only with the right token', async () => {
@@ -348,7 +334,7 @@ describe('Messenger replies', () => {
     graph.failNext(500, graphErrors.serverError());
     const first = await queueText(channelId, 'Rate limited, then a server error');
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: '613' });
-    const row = await untilSettled(first.id);
+    const row = await untilSettled(deps, first.id);
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
     const tries = sendApiCalls(pageId).filter((r) => (r.body as { message?: { text?: string } }).message?.text === 'Rate limited, then a server error');
     expect(tries).toHaveLength(3);
@@ -410,9 +396,7 @@ describe('Messenger outside the 24-hour window', () => {
     expect(call.body).toEqual({ recipient: { id: PSID }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: tagged.text } });
 
     // A bot message at the same moment is not a person's reply: no tag, window_closed.
-    const bot = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text: 'Reminder from the bot' }, purpose: 'notification', dedupeKey: unique('k') }));
-    await drainJobs(deps);
-    expect((await deps.db.select().from(messages).where(eq(messages.id, bot)))[0]).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+    expect(await queueNotification(deps, conv, 'Reminder from the bot')).toMatchObject({ status: 'failed', failReason: 'window_closed' });
 
     // Eight days after: not even a person.
     await deps.db.update(conversations).set({ lastInboundAt: new Date(Date.now() - 8 * day) }).where(eq(conversations.id, conv.id));

@@ -4,9 +4,8 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
-import { queueMessage } from '../src/outbound/queue.ts';
 import { FAKE_TWILIO, startTwilioApi, TWILIO_ERRORS } from './fakes/twilio-api.ts';
-import { createTestApp, drainJobs, newWorkspace, unique } from './helpers/app.ts';
+import { createTestApp, drainJobs, newWorkspace, queueNotification, unique, untilSettled } from './helpers/app.ts';
 import { fixtureText } from './helpers/webhooks.ts';
 
 const twilio = await startTwilioApi();
@@ -87,21 +86,9 @@ async function welcomed(number: string, channelId: string, from = CUSTOMER) {
 
 async function queueText(channelId: string, text: string) {
   const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
-  const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text }, purpose: 'notification', dedupeKey: unique('k') }));
-  await drainJobs(deps);
-  return messageRow(id);
+  return queueNotification(deps, conv, text);
 }
 
-async function untilSettled(id: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let row = await messageRow(id);
-  while (row.status === 'queued' && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    await drainJobs(deps);
-    row = await messageRow(id);
-  }
-  return row;
-}
 
 describe('Twilio webhook', () => {
   it('refuses a missing or wrong X-Twilio-Signature with 401 and stores nothing', async () => {
@@ -237,7 +224,7 @@ describe('Twilio replies', () => {
     twilio.failNext(503, TWILIO_ERRORS.unavailable);
     const first = await queueText(channelId, 'Rate limited, then unavailable');
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: '20429' });
-    const row = await untilSettled(first.id);
+    const row = await untilSettled(deps, first.id);
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
     await drainJobs(deps);
     expect(sends(number).filter((r) => r.body.Body === 'Rate limited, then unavailable')).toHaveLength(3);

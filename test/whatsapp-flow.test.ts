@@ -1,10 +1,10 @@
 // WhatsApp end to end: signed webhooks through the HTTP route, ingest, routing, the outbox and a
 // fake Graph API on 127.0.0.1.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { startFakeGraphApi, graphErrors } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, unique, type Session } from './helpers/app.ts';
+import { addMember, createTestApp, drainJobs, newWorkspace, queueNotification, type Session, untilSettled } from './helpers/app.ts';
 import { metaSignature, waFixture, waStatus, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -203,11 +203,7 @@ describe('routing and opt-out', () => {
 describe('outbox', () => {
   const queueText = async (channelId: string, text: string, purpose = 'notification') => {
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
-    const { queueMessage } = await import('../src/outbound/queue.ts');
-    const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text }, purpose, dedupeKey: unique('k') }));
-    await drainJobs(deps);
-    const [row] = await deps.db.select().from(messages).where(eq(messages.id, id));
-    return row;
+    return queueNotification(deps, conv, text, purpose);
   };
 
   it('outside the 24-hour window fails a text with window_closed, or sends the configured template', async () => {
@@ -253,13 +249,7 @@ describe('outbox', () => {
     graph.failNext(429, graphErrors.rateLimited());
     const first = await queueText(channelId, 'Rate limited once');
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: '130429' });
-    const deadline = Date.now() + 20_000;
-    let row = first;
-    while (row.status !== 'sent' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      await drainJobs(deps);
-      [row] = await deps.db.select().from(messages).where(and(eq(messages.id, first.id)));
-    }
+    const row = await untilSettled(deps, first.id, 20_000);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(sentTo(phoneNumberId).filter((r) => (r.body as { text?: { body: string } }).text?.body === 'Rate limited once')).toHaveLength(2);
   });
@@ -277,13 +267,7 @@ describe('outbox', () => {
     const first = await queueText(channelId, text);
     expect(first).toMatchObject({ status: 'queued', attempts: 1 });
     expect((first.meta as { parts: { total: number; sent: string[] } }).parts).toMatchObject({ total: 3, sent: [expect.stringMatching(/^wamid\./)] });
-    let row = first;
-    const deadline = Date.now() + 20_000;
-    while (row.status !== 'sent' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      await drainJobs(deps);
-      [row] = await deps.db.select().from(messages).where(eq(messages.id, first.id));
-    }
+    const row = await untilSettled(deps, first.id, 20_000);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     const bodies = sentTo(phoneNumberId).map((r) => (r.body as { text?: { body: string } }).text?.body ?? '').filter((b) => b.startsWith('Section'));
     // Part 1 once, part 2 twice (failed, then sent), part 3 once; each within the limit, in order.

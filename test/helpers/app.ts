@@ -6,6 +6,9 @@ import { createDeps, type Deps } from '../../src/deps.ts';
 import type { App } from '../../src/http/app-types.ts';
 import { openTestDatabase } from './db.ts';
 import { allJobs } from '../../src/jobs/index.ts';
+import { eq } from 'drizzle-orm';
+import { messages } from '../../src/db/schema/index.ts';
+import { queueMessage } from '../../src/outbound/queue.ts';
 
 export type TestContext = { app: App; deps: Deps };
 
@@ -69,4 +72,26 @@ export async function connectWhatsApp(
   const res = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings, secrets } });
   if (res.statusCode !== 201) throw new Error(`connecting WhatsApp failed: ${res.statusCode} ${res.body}`);
   return { phoneNumberId, channelId: res.json().id as string };
+}
+
+/** An outbound message's row, as the outbox left it. */
+export const messageRow = async (deps: Deps, id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
+
+/** Queues a text on a conversation (purpose `notification` unless given), runs the jobs and returns the row. */
+export async function queueNotification(deps: Deps, conv: { id: string; workspaceId: string; channelId: string }, text: string, purpose = 'notification') {
+  const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId: conv.channelId, payload: { type: 'text', text }, purpose, dedupeKey: unique('k') }));
+  await drainJobs(deps);
+  return messageRow(deps, id);
+}
+
+/** Drains the queue until the message leaves `queued` (pg-boss retries with backoff), or the timeout. */
+export async function untilSettled(deps: Deps, id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let row = await messageRow(deps, id);
+  while (row.status === 'queued' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    await drainJobs(deps);
+    row = await messageRow(deps, id);
+  }
+  return row;
 }
