@@ -34,6 +34,9 @@ async function pendingTask(tx: Tx, env: CommandEnv, lead: Lead, kind: Kind): Pro
   return data.find((t) => t.dueAt && t.dueAt.getTime() >= now - 3600_000) ?? data.at(-1);
 }
 
+/** " Rekha has been notified." — only when a notification went out (`notify` answered true). */
+const notifiedLine = (lang: Lang, who: string) => say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`);
+
 export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: ScheduleMeetingCommand | ScheduleDemoCommand, resolved: Resolved): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'schedule_demo' ? 'demo' : 'meeting';
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
@@ -73,7 +76,7 @@ export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: 
     say(lang, `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`, `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`),
   );
   const toWhom = assigneeId === env.member.id ? '' : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
-  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  const toldLine = told ? notifiedLine(lang, who) : '';
   const past = at.getTime() < env.now.getTime() ? say(lang, ' (note: that time has already passed)', ' (dhyan do: ye time nikal chuka hai)', ' (ध्यान दें: यह समय निकल चुका है)') : '';
   return {
     text: say(lang, `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`, `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`),
@@ -102,8 +105,7 @@ export async function rescheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd
   await updateTask(tx, actorOf(env), task.id, { dueAt: at });
   const by = firstName(env.member.name);
   const told = await notify(tx, env, task.assigneeId, `${kind}.rescheduled`, say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`));
-  const who = task.assigneeId ? firstName(await memberName(tx, env.workspace.id, task.assigneeId)) : '';
-  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
   return {
     text: say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`),
     pending: null,
@@ -186,8 +188,7 @@ export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Ca
     `${kind}.cancelled`,
     say(lang, `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`, `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`, `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`),
   );
-  const who = task.assigneeId ? firstName(await memberName(tx, env.workspace.id, task.assigneeId)) : '';
-  const toldLine = told ? say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`) : '';
+  const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
   const next = await pendingTask(tx, env, lead, kind);
   const nextLine = next?.dueAt && next.dueAt.getTime() >= env.now.getTime()
     ? say(lang, ` Another ${kind} with ${l} is still on ${formatWhen(next.dueAt, tz, lang, env.now)}.`, ` ${l} ke saath ek aur ${kind} ${formatWhen(next.dueAt, tz, lang, env.now)} ko abhi bhi hai.`, ` ${l} के साथ एक और ${noun(kind, lang)} ${formatWhen(next.dueAt, tz, lang, env.now)} को अभी भी तय है।`)
