@@ -105,11 +105,11 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
 
   let payload = msg.payload as unknown as OutboundPayload;
   const now = deps.now();
-  const inWindow = conv.lastInboundAt !== null && now.getTime() - conv.lastInboundAt.getTime() < WINDOW_MS;
+  const sinceInbound = conv.lastInboundAt ? now.getTime() - conv.lastInboundAt.getTime() : Infinity;
+  const inWindow = sinceInbound < WINDOW_MS;
   // A public reply under a Page comment is not a Messenger message: no 24-hour window applies.
   const windowed = hasReplyWindow(channel.kind) && conv.channel !== 'facebook_comment';
   if (windowed && payload.type !== 'template' && !inWindow) {
-    const sinceInbound = conv.lastInboundAt ? now.getTime() - conv.lastInboundAt.getTime() : Infinity;
     if (channel.kind === 'messenger' && msg.purpose === 'agent' && sinceInbound < HUMAN_AGENT_MS && (payload.type === 'text' || payload.type === 'media')) {
       payload = { ...payload, tag: 'HUMAN_AGENT' };
     } else {
