@@ -7,9 +7,25 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: ['test/setup-pglite.ts'], env: { PARLEY_TEST_DB: 'pglite' } } },
+      {
+        test: {
+          name: 'pglite',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['test/setup-pglite.ts'],
+          env: { PARLEY_TEST_DB: 'pglite' },
+        },
+      },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ test: { name: 'postgres', include: ['src/**/*.db.test.ts', 'test/**/*.test.ts'], globalSetup: ['test/setup-postgres.ts'], env: { PARLEY_TEST_DB: 'postgres' } } }]
+        ? [
+            {
+              test: {
+                name: 'postgres',
+                include: ['src/**/*.db.test.ts', 'test/**/*.test.ts'],
+                globalSetup: ['test/setup-postgres.ts'],
+                env: { PARLEY_TEST_DB: 'postgres' },
+              },
+            },
+          ]
         : []),
     ],
   },

@@ -9,7 +9,9 @@ const ctx = { now: new Date('2026-03-10T10:00:00+05:30'), timeZone: 'Asia/Kolkat
 const showMisses = process.argv.includes('--misses');
 const sets = process.argv.flatMap((a, i, all) => (a === '--set' && all[i + 1] ? [all[i + 1]] : []));
 const setUrl = (name: string) =>
-  /[/.]/.test(name) ? new URL(name, `file://${process.cwd()}/`) : new URL(`../test/fixtures/commands/${name}.jsonl`, import.meta.url);
+  /[/.]/.test(name)
+    ? new URL(name, `file://${process.cwd()}/`)
+    : new URL(`../test/fixtures/commands/${name}.jsonl`, import.meta.url);
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) + '%' : '-');
 const row = (name: string, s: EvalScore) =>
   `  ${name.padEnd(10)} ${String(s.lines).padStart(4)} lines   intent ${pct(s.intentRight, s.lines).padStart(6)}   all fields ${pct(s.allRight, s.lines).padStart(6)}`;
@@ -23,7 +25,9 @@ for (const name of sets.length ? sets : ['dev', 'holdout']) {
   for (const [lang, s] of Object.entries(score.byLang).sort()) console.log(row(lang, s));
   if (showMisses) {
     for (const m of score.misses) {
-      console.log(`    ${m.line.id} [${m.wrongFields.join(', ')}] ${m.line.text}\n      expected ${JSON.stringify(m.line.expected)}\n      got      ${JSON.stringify(m.got)}`);
+      console.log(
+        `    ${m.line.id} [${m.wrongFields.join(', ')}] ${m.line.text}\n      expected ${JSON.stringify(m.line.expected)}\n      got      ${JSON.stringify(m.got)}`,
+      );
     }
   }
 }

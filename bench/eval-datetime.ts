@@ -15,7 +15,9 @@ const file = fileArg >= 0 ? args[fileArg + 1] : '/work/shared/eval/hinglish-top/
 const showMisses = args.includes('--show-misses');
 
 type Row = { id: string; utterance: string; span: string; expected: string; granularity: string; note: string };
-const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+const lines = readFileSync(file, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
 const header = lines[0].split('\t');
 const col = (name: string) => header.indexOf(name);
 const rows: Row[] = lines.slice(1).map((line) => {
@@ -85,8 +87,12 @@ const pct = (a: number, b: number) => `${((100 * a) / Math.max(b, 1)).toFixed(1)
 if (showMisses) console.log(misses.join('\n') + '\n');
 console.log(`rows: ${rows.length} (${valued} with a value, ${blank} blank)`);
 console.log(`value accuracy: ${correct}/${valued} = ${pct(correct, valued)}`);
-for (const [note, s] of [...byNote].sort((a, b) => b[1].n - a[1].n)) console.log(`  ${pct(s.ok, s.n).padStart(6)}  ${s.ok}/${s.n}  ${note}`);
+for (const [note, s] of [...byNote].sort((a, b) => b[1].n - a[1].n))
+  console.log(`  ${pct(s.ok, s.n).padStart(6)}  ${s.ok}/${s.n}  ${note}`);
 console.log(`blank rows given a point in time (at): ${blankWithAt}/${blank} = ${pct(blankWithAt, blank)}`);
-for (const [note, s] of [...blankByNote].sort((a, b) => b[1].n - a[1].n)) console.log(`  ${s.at}/${s.n} given at  ${note}`);
+for (const [note, s] of [...blankByNote].sort((a, b) => b[1].n - a[1].n))
+  console.log(`  ${s.at}/${s.n} given at  ${note}`);
 console.log(`blank rows given any value (at or date): ${blankWithValue}/${blank} = ${pct(blankWithValue, blank)}`);
-console.log(`throughput: ${((1000 * elapsedMs) / calls).toFixed(1)} µs/call, ${Math.round(calls / (elapsedMs / 1000))} calls/s (${calls} calls)`);
+console.log(
+  `throughput: ${((1000 * elapsedMs) / calls).toFixed(1)} µs/call, ${Math.round(calls / (elapsedMs / 1000))} calls/s (${calls} calls)`,
+);

@@ -21,7 +21,10 @@ for (const set of sets) {
         const c = compareKey(k, row.expected, actual);
         return c.fp > 0 || c.fn > 0;
       });
-      if (diffs.length) console.log(`  ${row.id} ${JSON.stringify(row.text)}\n     want ${JSON.stringify(row.expected)}\n     got  ${JSON.stringify(actual)}`);
+      if (diffs.length)
+        console.log(
+          `  ${row.id} ${JSON.stringify(row.text)}\n     want ${JSON.stringify(row.expected)}\n     got  ${JSON.stringify(actual)}`,
+        );
     }
   }
   console.log();
@@ -39,4 +42,6 @@ while (elapsedMs < 1000) {
   elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 }
 const avgChars = texts.reduce((a, t) => a + t.length, 0) / texts.length;
-console.log(`throughput: ${Math.round((n / elapsedMs) * 1000).toLocaleString('en')} messages/s (${n} messages, ${avgChars.toFixed(0)} chars on average, ${((elapsedMs * 1000) / n).toFixed(1)} µs each)`);
+console.log(
+  `throughput: ${Math.round((n / elapsedMs) * 1000).toLocaleString('en')} messages/s (${n} messages, ${avgChars.toFixed(0)} chars on average, ${((elapsedMs * 1000) / n).toFixed(1)} µs each)`,
+);

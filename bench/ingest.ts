@@ -65,7 +65,16 @@ const TEXTS = [
   'Is home loan assistance available? My CIBIL score is 780. I am a salaried employee at an IT company in Pune and can make a down payment of about 20 lakh. Please tell me which banks you work with and how long the approval usually takes.',
   'price kya hai? aur possession kab tak milega?',
 ];
-const NAMES = ['Priya Sharma', 'राहुल वर्मा', 'Amit Patel', 'Sneha 🌸', 'Vikram Singh', 'अनीता', 'Rohan D', 'Fatima Khan'];
+const NAMES = [
+  'Priya Sharma',
+  'राहुल वर्मा',
+  'Amit Patel',
+  'Sneha 🌸',
+  'Vikram Singh',
+  'अनीता',
+  'Rohan D',
+  'Fatima Khan',
+];
 
 const TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
 
@@ -76,19 +85,33 @@ function prepare(job: LevelJob): Prepared[] {
   for (let i = 0; i < job.cap; i++) {
     const from = `9198${String(10_000_000 + ((i * 7919) % 5000)).padStart(8, '0')}`;
     const wamid = `wamid.HBgM${Buffer.from(`${from}${job.idPrefix}${i}`).toString('base64url')}`;
-    const body = Buffer.from(waTextBody(job.phoneNumberId, from, NAMES[i % NAMES.length], wamid, TEXTS[i % TEXTS.length]));
-    out.push({ body, wamid, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signature(body, job.secret), 'user-agent': 'facebookexternalua' } });
+    const body = Buffer.from(
+      waTextBody(job.phoneNumberId, from, NAMES[i % NAMES.length], wamid, TEXTS[i % TEXTS.length]),
+    );
+    out.push({
+      body,
+      wamid,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': body.length,
+        'x-hub-signature-256': signature(body, job.secret),
+        'user-agent': 'facebookexternalua',
+      },
+    });
   }
   return out;
 }
 
 function post(agent: http.Agent, url: URL, p: Prepared): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: p.headers }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: p.headers },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     req.end(p.body);
@@ -126,9 +149,22 @@ async function runLevel(job: LevelJob): Promise<LevelResult> {
   const cpu = process.threadCpuUsage(cpu0);
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
-  const pct = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
+  const pct = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
   const sent = next;
-  return { sent, ok: acked.length, other, errors, elapsedMs, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: sorted.length ? sorted[sorted.length - 1] : NaN, clientCpuMs: (cpu.user + cpu.system) / 1000, acked };
+  return {
+    sent,
+    ok: acked.length,
+    other,
+    errors,
+    elapsedMs,
+    p50: pct(0.5),
+    p90: pct(0.9),
+    p99: pct(0.99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    clientCpuMs: (cpu.user + cpu.system) / 1000,
+    acked,
+  };
 }
 
 if (!isMainThread) {
@@ -147,7 +183,8 @@ if (!isMainThread) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+  const arg = (name: string, fallback: string) =>
+    args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback;
   const levels = arg('levels', '1,8,32,64').split(',').map(Number);
   const seconds = Number(arg('seconds', '5'));
   const poolSize = arg('pool', '10');
@@ -177,7 +214,9 @@ async function main() {
   const worker = new Worker(new URL(import.meta.url));
   const load = (job: LevelJob) =>
     new Promise<LevelResult>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; result?: LevelResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+      worker.once('message', (m: { ok: boolean; result?: LevelResult; error?: string }) =>
+        m.ok ? resolve(m.result!) : reject(new Error(m.error)),
+      );
       worker.postMessage(job);
     });
 
@@ -198,23 +237,49 @@ async function main() {
     const first = createJobQueue(database, { log: pino({ level: 'silent' }) });
     await first.install(allJobs);
     await first.stop();
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', PARLEY_WORKERS: 'false', PARLEY_SECRET_KEY: 'bench-secret-key-0123456789', ...env });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      PARLEY_DEMO: 'false',
+      PARLEY_WORKERS: 'false',
+      PARLEY_SECRET_KEY: 'bench-secret-key-0123456789',
+      ...env,
+    });
     const deps = await createDeps(config, { database });
     await deps.queue.install(allJobs);
     const app = await buildApp(deps);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const email = `bench-${runId}@example.com`;
-    const reg = await fetch(`${url}/api/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench Owner', email, password: 'correct horse battery', workspace_name: 'Bench Realty' }) });
+    const reg = await fetch(`${url}/api/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Bench Owner',
+        email,
+        password: 'correct horse battery',
+        workspace_name: 'Bench Realty',
+      }),
+    });
     if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
-    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }) });
+    const login = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery' }),
+    });
     const { token } = (await login.json()) as { token: string };
     const phoneNumberId = `1${Date.now()}`;
     const secret = `bench-app-secret-${runId}`;
     const ch = await fetch(`${url}/api/channels`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: 'http://127.0.0.1:9/v26.0' }, secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' } }),
+      body: JSON.stringify({
+        kind: 'whatsapp',
+        name: 'WhatsApp',
+        account_id: phoneNumberId,
+        settings: { apiUrl: 'http://127.0.0.1:9/v26.0' },
+        secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
+      }),
     });
     if (ch.status !== 201) throw new Error(`channel failed: ${ch.status} ${await ch.text()}`);
     const channelId = ((await ch.json()) as { id: string }).id;
@@ -225,7 +290,15 @@ async function main() {
    * Server-side timings of Parley's requests: the wait for a pool connection, the ingest
    * transaction, and each SQL statement by kind (time from sending it to its answer).
    */
-  const STEPS = ['channel lookup', 'pool wait', 'begin', 'workspace region', 'ingest statement', 'pg-boss job insert', 'commit'] as const;
+  const STEPS = [
+    'channel lookup',
+    'pool wait',
+    'begin',
+    'workspace region',
+    'ingest statement',
+    'pg-boss job insert',
+    'commit',
+  ] as const;
   type Step = (typeof STEPS)[number] | 'transaction' | 'other';
   const stepOf = (text: string): Step => {
     const t = text.trimStart().slice(0, 1000).toLowerCase();
@@ -284,7 +357,9 @@ async function main() {
       };
     }
     const rawTransaction = deps.database.rawTransaction.bind(deps.database);
-    (deps.database as unknown as { rawTransaction: unknown }).rawTransaction = async (...a: Parameters<typeof rawTransaction>) => {
+    (deps.database as unknown as { rawTransaction: unknown }).rawTransaction = async (
+      ...a: Parameters<typeof rawTransaction>
+    ) => {
       const t0 = performance.now();
       try {
         return await rawTransaction(...a);
@@ -311,7 +386,11 @@ async function main() {
         chunk.map((w) => sql`${w}`),
         sql`, `,
       );
-      const [row] = rowsOf<{ n: number | string }>(await deps.db.execute(sql`select count(*) as n from messages where channel_id = ${channelId} and direction = 'in' and provider_message_id in (${list})`));
+      const [row] = rowsOf<{ n: number | string }>(
+        await deps.db.execute(
+          sql`select count(*) as n from messages where channel_id = ${channelId} and direction = 'in' and provider_message_id in (${list})`,
+        ),
+      );
       n += Number(row.n);
     }
     return n;
@@ -321,7 +400,9 @@ async function main() {
   async function pgCpuMs(deps: Deps | undefined): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (!deps || deps.database.kind !== 'postgres') return out;
-    const pids = rowsOf<{ pid: number }>(await deps.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`));
+    const pids = rowsOf<{ pid: number }>(
+      await deps.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`),
+    );
     for (const { pid } of pids) {
       try {
         const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -333,7 +414,8 @@ async function main() {
     }
     return out;
   }
-  const pgCpuDelta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((sum, [pid, ms]) => sum + ms - (a.get(pid) ?? 0), 0);
+  const pgCpuDelta = (a: Map<number, number>, b: Map<number, number>) =>
+    [...b].reduce((sum, [pid, ms]) => sum + ms - (a.get(pid) ?? 0), 0);
 
   async function startProfile(dir: string, name: string): Promise<() => Promise<void>> {
     const { Session } = await import('node:inspector/promises');
@@ -351,7 +433,8 @@ async function main() {
   }
 
   const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-  const header = '| target | database | concurrency | requests | 200 | other / errors | msg/s | p50 ms | p90 ms | p99 ms | max ms | CPU µs/msg: load gen / server / PostgreSQL | stored / missing |';
+  const header =
+    '| target | database | concurrency | requests | 200 | other / errors | msg/s | p50 ms | p90 ms | p99 ms | max ms | CPU µs/msg: load gen / server / PostgreSQL | stored / missing |';
   const sep = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
 
   type Cpu = { serverMs: number; pgMs: number | null };
@@ -360,15 +443,33 @@ async function main() {
     if (r.errors) others.push(`${r.errors} err`);
     const rate = (r.ok / r.elapsedMs) * 1000;
     const per = (ms: number | null) => (ms === null ? '–' : String(Math.round((ms * 1000) / Math.max(1, r.sent))));
-    rows.push(`| ${target} | ${dbLabel} | ${c} | ${r.sent} | ${r.ok} | ${others.join(', ') || '0'} | ${Math.round(rate)} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${per(r.clientCpuMs)} / ${per(cpu.serverMs)} / ${per(cpu.pgMs)} | ${stored} |`);
-    console.error(`  ${target.padEnd(6)} ${dbLabel.padEnd(10)} c=${String(c).padStart(2)}  ${String(Math.round(rate)).padStart(6)} msg/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  ${stored}`);
+    rows.push(
+      `| ${target} | ${dbLabel} | ${c} | ${r.sent} | ${r.ok} | ${others.join(', ') || '0'} | ${Math.round(rate)} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${per(r.clientCpuMs)} / ${per(cpu.serverMs)} / ${per(cpu.pgMs)} | ${stored} |`,
+    );
+    console.error(
+      `  ${target.padEnd(6)} ${dbLabel.padEnd(10)} c=${String(c).padStart(2)}  ${String(Math.round(rate)).padStart(6)} msg/s  p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  ${stored}`,
+    );
     return rate;
   }
 
-  async function measure(target: string, dbLabel: string, url: string, concurrency: number, opts: { phoneNumberId: string; secret: string; secs: number; verify?: { deps: Deps; channelId: string } }) {
+  async function measure(
+    target: string,
+    dbLabel: string,
+    url: string,
+    concurrency: number,
+    opts: { phoneNumberId: string; secret: string; secs: number; verify?: { deps: Deps; channelId: string } },
+  ) {
     const pg0 = await pgCpuMs(opts.verify?.deps);
     const cpu0 = process.threadCpuUsage();
-    const r = await load({ url, concurrency, seconds: opts.secs, cap, phoneNumberId: opts.phoneNumberId, secret: opts.secret, idPrefix: `${runId}L${levelNo++}` });
+    const r = await load({
+      url,
+      concurrency,
+      seconds: opts.secs,
+      cap,
+      phoneNumberId: opts.phoneNumberId,
+      secret: opts.secret,
+      idPrefix: `${runId}L${levelNo++}`,
+    });
     const cpu = process.threadCpuUsage(cpu0);
     const pg1 = await pgCpuMs(opts.verify?.deps);
     const serverCpu: Cpu = { serverMs: (cpu.user + cpu.system) / 1000, pgMs: pg1.size ? pgCpuDelta(pg0, pg1) : null };
@@ -413,10 +514,16 @@ async function main() {
     const timings = instrument(parley.deps);
     const common = { phoneNumberId: parley.phoneNumberId, secret: parley.secret };
 
-    console.error(`ingest benchmark: levels ${levels.join(', ')}, ${seconds} s each; ${availableParallelism()} CPUs shared by load generator, servers and PostgreSQL; pool ${poolSize}`);
+    console.error(
+      `ingest benchmark: levels ${levels.join(', ')}, ${seconds} s each; ${availableParallelism()} CPUs shared by load generator, servers and PostgreSQL; pool ${poolSize}`,
+    );
     // Warm-up (JIT, connections, pg-boss statements); Parley's warm-up is verified too.
     await measure('warmup', 'bare', bareUrl, 8, { ...common, secs: 1 });
-    await measure('warmup', 'postgres', parley.url, 8, { ...common, secs: 1, verify: { deps: parley.deps, channelId: parley.channelId } });
+    await measure('warmup', 'postgres', parley.url, 8, {
+      ...common,
+      secs: 1,
+      verify: { deps: parley.deps, channelId: parley.channelId },
+    });
     rows.length = 0;
     timings.take();
 
@@ -424,13 +531,21 @@ async function main() {
     for (const c of levels) {
       const b = await measure('bare', '–', bareUrl, c, { ...common, secs: seconds });
       const stopProfile = profileDir ? await startProfile(profileDir, `ingest-c${c}`) : null;
-      const p = await measure('Parley', 'PostgreSQL', parley.url, c, { ...common, secs: seconds, verify: { deps: parley.deps, channelId: parley.channelId } });
+      const p = await measure('Parley', 'PostgreSQL', parley.url, c, {
+        ...common,
+        secs: seconds,
+        verify: { deps: parley.deps, channelId: parley.channelId },
+      });
       await stopProfile?.();
       const t = timings.take();
-      breakdown.push(`| ${c} | ${t.batches} | ${fmt(p.r.ok / Math.max(1, t.batches), 1)} | ${STEPS.map((k) => fmt(t[k] ?? NaN, 2)).join(' | ')} | ${fmt(t.transaction ?? NaN, 2)} | ${fmt(p.r.p50, 2)} |`);
+      breakdown.push(
+        `| ${c} | ${t.batches} | ${fmt(p.r.ok / Math.max(1, t.batches), 1)} | ${STEPS.map((k) => fmt(t[k] ?? NaN, 2)).join(' | ')} | ${fmt(t.transaction ?? NaN, 2)} | ${fmt(p.r.p50, 2)} |`,
+      );
       const ratio = p.rate / b.rate;
       const met = ratio >= 0.5 && p.r.p99 < 50;
-      verdicts.push(`| ${c} | ${Math.round(p.rate)} / ${Math.round(b.rate)} = ${fmt(ratio * 100, 0)}% | ${fmt(p.r.p99)} ms | ${met ? 'met' : 'missed'} |`);
+      verdicts.push(
+        `| ${c} | ${Math.round(p.rate)} / ${Math.round(b.rate)} = ${fmt(ratio * 100, 0)}% | ${fmt(p.r.p99)} ms | ${met ? 'met' : 'missed'} |`,
+      );
     }
 
     // Every stored message must be named by exactly one `inbound.route` job (one job per batch).
@@ -443,7 +558,8 @@ async function main() {
                (select count(distinct id) from named) as distinct_named,
                (select count(*) from messages m where m.channel_id = ${parley.channelId} and m.direction = 'in' and not exists (select 1 from named n where n.id = m.id)) as unnamed`),
     );
-    const handedOver = counts.msgs === counts.named && counts.named === counts.distinct_named && Number(counts.unnamed) === 0;
+    const handedOver =
+      counts.msgs === counts.named && counts.named === counts.distinct_named && Number(counts.unnamed) === 0;
 
     let pgliteNote = '';
     if (withPglite) {
@@ -453,14 +569,28 @@ async function main() {
         await ref.app.close();
         await ref.deps.close();
       });
-      await measure('warmup', 'PGlite', ref.url, pgliteConcurrency, { phoneNumberId: ref.phoneNumberId, secret: ref.secret, secs: 1, verify: { deps: ref.deps, channelId: ref.channelId } });
+      await measure('warmup', 'PGlite', ref.url, pgliteConcurrency, {
+        phoneNumberId: ref.phoneNumberId,
+        secret: ref.secret,
+        secs: 1,
+        verify: { deps: ref.deps, channelId: ref.channelId },
+      });
       rows.pop();
-      await measure('Parley', 'PGlite', ref.url, pgliteConcurrency, { phoneNumberId: ref.phoneNumberId, secret: ref.secret, secs: seconds, verify: { deps: ref.deps, channelId: ref.channelId } });
+      await measure('Parley', 'PGlite', ref.url, pgliteConcurrency, {
+        phoneNumberId: ref.phoneNumberId,
+        secret: ref.secret,
+        secs: seconds,
+        verify: { deps: ref.deps, channelId: ref.channelId },
+      });
       pgliteNote = ' PGlite (in memory, one connection) is shown at one concurrency for reference.';
     }
 
     console.log(`## Ingest: signed WhatsApp text webhooks (${seconds} s per level)\n`);
-    console.log(`${availableParallelism()} CPUs shared by the load generator (a worker thread), both servers (the main thread) and PostgreSQL; pg pool ${poolSize}; load average before the run ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg().map((x) => x.toFixed(1)).join(' ')}.\n`);
+    console.log(
+      `${availableParallelism()} CPUs shared by the load generator (a worker thread), both servers (the main thread) and PostgreSQL; pg pool ${poolSize}; load average before the run ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}.\n`,
+    );
     console.log(header);
     console.log(sep);
     for (const r of rows) console.log(r);
@@ -470,12 +600,14 @@ async function main() {
     console.log(
       `Inbound messages stored on PostgreSQL: ${counts.msgs}, in ${counts.jobs} \`inbound.route\` jobs (one per batch) naming ${counts.named} messages, ${counts.distinct_named} distinct, ${counts.unnamed} stored but unnamed${handedOver ? ': every stored message handed over exactly once' : ' — MISMATCH'}.`,
     );
-    console.log('\n### Target: Parley ≥ 50% of the bare route\'s msg/s, p99 < 50 ms\n');
+    console.log("\n### Target: Parley ≥ 50% of the bare route's msg/s, p99 < 50 ms\n");
     console.log('| concurrency | Parley / bare msg/s | Parley p99 | target |');
     console.log('|---:|---|---:|---|');
     for (const v of verdicts) console.log(v);
     console.log('\n### Where a Parley request waits (server side, PostgreSQL)\n');
-    console.log('Batches: ingest transactions in the level, and acknowledged messages per batch. Then mean ms from sending each statement to its answer (includes waiting for the CPU); one statement of each kind serves a whole batch; "transaction" spans pool wait to commit.\n');
+    console.log(
+      'Batches: ingest transactions in the level, and acknowledged messages per batch. Then mean ms from sending each statement to its answer (includes waiting for the CPU); one statement of each kind serves a whole batch; "transaction" spans pool wait to commit.\n',
+    );
     console.log(`| concurrency | batches | msgs/batch | ${STEPS.join(' | ')} | transaction | client p50 |`);
     console.log(`|---:|---:|---:|${STEPS.map(() => '---:|').join('')}---:|---:|`);
     for (const b of breakdown) console.log(b);

@@ -25,7 +25,8 @@ export function benchDatabase(prefix: string) {
 }
 
 /** X-Hub-Signature-256 of the exact bytes. */
-export const signature = (body: Buffer, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const signature = (body: Buffer, secret: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** A WhatsApp Cloud API webhook with one text message, as Meta sends it. */
 export function waTextBody(phoneNumberId: string, from: string, name: string, id: string, text: string): string {
@@ -40,7 +41,9 @@ export function waTextBody(phoneNumberId: string, from: string, name: string, id
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId },
               contacts: [{ profile: { name }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: text }, type: 'text' }],
+              messages: [
+                { from, id, timestamp: String(Math.floor(Date.now() / 1000)), text: { body: text }, type: 'text' },
+              ],
             },
             field: 'messages',
           },

@@ -22,4 +22,6 @@ const run = runParseCommands({ now: new Date('2026-03-10T10:00:00+05:30'), timeZ
 input.end(lines.join('\n') + '\n');
 await run;
 const seconds = (performance.now() - started) / 1000;
-console.log(`parse-commands: ${out} lines in ${seconds.toFixed(2)} s = ${Math.round(out / seconds)} lines/s (rules, ${texts.length} distinct texts)`);
+console.log(
+  `parse-commands: ${out} lines in ${seconds.toFixed(2)} s = ${Math.round(out / seconds)} lines/s (rules, ${texts.length} distinct texts)`,
+);

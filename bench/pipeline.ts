@@ -33,7 +33,16 @@ const now = () => performance.timeOrigin + performance.now();
 /** One contact's messages, in order. A burst sends them all at once (one batch, or racing ones). */
 type Script = { phone: string; name: string; texts: string[]; burst: boolean };
 
-type Plan = { url: string; secret: string; phoneNumberId: string; concurrency: number; scripts: Script[]; redeliveries: number; seed: number; runId: string };
+type Plan = {
+  url: string;
+  secret: string;
+  phoneNumberId: string;
+  concurrency: number;
+  scripts: Script[];
+  redeliveries: number;
+  seed: number;
+  runId: string;
+};
 
 /** The first delivery of a message. */
 type Delivered = { wamid: string; phone: string; index: number; status: number; ackAt: number };
@@ -82,15 +91,29 @@ async function runLoad(plan: Plan): Promise<LoadResult> {
   const prepare = (s: Script, index: number): Prepared => {
     const wamid = `wamid.HBgM${Buffer.from(`${s.phone}.${plan.runId}.${index}`).toString('base64url')}`;
     const body = Buffer.from(waTextBody(plan.phoneNumberId, s.phone, s.name, wamid, s.texts[index]));
-    return { body, wamid, phone: s.phone, index, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signature(body, plan.secret), 'user-agent': 'facebookexternalua' } };
+    return {
+      body,
+      wamid,
+      phone: s.phone,
+      index,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': body.length,
+        'x-hub-signature-256': signature(body, plan.secret),
+        'user-agent': 'facebookexternalua',
+      },
+    };
   };
   const post = (p: Prepared) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request({ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: p.headers }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      });
+      const req = http.request(
+        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: p.headers },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
       req.end(p.body);
@@ -164,7 +187,10 @@ async function runFake() {
   // The fake records a request and answers it in the same tick: the last recorded is the one answered.
   const push = fake.requests.push.bind(fake.requests);
   fake.requests.push = (...items) => {
-    for (const q of items) received.push((last = { seq: received.length, at: now(), path: q.path, body: q.body, status: 0, answerId: null }));
+    for (const q of items)
+      received.push(
+        (last = { seq: received.length, at: now(), path: q.path, body: q.body, status: 0, answerId: null }),
+      );
     return push(...items);
   };
   parentPort!.on('message', (m: string) => {
@@ -191,7 +217,16 @@ const CUSTOMER_TEXTS = [
   'Is home loan assistance available? My CIBIL score is 780.',
   'price kya hai? aur possession kab tak milega?',
 ];
-const NAMES = ['Priya Sharma', 'राहुल वर्मा', 'Amit Patel', 'Sneha 🌸', 'Vikram Singh', 'अनीता', 'Rohan D', 'Fatima Khan'];
+const NAMES = [
+  'Priya Sharma',
+  'राहुल वर्मा',
+  'Amit Patel',
+  'Sneha 🌸',
+  'Vikram Singh',
+  'अनीता',
+  'Rohan D',
+  'Fatima Khan',
+];
 /** Each team member adds a lead and books its demo, then asks for their tasks. */
 const LEADS = [
   ['Orbit Textiles', 'Orbit', 'Kavita Rao', '9845012345'],
@@ -208,7 +243,8 @@ const memberTexts = (i: number) => {
 
 async function main() {
   const args = process.argv.slice(2);
-  const arg = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+  const arg = (name: string, fallback: string) =>
+    args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback;
   const senders = Number(arg('senders', '300'));
   const perSender = Number(arg('messages', '3'));
   const memberCount = Math.min(Number(arg('members', '4')), LEADS.length);
@@ -235,7 +271,15 @@ async function main() {
   const runId = randomBytes(4).toString('hex');
   const cleanups: (() => Promise<void>)[] = [];
   const violations: string[] = [];
-  const violate = (what: string, examples: unknown[] = []) => violations.push(examples.length ? `${what} (e.g. ${examples.slice(0, 3).map((e) => JSON.stringify(e)).join('; ')})` : what);
+  const violate = (what: string, examples: unknown[] = []) =>
+    violations.push(
+      examples.length
+        ? `${what} (e.g. ${examples
+            .slice(0, 3)
+            .map((e) => JSON.stringify(e))
+            .join('; ')})`
+        : what,
+    );
   let exitCode = 0;
   const load0 = loadavg();
   // Bounded whatever happens: a hung run still drops the database and exits.
@@ -266,12 +310,24 @@ async function main() {
     const logSink = {
       write(line: string) {
         const o = JSON.parse(line) as { level: number; msg: string; err?: { message?: string } | string; job?: string };
-        logged.push({ level: o.level, msg: o.msg, err: typeof o.err === 'string' ? o.err : o.err?.message, job: o.job });
+        logged.push({
+          level: o.level,
+          msg: o.msg,
+          err: typeof o.err === 'string' ? o.err : o.err?.message,
+          job: o.job,
+        });
       },
     };
     const database = await openPostgres({ url: dbUrl.toString(), poolSize: Number(poolSize) });
     await migrate(database.db);
-    const env: Record<string, string> = { NODE_ENV: 'production', LOG_LEVEL: 'warn', PARLEY_DEMO: 'false', PARLEY_SECRET_KEY: 'bench-secret-key-0123456789', DATABASE_URL: dbUrl.toString(), DATABASE_POOL_SIZE: poolSize };
+    const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PARLEY_DEMO: 'false',
+      PARLEY_SECRET_KEY: 'bench-secret-key-0123456789',
+      DATABASE_URL: dbUrl.toString(),
+      DATABASE_POOL_SIZE: poolSize,
+    };
     if (rate) env.OUTBOUND_RATE_PER_SECOND = rate;
     const config = loadConfig(env);
     const deps = await createDeps(config, { database, log: createLogger(config, logSink) });
@@ -286,16 +342,35 @@ async function main() {
     const apiUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
     const api = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const res = await fetch(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, any>;
     };
     const email = `bench-${runId}@example.com`;
-    await api('/api/register', { name: 'Bench Owner', email, password: 'correct horse battery', workspace_name: 'Bench Realty' });
+    await api('/api/register', {
+      name: 'Bench Owner',
+      email,
+      password: 'correct horse battery',
+      workspace_name: 'Bench Realty',
+    });
     const { token } = await api('/api/login', { email, password: 'correct horse battery' });
     const phoneNumberId = `1${Date.now()}`;
     const secret = `bench-app-secret-${runId}`;
-    await api('/api/channels', { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: `${fakeUrl}/v26.0` }, secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' } }, token);
+    await api(
+      '/api/channels',
+      {
+        kind: 'whatsapp',
+        name: 'WhatsApp',
+        account_id: phoneNumberId,
+        settings: { apiUrl: `${fakeUrl}/v26.0` },
+        secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
+      },
+      token,
+    );
 
     // The load: customers (some STOP at the end, some twice), team members spread among them.
     const rand = random(seed);
@@ -307,14 +382,34 @@ async function main() {
         texts[perSender - 1] = 'STOP';
         if ((i / stopEvery) % 2 >= 1) texts.push('stop'); // a second STOP while opted out: no answer
       }
-      scripts.push({ phone: `9197${String(20_000_000 + i).padStart(8, '0')}`, name: NAMES[i % NAMES.length], texts, burst: rand() < burstShare });
+      scripts.push({
+        phone: `9197${String(20_000_000 + i).padStart(8, '0')}`,
+        name: NAMES[i % NAMES.length],
+        texts,
+        burst: rand() < burstShare,
+      });
     }
     const memberPhones = new Set<string>();
     for (let k = 0; k < memberCount; k++) {
       const phone = `91990${String(1_000_000 + k).padStart(7, '0')}`;
-      await api('/api/users', { name: `Agent ${k + 1}`, email: `agent${k}-${runId}@example.com`, password: 'member password', role: 'agent', phone: `+${phone}` }, token);
+      await api(
+        '/api/users',
+        {
+          name: `Agent ${k + 1}`,
+          email: `agent${k}-${runId}@example.com`,
+          password: 'member password',
+          role: 'agent',
+          phone: `+${phone}`,
+        },
+        token,
+      );
       memberPhones.add(phone);
-      scripts.splice(Math.floor(((k + 0.5) * scripts.length) / memberCount), 0, { phone, name: `Agent ${k + 1}`, texts: memberTexts(k), burst: false });
+      scripts.splice(Math.floor(((k + 0.5) * scripts.length) / memberCount), 0, {
+        phone,
+        name: `Agent ${k + 1}`,
+        texts: memberTexts(k),
+        burst: false,
+      });
     }
     const stopPhones = new Set(scripts.filter((s) => s.texts.includes('STOP')).map((s) => s.phone));
     const totalMessages = scripts.reduce((n, s) => n + s.texts.length, 0);
@@ -325,15 +420,27 @@ async function main() {
 
     // Run the load, then wait for the pipeline to drain.
     const loadDone = new Promise<LoadResult>((resolve, reject) => {
-      loadWorker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+      loadWorker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) =>
+        m.ok ? resolve(m.result!) : reject(new Error(m.error)),
+      );
     });
-    loadWorker.postMessage({ url: `${apiUrl}/webhooks/whatsapp`, secret, phoneNumberId, concurrency, scripts, redeliveries, seed: seed + 1, runId } satisfies Plan);
+    loadWorker.postMessage({
+      url: `${apiUrl}/webhooks/whatsapp`,
+      secret,
+      phoneNumberId,
+      concurrency,
+      scripts,
+      redeliveries,
+      seed: seed + 1,
+      runId,
+    } satisfies Plan);
     const load = await loadDone;
     const loadEnd = now();
     console.error(`  load sent in ${(load.elapsedMs / 1000).toFixed(1)} s; draining…`);
     const count = async () => {
       const [r] = rowsOf<{ unrouted: string; pending: string }>(
-        await deps.db.execute(sql`select (select count(*) from messages where direction = 'in' and routed_at is null) as unrouted,
+        await deps.db
+          .execute(sql`select (select count(*) from messages where direction = 'in' and routed_at is null) as unrouted,
                                          (select count(*) from messages where direction = 'out' and status in ('queued', 'sending')) as pending`),
       );
       return { unrouted: Number(r.unrouted), pending: Number(r.pending) };
@@ -345,25 +452,68 @@ async function main() {
     }
     const drainedAt = now();
     const drained = !left.unrouted && !left.pending;
-    if (!drained) violate(`not drained ${drainTimeoutMs / 1000} s after the load: ${left.unrouted} inbound unrouted, ${left.pending} outbound queued or sending`);
+    if (!drained)
+      violate(
+        `not drained ${drainTimeoutMs / 1000} s after the load: ${left.unrouted} inbound unrouted, ${left.pending} outbound queued or sending`,
+      );
     // A moment more, for anything that would still go out (a job running twice, a late retry).
     await new Promise((r) => setTimeout(r, 2000));
     const { received } = await fromFake<{ received: Received[] }>('dump');
-    const [jobsLeft] = rowsOf<{ n: string }>(await deps.db.execute(sql`select count(*) as n from pgboss.job where name in ('inbound.route', 'outbound.send') and state in ('created', 'retry', 'active')`));
+    const [jobsLeft] = rowsOf<{ n: string }>(
+      await deps.db.execute(
+        sql`select count(*) as n from pgboss.job where name in ('inbound.route', 'outbound.send') and state in ('created', 'retry', 'active')`,
+      ),
+    );
 
     // -------------------------------------------------------------------------------------------
     // What the database holds.
-    type Msg = { id: string; conversation_id: string; channel_id: string; direction: 'in' | 'out'; provider_message_id: string | null; text: string | null; status: string; fail_reason: string | null; purpose: string | null; dedupe_key: string | null; reply_to_id: string | null; routed_at: string | null; meta: { parts?: { sent: (string | null)[] } } | null; attempts: number };
-    type Conv = { id: string; external_id: string; contact_phone: string | null; channel: string; channel_kind: string; opted_out_at: string | null; handed_off_at: string | null; member_id: string | null };
-    const msgs = rowsOf<Msg>(await deps.db.execute(sql`select id, conversation_id, channel_id, direction, provider_message_id, text, status, fail_reason, purpose, dedupe_key, reply_to_id, routed_at, meta, attempts from messages order by created_at, id`));
-    const convs = new Map(rowsOf<Conv>(await deps.db.execute(sql`select c.id, c.external_id, c.contact_phone, c.channel, ch.kind as channel_kind, c.opted_out_at, c.handed_off_at, c.member_id from conversations c join channels ch on ch.id = c.channel_id`)).map((c) => [c.id, c]));
+    type Msg = {
+      id: string;
+      conversation_id: string;
+      channel_id: string;
+      direction: 'in' | 'out';
+      provider_message_id: string | null;
+      text: string | null;
+      status: string;
+      fail_reason: string | null;
+      purpose: string | null;
+      dedupe_key: string | null;
+      reply_to_id: string | null;
+      routed_at: string | null;
+      meta: { parts?: { sent: (string | null)[] } } | null;
+      attempts: number;
+    };
+    type Conv = {
+      id: string;
+      external_id: string;
+      contact_phone: string | null;
+      channel: string;
+      channel_kind: string;
+      opted_out_at: string | null;
+      handed_off_at: string | null;
+      member_id: string | null;
+    };
+    const msgs = rowsOf<Msg>(
+      await deps.db.execute(
+        sql`select id, conversation_id, channel_id, direction, provider_message_id, text, status, fail_reason, purpose, dedupe_key, reply_to_id, routed_at, meta, attempts from messages order by created_at, id`,
+      ),
+    );
+    const convs = new Map(
+      rowsOf<Conv>(
+        await deps.db.execute(
+          sql`select c.id, c.external_id, c.contact_phone, c.channel, ch.kind as channel_kind, c.opted_out_at, c.handed_off_at, c.member_id from conversations c join channels ch on ch.id = c.channel_id`,
+        ),
+      ).map((c) => [c.id, c]),
+    );
     const inbound = msgs.filter((m) => m.direction === 'in');
     const outbound = msgs.filter((m) => m.direction === 'out');
     const rankOf = new Map(inbound.map((m, i) => [m.id, i])); // stored order: (created_at, id)
     const byWamid = new Map<string, Msg[]>();
-    for (const m of inbound) if (m.provider_message_id) byWamid.set(m.provider_message_id, [...(byWamid.get(m.provider_message_id) ?? []), m]);
+    for (const m of inbound)
+      if (m.provider_message_id) byWamid.set(m.provider_message_id, [...(byWamid.get(m.provider_message_id) ?? []), m]);
     const repliesTo = new Map<string, Msg[]>();
-    for (const o of outbound) if (o.reply_to_id) repliesTo.set(o.reply_to_id, [...(repliesTo.get(o.reply_to_id) ?? []), o]);
+    for (const o of outbound)
+      if (o.reply_to_id) repliesTo.set(o.reply_to_id, [...(repliesTo.get(o.reply_to_id) ?? []), o]);
     const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '');
     const phoneOf = (convId: string) => digits(convs.get(convId)?.contact_phone);
     const isMember = (convId: string) => memberPhones.has(phoneOf(convId));
@@ -371,11 +521,19 @@ async function main() {
     // 1. Every acknowledged wamid stored exactly once; nothing stored that was not sent.
     const acked = load.delivered.filter((d) => d.status === 200);
     const notAcked = load.delivered.filter((d) => d.status !== 200);
-    if (notAcked.length) violate(`${notAcked.length} first deliveries not answered 200`, notAcked.map((d) => d.status));
+    if (notAcked.length)
+      violate(
+        `${notAcked.length} first deliveries not answered 200`,
+        notAcked.map((d) => d.status),
+      );
     const badRedeliveries = load.redelivered.filter((r) => r.status !== 200);
     if (badRedeliveries.length) violate(`${badRedeliveries.length} re-deliveries not answered 200`);
     const storedWrong = acked.filter((d) => (byWamid.get(d.wamid)?.length ?? 0) !== 1);
-    if (storedWrong.length) violate(`${storedWrong.length} acknowledged messages not stored exactly once`, storedWrong.map((d) => d.wamid));
+    if (storedWrong.length)
+      violate(
+        `${storedWrong.length} acknowledged messages not stored exactly once`,
+        storedWrong.map((d) => d.wamid),
+      );
     const sentWamids = new Set(load.delivered.map((d) => d.wamid));
     const strangers = inbound.filter((m) => !sentWamids.has(m.provider_message_id ?? ''));
     if (strangers.length) violate(`${strangers.length} inbound rows that no delivery sent`);
@@ -383,21 +541,30 @@ async function main() {
     // 2. Every inbound message routed, and routed once: the replies to a message carry its own
     //    dedupe keys (reply:<message>:i, or the conversation's one welcome:<conversation>:0).
     const unrouted = inbound.filter((m) => !m.routed_at);
-    if (unrouted.length) violate(`${unrouted.length} inbound messages never routed`, unrouted.map((m) => m.id));
+    if (unrouted.length)
+      violate(
+        `${unrouted.length} inbound messages never routed`,
+        unrouted.map((m) => m.id),
+      );
     const badKeys: unknown[] = [];
     for (const m of inbound) {
       const rs = (repliesTo.get(m.id) ?? []).filter((o) => o.conversation_id === m.conversation_id);
       const keys = rs.map((o) => o.dedupe_key ?? '');
-      const ok = keys.every((k, i) => k === `reply:${m.id}:${i}` || k === `welcome:${m.conversation_id}:${i}`) && new Set(keys).size === keys.length;
+      const ok =
+        keys.every((k, i) => k === `reply:${m.id}:${i}` || k === `welcome:${m.conversation_id}:${i}`) &&
+        new Set(keys).size === keys.length;
       const indices = keys.map((k) => Number(k.split(':').at(-1))).sort((a, b) => a - b);
       if (!ok || indices.some((x, i) => x !== i)) badKeys.push({ message: m.id, keys });
     }
-    if (badKeys.length) violate(`${badKeys.length} inbound messages with replies that are not theirs exactly once`, badKeys);
+    if (badKeys.length)
+      violate(`${badKeys.length} inbound messages with replies that are not theirs exactly once`, badKeys);
     const welcomes = new Map<string, Msg[]>();
-    for (const o of outbound) if (o.purpose === 'welcome') welcomes.set(o.conversation_id, [...(welcomes.get(o.conversation_id) ?? []), o]);
+    for (const o of outbound)
+      if (o.purpose === 'welcome') welcomes.set(o.conversation_id, [...(welcomes.get(o.conversation_id) ?? []), o]);
     // A command or a lead capture that ran twice would make a second lead or a second lead.created.
     const twiceLeads = rowsOf<{ key: string; n: string }>(
-      await deps.db.execute(sql`select coalesce(phone, company) as key, count(*) as n from leads group by coalesce(phone, company) having count(*) > 1
+      await deps.db
+        .execute(sql`select coalesce(phone, company) as key, count(*) as n from leads group by coalesce(phone, company) having count(*) > 1
                                 union all select 'activity lead.created ' || lead_id, count(*) from activities where type = 'lead.created' group by lead_id having count(*) > 1`),
     );
     if (twiceLeads.length) violate(`${twiceLeads.length} leads created twice`, twiceLeads);
@@ -409,8 +576,14 @@ async function main() {
       const k = `${o.status}${o.fail_reason ? ` (${o.fail_reason})` : ''} · ${o.purpose ?? '–'} · ${convs.get(o.conversation_id)?.channel_kind}`;
       outcome.set(k, (outcome.get(k) ?? 0) + 1);
     }
-    const badOutcome = outbound.filter((o) => !(o.status === 'sent' || (o.status === 'failed' && legitFailures.has(o.fail_reason ?? ''))));
-    if (badOutcome.length) violate(`${badOutcome.length} outbound messages neither sent nor legitimately failed`, badOutcome.map((o) => ({ id: o.id, status: o.status, fail_reason: o.fail_reason, purpose: o.purpose })));
+    const badOutcome = outbound.filter(
+      (o) => !(o.status === 'sent' || (o.status === 'failed' && legitFailures.has(o.fail_reason ?? ''))),
+    );
+    if (badOutcome.length)
+      violate(
+        `${badOutcome.length} outbound messages neither sent nor legitimately failed`,
+        badOutcome.map((o) => ({ id: o.id, status: o.status, fail_reason: o.fail_reason, purpose: o.purpose })),
+      );
     const illegitWindow = outbound.filter((o) => o.fail_reason === 'window_closed' && o.reply_to_id);
     if (illegitWindow.length) violate(`${illegitWindow.length} replies failed as window_closed`);
 
@@ -429,9 +602,11 @@ async function main() {
       const reqs = ids.map((id) => (id ? requestOf.get(id) : undefined)).filter((r): r is Received => !!r);
       for (const r of reqs) claimed.add(r.answerId!);
       const expected = o.status === 'sent' ? splitText(o.text ?? '', textLimit('whatsapp')) : [];
-      if (reqs.length !== expected.length || (o.status === 'sent' && !ids.length)) wrongCount.push({ id: o.id, status: o.status, requests: reqs.length, parts: expected.length });
+      if (reqs.length !== expected.length || (o.status === 'sent' && !ids.length))
+        wrongCount.push({ id: o.id, status: o.status, requests: reqs.length, parts: expected.length });
       reqs.forEach((r, i) => {
-        if (digits(r.body?.to) !== phoneOf(o.conversation_id) || r.body?.text?.body !== expected[i]) wrongContent.push({ id: o.id, to: r.body?.to, part: i });
+        if (digits(r.body?.to) !== phoneOf(o.conversation_id) || r.body?.text?.body !== expected[i])
+          wrongContent.push({ id: o.id, to: r.body?.to, part: i });
       });
       if (reqs.length) {
         firstRequest.set(o.id, reqs[0]);
@@ -440,18 +615,28 @@ async function main() {
     }
     const orphans = sends.filter((r) => !r.answerId || !claimed.has(r.answerId));
     if (wrongCount.length) violate(`${wrongCount.length} outbound messages not sent exactly once`, wrongCount);
-    if (orphans.length) violate(`${orphans.length} send requests that no outbound message accounts for (a double send)`, orphans.map((r) => ({ to: r.body?.to, text: String(r.body?.text?.body ?? '').slice(0, 40), status: r.status })));
-    if (wrongContent.length) violate(`${wrongContent.length} send requests to the wrong phone or with the wrong text`, wrongContent);
+    if (orphans.length)
+      violate(
+        `${orphans.length} send requests that no outbound message accounts for (a double send)`,
+        orphans.map((r) => ({ to: r.body?.to, text: String(r.body?.text?.body ?? '').slice(0, 40), status: r.status })),
+      );
+    if (wrongContent.length)
+      violate(`${wrongContent.length} send requests to the wrong phone or with the wrong text`, wrongContent);
     const readsPer = new Map<string, number>();
     for (const r of reads) readsPer.set(r.body.message_id, (readsPer.get(r.body.message_id) ?? 0) + 1);
     const readTwice = [...readsPer].filter(([, n]) => n > 1);
     if (readTwice.length) violate(`${readTwice.length} messages marked read more than once`, readTwice);
-    const readUnknown = [...readsPer.keys()].filter((w) => !byWamid.has(w) || !(repliesTo.get(byWamid.get(w)![0].id) ?? []).length);
-    if (readUnknown.length) violate(`${readUnknown.length} mark-as-read requests for messages that were not answered`, readUnknown);
+    const readUnknown = [...readsPer.keys()].filter(
+      (w) => !byWamid.has(w) || !(repliesTo.get(byWamid.get(w)![0].id) ?? []).length,
+    );
+    if (readUnknown.length)
+      violate(`${readUnknown.length} mark-as-read requests for messages that were not answered`, readUnknown);
 
     // 5. Replies within a conversation sent in the order of the messages they answer.
     const ordered = new Map<string, Msg[]>();
-    for (const o of outbound) if (o.reply_to_id && firstRequest.has(o.id)) ordered.set(o.conversation_id, [...(ordered.get(o.conversation_id) ?? []), o]);
+    for (const o of outbound)
+      if (o.reply_to_id && firstRequest.has(o.id))
+        ordered.set(o.conversation_id, [...(ordered.get(o.conversation_id) ?? []), o]);
     const keyIndex = (o: Msg) => Number((o.dedupe_key ?? '').split(':').at(-1) ?? 0);
     const outOfOrder: unknown[] = [];
     let orderedConvs = 0;
@@ -460,12 +645,21 @@ async function main() {
       if (rs.length > 1) orderedConvs++;
       for (let i = 1; i < rs.length; i++) {
         if (firstRequest.get(rs[i].id)!.seq < lastRequest.get(rs[i - 1].id)!.seq) {
-          outOfOrder.push({ conversation: convId, earlier: rs[i - 1].text?.slice(0, 30), later: rs[i].text?.slice(0, 30), sentFirst: 'later' });
+          outOfOrder.push({
+            conversation: convId,
+            earlier: rs[i - 1].text?.slice(0, 30),
+            later: rs[i].text?.slice(0, 30),
+            sentFirst: 'later',
+          });
           break;
         }
       }
     }
-    if (outOfOrder.length) violate(`${outOfOrder.length} of ${orderedConvs} conversations with several replies got them out of order`, outOfOrder);
+    if (outOfOrder.length)
+      violate(
+        `${outOfOrder.length} of ${orderedConvs} conversations with several replies got them out of order`,
+        outOfOrder,
+      );
 
     // 6. Each new customer welcomed once, with the answer to their first message; team members
     //    answered (every command) and never welcomed.
@@ -477,14 +671,21 @@ async function main() {
       const ws = welcomes.get(convId) ?? [];
       if (isMember(convId)) {
         if (ws.length) memberWrong.push({ conversation: convId, welcomed: ws.length });
-      } else if (ws.length !== 1 || ws[0].reply_to_id !== first.id || ws[0].status !== 'sent') welcomeWrong.push({ conversation: convId, welcomes: ws.length });
+      } else if (ws.length !== 1 || ws[0].reply_to_id !== first.id || ws[0].status !== 'sent')
+        welcomeWrong.push({ conversation: convId, welcomes: ws.length });
     }
     for (const m of inbound.filter((x) => isMember(x.conversation_id))) {
       const rs = repliesTo.get(m.id) ?? [];
-      if (!rs.length || rs.some((o) => o.status !== 'sent' || o.purpose !== 'reply')) memberWrong.push({ message: m.text, replies: rs.map((o) => `${o.purpose}/${o.status}`) });
+      if (!rs.length || rs.some((o) => o.status !== 'sent' || o.purpose !== 'reply'))
+        memberWrong.push({ message: m.text, replies: rs.map((o) => `${o.purpose}/${o.status}`) });
     }
-    if (welcomeWrong.length) violate(`${welcomeWrong.length} customer conversations not welcomed exactly once (with the first answer)`, welcomeWrong);
-    if (memberWrong.length) violate(`${memberWrong.length} team-member problems (welcomed, or a command without a sent reply)`, memberWrong);
+    if (welcomeWrong.length)
+      violate(
+        `${welcomeWrong.length} customer conversations not welcomed exactly once (with the first answer)`,
+        welcomeWrong,
+      );
+    if (memberWrong.length)
+      violate(`${memberWrong.length} team-member problems (welcomed, or a command without a sent reply)`, memberWrong);
 
     // Silence needs a reason: a conversation handed to a person, or a STOP while already opted out.
     const silent = inbound.filter((m) => {
@@ -493,28 +694,46 @@ async function main() {
       if (c.handed_off_at && m.routed_at && new Date(c.handed_off_at) <= new Date(m.routed_at)) return false;
       return !(/^stop$/i.test(m.text ?? '') && c.opted_out_at);
     });
-    if (silent.length) violate(`${silent.length} inbound messages left without an answer and without a reason`, silent.map((m) => m.text?.slice(0, 30)));
+    if (silent.length)
+      violate(
+        `${silent.length} inbound messages left without an answer and without a reason`,
+        silent.map((m) => m.text?.slice(0, 30)),
+      );
 
     // 7. STOP: one confirmation, and nothing sent to that phone after it.
     const stopWrong: unknown[] = [];
     for (const phone of stopPhones) {
       const conv = [...convs.values()].find((c) => digits(c.contact_phone) === phone && c.channel_kind === 'whatsapp');
-      const confirmations = conv ? outbound.filter((o) => o.conversation_id === conv.id && o.purpose === 'opt_out') : [];
+      const confirmations = conv
+        ? outbound.filter((o) => o.conversation_id === conv.id && o.purpose === 'opt_out')
+        : [];
       const toPhone = sends.filter((r) => digits(r.body?.to) === phone);
       const confirmation = confirmations[0] && firstRequest.get(confirmations[0].id);
-      if (!conv?.opted_out_at || confirmations.length !== 1 || !confirmation || toPhone.at(-1) !== confirmation) stopWrong.push({ phone, optedOut: !!conv?.opted_out_at, confirmations: confirmations.length, after: confirmation ? toPhone.filter((r) => r.seq > confirmation.seq).length : null });
+      if (!conv?.opted_out_at || confirmations.length !== 1 || !confirmation || toPhone.at(-1) !== confirmation)
+        stopWrong.push({
+          phone,
+          optedOut: !!conv?.opted_out_at,
+          confirmations: confirmations.length,
+          after: confirmation ? toPhone.filter((r) => r.seq > confirmation.seq).length : null,
+        });
     }
-    if (stopWrong.length) violate(`${stopWrong.length} STOP senders without exactly one confirmation as the last thing sent`, stopWrong);
+    if (stopWrong.length)
+      violate(`${stopWrong.length} STOP senders without exactly one confirmation as the last thing sent`, stopWrong);
 
     // 8. No job failed: the fake provider never fails, so neither should the pipeline.
     const jobs = rowsOf<{ name: string; state: string; n: string; retried: string }>(
-      await deps.db.execute(sql`select name, state, count(*) as n, count(*) filter (where retry_count > 0) as retried from pgboss.job where name in ('inbound.route', 'outbound.send') group by name, state order by name, state`),
+      await deps.db.execute(
+        sql`select name, state, count(*) as n, count(*) filter (where retry_count > 0) as retried from pgboss.job where name in ('inbound.route', 'outbound.send') group by name, state order by name, state`,
+      ),
     );
     const failedJobs = logged.filter((l) => l.msg === 'job failed');
     if (failedJobs.length) {
       const byError = new Map<string, number>();
       for (const l of failedJobs) byError.set(`${l.job}: ${l.err}`, (byError.get(`${l.job}: ${l.err}`) ?? 0) + 1);
-      violate(`${failedJobs.length} job runs failed`, [...byError].map(([e, n]) => `${n}× ${e}`));
+      violate(
+        `${failedJobs.length} job runs failed`,
+        [...byError].map(([e, n]) => `${n}× ${e}`),
+      );
     }
     const otherLogs = logged.filter((l) => l.msg !== 'job failed');
     if (jobs.some((j) => j.state === 'failed')) violate('jobs in state failed');
@@ -542,7 +761,10 @@ async function main() {
     const drainMs = drainedAt - loadEnd;
     const routedTimes = inbound.filter((m) => m.routed_at).map((m) => new Date(m.routed_at!).getTime());
     const routedAt = (q: number) => pct(routedTimes, q) - load.startedAt;
-    const sentAt = (q: number) => (sends.length ? sends[Math.max(0, Math.min(sends.length - 1, Math.ceil(q * sends.length) - 1))].at - load.startedAt : NaN);
+    const sentAt = (q: number) =>
+      sends.length
+        ? sends[Math.max(0, Math.min(sends.length - 1, Math.ceil(q * sends.length) - 1))].at - load.startedAt
+        : NaN;
     const totalMs = drainedAt - load.startedAt;
     const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
     const requests = load.delivered.length + load.redelivered.length;
@@ -550,41 +772,76 @@ async function main() {
 
     console.log(`## Pipeline: ${senders} customers × ${perSender} messages, ${memberCount} team members, workers on\n`);
     console.log(
-      `${availableParallelism()} CPUs shared by Parley and its workers (main thread), the load generator and the fake Graph API (a worker thread each) and PostgreSQL; pg pool ${poolSize}; outbound rate ${config.OUTBOUND_RATE_PER_SECOND}/s per number; load average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg().map((x) => x.toFixed(1)).join(' ')}.\n`,
+      `${availableParallelism()} CPUs shared by Parley and its workers (main thread), the load generator and the fake Graph API (a worker thread each) and PostgreSQL; pg pool ${poolSize}; outbound rate ${config.OUTBOUND_RATE_PER_SECOND}/s per number; load average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}.\n`,
     );
     console.log(
       `Load: ${load.delivered.length} messages (${stopPhones.size} customers end with STOP, ${scripts.filter((s) => s.burst).length} send theirs all at once) and ${load.redelivered.length} re-deliveries of the same bytes (${load.redelivered.filter((r) => r.racing).length} racing the first), ${concurrency} contacts in flight.\n`,
     );
     console.log('| stage | figure |');
     console.log('|---|---|');
-    console.log(`| ingest | ${requests} webhooks in ${fmt(load.elapsedMs / 1000, 1)} s = ${fmt((requests / load.elapsedMs) * 1000)} req/s; p50 ${fmt(pct(load.latencies, 0.5), 1)} ms, p99 ${fmt(pct(load.latencies, 0.99), 1)} ms, max ${fmt(pct(load.latencies, 1), 1)} ms; ${load.errors} errors |`);
-    console.log(`| drain | ${drained ? '' : 'NOT DRAINED: '}${fmt(drainMs / 1000, 1)} s after the last webhook; ${fmt(totalMs / 1000, 1)} s from the first webhook to the last send |`);
+    console.log(
+      `| ingest | ${requests} webhooks in ${fmt(load.elapsedMs / 1000, 1)} s = ${fmt((requests / load.elapsedMs) * 1000)} req/s; p50 ${fmt(pct(load.latencies, 0.5), 1)} ms, p99 ${fmt(pct(load.latencies, 0.99), 1)} ms, max ${fmt(pct(load.latencies, 1), 1)} ms; ${load.errors} errors |`,
+    );
+    console.log(
+      `| drain | ${drained ? '' : 'NOT DRAINED: '}${fmt(drainMs / 1000, 1)} s after the last webhook; ${fmt(totalMs / 1000, 1)} s from the first webhook to the last send |`,
+    );
     console.log(
       `| sends | ${sends.length} send requests + ${reads.length} mark-as-read at the fake, over ${fmt(sendSpan, 1)} s = ${fmt((sends.length + reads.length) / sendSpan)} requests/s; sends take the rate limit (read receipts do not), so they need at least ${fmt(sends.length / config.OUTBOUND_RATE_PER_SECOND, 1)} s |`,
     );
-    console.log(`| timeline (s after the first webhook) | half routed ${fmt(routedAt(0.5) / 1000, 1)}, all routed ${fmt(routedAt(1) / 1000, 1)}; first reply ${fmt(sentAt(0) / 1000, 1)}, half the replies ${fmt(sentAt(0.5) / 1000, 1)}, last ${fmt(sentAt(1) / 1000, 1)} |`);
-    console.log(`| end to end (webhook 200 → reply at the fake) | ${e2e.length} answered messages: p50 ${fmt(pct(e2e, 0.5))} ms, p90 ${fmt(pct(e2e, 0.9))} ms, p99 ${fmt(pct(e2e, 0.99))} ms, max ${fmt(pct(e2e, 1))} ms |`);
-    console.log(`| … customers / team members | p50 ${fmt(pct(e2eCustomer, 0.5))} / ${fmt(pct(e2eMember, 0.5))} ms, p99 ${fmt(pct(e2eCustomer, 0.99))} / ${fmt(pct(e2eMember, 0.99))} ms |`);
-    console.log(`\nStored: ${inbound.length} inbound, ${outbound.length} outbound in ${convs.size} conversations. Outbound by status · purpose · channel:\n`);
+    console.log(
+      `| timeline (s after the first webhook) | half routed ${fmt(routedAt(0.5) / 1000, 1)}, all routed ${fmt(routedAt(1) / 1000, 1)}; first reply ${fmt(sentAt(0) / 1000, 1)}, half the replies ${fmt(sentAt(0.5) / 1000, 1)}, last ${fmt(sentAt(1) / 1000, 1)} |`,
+    );
+    console.log(
+      `| end to end (webhook 200 → reply at the fake) | ${e2e.length} answered messages: p50 ${fmt(pct(e2e, 0.5))} ms, p90 ${fmt(pct(e2e, 0.9))} ms, p99 ${fmt(pct(e2e, 0.99))} ms, max ${fmt(pct(e2e, 1))} ms |`,
+    );
+    console.log(
+      `| … customers / team members | p50 ${fmt(pct(e2eCustomer, 0.5))} / ${fmt(pct(e2eMember, 0.5))} ms, p99 ${fmt(pct(e2eCustomer, 0.99))} / ${fmt(pct(e2eMember, 0.99))} ms |`,
+    );
+    console.log(
+      `\nStored: ${inbound.length} inbound, ${outbound.length} outbound in ${convs.size} conversations. Outbound by status · purpose · channel:\n`,
+    );
     console.log('| outcome | messages |');
     console.log('|---|---:|');
     for (const [k, n] of [...outcome].sort((a, b) => b[1] - a[1])) console.log(`| ${k} | ${n} |`);
-    console.log(`\nJobs: ${jobs.map((j) => `${j.name} ${j.state} ${j.n}${Number(j.retried) ? ` (${j.retried} retried)` : ''}`).join(', ')}.`);
+    console.log(
+      `\nJobs: ${jobs.map((j) => `${j.name} ${j.state} ${j.n}${Number(j.retried) ? ` (${j.retried} retried)` : ''}`).join(', ')}.`,
+    );
     if (otherLogs.length) {
       const byMsg = new Map<string, number>();
-      for (const l of otherLogs) byMsg.set(`${l.msg}${l.err ? `: ${l.err}` : ''}`, (byMsg.get(`${l.msg}${l.err ? `: ${l.err}` : ''}`) ?? 0) + 1);
+      for (const l of otherLogs)
+        byMsg.set(`${l.msg}${l.err ? `: ${l.err}` : ''}`, (byMsg.get(`${l.msg}${l.err ? `: ${l.err}` : ''}`) ?? 0) + 1);
       console.log(`Warnings logged: ${[...byMsg].map(([m, n]) => `${n}× ${m}`).join('; ')}.`);
     }
     console.log('\n### Checks\n');
     const check = (ok: boolean, text: string) => console.log(`- ${ok ? '✓' : '✗'} ${text}`);
-    check(!storedWrong.length && !strangers.length && !notAcked.length, `each of ${acked.length} acknowledged wamids stored exactly once (${load.redelivered.length} re-deliveries answered 200 and stored nothing)`);
-    check(!unrouted.length && !badKeys.length && !twiceLeads.length, `every inbound message routed, and once (replies keyed to their message, no lead or lead.created twice)`);
+    check(
+      !storedWrong.length && !strangers.length && !notAcked.length,
+      `each of ${acked.length} acknowledged wamids stored exactly once (${load.redelivered.length} re-deliveries answered 200 and stored nothing)`,
+    );
+    check(
+      !unrouted.length && !badKeys.length && !twiceLeads.length,
+      `every inbound message routed, and once (replies keyed to their message, no lead or lead.created twice)`,
+    );
     check(!badOutcome.length && !illegitWindow.length, `every outbound message sent or legitimately failed`);
-    check(!wrongCount.length && !orphans.length && !wrongContent.length, `exactly one send request per outbound message part (${sends.length} requests), to the right phone with the right text`);
+    check(
+      !wrongCount.length && !orphans.length && !wrongContent.length,
+      `exactly one send request per outbound message part (${sends.length} requests), to the right phone with the right text`,
+    );
     check(!readTwice.length && !readUnknown.length, `at most one mark-as-read per answered message (${reads.length})`);
-    check(!outOfOrder.length, `replies sent in the order of the messages they answer (${orderedConvs} conversations with several replies)`);
-    check(!welcomeWrong.length, `each of ${[...firstIn.keys()].filter((c) => !isMember(c)).length} new customers welcomed once, with the first answer`);
-    check(!memberWrong.length, `team members' ${inbound.filter((m) => isMember(m.conversation_id)).length} commands answered, no welcome`);
+    check(
+      !outOfOrder.length,
+      `replies sent in the order of the messages they answer (${orderedConvs} conversations with several replies)`,
+    );
+    check(
+      !welcomeWrong.length,
+      `each of ${[...firstIn.keys()].filter((c) => !isMember(c)).length} new customers welcomed once, with the first answer`,
+    );
+    check(
+      !memberWrong.length,
+      `team members' ${inbound.filter((m) => isMember(m.conversation_id)).length} commands answered, no welcome`,
+    );
     check(!silent.length, `no message left unanswered without a reason (handoff, repeated STOP)`);
     check(!stopWrong.length, `${stopPhones.size} STOP senders: one confirmation, nothing sent after it`);
     check(!failedJobs.length && !Number(jobsLeft.n) && drained, `drained, no job failed, none left waiting`);

@@ -7,11 +7,23 @@ import { existsSync } from 'node:fs';
 
 const here = new URL('.', import.meta.url);
 const benches: { file: string; args: string[]; what: string }[] = [
-  { file: 'ingest.ts', args: process.argv.slice(2), what: 'WhatsApp webhook ingest vs a bare Fastify route (PostgreSQL)' },
-  { file: 'pipeline.ts', args: [], what: 'the whole pipeline with workers on: webhooks → routing → replies sent to a fake Graph API, with its promises checked (PostgreSQL)' },
+  {
+    file: 'ingest.ts',
+    args: process.argv.slice(2),
+    what: 'WhatsApp webhook ingest vs a bare Fastify route (PostgreSQL)',
+  },
+  {
+    file: 'pipeline.ts',
+    args: [],
+    what: 'the whole pipeline with workers on: webhooks → routing → replies sent to a fake Graph API, with its promises checked (PostgreSQL)',
+  },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
-  { file: 'eval-commands.ts', args: ['--set', 'dev', '--set', 'holdout', '--set', 'independent'], what: 'command interpreter accuracy per language (dev, held-out, and the independent set written blind)' },
+  {
+    file: 'eval-commands.ts',
+    args: ['--set', 'dev', '--set', 'holdout', '--set', 'independent'],
+    what: 'command interpreter accuracy per language (dev, held-out, and the independent set written blind)',
+  },
   { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
   { file: 'eval-profile.ts', args: [], what: 'profile-fact extraction precision/recall and throughput' },
 ];

@@ -4,7 +4,12 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import type { App } from './http/app-types.ts';
 import { registerAuth } from './http/auth.ts';
@@ -53,7 +58,12 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Parley API', version: deps.version, description: 'Conversational CRM: leads, deals, tasks, activities and history. Authenticate with `Authorization: Bearer <token>` (from POST /api/login, or an API key).' },
+      info: {
+        title: 'Parley API',
+        version: deps.version,
+        description:
+          'Conversational CRM: leads, deals, tasks, activities and history. Authenticate with `Authorization: Bearer <token>` (from POST /api/login, or an API key).',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -4,7 +4,10 @@ import { AppError } from './lib/errors.ts';
 
 export async function runTool(command: string, args: string[]) {
   if (command === 'parse-commands') {
-    const { values } = parseArgs({ args, options: { now: { type: 'string' }, tz: { type: 'string', default: 'Asia/Kolkata' } } });
+    const { values } = parseArgs({
+      args,
+      options: { now: { type: 'string' }, tz: { type: 'string', default: 'Asia/Kolkata' } },
+    });
     const now = values.now ? new Date(values.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new AppError('bad_request', '--now must be an ISO-8601 datetime');
     const { runParseCommands } = await import('./commands/parse-commands.ts');

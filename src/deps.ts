@@ -30,7 +30,17 @@ export type Deps = {
 };
 
 /** Fields that must never reach a log line. */
-export const redactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken'];
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+];
 
 export const maskUrl = (url: string) => url.split('?')[0].replace(/\+?\d[\d\s%20-]{6,}\d/g, '***');
 
@@ -46,7 +56,9 @@ export function maskPii(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => maskPii(v, depth + 1));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value; // requests, replies: their serializers decide
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, textKeys.has(k) && v != null ? '[masked]' : maskPii(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, textKeys.has(k) && v != null ? '[masked]' : maskPii(v, depth + 1)]),
+  );
 }
 
 /** A copy of the error (same class, so the log shows its type) with masked message, stack and fields. */
@@ -54,17 +66,27 @@ function maskError(err: Error, depth: number): Error {
   const copy = Object.create(Object.getPrototypeOf(err)) as Error & Record<string, unknown>;
   for (const [k, v] of Object.entries(err)) copy[k] = maskPii(v, depth + 1);
   const hidden = (v: unknown) => ({ value: v, writable: true, configurable: true, enumerable: false });
-  Object.defineProperties(copy, { message: hidden(maskPhones(err.message)), stack: hidden(err.stack && maskPhones(err.stack)), ...(err.cause !== undefined ? { cause: hidden(maskPii(err.cause, depth + 1)) } : {}) });
+  Object.defineProperties(copy, {
+    message: hidden(maskPhones(err.message)),
+    stack: hidden(err.stack && maskPhones(err.stack)),
+    ...(err.cause !== undefined ? { cause: hidden(maskPii(err.cause, depth + 1)) } : {}),
+  });
   return copy;
 }
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'> & { LOG_PII?: boolean }, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'> & { LOG_PII?: boolean },
+  destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level: config.LOG_LEVEL,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
       // Query strings (tokens) never; long digit runs (phone numbers in paths) unless LOG_PII.
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: config.LOG_PII ? req.url.split('?')[0] : maskUrl(req.url) }),
+      req: (req: { method: string; url: string }) => ({
+        method: req.method,
+        url: config.LOG_PII ? req.url.split('?')[0] : maskUrl(req.url),
+      }),
     },
     ...(config.LOG_PII
       ? {}
@@ -73,7 +95,10 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'> & { 
           hooks: {
             logMethod(args, method) {
               // log.error(err) takes its message from the error: mask that too.
-              const all = args[0] instanceof Error && typeof args[1] !== 'string' ? [args[0], args[0].message, ...args.slice(1)] : args;
+              const all =
+                args[0] instanceof Error && typeof args[1] !== 'string'
+                  ? [args[0], args[0].message, ...args.slice(1)]
+                  : args;
               method.apply(this, all.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as typeof args);
             },
           },
@@ -82,11 +107,21 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'> & { 
   return destination ? pino(options, destination) : pino(options);
 }
 
-export async function createDeps(config: Config, opts: { database?: Database; log?: Logger; now?: () => Date } = {}): Promise<Deps> {
+export async function createDeps(
+  config: Config,
+  opts: { database?: Database; log?: Logger; now?: () => Date } = {},
+): Promise<Deps> {
   const log = opts.log ?? createLogger(config);
-  const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.PARLEY_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE }));
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.PARLEY_DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+    }));
   const queue = createJobQueue(database, { log });
-  const secretKey = config.PARLEY_SECRET_KEY ?? (config.DATABASE_URL ? undefined : localSecretKey(config.PARLEY_DATA_DIR));
+  const secretKey =
+    config.PARLEY_SECRET_KEY ?? (config.DATABASE_URL ? undefined : localSecretKey(config.PARLEY_DATA_DIR));
   if (!secretKey) log.warn('PARLEY_SECRET_KEY is not set: channels added through the API cannot store secrets');
   return {
     config,
@@ -98,8 +133,18 @@ export async function createDeps(config: Config, opts: { database?: Database; lo
     queue,
     secrets: createSecretBox(secretKey),
     rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
-    botLlm: config.BOT_MODE === 'llm' && config.LLM_BASE_URL && config.LLM_MODEL ? { baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.BOT_TIMEOUT_MS } : null,
-    interpret: createInterpreter(config, { onError: (err) => log.warn({ err }, 'LLM command interpreter failed; the rules answered') }),
+    botLlm:
+      config.BOT_MODE === 'llm' && config.LLM_BASE_URL && config.LLM_MODEL
+        ? {
+            baseURL: config.LLM_BASE_URL,
+            apiKey: config.LLM_API_KEY,
+            model: config.LLM_MODEL,
+            timeoutMs: config.BOT_TIMEOUT_MS,
+          }
+        : null,
+    interpret: createInterpreter(config, {
+      onError: (err) => log.warn({ err }, 'LLM command interpreter failed; the rules answered'),
+    }),
     close: async () => {
       await queue.stop();
       await database.close();

@@ -60,14 +60,17 @@ async function serve() {
   const app = await buildApp(deps);
   const { PORT, HOST } = deps.config;
   await app.listen({ port: PORT, host: HOST });
-  const shown = deps.config.PUBLIC_URL ?? `http://${HOST === '0.0.0.0' || HOST === '::' ? 'localhost' : HOST}:${(app.server.address() as { port: number }).port}`;
+  const shown =
+    deps.config.PUBLIC_URL ??
+    `http://${HOST === '0.0.0.0' || HOST === '::' ? 'localhost' : HOST}:${(app.server.address() as { port: number }).port}`;
   const lines = [
     '',
     `  Parley ${deps.version} is running at ${shown}  (${deps.database.kind === 'pglite' ? `embedded database in ${deps.config.PARLEY_DATA_DIR}` : 'PostgreSQL'}, ready in ${Date.now() - started} ms)`,
     `  API docs: ${shown}/api/docs`,
   ];
   if (setup.demoSeeded) lines.push(`  Demo workspace created. Log in as ${DEMO_LOGIN} with password ${DEMO_PASSWORD}`);
-  else if (setup.demoPresent) lines.push(`  Demo workspace: log in as ${DEMO_LOGIN} (password ${DEMO_PASSWORD} unless you changed it)`);
+  else if (setup.demoPresent)
+    lines.push(`  Demo workspace: log in as ${DEMO_LOGIN} (password ${DEMO_PASSWORD} unless you changed it)`);
   else lines.push('  Log in with your account (POST /api/login); `parley user add` adds one.');
   if (setup.adminCreated) lines.push(`  Owner account ${deps.config.PARLEY_ADMIN_EMAIL} created.`);
   console.log(lines.join('\n') + '\n');
@@ -109,16 +112,38 @@ async function worker() {
 }
 
 async function userAdd(args: string[]) {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'agent' }, phone: { type: 'string' }, password: { type: 'string' }, username: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', default: 'agent' },
+      phone: { type: 'string' },
+      password: { type: 'string' },
+      username: { type: 'string' },
+    },
+  });
   if (!values.email || !values.name) throw new AppError('bad_request', '--email and --name are required');
-  if (!roles.includes(values.role as Role)) throw new AppError('bad_request', `--role must be one of ${roles.join(', ')}`);
+  if (!roles.includes(values.role as Role))
+    throw new AppError('bad_request', `--role must be one of ${roles.join(', ')}`);
   const password = values.password ?? randomToken(9);
   await withDb(async (db) => {
     await migrate(db);
     const c = config();
-    const ws = (await findDefaultWorkspace(db)) ?? (await createWorkspace(db, { name: c.PARLEY_WORKSPACE_NAME, isDefault: true }));
-    const user = await createUser(db, ws.id, { email: values.email!, name: values.name!, role: values.role as Role, phone: values.phone, password, username: values.username });
-    console.log(`Added ${user.name} <${user.email}> as ${user.role} (username ${user.username})${values.password ? '' : `, password: ${password}`}`);
+    const ws =
+      (await findDefaultWorkspace(db)) ??
+      (await createWorkspace(db, { name: c.PARLEY_WORKSPACE_NAME, isDefault: true }));
+    const user = await createUser(db, ws.id, {
+      email: values.email!,
+      name: values.name!,
+      role: values.role as Role,
+      phone: values.phone,
+      password,
+      username: values.username,
+    });
+    console.log(
+      `Added ${user.name} <${user.email}> as ${user.role} (username ${user.username})${values.password ? '' : `, password: ${password}`}`,
+    );
   });
 }
 
@@ -158,7 +183,17 @@ export async function main(argv: string[]) {
     process.exit(2);
   } catch (err) {
     if (err instanceof AppError) {
-      console.error(`parley ${command}: ${err.message}${err.fields ? ' (' + Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join(', ') + ')' : ''}`);
+      console.error(
+        `parley ${command}: ${err.message}${
+          err.fields
+            ? ' (' +
+              Object.entries(err.fields)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(', ') +
+              ')'
+            : ''
+        }`,
+      );
       process.exit(1);
     }
     throw err;

@@ -10,7 +10,13 @@ import { migrate } from './db/migrate.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed.ts';
 import { syncEnvChannels } from './inbound/channel-accounts.ts';
 
-export type SetupResult = { migrations: string[]; demoSeeded: boolean; demoPresent: boolean; adminCreated: boolean; workspaceId: string };
+export type SetupResult = {
+  migrations: string[];
+  demoSeeded: boolean;
+  demoPresent: boolean;
+  adminCreated: boolean;
+  workspaceId: string;
+};
 
 export async function prepareDatabase(db: Db, config: Config): Promise<SetupResult> {
   const migrations = await migrate(db);
@@ -25,12 +31,23 @@ export async function prepareDatabase(db: Db, config: Config): Promise<SetupResu
   await syncEnvChannels(db, config, ws.id);
   let adminCreated = false;
   if (config.PARLEY_ADMIN_EMAIL && config.PARLEY_ADMIN_PASSWORD) {
-    const [existing] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${config.PARLEY_ADMIN_EMAIL.toLowerCase()}`);
+    const [existing] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${config.PARLEY_ADMIN_EMAIL.toLowerCase()}`);
     if (!existing) {
-      await createUser(db, ws.id, { name: config.PARLEY_ADMIN_NAME, email: config.PARLEY_ADMIN_EMAIL, password: config.PARLEY_ADMIN_PASSWORD, role: 'owner' });
+      await createUser(db, ws.id, {
+        name: config.PARLEY_ADMIN_NAME,
+        email: config.PARLEY_ADMIN_EMAIL,
+        password: config.PARLEY_ADMIN_PASSWORD,
+        role: 'owner',
+      });
       adminCreated = true;
     }
   }
-  const [demo] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${DEMO_LOGIN}`);
+  const [demo] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${DEMO_LOGIN}`);
   return { migrations, demoSeeded, demoPresent: !!demo, adminCreated, workspaceId: ws.id };
 }

@@ -36,10 +36,17 @@ describe('first start', () => {
   it('seeds the demo workspace and the admin account once, and /health reports the database', async () => {
     const database = await openTestDatabase();
     const email = `admin-${Date.now()}@example.com`;
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_ADMIN_EMAIL: email, PARLEY_ADMIN_PASSWORD: 'admin password 1' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PARLEY_ADMIN_EMAIL: email,
+      PARLEY_ADMIN_PASSWORD: 'admin password 1',
+    });
     const deps = await createDeps(config, { database });
     await deps.queue.install(allJobs);
-    const hadDefault = (await deps.db.execute(sql`select count(*)::int as n from workspaces where is_default`)) as unknown as { rows: { n: number }[] };
+    const hadDefault = (await deps.db.execute(
+      sql`select count(*)::int as n from workspaces where is_default`,
+    )) as unknown as { rows: { n: number }[] };
     const first = await prepareDatabase(deps.db, config);
     const second = await prepareDatabase(deps.db, config);
     // A shared Postgres test database may already hold a default workspace from another file.
@@ -48,15 +55,27 @@ describe('first start', () => {
     expect(second).toMatchObject({ demoSeeded: false, adminCreated: false, migrations: [] });
 
     const app = await buildApp(deps);
-    const login = await app.inject({ method: 'POST', url: '/api/login', payload: { email, password: 'admin password 1' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { email, password: 'admin password 1' },
+    });
     expect(login.json().user).toMatchObject({ role: 'owner', workspace_id: first.workspaceId });
     if (first.demoSeeded) {
-      const demo = await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'priya@demo.parley.local', password: 'parley-demo' } });
+      const demo = await app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { email: 'priya@demo.parley.local', password: 'parley-demo' },
+      });
       const auth = { authorization: `Bearer ${demo.json().token}` };
       const leads = (await app.inject({ method: 'GET', url: '/api/leads', headers: auth })).json().data;
       expect(new Set(leads.map((l: { status: string }) => l.status)).size).toBeGreaterThanOrEqual(5);
-      expect((await app.inject({ method: 'GET', url: '/api/tasks', headers: auth })).json().data.length).toBeGreaterThan(3);
-      expect((await app.inject({ method: 'GET', url: '/api/deals', headers: auth })).json().data.length).toBeGreaterThan(2);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/tasks', headers: auth })).json().data.length,
+      ).toBeGreaterThan(3);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/deals', headers: auth })).json().data.length,
+      ).toBeGreaterThan(2);
     }
 
     const health = await app.inject({ method: 'GET', url: '/health' });

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const parley = (args: string[], env: Record<string, string> = {}) =>
-  run(process.execPath, [bin, ...args], { env: { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }).then(
+  run(process.execPath, [bin, ...args], {
+    env: { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
+    timeout: 60_000,
+  }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -22,7 +25,18 @@ describe('parley command', () => {
     const migrated = await parley(['migrate']);
     expect(migrated.stdout).toMatch(/Applied 0000_extensions/);
     expect((await parley(['migrate'])).stdout).toMatch(/up to date/);
-    const added = await parley(['user', 'add', '--email', 'amit@example.com', '--name', 'Amit Verma', '--role', 'manager', '--phone', '098765-43210']);
+    const added = await parley([
+      'user',
+      'add',
+      '--email',
+      'amit@example.com',
+      '--name',
+      'Amit Verma',
+      '--role',
+      'manager',
+      '--phone',
+      '098765-43210',
+    ]);
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/Added Amit Verma <amit@example.com> as manager \(username amit\), password: \S{8,}/);
     const dup = await parley(['user', 'add', '--email', 'AMIT@example.com', '--name', 'Again']);

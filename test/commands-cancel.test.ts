@@ -31,7 +31,11 @@ async function team(): Promise<Team> {
   clock = new Date('2027-03-08T10:00:00+05:30');
   const owner = await newWorkspace(app, 'Orbit Sales');
   // Members who never wrote in are outside the 24-hour window: notifications go as a template.
-  const { phoneNumberId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET, settings: { template: 'team_update:en' } });
+  const { phoneNumberId } = await connectWhatsApp(app, owner, {
+    apiUrl: graph.url,
+    appSecret: SECRET,
+    settings: { template: 'team_update:en' },
+  });
   const ids = {
     meera: (await addMember(app, owner, 'manager', 'Meera Kapoor', `+${PHONES.meera}`)).userId,
     sunil: (await addMember(app, owner, 'agent', 'Sunil Shah', `+${PHONES.sunil}`)).userId,
@@ -45,11 +49,20 @@ let seq = 0;
 async function send(t: Team, who: Who, text: string): Promise<string> {
   const wamid = `wamid.cancel${Date.now()}${seq++}`;
   const body = waText(t.phoneNumberId, PHONES[who], text, { id: wamid, name: who, now: clock.getTime() });
-  const res = await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+    payload: body,
+  });
   expect(res.statusCode).toBe(200);
   await drainJobs(deps);
   const [inbound] = await deps.db.select().from(messages).where(eq(messages.providerMessageId, wamid));
-  const out = await deps.db.select().from(messages).where(eq(messages.replyToId, inbound.id)).orderBy(asc(messages.createdAt));
+  const out = await deps.db
+    .select()
+    .from(messages)
+    .where(eq(messages.replyToId, inbound.id))
+    .orderBy(asc(messages.createdAt));
   expect(out.length, `a reply to "${text}"`).toBeGreaterThan(0);
   return out.map((m) => m.text).join('\n');
 }
@@ -60,15 +73,33 @@ async function queuedFor(t: Team, who: Who, purpose: 'notification' | 'reminder'
     .select({ text: messages.text })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(conversations.workspaceId, t.workspaceId), eq(conversations.memberId, t.ids[who]), eq(messages.direction, 'out'), eq(messages.purpose, purpose)))
+    .where(
+      and(
+        eq(conversations.workspaceId, t.workspaceId),
+        eq(conversations.memberId, t.ids[who]),
+        eq(messages.direction, 'out'),
+        eq(messages.purpose, purpose),
+      ),
+    )
     .orderBy(asc(messages.createdAt));
   return rows.map((r) => r.text ?? '');
 }
 
-const graphTo = (t: Team, who: Who) => graph.requests.filter((r) => r.path.endsWith(`/${t.phoneNumberId}/messages`) && (r.body as { to?: string }).to === `+${PHONES[who]}`);
-const leadBy = async (t: Team, company: string) => (await deps.db.select().from(leads).where(and(eq(leads.workspaceId, t.workspaceId), eq(leads.company, company))))[0];
-const tasksOf = (leadId: string) => deps.db.select().from(tasks).where(eq(tasks.leadId, leadId)).orderBy(asc(tasks.dueAt));
-const activitiesOf = (leadId: string) => deps.db.select().from(activities).where(eq(activities.leadId, leadId)).orderBy(asc(activities.id));
+const graphTo = (t: Team, who: Who) =>
+  graph.requests.filter(
+    (r) => r.path.endsWith(`/${t.phoneNumberId}/messages`) && (r.body as { to?: string }).to === `+${PHONES[who]}`,
+  );
+const leadBy = async (t: Team, company: string) =>
+  (
+    await deps.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.workspaceId, t.workspaceId), eq(leads.company, company)))
+  )[0];
+const tasksOf = (leadId: string) =>
+  deps.db.select().from(tasks).where(eq(tasks.leadId, leadId)).orderBy(asc(tasks.dueAt));
+const activitiesOf = (leadId: string) =>
+  deps.db.select().from(activities).where(eq(activities.leadId, leadId)).orderBy(asc(activities.id));
 const sweep = (t: Team) => sweepNurture(deps, { workspaceIds: [t.workspaceId] });
 
 /** Creates a lead through the bot, as the manager, assigned to `to`. */
@@ -90,16 +121,24 @@ describe('cancelling a meeting or demo', () => {
     const before = (await queuedFor(t, 'sunil', 'notification')).length;
 
     const reply = await send(t, 'meera', 'Cancel the meeting with Orbit Textiles, they postponed the budget');
-    expect(reply).toMatch(/^❌ Meeting with Orbit Textiles on Tue, 9 Mar, 3:00 pm cancelled\. Reason: they postponed the budget\. Sunil has been notified\.$/);
+    expect(reply).toMatch(
+      /^❌ Meeting with Orbit Textiles on Tue, 9 Mar, 3:00 pm cancelled\. Reason: they postponed the budget\. Sunil has been notified\.$/,
+    );
     const [task] = await tasksOf(orbit.id);
     expect(task).toMatchObject({ type: 'meeting', status: 'cancelled', assigneeId: t.ids.sunil });
     const acts = await activitiesOf(orbit.id);
-    expect(acts.find((a) => a.type === 'meeting.cancelled')).toMatchObject({ text: 'Meeting with Orbit Textiles cancelled by Meera Kapoor. Reason: they postponed the budget', actorId: t.ids.meera, subjectId: task.id });
+    expect(acts.find((a) => a.type === 'meeting.cancelled')).toMatchObject({
+      text: 'Meeting with Orbit Textiles cancelled by Meera Kapoor. Reason: they postponed the budget',
+      actorId: t.ids.meera,
+      subjectId: task.id,
+    });
     // The status goes back to what it was before the booking.
     expect((await leadBy(t, 'Orbit Textiles')).status).toBe('new');
     const told = await queuedFor(t, 'sunil', 'notification');
     expect(told).toHaveLength(before + 1);
-    expect(told.at(-1)).toMatch(/^❌ Meeting with Orbit Textiles on Tue, 9 Mar, 3:00 pm was cancelled by Meera\. Reason: they postponed the budget\.$/);
+    expect(told.at(-1)).toMatch(
+      /^❌ Meeting with Orbit Textiles on Tue, 9 Mar, 3:00 pm was cancelled by Meera\. Reason: they postponed the budget\.$/,
+    );
     expect(JSON.stringify(graphTo(t, 'sunil').at(-1)?.body)).toContain('was cancelled by Meera');
 
     // The morning digest: Rekha's meeting is on it, Sunil has nothing left to hear about.
@@ -116,7 +155,9 @@ describe('cancelling a meeting or demo', () => {
     expect((await sweep(t)).taskReminders).toBe(0);
     await drainJobs(deps);
     expect(await queuedFor(t, 'sunil', 'reminder')).toEqual([]);
-    expect(await queuedFor(t, 'rekha', 'reminder')).toEqual([expect.stringMatching(/^⏰ Meeting in 30 min \(3:00 pm\): Meeting with Nimbus Labs/)]);
+    expect(await queuedFor(t, 'rekha', 'reminder')).toEqual([
+      expect.stringMatching(/^⏰ Meeting in 30 min \(3:00 pm\): Meeting with Nimbus Labs/),
+    ]);
     expect(await deps.db.select().from(reminders).where(eq(reminders.taskId, task.id))).toEqual([]);
     expect((await tasksOf(nimbus.id))[0].status).toBe('pending');
   });
@@ -128,11 +169,17 @@ describe('cancelling a meeting or demo', () => {
     expect((await leadBy(t, 'Nimbus Labs')).status).toBe('demo_scheduled');
 
     const hinglish = await send(t, 'meera', 'Nimbus Labs ka demo cancel karo');
-    expect(hinglish).toMatch(/^❌ Nimbus Labs ke saath Tue, 9 Mar, 11:00 am wala demo cancel kar diya\. Rekha ko bata diya\.$/);
+    expect(hinglish).toMatch(
+      /^❌ Nimbus Labs ke saath Tue, 9 Mar, 11:00 am wala demo cancel kar diya\. Rekha ko bata diya\.$/,
+    );
     expect((await tasksOf(nimbus.id))[0].status).toBe('cancelled');
     expect((await leadBy(t, 'Nimbus Labs')).status).toBe('new');
-    expect((await activitiesOf(nimbus.id)).map((a) => a.type)).toEqual(expect.arrayContaining(['demo.scheduled', 'demo.cancelled']));
-    expect((await queuedFor(t, 'rekha', 'notification')).at(-1)).toMatch(/^❌ Nimbus Labs ke saath .+11:00 am wala demo Meera ne cancel kar diya\.$/);
+    expect((await activitiesOf(nimbus.id)).map((a) => a.type)).toEqual(
+      expect.arrayContaining(['demo.scheduled', 'demo.cancelled']),
+    );
+    expect((await queuedFor(t, 'rekha', 'notification')).at(-1)).toMatch(
+      /^❌ Nimbus Labs ke saath .+11:00 am wala demo Meera ne cancel kar diya\.$/,
+    );
 
     const orbit = await seedLead(t, 'Orbit Textiles', 'sunil');
     await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कल सुबह 11 बजे रखो');
@@ -150,8 +197,12 @@ describe('cancelling a meeting or demo', () => {
     const t = await team();
     const zen = await seedLead(t, 'Zen Spa', 'sunil');
     const acts = (await activitiesOf(zen.id)).length;
-    expect(await send(t, 'sunil', 'Zen Spa ki meeting cancel karo')).toBe('Zen Spa ke saath koi meeting fix nahi hai, cancel karne ko kuch nahi.');
-    expect(await send(t, 'meera', 'cancel the demo with Zen Spa')).toBe('There is no upcoming demo with Zen Spa to cancel.');
+    expect(await send(t, 'sunil', 'Zen Spa ki meeting cancel karo')).toBe(
+      'Zen Spa ke saath koi meeting fix nahi hai, cancel karne ko kuch nahi.',
+    );
+    expect(await send(t, 'meera', 'cancel the demo with Zen Spa')).toBe(
+      'There is no upcoming demo with Zen Spa to cancel.',
+    );
     expect(await tasksOf(zen.id)).toEqual([]);
     expect(await activitiesOf(zen.id)).toHaveLength(acts);
     expect((await leadBy(t, 'Zen Spa')).status).toBe('new');
@@ -159,13 +210,17 @@ describe('cancelling a meeting or demo', () => {
     // The demo is there, the meeting is not: point at the demo, leave it alone.
     await send(t, 'sunil', 'Schedule demo for Zen Spa tomorrow 4pm');
     const withDemo = (await activitiesOf(zen.id)).length;
-    expect(await send(t, 'meera', 'cancel the meeting with Zen Spa')).toMatch(/^There is no upcoming meeting with Zen Spa to cancel\. There is a demo on Tue, 9 Mar, 4:00 pm: say "cancel the demo with Zen Spa" to cancel it\.$/);
+    expect(await send(t, 'meera', 'cancel the meeting with Zen Spa')).toMatch(
+      /^There is no upcoming meeting with Zen Spa to cancel\. There is a demo on Tue, 9 Mar, 4:00 pm: say "cancel the demo with Zen Spa" to cancel it\.$/,
+    );
     expect((await tasksOf(zen.id)).map((x) => x.status)).toEqual(['pending']);
     expect(await activitiesOf(zen.id)).toHaveLength(withDemo);
     expect(await queuedFor(t, 'sunil', 'notification')).toHaveLength(1); // the new lead, nothing since
 
     // An unknown company: no "create it?" offer, and a "yes" afterwards creates nothing.
-    expect(await send(t, 'meera', 'cancel the demo with Zenith Motors')).toBe('I couldn\'t find a lead called "Zenith Motors". Send the command again with the right name.');
+    expect(await send(t, 'meera', 'cancel the demo with Zenith Motors')).toBe(
+      'I couldn\'t find a lead called "Zenith Motors". Send the command again with the right name.',
+    );
     await send(t, 'meera', 'yes');
     expect(await leadBy(t, 'Zenith Motors')).toBeUndefined();
   });
@@ -178,10 +233,14 @@ describe('cancelling a meeting or demo', () => {
     await send(t, 'sunil', 'Schedule meeting with Nimbus Foods on 12/3 at 11am');
     await send(t, 'sunil', 'Schedule meeting with Nimbus Foods tomorrow 5pm');
     const ask = await send(t, 'sunil', 'cancel the meeting with Nimbus');
-    expect(ask).toMatch(/^Which "Nimbus" do you mean\?\n1\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\n2\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\nReply with the number\.$/);
+    expect(ask).toMatch(
+      /^Which "Nimbus" do you mean\?\n1\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\n2\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\nReply with the number\.$/,
+    );
     const n = /\n(\d)\. Nimbus Foods/.exec(ask)![1];
     const done = await send(t, 'sunil', n);
-    expect(done).toMatch(/^❌ Meeting with Nimbus Foods on Tue, 9 Mar, 5:00 pm cancelled\. Another meeting with Nimbus Foods is still on Fri, 12 Mar, 11:00 am\.$/);
+    expect(done).toMatch(
+      /^❌ Meeting with Nimbus Foods on Tue, 9 Mar, 5:00 pm cancelled\. Another meeting with Nimbus Foods is still on Fri, 12 Mar, 11:00 am\.$/,
+    );
     expect((await tasksOf(foods.id)).map((x) => x.status)).toEqual(['cancelled', 'pending']);
     expect((await tasksOf(labs.id)).map((x) => x.status)).toEqual(['pending']);
     // One meeting still stands: the status keeps saying so.
@@ -194,15 +253,32 @@ describe('the LLM interpreter and the cancel intents', () => {
   const empty = Object.fromEntries(Object.keys(CommandLlmSchema.shape).map((k) => [k, null])) as unknown as CommandLlm;
   const answers = new Map<string, Partial<CommandLlm>>();
   llm.answer = (_req, text) => ({ ...empty, intent: 'unknown', ...answers.get(text) });
-  const config = (mode: 'llm' | 'hybrid') => ({ COMMANDS_MODE: mode, LLM_BASE_URL: llm.url, LLM_API_KEY: 'sk-test-key', LLM_MODEL: 'gpt-4o-mini', LLM_TIMEOUT_MS: 15000 });
+  const config = (mode: 'llm' | 'hybrid') => ({
+    COMMANDS_MODE: mode,
+    LLM_BASE_URL: llm.url,
+    LLM_API_KEY: 'sk-test-key',
+    LLM_MODEL: 'gpt-4o-mini',
+    LLM_TIMEOUT_MS: 15000,
+  });
 
   it('offers the cancel intents in the schema and the prompt, and reads the reason as the note', async () => {
     const text = 'Orbit wale ab demo nahi chahte, budget next quarter';
-    answers.set(text, { intent: 'cancel_demo', company: 'Orbit', note: 'budget next quarter', at: '2026-03-11T10:00:00+05:30' });
+    answers.set(text, {
+      intent: 'cancel_demo',
+      company: 'Orbit',
+      note: 'budget next quarter',
+      at: '2026-03-11T10:00:00+05:30',
+    });
     const before = llm.requests.length;
-    expect(await createInterpreter(config('llm'))(text, ctx)).toEqual({ command: { intent: 'cancel_demo', company: 'Orbit', note: 'budget next quarter' }, confidence: 0.85, source: 'llm' });
+    expect(await createInterpreter(config('llm'))(text, ctx)).toEqual({
+      command: { intent: 'cancel_demo', company: 'Orbit', note: 'budget next quarter' },
+      confidence: 0.85,
+      source: 'llm',
+    });
     const [req] = llm.requests.slice(before);
-    const schema = (req.body.response_format as unknown as { json_schema: { schema: { properties: { intent: { enum: string[] } } } } }).json_schema.schema;
+    const schema = (
+      req.body.response_format as unknown as { json_schema: { schema: { properties: { intent: { enum: string[] } } } } }
+    ).json_schema.schema;
     expect(schema.properties.intent.enum).toEqual(expect.arrayContaining(['cancel_meeting', 'cancel_demo']));
     const system = req.body.messages.find((m) => m.role === 'system')!.content as string;
     expect(system).toContain('- cancel_meeting / cancel_demo:');
@@ -213,8 +289,16 @@ describe('the LLM interpreter and the cancel intents', () => {
     const vague = 'cancel my 4pm with Nimbus';
     answers.set(vague, { intent: 'cancel_meeting', company: 'Nimbus' });
     const before = llm.requests.length;
-    expect(await interpret('Orbit ka demo cancel karo', ctx)).toEqual({ command: { intent: 'cancel_demo', company: 'Orbit' }, confidence: 0.9, source: 'rules' });
+    expect(await interpret('Orbit ka demo cancel karo', ctx)).toEqual({
+      command: { intent: 'cancel_demo', company: 'Orbit' },
+      confidence: 0.9,
+      source: 'rules',
+    });
     expect(llm.requests.length).toBe(before);
-    expect(await interpret(vague, ctx)).toEqual({ command: { intent: 'cancel_meeting', company: 'Nimbus' }, confidence: 0.85, source: 'llm' });
+    expect(await interpret(vague, ctx)).toEqual({
+      command: { intent: 'cancel_meeting', company: 'Nimbus' },
+      confidence: 0.85,
+      source: 'llm',
+    });
   });
 });

@@ -15,20 +15,33 @@ const CRM = '/api/whatsapp/crm-integration';
 
 async function connect(settings: Record<string, unknown> = {}) {
   const owner = await newWorkspace(app, 'Sunrise Realty');
-  if (Object.keys(settings).length) expect((await app.inject({ method: 'PATCH', url: '/api/workspace', headers: owner.auth, payload: { settings } })).statusCode).toBe(200);
+  if (Object.keys(settings).length)
+    expect(
+      (await app.inject({ method: 'PATCH', url: '/api/workspace', headers: owner.auth, payload: { settings } }))
+        .statusCode,
+    ).toBe(200);
   const { phoneNumberId, channelId } = await connectWhatsApp(app, owner, { apiUrl: graph.url, appSecret: SECRET });
   /** A signed text webhook from `from` (digits, as WhatsApp sends them); returns the conversation id. */
   const say = async (from: string, text: string, opts: { name?: string; now?: number } = {}) => {
     const body = waText(phoneNumberId, from, text, opts);
-    const r = await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+      payload: body,
+    });
     expect(r.statusCode).toBe(200);
-    const [conv] = await deps.db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.contactPhone, `+${from}`)));
+    const [conv] = await deps.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.channelId, channelId), eq(conversations.contactPhone, `+${from}`)));
     return conv.id;
   };
   return { owner, phoneNumberId, channelId, say };
 }
 
-const api = async (s: Session, method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url, headers: s.auth, ...(payload ? { payload } : {}) });
+const api = async (s: Session, method: 'GET' | 'POST', url: string, payload?: object) =>
+  app.inject({ method, url, headers: s.auth, ...(payload ? { payload } : {}) });
 const ids = (res: { json(): { data: { id: string }[] } }) => res.json().data.map((c) => c.id);
 const newLead = async (s: Session, payload: object) => {
   const res = await api(s, 'POST', '/api/leads', payload);
@@ -45,14 +58,26 @@ describe('GET /api/conversations', () => {
     const kavita = await say('919876500001', 'Need a 2BHK', { name: 'Kavita', now: now - 300_000 });
     const rahul = await say('919876500002', 'Price?', { name: 'Rahul Gupta', now: now - 200_000 });
     const meera = await say('919876500003', 'Hello', { name: 'Meera', now: now - 100_000 });
-    const sim = (await api(owner, 'POST', '/api/simulator/messages', { from: '+91 98765 00004', name: 'Sim User', text: 'hi' })).json().conversation_id;
-    await newLead(owner, { company: 'Orbit Textiles', contact_name: 'Kavita Rao', phone: '98765 00001', assignee_id: amit.userId });
+    const sim = (
+      await api(owner, 'POST', '/api/simulator/messages', { from: '+91 98765 00004', name: 'Sim User', text: 'hi' })
+    ).json().conversation_id;
+    await newLead(owner, {
+      company: 'Orbit Textiles',
+      contact_name: 'Kavita Rao',
+      phone: '98765 00001',
+      assignee_id: amit.userId,
+    });
     expect((await api(owner, 'POST', `${CRM}/auto-link`)).json()).toEqual({ linked: 1 });
 
     const all = await api(owner, 'GET', '/api/conversations');
     expect(all.statusCode).toBe(200);
     expect(ids(all)).toEqual([sim, meera, rahul, kavita]);
-    expect(all.json().data[3]).toMatchObject({ channel: 'whatsapp', contact_phone: '+919876500001', contact_name: 'Kavita', lead: { company: 'Orbit Textiles', assignee_id: amit.userId } });
+    expect(all.json().data[3]).toMatchObject({
+      channel: 'whatsapp',
+      contact_phone: '+919876500001',
+      contact_name: 'Kavita',
+      lead: { company: 'Orbit Textiles', assignee_id: amit.userId },
+    });
     expect(all.json().data[0].lead).toBeNull();
 
     const first = await api(owner, 'GET', '/api/conversations?limit=3');
@@ -82,7 +107,12 @@ describe('GET /api/conversations', () => {
     // An agent sees the conversations of their own leads only.
     expect(ids(await api(amit, 'GET', '/api/conversations'))).toEqual([kavita]);
     expect((await api(amit, 'GET', `/api/conversations/${kavita}`)).json().lead.company).toBe('Orbit Textiles');
-    for (const url of [`/api/conversations/${rahul}`, `/api/conversations/${rahul}/messages`, `${CRM}/conversation/${rahul}`]) expect((await api(amit, 'GET', url)).statusCode, url).toBe(404);
+    for (const url of [
+      `/api/conversations/${rahul}`,
+      `/api/conversations/${rahul}/messages`,
+      `${CRM}/conversation/${rahul}`,
+    ])
+      expect((await api(amit, 'GET', url)).statusCode, url).toBe(404);
     expect((await api(amit, 'POST', `/api/conversations/${rahul}/messages`, { text: 'hi' })).statusCode).toBe(404);
     expect((await api(amit, 'POST', `${CRM}/capture-lead`, { conversation_id: rahul })).statusCode).toBe(404);
     await drainJobs(deps);
@@ -103,7 +133,10 @@ describe('/api/whatsapp/crm-integration', () => {
     const manual = await newLead(owner, { company: 'Manual Co' });
     const linked = await api(owner, 'POST', `${CRM}/link-conversation`, { conversation_id: a, lead_id: manual.id });
     expect(linked.statusCode).toBe(200);
-    expect(linked.json()).toMatchObject({ conversation: { id: a, lead_id: manual.id }, lead: { id: manual.id, company: 'Manual Co' } });
+    expect(linked.json()).toMatchObject({
+      conversation: { id: a, lead_id: manual.id },
+      lead: { id: manual.id, company: 'Manual Co' },
+    });
     const activities = (await api(owner, 'GET', `/api/leads/${manual.id}/activities`)).json().data;
     expect(activities.map((x: { type: string }) => x.type)).toContain('conversation.linked');
 
@@ -113,7 +146,10 @@ describe('/api/whatsapp/crm-integration', () => {
     expect(captured.json()).toMatchObject({ created: false, lead: { id: existing.id } });
 
     const fresh = await api(owner, 'POST', `${CRM}/capture-lead`, { conversation_id: d, company: 'Nair Exports' });
-    expect(fresh.json()).toMatchObject({ created: true, lead: { company: 'Nair Exports', contact_name: 'Deepa Nair', phone: '+919811100004', source: 'whatsapp' } });
+    expect(fresh.json()).toMatchObject({
+      created: true,
+      lead: { company: 'Nair Exports', contact_name: 'Deepa Nair', phone: '+919811100004', source: 'whatsapp' },
+    });
     const again = await api(owner, 'POST', `${CRM}/capture-lead`, { conversation_id: d });
     expect(again.json()).toMatchObject({ created: false, lead: { id: fresh.json().lead.id } });
 
@@ -126,13 +162,30 @@ describe('/api/whatsapp/crm-integration', () => {
 
     const ctx = await api(owner, 'GET', `${CRM}/conversation/${c}`);
     expect(ctx.statusCode).toBe(200);
-    expect(ctx.json()).toMatchObject({ conversation: { id: c, lead_id: late.id }, lead: { id: late.id, phone: '+919811100003' }, more_messages: false });
+    expect(ctx.json()).toMatchObject({
+      conversation: { id: c, lead_id: late.id },
+      lead: { id: late.id, phone: '+919811100003' },
+      more_messages: false,
+    });
     expect(ctx.json().messages[0]).toMatchObject({ conversation_id: c, direction: 'in', text: 'hello' });
     expect(ids(await api(owner, 'GET', '/api/conversations?linked=false'))).toEqual([]);
 
-    expect((await api(owner, 'POST', `${CRM}/link-conversation`, { conversation_id: a, lead_id: '00000000-0000-7000-8000-000000000000' })).statusCode).toBe(404);
-    expect((await api(owner, 'POST', `${CRM}/link-conversation`, { conversation_id: 'nope', lead_id: manual.id })).statusCode).toBe(400);
-    expect((await api(owner, 'POST', `${CRM}/capture-lead`, { conversation_id: '00000000-0000-7000-8000-000000000000' })).statusCode).toBe(404);
+    expect(
+      (
+        await api(owner, 'POST', `${CRM}/link-conversation`, {
+          conversation_id: a,
+          lead_id: '00000000-0000-7000-8000-000000000000',
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (await api(owner, 'POST', `${CRM}/link-conversation`, { conversation_id: 'nope', lead_id: manual.id }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (await api(owner, 'POST', `${CRM}/capture-lead`, { conversation_id: '00000000-0000-7000-8000-000000000000' }))
+        .statusCode,
+    ).toBe(404);
   });
 });
 
@@ -141,21 +194,38 @@ describe('replies and handoff', () => {
     const { owner, phoneNumberId, say } = await connect();
     const conv = await say('919822200001', 'Is the flat available?', { name: 'Priya' });
     await drainJobs(deps);
-    const res = await api(owner, 'POST', `/api/conversations/${conv}/messages`, { text: 'Yes, shall I book a visit for Saturday?' });
+    const res = await api(owner, 'POST', `/api/conversations/${conv}/messages`, {
+      text: 'Yes, shall I book a visit for Saturday?',
+    });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ direction: 'out', status: 'queued', purpose: 'agent', author_id: owner.userId, text: 'Yes, shall I book a visit for Saturday?' });
+    expect(res.json()).toMatchObject({
+      direction: 'out',
+      status: 'queued',
+      purpose: 'agent',
+      author_id: owner.userId,
+      text: 'Yes, shall I book a visit for Saturday?',
+    });
     await drainJobs(deps);
     const sent = graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`)).at(-1)!;
-    expect(sent.body).toMatchObject({ messaging_product: 'whatsapp', to: '+919822200001', type: 'text', text: { body: 'Yes, shall I book a visit for Saturday?' } });
+    expect(sent.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: '+919822200001',
+      type: 'text',
+      text: { body: 'Yes, shall I book a visit for Saturday?' },
+    });
 
     const msgs = (await api(owner, 'GET', `/api/conversations/${conv}/messages`)).json();
     expect(msgs.data.length).toBeGreaterThanOrEqual(3); // the customer, the bot's answer, the agent
     expect(msgs.data[0]).toMatchObject({ direction: 'in', text: 'Is the flat available?', status: 'received' });
     expect(msgs.data.at(-1)).toMatchObject({ id: res.json().id, direction: 'out', purpose: 'agent', status: 'sent' });
-    expect(msgs.data.map((m: { created_at: string }) => m.created_at)).toEqual(msgs.data.map((m: { created_at: string }) => m.created_at).sort());
+    expect(msgs.data.map((m: { created_at: string }) => m.created_at)).toEqual(
+      msgs.data.map((m: { created_at: string }) => m.created_at).sort(),
+    );
     const paged: { id: string }[] = [];
     for (let cursor = '', n = 0; n < 10; n++) {
-      const p = (await api(owner, 'GET', `/api/conversations/${conv}/messages?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const p = (
+        await api(owner, 'GET', `/api/conversations/${conv}/messages?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       paged.push(...p.data);
       if (!p.next_cursor) break;
       cursor = p.next_cursor;
@@ -164,16 +234,33 @@ describe('replies and handoff', () => {
 
     const leadId = (await api(owner, 'GET', `/api/conversations/${conv}`)).json().lead_id;
     const history = (await api(owner, 'GET', `/api/leads/${leadId}/history`)).json().data;
-    expect(history.find((h: { type: string; text: string }) => h.type === 'message.received' && h.text === 'Is the flat available?')).toBeDefined();
-    expect(history.find((h: { type: string; text: string }) => h.type === 'message.sent' && h.text.startsWith('Yes, shall I'))).toMatchObject({ actor_id: owner.userId });
+    expect(
+      history.find(
+        (h: { type: string; text: string }) => h.type === 'message.received' && h.text === 'Is the flat available?',
+      ),
+    ).toBeDefined();
+    expect(
+      history.find(
+        (h: { type: string; text: string }) => h.type === 'message.sent' && h.text.startsWith('Yes, shall I'),
+      ),
+    ).toMatchObject({ actor_id: owner.userId });
 
     expect((await api(owner, 'POST', `/api/conversations/${conv}/messages`, { text: '   ' })).statusCode).toBe(400);
-    expect((await api(owner, 'POST', `/api/conversations/00000000-0000-7000-8000-000000000000/messages`, { text: 'hi' })).statusCode).toBe(404);
+    expect(
+      (await api(owner, 'POST', `/api/conversations/00000000-0000-7000-8000-000000000000/messages`, { text: 'hi' }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('handoff silences the bot until release, with activities on the lead', async () => {
     const { owner, channelId, say } = await connect();
-    const outbound = async () => (await deps.db.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.direction, 'out')))).length;
+    const outbound = async () =>
+      (
+        await deps.db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.channelId, channelId), eq(messages.direction, 'out')))
+      ).length;
     const conv = await say('919833300001', 'Is the 2BHK in Baner still available?', { name: 'Ravi' });
     const off = await api(owner, 'POST', `/api/conversations/${conv}/handoff`, { reason: 'Asked for a person' });
     expect(off.statusCode).toBe(200);
@@ -189,15 +276,25 @@ describe('replies and handoff', () => {
     const answered = await outbound();
     expect(answered).toBeGreaterThan(0); // the bot speaks again
 
-    expect((await app.inject({ method: 'POST', url: `/api/conversations/${conv}/handoff`, headers: owner.auth })).statusCode).toBe(200);
-    expect((await api(owner, 'POST', `/api/conversations/${conv}/handoff`, { reason: 'again' })).json().handoff_reason).toBeNull(); // already handed off: unchanged
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/conversations/${conv}/handoff`, headers: owner.auth })).statusCode,
+    ).toBe(200);
+    expect(
+      (await api(owner, 'POST', `/api/conversations/${conv}/handoff`, { reason: 'again' })).json().handoff_reason,
+    ).toBeNull(); // already handed off: unchanged
     await say('919833300001', 'Is parking included?');
     await drainJobs(deps);
     expect(await outbound()).toBe(answered);
 
     const leadId = (await api(owner, 'GET', `/api/conversations/${conv}`)).json().lead_id;
-    const types = (await api(owner, 'GET', `/api/leads/${leadId}/history`)).json().data.map((h: { type: string }) => h.type);
-    expect(types.filter((t: string) => t.startsWith('conversation.'))).toEqual(['conversation.linked', 'conversation.released', 'conversation.handed_off']);
+    const types = (await api(owner, 'GET', `/api/leads/${leadId}/history`))
+      .json()
+      .data.map((h: { type: string }) => h.type);
+    expect(types.filter((t: string) => t.startsWith('conversation.'))).toEqual([
+      'conversation.linked',
+      'conversation.released',
+      'conversation.handed_off',
+    ]);
   });
 });
 
@@ -220,7 +317,10 @@ describe('GET /api/whatsapp/crm-integration/analytics', () => {
     // Outbound rows carry the real clock; pin them to known offsets: A answered after 60 s, B after 300 s.
     const reply = async (conv: string, text: string, sec: number) => {
       const id = (await api(owner, 'POST', `/api/conversations/${conv}/messages`, { text })).json().id;
-      await deps.db.update(messages).set({ createdAt: s(sec) }).where(eq(messages.id, id));
+      await deps.db
+        .update(messages)
+        .set({ createdAt: s(sec) })
+        .where(eq(messages.id, id));
     };
     await reply(a, 'Hello Asha', 60);
     await reply(b, 'Hello Bala', 400);
@@ -237,15 +337,30 @@ describe('GET /api/whatsapp/crm-integration/analytics', () => {
     expect(r.messages_per_day).toHaveLength(31);
     const day = (sec: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(s(sec));
     const expected = new Map<string, { inbound: number; outbound: number }>();
-    for (const [sec, dir] of [[0, 'in'], [100, 'in'], [130, 'in'], [200, 'in'], [60, 'out'], [400, 'out'], [600, 'out']] as const) {
+    for (const [sec, dir] of [
+      [0, 'in'],
+      [100, 'in'],
+      [130, 'in'],
+      [200, 'in'],
+      [60, 'out'],
+      [400, 'out'],
+      [600, 'out'],
+    ] as const) {
       const e = expected.get(day(sec)) ?? { inbound: 0, outbound: 0 };
       e[dir === 'in' ? 'inbound' : 'outbound']++;
       expected.set(day(sec), e);
     }
-    expect(r.messages_per_day.filter((d: { inbound: number; outbound: number }) => d.inbound || d.outbound)).toEqual([...expected].map(([date, e]) => ({ date, ...e })));
+    expect(r.messages_per_day.filter((d: { inbound: number; outbound: number }) => d.inbound || d.outbound)).toEqual(
+      [...expected].map(([date, e]) => ({ date, ...e })),
+    );
 
     const past = (await api(owner, 'GET', `${CRM}/analytics?from=2020-01-01&to=2020-01-02`)).json();
-    expect(past).toMatchObject({ from: '2019-12-31T18:30:00.000Z', to: '2020-01-02T18:30:00.000Z', conversations: { total: 0, conversion_rate: null }, first_response: { median_seconds: null, responded: 0 } });
+    expect(past).toMatchObject({
+      from: '2019-12-31T18:30:00.000Z',
+      to: '2020-01-02T18:30:00.000Z',
+      conversations: { total: 0, conversion_rate: null },
+      first_response: { median_seconds: null, responded: 0 },
+    });
     expect(past.messages_per_day).toEqual([
       { date: '2020-01-01', inbound: 0, outbound: 0 },
       { date: '2020-01-02', inbound: 0, outbound: 0 },
@@ -276,7 +391,8 @@ describe('tenancy', () => {
       ['POST', `${CRM}/link-conversation`, { conversation_id: conv, lead_id: leadId }],
       ['POST', `${CRM}/capture-lead`, { conversation_id: conv }],
     ];
-    for (const [method, url, body] of attempts) expect((await api(other, method as 'GET', url, body)).statusCode, `${method} ${url}`).toBe(404);
+    for (const [method, url, body] of attempts)
+      expect((await api(other, method as 'GET', url, body)).statusCode, `${method} ${url}`).toBe(404);
     for (const url of ['/api/conversations', '/api/conversations?search=sam', `${CRM}/analytics`]) {
       const res = await api(other, 'GET', url);
       expect(res.statusCode).toBe(200);
@@ -287,6 +403,11 @@ describe('tenancy', () => {
     expect((await api(other, 'GET', `${CRM}/analytics`)).json().conversations.total).toBe(0);
     const [row] = await deps.db.select().from(conversations).where(eq(conversations.id, conv));
     expect(row).toMatchObject({ leadId, handedOffAt: null });
-    expect(await deps.db.select().from(messages).where(and(eq(messages.conversationId, conv), eq(messages.purpose, 'agent')))).toHaveLength(0);
+    expect(
+      await deps.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conv), eq(messages.purpose, 'agent'))),
+    ).toHaveLength(0);
   });
 });

@@ -14,23 +14,77 @@ afterAll(async () => {
   await graph.close();
   await llm.close();
 });
-llm.answer = (_req, userText) => `Hello John! About "${userText.slice(0, 40)}": our team will share the details of your Enterprise License shortly.`;
-const { app, deps } = await createTestApp({ BOT_MODE: 'llm', LLM_BASE_URL: llm.url, LLM_API_KEY: 'sk-test', LLM_MODEL: 'gpt-4o-mini', BOT_TIMEOUT_MS: '1500' });
+llm.answer = (_req, userText) =>
+  `Hello John! About "${userText.slice(0, 40)}": our team will share the details of your Enterprise License shortly.`;
+const { app, deps } = await createTestApp({
+  BOT_MODE: 'llm',
+  LLM_BASE_URL: llm.url,
+  LLM_API_KEY: 'sk-test',
+  LLM_MODEL: 'gpt-4o-mini',
+  BOT_TIMEOUT_MS: '1500',
+});
 const SECRET = 'llm-secret';
 
 async function setup() {
   const owner = await newWorkspace(app, 'Tech Sales');
   const amit = await addMember(app, owner, 'agent', 'Amit Verma');
   const phoneNumberId = `${Date.now()}${Math.floor(Math.random() * 1e5)}`;
-  const ch = (await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WA', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' } } })).json();
-  const lead = (await app.inject({ method: 'POST', url: '/api/leads', headers: owner.auth, payload: { company: 'Tech Corp', contact_name: 'John Doe', phone: '+91 98765 41111', score: 92, status: 'proposal', assignee_id: amit.userId, notes: 'INTERNAL: budget is tight' } })).json();
-  await app.inject({ method: 'POST', url: `/api/leads/${lead.id}/deals`, headers: owner.auth, payload: { title: 'Enterprise License', value: 50000, currency: 'USD', stage: 'proposal', probability: 75 } });
+  const ch = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/channels',
+      headers: owner.auth,
+      payload: {
+        kind: 'whatsapp',
+        name: 'WA',
+        account_id: phoneNumberId,
+        settings: { apiUrl: graph.url },
+        secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' },
+      },
+    })
+  ).json();
+  const lead = (
+    await app.inject({
+      method: 'POST',
+      url: '/api/leads',
+      headers: owner.auth,
+      payload: {
+        company: 'Tech Corp',
+        contact_name: 'John Doe',
+        phone: '+91 98765 41111',
+        score: 92,
+        status: 'proposal',
+        assignee_id: amit.userId,
+        notes: 'INTERNAL: budget is tight',
+      },
+    })
+  ).json();
+  await app.inject({
+    method: 'POST',
+    url: `/api/leads/${lead.id}/deals`,
+    headers: owner.auth,
+    payload: { title: 'Enterprise License', value: 50000, currency: 'USD', stage: 'proposal', probability: 75 },
+  });
   const say = async (text: string) => {
     const body = waText(phoneNumberId, '919876541111', text, { name: 'John' });
-    await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
+    await app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+      payload: body,
+    });
     await drainJobs(deps);
-    const [conv] = await deps.db.select().from(conversations).where(and(eq(conversations.channelId, ch.id), eq(conversations.externalId, '+919876541111')));
-    const out = (await deps.db.select().from(messages).where(eq(messages.conversationId, conv.id)).orderBy(messages.createdAt, messages.id)).filter((m) => m.direction === 'out');
+    const [conv] = await deps.db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.channelId, ch.id), eq(conversations.externalId, '+919876541111')));
+    const out = (
+      await deps.db
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, conv.id))
+        .orderBy(messages.createdAt, messages.id)
+    ).filter((m) => m.direction === 'out');
     return out.at(-1)!;
   };
   return { say };

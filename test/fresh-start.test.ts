@@ -15,12 +15,20 @@ describe('first start on a new PGlite database', () => {
   it('accepts the first message without hanging', { timeout: 120_000 }, async () => {
     if (process.env.PARLEY_TEST_DB === 'postgres') return;
     const database = await openPglite({});
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', PARLEY_SECRET_KEY: 'fresh-start-secret-key' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PARLEY_DEMO: 'false',
+      PARLEY_SECRET_KEY: 'fresh-start-secret-key',
+    });
     const deps = await createDeps(config, { database, log: pino({ level: 'silent' }) });
     const { workspaceId } = await prepareDatabase(deps.db, config);
     await deps.queue.install(allJobs);
     const first = simulateInbound(deps, systemActor(workspaceId), { from: '+91 98765 43210', text: 'hello' });
-    const result = await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error('first message hung')), 15_000))]);
+    const result = await Promise.race([
+      first,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('first message hung')), 15_000)),
+    ]);
     expect(result).toMatchObject({ phone: '+919876543210' });
     expect(await deps.queue.drain(allJobs, deps)).toBeGreaterThanOrEqual(1);
     await deps.close();

@@ -8,16 +8,36 @@ import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const SECRET = 'wa-batch-secret';
 // The environment's WhatsApp app signs deliveries for numbers no workspace has: acknowledged, ignored.
-const { app, deps } = await createTestApp({ LOG_LEVEL: 'error', WHATSAPP_PHONE_NUMBER_ID: `env${Date.now()}`, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 't' });
+const { app, deps } = await createTestApp({
+  LOG_LEVEL: 'error',
+  WHATSAPP_PHONE_NUMBER_ID: `env${Date.now()}`,
+  WHATSAPP_APP_SECRET: SECRET,
+  WHATSAPP_ACCESS_TOKEN: 't',
+});
 
 const post = (body: string, signature = metaSignature(body, SECRET)) =>
-  app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    payload: body,
+  });
 
 describe('webhook ingest under concurrency', () => {
   it('stores 50 concurrent deliveries: every 200 once, duplicates once, each named by one route job', async () => {
     const owner = await newWorkspace(app, 'Batch Realty');
     const phoneNumberId = `9${Date.now()}${Math.floor(Math.random() * 1e4)}`;
-    const ch = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WA', account_id: phoneNumberId, secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' } } });
+    const ch = await app.inject({
+      method: 'POST',
+      url: '/api/channels',
+      headers: owner.auth,
+      payload: {
+        kind: 'whatsapp',
+        name: 'WA',
+        account_id: phoneNumberId,
+        secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' },
+      },
+    });
     expect(ch.statusCode).toBe(201);
     const channelId = ch.json().id as string;
 
@@ -26,13 +46,23 @@ describe('webhook ingest under concurrency', () => {
     // 40 distinct messages from 10 senders (conversations created and updated in one batch)…
     for (let i = 0; i < 40; i++) {
       const wamid = `wamid.batch.${run}.${i}`;
-      bodies.push({ wamid, body: waText(phoneNumberId, `9198765${String(i % 10).padStart(5, '0')}`, `message ${i}`, { id: wamid, name: `Sender ${i % 10}` }) });
+      bodies.push({
+        wamid,
+        body: waText(phoneNumberId, `9198765${String(i % 10).padStart(5, '0')}`, `message ${i}`, {
+          id: wamid,
+          name: `Sender ${i % 10}`,
+        }),
+      });
     }
     // …8 of them delivered a second time (same bytes: Meta's retries)…
     for (let i = 0; i < 8; i++) bodies.push({ ...bodies[i * 5] });
     // …one with a wrong signature, one for a number no workspace has connected.
     const forged = `wamid.batch.${run}.forged`;
-    bodies.push({ wamid: forged, body: waText(phoneNumberId, '919876599999', 'forged', { id: forged }), signature: metaSignature('other bytes', SECRET) });
+    bodies.push({
+      wamid: forged,
+      body: waText(phoneNumberId, '919876599999', 'forged', { id: forged }),
+      signature: metaSignature('other bytes', SECRET),
+    });
     const stranger = `wamid.batch.${run}.unknown`;
     bodies.push({ wamid: stranger, body: waText(`8${Date.now()}`, '919876599998', 'hello?', { id: stranger }) });
     expect(bodies).toHaveLength(50);
@@ -60,7 +90,10 @@ describe('webhook ingest under concurrency', () => {
       sql`select e.mid as message_id, count(*)::int as n from pgboss.job j cross join lateral jsonb_array_elements_text(j.data->'messageIds') as e(mid)
           where j.name = 'inbound.route' and e.mid in ${sql.raw(`(${ids.map((id) => `'${id}'`).join(',')})`)} group by 1`,
     );
-    const jobRows = (Array.isArray(jobs) ? jobs : (jobs as { rows: unknown[] }).rows) as { message_id: string; n: number }[];
+    const jobRows = (Array.isArray(jobs) ? jobs : (jobs as { rows: unknown[] }).rows) as {
+      message_id: string;
+      n: number;
+    }[];
     expect(jobRows).toHaveLength(40);
     expect(jobRows.every((j) => j.n === 1)).toBe(true);
 
@@ -75,10 +108,18 @@ describe('webhook ingest under concurrency', () => {
 
   it('still routes a route job of the one-message form that earlier versions enqueued', async () => {
     const owner = await newWorkspace(app, 'Legacy Realty');
-    const sim = await app.inject({ method: 'POST', url: '/api/simulator/messages', headers: owner.auth, payload: { from: '+919876500001', name: 'Old Job', text: 'hello' } });
+    const sim = await app.inject({
+      method: 'POST',
+      url: '/api/simulator/messages',
+      headers: owner.auth,
+      payload: { from: '+919876500001', name: 'Old Job', text: 'hello' },
+    });
     expect(sim.statusCode).toBeLessThan(300);
     // The simulator's own batch job routes it; a second, old-style job for the same message acts never twice.
-    const [inbound] = await deps.db.select().from(messages).where(and(eq(messages.workspaceId, owner.workspaceId), eq(messages.direction, 'in')));
+    const [inbound] = await deps.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.workspaceId, owner.workspaceId), eq(messages.direction, 'in')));
     await deps.queue.send(deps.db, 'inbound.route', { messageId: inbound.id });
     await drainJobs(deps);
     const rows = await deps.db.select().from(messages).where(eq(messages.conversationId, inbound.conversationId));

@@ -11,7 +11,12 @@ const { deps } = await createTestApp();
 describe('job workers', () => {
   it('run a backlog back to back instead of one job per polling interval', async () => {
     const done: number[] = [];
-    const tick = defineJob({ id: 'test.tick', schema: z.object({ n: z.number() }), handler: async (p: { n: number }) => void done.push(p.n), concurrency: 1 });
+    const tick = defineJob({
+      id: 'test.tick',
+      schema: z.object({ n: z.number() }),
+      handler: async (p: { n: number }) => void done.push(p.n),
+      concurrency: 1,
+    });
     await deps.queue.work([tick] as unknown as JobDef<never, unknown>[], deps);
     const started = Date.now();
     for (let n = 0; n < 12; n++) await deps.queue.send(deps.db, 'test.tick', { n });
@@ -44,7 +49,12 @@ describe('job notifications', () => {
   it('wake an idle worker when a job is inserted, long before its next poll', async () => {
     // A queue of its own, whose slot has just gone idle (the poll is 0.5 s; a notification needs none).
     const seen: number[] = [];
-    const ping = defineJob({ id: 'test.ping', schema: z.object({ at: z.number() }), handler: async (p: { at: number }) => void seen.push(Date.now() - p.at), concurrency: 1 });
+    const ping = defineJob({
+      id: 'test.ping',
+      schema: z.object({ at: z.number() }),
+      handler: async (p: { at: number }) => void seen.push(Date.now() - p.at),
+      concurrency: 1,
+    });
     await deps.queue.work([ping] as unknown as JobDef<never, unknown>[], deps);
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 120)); // the slot is asleep

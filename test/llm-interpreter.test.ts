@@ -22,7 +22,13 @@ const empty = Object.fromEntries(Object.keys(CommandLlmSchema.shape).map((k) => 
 const answers = new Map<string, Partial<CommandLlm>>();
 llm.answer = (_req, text) => ({ ...empty, intent: 'unknown', ...answers.get(text) });
 
-const config = (mode: 'rules' | 'llm' | 'hybrid', timeout = 15000) => ({ COMMANDS_MODE: mode, LLM_BASE_URL: llm.url, LLM_API_KEY: 'sk-test-key', LLM_MODEL: 'gpt-4o-mini', LLM_TIMEOUT_MS: timeout });
+const config = (mode: 'rules' | 'llm' | 'hybrid', timeout = 15000) => ({
+  COMMANDS_MODE: mode,
+  LLM_BASE_URL: llm.url,
+  LLM_API_KEY: 'sk-test-key',
+  LLM_MODEL: 'gpt-4o-mini',
+  LLM_TIMEOUT_MS: timeout,
+});
 
 const FREE = 'pls note that the orbit textiles folks rang, they want a fresh quote';
 answers.set(FREE, { intent: 'add_activity', company: 'Orbit Textiles', note: 'they rang, they want a fresh quote' });
@@ -32,18 +38,38 @@ describe('llm mode', () => {
     const errors: unknown[] = [];
     const interpret = createInterpreter(config('llm'), { onError: (e) => errors.push(e) });
     const text = 'Nimbus ke saath agle somvar subah 11 baje demo, Rekha';
-    answers.set(text, { intent: 'schedule_demo', company: 'Nimbus', at: '2026-03-16T11:00:00+05:30', assignee: 'Rekha', note: 'ignored for this intent' });
+    answers.set(text, {
+      intent: 'schedule_demo',
+      company: 'Nimbus',
+      at: '2026-03-16T11:00:00+05:30',
+      assignee: 'Rekha',
+      note: 'ignored for this intent',
+    });
     const before = llm.requests.length;
     const r = await interpret(text, ctx);
-    expect(r).toEqual({ command: { intent: 'schedule_demo', company: 'Nimbus', at: '2026-03-16T11:00:00+05:30', assignee: 'Rekha' }, confidence: 0.85, source: 'llm' });
+    expect(r).toEqual({
+      command: { intent: 'schedule_demo', company: 'Nimbus', at: '2026-03-16T11:00:00+05:30', assignee: 'Rekha' },
+      confidence: 0.85,
+      source: 'llm',
+    });
     expect(errors).toEqual([]);
     const [req] = llm.requests.slice(before);
     expect(req.path).toBe('/v1/chat/completions');
     expect(req.headers.authorization).toBe('Bearer sk-test-key');
-    expect(req.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0, response_format: { type: 'json_schema', json_schema: { name: 'command', strict: true } } });
-    const schema = (req.body.response_format as unknown as { json_schema: { schema: { properties: Record<string, unknown>; required: string[] } } }).json_schema.schema;
+    expect(req.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0,
+      response_format: { type: 'json_schema', json_schema: { name: 'command', strict: true } },
+    });
+    const schema = (
+      req.body.response_format as unknown as {
+        json_schema: { schema: { properties: Record<string, unknown>; required: string[] } };
+      }
+    ).json_schema.schema;
     expect(schema.required).toEqual(Object.keys(CommandLlmSchema.shape));
-    expect(schema.properties.intent).toMatchObject({ enum: expect.arrayContaining(['create_lead', 'stop_followups', 'unknown']) });
+    expect(schema.properties.intent).toMatchObject({
+      enum: expect.arrayContaining(['create_lead', 'stop_followups', 'unknown']),
+    });
     const system = req.body.messages.find((m) => m.role === 'system')!.content as string;
     expect(system).toContain('Now is Tuesday 2026-03-10T10:00:00+05:30 in the time zone Asia/Kolkata.');
     expect(req.body.messages.at(-1)).toMatchObject({ role: 'user', content: text });
@@ -53,7 +79,10 @@ describe('llm mode', () => {
     const errors: unknown[] = [];
     const interpret = createInterpreter(config('llm'), { onError: (e) => errors.push(e) });
     const text = 'Meeting done for Orbit Textiles, they want a trial.';
-    const rules = { command: { intent: 'meeting_done', company: 'Orbit Textiles', note: 'they want a trial' }, source: 'rules' };
+    const rules = {
+      command: { intent: 'meeting_done', company: 'Orbit Textiles', note: 'they want a trial' },
+      source: 'rules',
+    };
     llm.failNext(500);
     expect(await interpret(text, ctx)).toMatchObject(rules);
     llm.failNext(429);
@@ -74,7 +103,10 @@ describe('llm mode', () => {
     const started = Date.now();
     const r = await interpret('Reassign Orbit Textiles to Rekha', ctx);
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(r).toMatchObject({ command: { intent: 'reassign_lead', company: 'Orbit Textiles', assignee: 'Rekha' }, source: 'rules' });
+    expect(r).toMatchObject({
+      command: { intent: 'reassign_lead', company: 'Orbit Textiles', assignee: 'Rekha' },
+      source: 'rules',
+    });
     expect(errors).toHaveLength(1);
   });
 
@@ -91,14 +123,21 @@ describe('hybrid mode', () => {
     const interpret = createInterpreter(config('hybrid'));
     const before = llm.requests.length;
     const r = await interpret('New lead: Orbit Textiles, Kavita Rao, 98450 12345, Trade fair, Sunil', ctx);
-    expect(r).toMatchObject({ command: { intent: 'create_lead', company: 'Orbit Textiles', assignee: 'Sunil' }, source: 'rules' });
+    expect(r).toMatchObject({
+      command: { intent: 'create_lead', company: 'Orbit Textiles', assignee: 'Sunil' },
+      source: 'rules',
+    });
     expect(llm.requests.length).toBe(before);
   });
 
   it('asks the LLM when the rules answer unknown, and keeps the rules when the LLM fails', async () => {
     const interpret = createInterpreter(config('hybrid'));
     const before = llm.requests.length;
-    expect(await interpret(FREE, ctx)).toEqual({ command: { intent: 'add_activity', company: 'Orbit Textiles', note: 'they rang, they want a fresh quote' }, confidence: 0.85, source: 'llm' });
+    expect(await interpret(FREE, ctx)).toEqual({
+      command: { intent: 'add_activity', company: 'Orbit Textiles', note: 'they rang, they want a fresh quote' },
+      confidence: 0.85,
+      source: 'llm',
+    });
     expect(llm.requests.length).toBe(before + 1);
     llm.failNext(503);
     expect(await interpret(FREE, ctx)).toMatchObject({ command: { intent: 'unknown' }, source: 'rules' });
@@ -106,8 +145,13 @@ describe('hybrid mode', () => {
 
   it('is the rules interpreter in rules mode, and without an LLM configured', async () => {
     const before = llm.requests.length;
-    expect(await createInterpreter(config('rules'))(FREE, ctx)).toMatchObject({ command: { intent: 'unknown' }, source: 'rules' });
-    expect(await createInterpreter({ ...config('hybrid'), LLM_BASE_URL: undefined })(FREE, ctx)).toMatchObject({ source: 'rules' });
+    expect(await createInterpreter(config('rules'))(FREE, ctx)).toMatchObject({
+      command: { intent: 'unknown' },
+      source: 'rules',
+    });
+    expect(await createInterpreter({ ...config('hybrid'), LLM_BASE_URL: undefined })(FREE, ctx)).toMatchObject({
+      source: 'rules',
+    });
     expect(llm.requests.length).toBe(before);
   });
 });
@@ -117,10 +161,16 @@ describe('configuration', () => {
     expect(loadConfig({}).COMMANDS_MODE).toBe('rules');
     expect(loadConfig({}).LLM_TIMEOUT_MS).toBe(15000);
     expect(() => loadConfig({ COMMANDS_MODE: 'llm' })).toThrow(ConfigError);
-    expect(() => loadConfig({ COMMANDS_MODE: 'hybrid', LLM_MODEL: 'x' })).toThrow(/LLM_BASE_URL: required when COMMANDS_MODE=hybrid/);
-    expect(() => loadConfig({ COMMANDS_MODE: 'llm', LLM_BASE_URL: llm.url })).toThrow(/LLM_MODEL: required when COMMANDS_MODE=llm/);
+    expect(() => loadConfig({ COMMANDS_MODE: 'hybrid', LLM_MODEL: 'x' })).toThrow(
+      /LLM_BASE_URL: required when COMMANDS_MODE=hybrid/,
+    );
+    expect(() => loadConfig({ COMMANDS_MODE: 'llm', LLM_BASE_URL: llm.url })).toThrow(
+      /LLM_MODEL: required when COMMANDS_MODE=llm/,
+    );
     expect(() => loadConfig({ COMMANDS_MODE: 'smart' })).toThrow(/COMMANDS_MODE/);
-    expect(loadConfig({ COMMANDS_MODE: 'hybrid', LLM_BASE_URL: llm.url, LLM_MODEL: 'gpt-4o-mini' }).COMMANDS_MODE).toBe('hybrid');
+    expect(loadConfig({ COMMANDS_MODE: 'hybrid', LLM_BASE_URL: llm.url, LLM_MODEL: 'gpt-4o-mini' }).COMMANDS_MODE).toBe(
+      'hybrid',
+    );
   });
 });
 
@@ -131,7 +181,9 @@ describe('the fake server', () => {
     const r = await generateText({
       model: provider.chatModel('gpt-4o-mini'),
       prompt: 'tool please',
-      tools: { command: tool({ description: 'The command', inputSchema: z.object({ intent: z.string() }).passthrough() }) },
+      tools: {
+        command: tool({ description: 'The command', inputSchema: z.object({ intent: z.string() }).passthrough() }),
+      },
       toolChoice: { type: 'tool', toolName: 'command' },
       maxRetries: 0,
     });
@@ -141,14 +193,30 @@ describe('the fake server', () => {
 
 describe('through the app', () => {
   it('a hybrid workspace turns a free-form WhatsApp-style message into the activity', async () => {
-    const { app, deps } = await createTestApp({ LOG_LEVEL: 'silent', COMMANDS_MODE: 'hybrid', LLM_BASE_URL: llm.url, LLM_API_KEY: 'sk-test-key', LLM_MODEL: 'gpt-4o-mini' });
+    const { app, deps } = await createTestApp({
+      LOG_LEVEL: 'silent',
+      COMMANDS_MODE: 'hybrid',
+      LLM_BASE_URL: llm.url,
+      LLM_API_KEY: 'sk-test-key',
+      LLM_MODEL: 'gpt-4o-mini',
+    });
     const owner = await newWorkspace(app, 'Hybrid Co');
     const sunil = await addMember(app, owner, 'agent', 'Sunil Shah');
-    const created = await app.inject({ method: 'POST', url: '/app', headers: sunil.auth, payload: { text: 'add lead Orbit Textiles' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/app',
+      headers: sunil.auth,
+      payload: { text: 'add lead Orbit Textiles' },
+    });
     expect(created.json().reply).toMatch(/^✅ Lead created by Sunil and assigned to you: Orbit Textiles/);
     const res = await app.inject({ method: 'POST', url: '/app', headers: sunil.auth, payload: { text: FREE } });
     expect(res.json().reply).toBe('📝 Added to Orbit Textiles: they rang, they want a fresh quote');
-    const [lead] = await deps.db.select().from(leads).where(and(eq(leads.workspaceId, owner.workspaceId), eq(leads.company, 'Orbit Textiles')));
-    expect((await deps.db.select().from(notes).where(eq(notes.leadId, lead.id))).map((n) => n.body)).toEqual(['they rang, they want a fresh quote']);
+    const [lead] = await deps.db
+      .select()
+      .from(leads)
+      .where(and(eq(leads.workspaceId, owner.workspaceId), eq(leads.company, 'Orbit Textiles')));
+    expect((await deps.db.select().from(notes).where(eq(notes.leadId, lead.id))).map((n) => n.body)).toEqual([
+      'they rang, they want a fresh quote',
+    ]);
   });
 });

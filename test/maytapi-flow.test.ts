@@ -31,7 +31,13 @@ async function connect(opts: { webhookToken?: string | null } = {}) {
     method: 'POST',
     url: '/api/channels',
     headers: owner.auth,
-    payload: { kind: 'maytapi', name: 'WhatsApp (Maytapi)', account_id: phoneId, settings: { apiUrl: fake.url, productId }, secrets: { apiToken, ...(webhookToken ? { webhookToken } : {}) } },
+    payload: {
+      kind: 'maytapi',
+      name: 'WhatsApp (Maytapi)',
+      account_id: phoneId,
+      settings: { apiUrl: fake.url, productId },
+      secrets: { apiToken, ...(webhookToken ? { webhookToken } : {}) },
+    },
   });
   expect(res.statusCode).toBe(201);
   expect(res.body).not.toContain(apiToken);
@@ -52,7 +58,12 @@ function mtFixture(name: string, ch: Pick<Channel, 'phoneId' | 'productId'>, now
     .replace(/"(timestamp|time)":\d+/g, (_m, key: string) => `"${key}":${seconds}`);
 }
 
-function mtText(ch: Pick<Channel, 'phoneId' | 'productId'>, from: string, text: string, opts: { now?: number; name?: string } = {}): string {
+function mtText(
+  ch: Pick<Channel, 'phoneId' | 'productId'>,
+  from: string,
+  text: string,
+  opts: { now?: number; name?: string } = {},
+): string {
   const body = JSON.parse(mtFixture('text.json', ch, opts.now));
   const id = `false_${from}@c.us_3EB0${unique().toUpperCase()}`;
   Object.assign(body.message, { id, _serialized: id, text });
@@ -62,7 +73,11 @@ function mtText(ch: Pick<Channel, 'phoneId' | 'productId'>, from: string, text: 
 }
 
 /** Maytapi's ack webhook for one of our sends, through these stages. */
-function mtAcks(ch: Pick<Channel, 'phoneId' | 'productId'>, msgId: string, stages: { ackType: string; ackCode: number }[]): string {
+function mtAcks(
+  ch: Pick<Channel, 'phoneId' | 'productId'>,
+  msgId: string,
+  stages: { ackType: string; ackCode: number }[],
+): string {
   const body = JSON.parse(mtFixture('ack.json', ch));
   const [first] = body.data;
   body.data = stages.map((s) => ({ ...first, ...s, msgId, chatId: `${CUSTOMER}@c.us`, rxid: msgId.split('_').at(-1) }));
@@ -70,11 +85,18 @@ function mtAcks(ch: Pick<Channel, 'phoneId' | 'productId'>, msgId: string, stage
 }
 
 const post = (body: string, token?: string | null) =>
-  app.inject({ method: 'POST', url: token ? `/webhook?token=${encodeURIComponent(token)}` : '/webhook', headers: { 'content-type': 'application/json' }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: token ? `/webhook?token=${encodeURIComponent(token)}` : '/webhook',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
 
-const rowsOf = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
+const rowsOf = async (channelId: string) =>
+  deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
 const messageRow = async (id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
-const sends = (ch: Channel) => ch.fake.requests.filter((r) => r.path === `/api/${ch.productId}/${ch.phoneId}/sendMessage`);
+const sends = (ch: Channel) =>
+  ch.fake.requests.filter((r) => r.path === `/api/${ch.productId}/${ch.phoneId}/sendMessage`);
 
 async function welcomed(ch: Channel, from = CUSTOMER) {
   expect((await post(mtText(ch, from, 'hello'), ch.webhookToken)).statusCode).toBe(200);
@@ -85,10 +107,12 @@ async function welcomed(ch: Channel, from = CUSTOMER) {
 }
 
 async function queueText(channelId: string, text: string) {
-  const [conv] = await deps.db.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, `+${CUSTOMER}`)));
+  const [conv] = await deps.db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, `+${CUSTOMER}`)));
   return queueNotification(deps, conv, text);
 }
-
 
 describe('Maytapi webhook', () => {
   it('refuses a missing or wrong ?token= with 401 and stores nothing', async () => {
@@ -97,7 +121,12 @@ describe('Maytapi webhook', () => {
     expect((await post(body)).statusCode).toBe(401);
     expect((await post(body, 'not-the-token')).statusCode).toBe(401);
     expect((await post(body, `${ch.webhookToken}x`)).statusCode).toBe(401);
-    const other = await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json', 'x-token': ch.webhookToken! }, payload: body });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/webhook',
+      headers: { 'content-type': 'application/json', 'x-token': ch.webhookToken! },
+      payload: body,
+    });
     expect(other.statusCode).toBe(401);
     expect(await rowsOf(ch.channelId)).toHaveLength(0);
     await drainJobs(deps);
@@ -115,7 +144,17 @@ describe('Maytapi webhook', () => {
 
   it('stores every message type once, even when delivered twice', async () => {
     const ch = await connect();
-    const files = ['text.json', 'image.json', 'video.json', 'audio.json', 'ptt.json', 'document.json', 'location.json', 'vcard.json', 'sticker.json'];
+    const files = [
+      'text.json',
+      'image.json',
+      'video.json',
+      'audio.json',
+      'ptt.json',
+      'document.json',
+      'location.json',
+      'vcard.json',
+      'sticker.json',
+    ];
     for (const f of files) {
       const body = mtFixture(f, ch);
       expect((await post(body, ch.webhookToken)).json(), f).toMatchObject({ stored: 1 });
@@ -123,10 +162,19 @@ describe('Maytapi webhook', () => {
     }
     const rows = (await rowsOf(ch.channelId)).filter((m) => m.direction === 'in');
     expect(rows).toHaveLength(files.length);
-    expect(rows.map((m) => m.type).sort()).toEqual(['audio', 'audio', 'contacts', 'document', 'image', 'location', 'sticker', 'text', 'video'].sort());
-    expect(rows.find((m) => m.type === 'document')).toMatchObject({ text: 'मेरी सैलरी स्लिप 📄', payload: { media: { filename: 'Salary slip March.pdf', mimeType: 'application/pdf' } } });
-    expect(rows.find((m) => m.type === 'location')?.payload).toMatchObject({ location: { latitude: 12.9698, longitude: 77.75 } });
-    expect(rows.find((m) => m.type === 'contacts')?.payload).toMatchObject({ contacts: [{ name: 'Rahul Verma', phones: ['+91 98123 45678'] }] });
+    expect(rows.map((m) => m.type).sort()).toEqual(
+      ['audio', 'audio', 'contacts', 'document', 'image', 'location', 'sticker', 'text', 'video'].sort(),
+    );
+    expect(rows.find((m) => m.type === 'document')).toMatchObject({
+      text: 'मेरी सैलरी स्लिप 📄',
+      payload: { media: { filename: 'Salary slip March.pdf', mimeType: 'application/pdf' } },
+    });
+    expect(rows.find((m) => m.type === 'location')?.payload).toMatchObject({
+      location: { latitude: 12.9698, longitude: 77.75 },
+    });
+    expect(rows.find((m) => m.type === 'contacts')?.payload).toMatchObject({
+      contacts: [{ name: 'Rahul Verma', phones: ['+91 98123 45678'] }],
+    });
     const convs = await deps.db.select().from(conversations).where(eq(conversations.channelId, ch.channelId));
     expect(convs).toHaveLength(1);
     expect(convs[0]).toMatchObject({ channel: 'maytapi', contactPhone: `+${CUSTOMER}`, contactName: 'Priya Sharma' });
@@ -178,15 +226,25 @@ describe('Maytapi replies', () => {
     const ch = await connect();
     const welcome = await welcomed(ch);
     const msgId = welcome.providerMessageId!;
-    expect((await post(mtAcks(ch, msgId, [{ ackType: 'delivered', ackCode: 1 }]), ch.webhookToken)).json()).toMatchObject({ statuses: 0 }); // already sent
-    expect((await post(mtAcks(ch, msgId, [{ ackType: 'reached', ackCode: 2 }]), ch.webhookToken)).json()).toMatchObject({ statuses: 1 });
+    expect(
+      (await post(mtAcks(ch, msgId, [{ ackType: 'delivered', ackCode: 1 }]), ch.webhookToken)).json(),
+    ).toMatchObject({ statuses: 0 }); // already sent
+    expect((await post(mtAcks(ch, msgId, [{ ackType: 'reached', ackCode: 2 }]), ch.webhookToken)).json()).toMatchObject(
+      { statuses: 1 },
+    );
     expect(await messageRow(welcome.id)).toMatchObject({ status: 'delivered' });
     await post(mtAcks(ch, msgId, [{ ackType: 'seen', ackCode: 3 }]), ch.webhookToken);
     const read = await messageRow(welcome.id);
     expect(read.status).toBe('read');
     expect(read.readAt).not.toBeNull();
     // Late and out-of-order acks, and an error after the read, change nothing.
-    await post(mtAcks(ch, msgId, [{ ackType: 'reached', ackCode: 2 }, { ackType: 'delivered', ackCode: 1 }]), ch.webhookToken);
+    await post(
+      mtAcks(ch, msgId, [
+        { ackType: 'reached', ackCode: 2 },
+        { ackType: 'delivered', ackCode: 1 },
+      ]),
+      ch.webhookToken,
+    );
     const error = JSON.parse(mtFixture('error.json', ch));
     error.data.msgId = msgId;
     await post(JSON.stringify(error), ch.webhookToken);
@@ -196,7 +254,12 @@ describe('Maytapi replies', () => {
     expect(second.status).toBe('sent');
     error.data.msgId = second.providerMessageId;
     expect((await post(JSON.stringify(error), ch.webhookToken)).json()).toMatchObject({ statuses: 1 });
-    expect(await messageRow(second.id)).toMatchObject({ status: 'failed', failReason: 'provider_error', errorCode: 'E_SEND', errorTitle: 'Message could not be sent: the number is not on WhatsApp' });
+    expect(await messageRow(second.id)).toMatchObject({
+      status: 'failed',
+      failReason: 'provider_error',
+      errorCode: 'E_SEND',
+      errorTitle: 'Message could not be sent: the number is not on WhatsApp',
+    });
     // The recorded batch (delivered, reached, seen, played, deleted) for messages we never sent changes nothing.
     expect((await post(mtFixture('ack.json', ch), ch.webhookToken)).json()).toMatchObject({ statuses: 0 });
   });
@@ -219,7 +282,9 @@ describe('Maytapi replies', () => {
     const row = await untilSettled(deps, first.id);
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
     await drainJobs(deps);
-    expect(sends(ch).filter((r) => (r.body as { message?: string }).message === 'Rate limited, then a bad gateway')).toHaveLength(3);
+    expect(
+      sends(ch).filter((r) => (r.body as { message?: string }).message === 'Rate limited, then a bad gateway'),
+    ).toHaveLength(3);
   });
 
   it('fails a permanent error with the provider code and never sends twice', async () => {

@@ -8,7 +8,14 @@ import { MEDIA_MAX_BYTES } from '../src/channels/channel.ts';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { graphErrors, startFakeGraphApi } from './fakes/graph-api.ts';
 import { FAKE_TWILIO, startTwilioApi } from './fakes/twilio-api.ts';
-import { addMember, connectWhatsApp as connectChannel, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import {
+  addMember,
+  connectWhatsApp as connectChannel,
+  createTestApp,
+  drainJobs,
+  newWorkspace,
+  type Session,
+} from './helpers/app.ts';
 import { fixtureText, metaSignature, waFixture, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -27,21 +34,33 @@ const photo = Buffer.from('\xff\xd8\xff\xe0\x00\x10JFIF floor plan, east facing 
 
 async function connectWhatsApp() {
   const owner = await newWorkspace(app, 'Sunrise Realty');
-  return { owner, ...(await connectChannel(app, owner, { apiUrl: `${graph.url}/v26.0`, appSecret: SECRET, accessToken: TOKEN })) };
+  return {
+    owner,
+    ...(await connectChannel(app, owner, { apiUrl: `${graph.url}/v26.0`, appSecret: SECRET, accessToken: TOKEN })),
+  };
 }
 
 async function receiveWhatsApp(body: string) {
-  const res = await app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+    payload: body,
+  });
   expect(res.statusCode).toBe(200);
 }
 
 async function inboundOf(channelId: string, type: string) {
-  const [row] = await deps.db.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.direction, 'in'), eq(messages.type, type)));
+  const [row] = await deps.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), eq(messages.direction, 'in'), eq(messages.type, type)));
   expect(row, `an inbound ${type} message`).toBeDefined();
   return row;
 }
 
-const openMedia = (id: string, who: Session | null) => app.inject({ method: 'GET', url: `/api/messages/${id}/media`, headers: who ? who.auth : {} });
+const openMedia = (id: string, who: Session | null) =>
+  app.inject({ method: 'GET', url: `/api/messages/${id}/media`, headers: who ? who.auth : {} });
 
 describe('GET /api/messages/{id}/media — WhatsApp', () => {
   it('streams the exact bytes and type the Graph API serves, fetched with the channel’s Bearer token', async () => {
@@ -54,7 +73,13 @@ describe('GET /api/messages/{id}/media — WhatsApp', () => {
     const res = await openMedia(message.id, owner);
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(photo)).toBe(true);
-    expect(res.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String(photo.length), 'content-disposition': 'inline', 'cache-control': 'private', 'x-content-type-options': 'nosniff' });
+    expect(res.headers).toMatchObject({
+      'content-type': 'image/jpeg',
+      'content-length': String(photo.length),
+      'content-disposition': 'inline',
+      'cache-control': 'private',
+      'x-content-type-options': 'nosniff',
+    });
     const calls = graph.requests.slice(before);
     expect(calls.map((r) => r.path)).toEqual([`/v26.0/${IMAGE_ID}`, '/whatsapp_business/attachments/']);
     for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -69,7 +94,9 @@ describe('GET /api/messages/{id}/media — WhatsApp', () => {
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(pdf)).toBe(true);
     expect(res.headers['content-type']).toBe('application/pdf');
-    expect(res.headers['content-disposition']).toBe(`inline; filename="salary-slip-oct.pdf"; filename*=UTF-8''salary-slip-oct.pdf`);
+    expect(res.headers['content-disposition']).toBe(
+      `inline; filename="salary-slip-oct.pdf"; filename*=UTF-8''salary-slip-oct.pdf`,
+    );
   });
 
   it('answers 404 with the reason for a text message, and 401 without a session', async () => {
@@ -93,7 +120,16 @@ describe('GET /api/messages/{id}/media — WhatsApp', () => {
     expect(conv.leadId).toBeTruthy();
     const amit = await addMember(app, owner, 'agent', 'Amit Verma');
     const neha = await addMember(app, owner, 'agent', 'Neha Rao');
-    expect((await app.inject({ method: 'POST', url: `/api/leads/${conv.leadId}/assign`, headers: owner.auth, payload: { assignee_id: amit.userId } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/leads/${conv.leadId}/assign`,
+          headers: owner.auth,
+          payload: { assignee_id: amit.userId },
+        })
+      ).statusCode,
+    ).toBe(200);
 
     const before = graph.requests.length;
     const stranger = await newWorkspace(app, 'Other Realty');
@@ -119,7 +155,9 @@ describe('GET /api/messages/{id}/media — WhatsApp', () => {
     const expired = await openMedia(message.id, owner);
     expect(expired.statusCode).toBe(502);
     expect(expired.json().error.code).toBe('provider_error');
-    expect(expired.json().error.message).toMatch(/^Could not fetch the file: WhatsApp API error 401 #190\/463: Error validating access token: Session has expired/);
+    expect(expired.json().error.message).toMatch(
+      /^Could not fetch the file: WhatsApp API error 401 #190\/463: Error validating access token: Session has expired/,
+    );
     expect(expired.body).not.toContain(TOKEN);
 
     graph.failNext(401, graphErrors.invalidToken());
@@ -143,7 +181,10 @@ describe('GET /api/messages/{id}/media — WhatsApp', () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     const op = doc.paths['/api/messages/{id}/media'].get;
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '404', '413', '502']));
-    expect(op.responses['200'].content['application/octet-stream'].schema).toMatchObject({ type: 'string', format: 'binary' });
+    expect(op.responses['200'].content['application/octet-stream'].schema).toMatchObject({
+      type: 'string',
+      format: 'binary',
+    });
   });
 });
 
@@ -151,7 +192,9 @@ describe('GET /api/messages/{id}/media — Twilio', () => {
   const CHANNEL_URL = 'https://sunrise.parley.example/webhooks/twilio';
   const sign = (body: string) => {
     const params = [...new URLSearchParams(body)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return createHmac('sha1', FAKE_TWILIO.authToken).update(CHANNEL_URL + params.map(([k, v]) => k + v).join(''), 'utf8').digest('base64');
+    return createHmac('sha1', FAKE_TWILIO.authToken)
+      .update(CHANNEL_URL + params.map(([k, v]) => k + v).join(''), 'utf8')
+      .digest('base64');
   };
 
   it('fetches MediaUrl with basic auth and follows Twilio’s redirect without it; a wrong token gives 502 without the token', async () => {
@@ -161,13 +204,35 @@ describe('GET /api/messages/{id}/media — Twilio', () => {
       method: 'POST',
       url: '/api/channels',
       headers: owner.auth,
-      payload: { kind: 'twilio', name: 'WhatsApp (Twilio)', account_id: `whatsapp:${number}`, settings: { accountSid: FAKE_TWILIO.accountSid, apiUrl: twilio.url, whatsappFrom: `whatsapp:${number}`, webhookUrl: CHANNEL_URL }, secrets: { authToken: FAKE_TWILIO.authToken } },
+      payload: {
+        kind: 'twilio',
+        name: 'WhatsApp (Twilio)',
+        account_id: `whatsapp:${number}`,
+        settings: {
+          accountSid: FAKE_TWILIO.accountSid,
+          apiUrl: twilio.url,
+          whatsappFrom: `whatsapp:${number}`,
+          webhookUrl: CHANNEL_URL,
+        },
+        secrets: { authToken: FAKE_TWILIO.authToken },
+      },
     });
     expect(channel.statusCode).toBe(201);
     const channelId = channel.json().id as string;
     twilio.addMedia({ bytes: photo, contentType: 'image/jpeg' });
-    const body = fixtureText('twilio', 'media_image.txt').trim().replaceAll(encodeURIComponent('+14155238886'), encodeURIComponent(number));
-    const hook = await app.inject({ method: 'POST', url: '/webhooks/twilio', headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'sunrise.parley.example', 'x-twilio-signature': sign(body) }, payload: body });
+    const body = fixtureText('twilio', 'media_image.txt')
+      .trim()
+      .replaceAll(encodeURIComponent('+14155238886'), encodeURIComponent(number));
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/webhooks/twilio',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        host: 'sunrise.parley.example',
+        'x-twilio-signature': sign(body),
+      },
+      payload: body,
+    });
     expect(hook.statusCode).toBe(200);
     const message = await inboundOf(channelId, 'image');
 
@@ -175,15 +240,32 @@ describe('GET /api/messages/{id}/media — Twilio', () => {
     const res = await openMedia(message.id, owner);
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(photo)).toBe(true);
-    expect(res.headers).toMatchObject({ 'content-type': 'image/jpeg', 'content-length': String(photo.length), 'cache-control': 'private' });
+    expect(res.headers).toMatchObject({
+      'content-type': 'image/jpeg',
+      'content-length': String(photo.length),
+      'cache-control': 'private',
+    });
     const [api, cdn] = twilio.requests.slice(before);
-    expect(api.path).toBe(`/2010-04-01/Accounts/${FAKE_TWILIO.accountSid}/Messages/MM78805a221a988e79ef3f42d7c5bfd418/Media/ME78805a221a988e79ef3f42d7c5bfd418`);
-    expect(api.headers.authorization).toBe(`Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`);
+    expect(api.path).toBe(
+      `/2010-04-01/Accounts/${FAKE_TWILIO.accountSid}/Messages/MM78805a221a988e79ef3f42d7c5bfd418/Media/ME78805a221a988e79ef3f42d7c5bfd418`,
+    );
+    expect(api.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`,
+    );
     expect(cdn.path).toMatch(/^\/mms\.twiliocdn\.com\//);
     expect(cdn.headers.authorization).toBeUndefined();
 
     // The auth token was rotated at Twilio but not here.
-    expect((await app.inject({ method: 'PATCH', url: `/api/channels/${channelId}`, headers: owner.auth, payload: { secrets: { authToken: 'stale-auth-token' } } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/channels/${channelId}`,
+          headers: owner.auth,
+          payload: { secrets: { authToken: 'stale-auth-token' } },
+        })
+      ).statusCode,
+    ).toBe(200);
     const stale = await openMedia(message.id, owner);
     expect(stale.statusCode).toBe(502);
     expect(stale.json().error.message).toBe('Could not fetch the file: Twilio error 20003 (HTTP 401): Authenticate');

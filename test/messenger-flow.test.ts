@@ -21,7 +21,8 @@ const POST_SUFFIX = '712750021053074';
 const FIXTURE_NOW_MS = 1781004801000;
 
 let pageCounter = 0;
-const newPageId = () => `1${String(Date.now()).slice(-9)}${String(pageCounter++).padStart(2, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
+const newPageId = () =>
+  `1${String(Date.now()).slice(-9)}${String(pageCounter++).padStart(2, '0')}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
 
 async function connect(settings: Record<string, unknown> = { apiUrl: `${graph.url}/v26.0` }) {
   const owner = await newWorkspace(app, 'Sunrise Homes');
@@ -31,7 +32,13 @@ async function connect(settings: Record<string, unknown> = { apiUrl: `${graph.ur
     method: 'POST',
     url: '/api/channels',
     headers: owner.auth,
-    payload: { kind: 'messenger', name: 'Facebook page', account_id: pageId, settings, secrets: { pageAccessToken: token, appSecret: SECRET, verifyToken: `verify-${pageId}` } },
+    payload: {
+      kind: 'messenger',
+      name: 'Facebook page',
+      account_id: pageId,
+      settings,
+      secrets: { pageAccessToken: token, appSecret: SECRET, verifyToken: `verify-${pageId}` },
+    },
   });
   expect(res.statusCode).toBe(201);
   expect(res.body).not.toContain(token);
@@ -53,7 +60,23 @@ function fbFixture(name: string, pageId: string, at = Date.now()): string {
 
 /** A text message from a customer (PSID) to the page. */
 function fbText(pageId: string, psid: string, text: string, at = Date.now()): string {
-  return JSON.stringify({ object: 'page', entry: [{ id: pageId, time: at, messaging: [{ sender: { id: psid }, recipient: { id: pageId }, timestamp: at, message: { mid: `m_${randomBytes(24).toString('base64url')}`, text } }] }] });
+  return JSON.stringify({
+    object: 'page',
+    entry: [
+      {
+        id: pageId,
+        time: at,
+        messaging: [
+          {
+            sender: { id: psid },
+            recipient: { id: pageId },
+            timestamp: at,
+            message: { mid: `m_${randomBytes(24).toString('base64url')}`, text },
+          },
+        ],
+      },
+    ],
+  });
 }
 
 /** A read receipt: everything the page sent to `psid` up to `watermark` was read. */
@@ -72,15 +95,24 @@ function fbDelivery(pageId: string, mids: string[]): string {
 }
 
 const post = (body: string, signature: string | null = metaSignature(body, SECRET)) =>
-  app.inject({ method: 'POST', url: '/webhooks/messenger', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/messenger',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    payload: body,
+  });
 
-const rowsOf = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
-const convsOf = async (channelId: string) => deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
+const rowsOf = async (channelId: string) =>
+  deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
+const convsOf = async (channelId: string) =>
+  deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
 const isSeen = (r: { body: unknown }) => (r.body as { sender_action?: string }).sender_action === 'mark_seen';
-const sendApiCalls = (pageId: string) => graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`) && !isSeen(r));
+const sendApiCalls = (pageId: string) =>
+  graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`) && !isSeen(r));
 const seenCalls = (pageId: string) => graph.requests.filter((r) => r.path.endsWith(`/${pageId}/messages`) && isSeen(r));
 /** Comment replies made with this page's token (comment ids repeat across tests: the fixtures' ids). */
-const commentCalls = (token: string, commentId: string) => graph.requests.filter((r) => r.query.access_token === token && r.path.endsWith(`/${commentId}/comments`));
+const commentCalls = (token: string, commentId: string) =>
+  graph.requests.filter((r) => r.query.access_token === token && r.path.endsWith(`/${commentId}/comments`));
 const messageRow = async (id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
 
 /** A customer says hello and gets the welcome; returns the sent welcome row. */
@@ -93,20 +125,31 @@ async function welcomed(pageId: string, channelId: string, psid = PSID) {
 }
 
 async function queueText(channelId: string, text: string, externalId = PSID) {
-  const [conv] = await deps.db.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, externalId)));
+  const [conv] = await deps.db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channelId), eq(conversations.externalId, externalId)));
   return queueNotification(deps, conv, text);
 }
-
 
 describe('Messenger webhook', () => {
   it('answers the verification handshake only with the right token', async () => {
     const { pageId } = await connect();
-    const ok = await app.inject({ method: 'GET', url: `/webhooks/messenger?hub.mode=subscribe&hub.verify_token=verify-${pageId}&hub.challenge=CHALLENGE_ACCEPTED` });
+    const ok = await app.inject({
+      method: 'GET',
+      url: `/webhooks/messenger?hub.mode=subscribe&hub.verify_token=verify-${pageId}&hub.challenge=CHALLENGE_ACCEPTED`,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('CHALLENGE_ACCEPTED');
-    const wrong = await app.inject({ method: 'GET', url: '/webhooks/messenger?hub.mode=subscribe&hub.verify_token=not-ours&hub.challenge=1' });
+    const wrong = await app.inject({
+      method: 'GET',
+      url: '/webhooks/messenger?hub.mode=subscribe&hub.verify_token=not-ours&hub.challenge=1',
+    });
     expect(wrong.statusCode).toBe(403);
-    const noMode = await app.inject({ method: 'GET', url: `/webhooks/messenger?hub.verify_token=verify-${pageId}&hub.challenge=1` });
+    const noMode = await app.inject({
+      method: 'GET',
+      url: `/webhooks/messenger?hub.verify_token=verify-${pageId}&hub.challenge=1`,
+    });
     expect(noMode.statusCode).toBe(403);
   });
 
@@ -160,13 +203,34 @@ describe('Messenger webhook', () => {
     expect(stored).toBe(15 + 1 + 4);
     expect(new Set(rows.map((m) => m.providerMessageId)).size).toBe(rows.length);
     const types = new Set(rows.map((m) => m.type));
-    for (const t of ['text', 'interactive', 'image', 'sticker', 'audio', 'video', 'document', 'postback', 'reaction', 'comment']) expect(types, t).toContain(t);
-    expect(rows.find((m) => m.type === 'comment' && m.text === 'Like this layout')?.payload).toMatchObject({ media: { url: expect.stringContaining('comment_photo') } });
-    expect(rows.find((m) => m.type === 'postback' && m.text === 'Get Started')?.payload).toMatchObject({ reply: { payload: 'GET_STARTED' }, referral: { ref: 'whitefield-2bhk-ad' } });
+    for (const t of [
+      'text',
+      'interactive',
+      'image',
+      'sticker',
+      'audio',
+      'video',
+      'document',
+      'postback',
+      'reaction',
+      'comment',
+    ])
+      expect(types, t).toContain(t);
+    expect(rows.find((m) => m.type === 'comment' && m.text === 'Like this layout')?.payload).toMatchObject({
+      media: { url: expect.stringContaining('comment_photo') },
+    });
+    expect(rows.find((m) => m.type === 'postback' && m.text === 'Get Started')?.payload).toMatchObject({
+      reply: { payload: 'GET_STARTED' },
+      referral: { ref: 'whitefield-2bhk-ad' },
+    });
 
     const convs = await convsOf(channelId);
     expect(convs.map((c) => `${c.channel}:${c.externalId}`).sort()).toEqual(
-      [`facebook_comment:comment:31847562093847561:${pageId}_${POST_SUFFIX}`, `facebook_comment:comment:${KAVYA}:${pageId}_${POST_SUFFIX}`, `messenger:${PSID}`].sort(),
+      [
+        `facebook_comment:comment:31847562093847561:${pageId}_${POST_SUFFIX}`,
+        `facebook_comment:comment:${KAVYA}:${pageId}_${POST_SUFFIX}`,
+        `messenger:${PSID}`,
+      ].sort(),
     );
 
     await drainJobs(deps);
@@ -186,10 +250,15 @@ describe('Messenger webhook', () => {
     const dm = out.filter((m) => m.conversationId === convs.find((c) => c.channel === 'messenger')!.id);
     expect(sendApiCalls(pageId)).toHaveLength(dm.length);
     // Each commenter's welcome went under their first comment.
-    const firstComment: Record<string, string> = { [KAVYA]: `${POST_SUFFIX}_1063824911537852`, '31847562093847561': `${POST_SUFFIX}_1063824911612345` };
+    const firstComment: Record<string, string> = {
+      [KAVYA]: `${POST_SUFFIX}_1063824911537852`,
+      '31847562093847561': `${POST_SUFFIX}_1063824911612345`,
+    };
     for (const w of welcomes.filter((m) => m.conversationId !== dm[0]?.conversationId)) {
       const conv = convs.find((c) => c.id === w.conversationId)!;
-      const calls = commentCalls(token, firstComment[conv.contactUserId!]).filter((r) => (r.body as { message?: string }).message === w.text);
+      const calls = commentCalls(token, firstComment[conv.contactUserId!]).filter(
+        (r) => (r.body as { message?: string }).message === w.text,
+      );
       expect(calls, conv.contactUserId!).toHaveLength(1);
     }
   });
@@ -198,8 +267,17 @@ describe('Messenger webhook', () => {
     const { pageId, channelId } = await connect();
     // Nothing to store is no reason to skip the signature.
     expect((await post(fbFixture('fb_echo.json', pageId), null)).statusCode).toBe(401);
-    expect((await post(fbFixture('fb_echo.json', pageId), metaSignature(fbFixture('fb_echo.json', pageId), 'other'))).statusCode).toBe(401);
-    for (const f of ['fb_echo.json', 'fb_comment_page_own.json', 'fb_comment_edited.json', 'fb_comment_remove.json', 'fb_feed_reaction.json']) {
+    expect(
+      (await post(fbFixture('fb_echo.json', pageId), metaSignature(fbFixture('fb_echo.json', pageId), 'other')))
+        .statusCode,
+    ).toBe(401);
+    for (const f of [
+      'fb_echo.json',
+      'fb_comment_page_own.json',
+      'fb_comment_edited.json',
+      'fb_comment_remove.json',
+      'fb_feed_reaction.json',
+    ]) {
       const res = await post(fbFixture(f, pageId));
       expect(res.statusCode, f).toBe(200);
       expect(res.json().stored, f).toBe(0);
@@ -207,7 +285,9 @@ describe('Messenger webhook', () => {
     await drainJobs(deps);
     expect(await rowsOf(channelId)).toHaveLength(0);
     expect(await convsOf(channelId)).toHaveLength(0);
-    expect(graph.requests.filter((r) => r.path.includes(pageId) || r.query.access_token === `EAAGpage-${pageId}`)).toHaveLength(0);
+    expect(
+      graph.requests.filter((r) => r.path.includes(pageId) || r.query.access_token === `EAAGpage-${pageId}`),
+    ).toHaveLength(0);
   });
 });
 
@@ -228,7 +308,11 @@ describe('Messenger replies', () => {
     expect(calls[0].method).toBe('POST');
     expect(calls[0].path).toBe(`/v26.0/${pageId}/messages`);
     expect(calls[0].query.access_token).toBe(token);
-    expect(calls[0].body).toEqual({ recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: out[0].text } });
+    expect(calls[0].body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'RESPONSE',
+      message: { text: out[0].text },
+    });
     expect(out[0].providerMessageId).toMatch(/^m_/);
     // The answered message was marked seen once, before the answer went out.
     const seen = seenCalls(pageId);
@@ -246,7 +330,9 @@ describe('Messenger replies', () => {
     const out = (await rowsOf(channelId)).filter((m) => m.direction === 'out');
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ status: 'sent', purpose: 'welcome' });
-    expect(sendApiCalls(pageId).map((r) => [r.path, r.query.access_token])).toEqual([[`/v26.0/${pageId}/messages`, token]]);
+    expect(sendApiCalls(pageId).map((r) => [r.path, r.query.access_token])).toEqual([
+      [`/v26.0/${pageId}/messages`, token],
+    ]);
   });
 
   it('answers a Page comment under that comment, and never the page’s own comment', async () => {
@@ -266,7 +352,11 @@ describe('Messenger replies', () => {
     expect(sendApiCalls(pageId)).toHaveLength(0);
     expect(out[0].providerMessageId).toMatch(/^\d+_\d+$/);
     const [conv] = await convsOf(channelId);
-    expect(conv).toMatchObject({ channel: 'facebook_comment', contactName: 'Kavya Nair', thread: { postId: `${pageId}_${POST_SUFFIX}`, commentId: `${POST_SUFFIX}_1063824911537852` } });
+    expect(conv).toMatchObject({
+      channel: 'facebook_comment',
+      contactName: 'Kavya Nair',
+      thread: { postId: `${pageId}_${POST_SUFFIX}`, commentId: `${POST_SUFFIX}_1063824911537852` },
+    });
   });
 
   it('replies under the comment it answers, even when a newer comment of the thread arrived first', async () => {
@@ -283,14 +373,18 @@ describe('Messenger replies', () => {
     expect(out.length).toBeGreaterThanOrEqual(1);
     for (const reply of out) {
       const commentId = rows.find((m) => m.id === reply.replyToId)!.providerMessageId!;
-      const calls = graph.requests.filter((r) => r.query.access_token === token && (r.body as { message?: string }).message === reply.text);
+      const calls = graph.requests.filter(
+        (r) => r.query.access_token === token && (r.body as { message?: string }).message === reply.text,
+      );
       expect(calls.map((r) => r.path)).toEqual([`/v26.0/${commentId}/comments`]);
     }
   });
 
   it('answers a comment publicly even after 24 hours: comment replies have no messaging window', async () => {
     const { pageId, channelId, token } = await connect();
-    expect((await post(fbFixture('fb_comment_add.json', pageId, Date.now() - 30 * 3600_000))).json()).toMatchObject({ stored: 1 });
+    expect((await post(fbFixture('fb_comment_add.json', pageId, Date.now() - 30 * 3600_000))).json()).toMatchObject({
+      stored: 1,
+    });
     await drainJobs(deps);
     const out = (await rowsOf(channelId)).filter((m) => m.direction === 'out');
     expect(out).toHaveLength(1);
@@ -330,16 +424,29 @@ describe('Messenger replies', () => {
   it('retries a rate limit and a server error, then sends exactly once', { timeout: 45_000 }, async () => {
     const { pageId, channelId } = await connect();
     await welcomed(pageId, channelId);
-    graph.failNext(429, { error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException', code: 613, fbtrace_id: 'AbC' } });
+    graph.failNext(429, {
+      error: {
+        message: '(#613) Calls to this api have exceeded the rate limit.',
+        type: 'OAuthException',
+        code: 613,
+        fbtrace_id: 'AbC',
+      },
+    });
     graph.failNext(500, graphErrors.serverError());
     const first = await queueText(channelId, 'Rate limited, then a server error');
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: '613' });
     const row = await untilSettled(deps, first.id);
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
-    const tries = sendApiCalls(pageId).filter((r) => (r.body as { message?: { text?: string } }).message?.text === 'Rate limited, then a server error');
+    const tries = sendApiCalls(pageId).filter(
+      (r) => (r.body as { message?: { text?: string } }).message?.text === 'Rate limited, then a server error',
+    );
     expect(tries).toHaveLength(3);
     await drainJobs(deps);
-    expect(sendApiCalls(pageId).filter((r) => (r.body as { message?: { text?: string } }).message?.text === 'Rate limited, then a server error')).toHaveLength(3);
+    expect(
+      sendApiCalls(pageId).filter(
+        (r) => (r.body as { message?: { text?: string } }).message?.text === 'Rate limited, then a server error',
+      ),
+    ).toHaveLength(3);
   });
 
   it('fails a permanent error with the provider code and never sends twice', async () => {
@@ -382,7 +489,12 @@ describe('Messenger outside the 24-hour window', () => {
     await drainJobs(deps);
     const [conv] = await convsOf(channelId);
     const agentReply = async (text: string) => {
-      const res = await app.inject({ method: 'POST', url: `/api/conversations/${conv.id}/messages`, headers: owner.auth, payload: { text } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/conversations/${conv.id}/messages`,
+        headers: owner.auth,
+        payload: { text },
+      });
       expect(res.statusCode).toBe(201);
       await drainJobs(deps);
       const [row] = await deps.db.select().from(messages).where(eq(messages.id, res.json().id));
@@ -392,15 +504,31 @@ describe('Messenger outside the 24-hour window', () => {
     // Three days after the customer's last message: a person may still answer, tagged.
     const tagged = await agentReply('Sorry for the delay — the site visit is confirmed for Saturday.');
     expect(tagged.status).toBe('sent');
-    const call = sendApiCalls(pageId).find((r) => (r.body as { message?: { text?: string } }).message?.text === tagged.text)!;
-    expect(call.body).toEqual({ recipient: { id: PSID }, messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { text: tagged.text } });
+    const call = sendApiCalls(pageId).find(
+      (r) => (r.body as { message?: { text?: string } }).message?.text === tagged.text,
+    )!;
+    expect(call.body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+      message: { text: tagged.text },
+    });
 
     // A bot message at the same moment is not a person's reply: no tag, window_closed.
-    expect(await queueNotification(deps, conv, 'Reminder from the bot')).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+    expect(await queueNotification(deps, conv, 'Reminder from the bot')).toMatchObject({
+      status: 'failed',
+      failReason: 'window_closed',
+    });
 
     // Eight days after: not even a person.
-    await deps.db.update(conversations).set({ lastInboundAt: new Date(Date.now() - 8 * day) }).where(eq(conversations.id, conv.id));
-    expect(await agentReply('Are you still interested?')).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+    await deps.db
+      .update(conversations)
+      .set({ lastInboundAt: new Date(Date.now() - 8 * day) })
+      .where(eq(conversations.id, conv.id));
+    expect(await agentReply('Are you still interested?')).toMatchObject({
+      status: 'failed',
+      failReason: 'window_closed',
+    });
   });
 
   it('sends a reply longer than 2,000 characters as several Messenger messages, in order', async () => {
@@ -408,14 +536,24 @@ describe('Messenger outside the 24-hour window', () => {
     await post(fbFixture('fb_text.json', pageId));
     await drainJobs(deps);
     const [conv] = await convsOf(channelId);
-    const text = Array.from({ length: 10 }, (_, i) => `Point ${i + 1}: ` + 'all units come with modular kitchens and wardrobes. '.repeat(9).trim()).join('\n');
+    const text = Array.from(
+      { length: 10 },
+      (_, i) => `Point ${i + 1}: ` + 'all units come with modular kitchens and wardrobes. '.repeat(9).trim(),
+    ).join('\n');
     expect(text.length).toBeGreaterThan(4000);
-    const res = await app.inject({ method: 'POST', url: `/api/conversations/${conv.id}/messages`, headers: owner.auth, payload: { text } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conv.id}/messages`,
+      headers: owner.auth,
+      payload: { text },
+    });
     expect(res.statusCode).toBe(201);
     await drainJobs(deps);
     const [row] = await deps.db.select().from(messages).where(eq(messages.id, res.json().id));
     expect(row.status).toBe('sent');
-    const texts = sendApiCalls(pageId).map((r) => (r.body as { message?: { text?: string } }).message?.text ?? '').filter((t) => t.startsWith('Point'));
+    const texts = sendApiCalls(pageId)
+      .map((r) => (r.body as { message?: { text?: string } }).message?.text ?? '')
+      .filter((t) => t.startsWith('Point'));
     expect(texts.length).toBe(3);
     expect(texts.every((t) => t.length <= 2000)).toBe(true);
     expect(texts.join('\n')).toBe(text);

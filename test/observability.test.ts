@@ -25,7 +25,12 @@ async function connect(a: App, owner: Session) {
 }
 
 const webhook = (a: App, body: string, signature = metaSignature(body, SECRET)) =>
-  a.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, payload: body });
+  a.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    payload: body,
+  });
 
 const summary = async (s: Session) => {
   const res = await app.inject({ method: 'GET', url: '/api/bot/status-summary', headers: s.auth });
@@ -37,7 +42,12 @@ describe('GET /api/bot/status-summary', () => {
   it('counts today’s messages, bot replies, context hits, personalization, handoffs, queue and send errors', async () => {
     const owner = await newWorkspace(app, 'Sunrise Realty');
     const phoneNumberId = await connect(app, owner);
-    await app.inject({ method: 'POST', url: '/api/leads', headers: owner.auth, payload: { contact_name: 'Rahul Mehta', company: 'Mehta Homes', phone: '+91 98700 11111', score: 85 } });
+    await app.inject({
+      method: 'POST',
+      url: '/api/leads',
+      headers: owner.auth,
+      payload: { contact_name: 'Rahul Mehta', company: 'Mehta Homes', phone: '+91 98700 11111', score: 85 },
+    });
     const say = async (from: string, text: string) => {
       expect((await webhook(app, waText(phoneNumberId, from, text, { name: 'Customer' }))).statusCode).toBe(200);
       await drainJobs(deps);
@@ -51,7 +61,9 @@ describe('GET /api/bot/status-summary', () => {
 
     const s = await summary(owner);
     const rows = await deps.db.select().from(messages).where(eq(messages.workspaceId, owner.workspaceId));
-    const bot = rows.filter((m) => m.meta && (m.meta as { bot?: unknown }).bot).map((m) => (m.meta as { bot: { context_hit: boolean; personalized: boolean } }).bot);
+    const bot = rows
+      .filter((m) => m.meta && (m.meta as { bot?: unknown }).bot)
+      .map((m) => (m.meta as { bot: { context_hit: boolean; personalized: boolean } }).bot);
     expect(bot.length).toBeGreaterThanOrEqual(3);
     const share = (n: number) => Math.round((n / bot.length) * 1000) / 1000;
 
@@ -75,7 +87,14 @@ describe('GET /api/bot/status-summary', () => {
 
     // Another workspace sees only its own (nothing yet).
     const other = await summary(await newWorkspace(app, 'Elsewhere'));
-    expect(other).toMatchObject({ messages_today: { in: 0, out: 0 }, bot_replies_today: 0, context_hit_rate: null, personalization_rate: null, handoffs_today: 0, last_errors: [] });
+    expect(other).toMatchObject({
+      messages_today: { in: 0, out: 0 },
+      bot_replies_today: 0,
+      context_hit_rate: null,
+      personalization_rate: null,
+      handoffs_today: 0,
+      last_errors: [],
+    });
     expect((await app.inject({ method: 'GET', url: '/api/bot/status-summary' })).statusCode).toBe(401);
   });
 
@@ -113,7 +132,14 @@ describe('GET /metrics', () => {
   it('exposes Prometheus counters labelled with route patterns, webhook results, messages and bot replies', async () => {
     const owner = await newWorkspace(app, 'Metrics Realty');
     const phoneNumberId = await connect(app, owner);
-    const lead = (await app.inject({ method: 'POST', url: '/api/leads', headers: owner.auth, payload: { contact_name: 'Neha', phone: '+91 98700 55555' } })).json();
+    const lead = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/leads',
+        headers: owner.auth,
+        payload: { contact_name: 'Neha', phone: '+91 98700 55555' },
+      })
+    ).json();
     await app.inject({ method: 'GET', url: `/api/leads/${lead.id}`, headers: owner.auth });
     await app.inject({ method: 'GET', url: '/no/such/page/919870055555' });
     const body = waText(phoneNumberId, '919870055555', 'Hi there');
@@ -129,7 +155,9 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/parley_http_requests_total\{method="POST",route="\/webhooks\/whatsapp",status="200"\} \d+/);
     expect(text).toMatch(/parley_http_requests_total\{method="GET",route="\/api\/leads\/:id",status="200"\} 1/);
     expect(text).toMatch(/parley_http_requests_total\{method="GET",route="\(unmatched\)",status="404"\} \d+/);
-    expect(text).toMatch(/parley_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/leads\/:id",status="200"\} \d+/);
+    expect(text).toMatch(
+      /parley_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/leads\/:id",status="200"\} \d+/,
+    );
     expect(text).toMatch(/parley_webhook_deliveries_total\{provider="whatsapp",result="accepted"\} \d+/);
     expect(text).toMatch(/parley_webhook_deliveries_total\{provider="whatsapp",result="unauthorized"\} 1/);
     expect(text).toMatch(/parley_messages_total\{direction="in",channel="whatsapp"\} [1-9]\d*/);
@@ -147,7 +175,13 @@ describe('GET /metrics', () => {
 /** An app whose log lines land in `lines` (JSON), with LOG_PII as given. */
 async function appWithLog(pii: boolean) {
   const lines: string[] = [];
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', LOG_PII: String(pii), PARLEY_DEMO: 'false', PARLEY_SECRET_KEY: 'test-secret-key-0123456789' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    LOG_PII: String(pii),
+    PARLEY_DEMO: 'false',
+    PARLEY_SECRET_KEY: 'test-secret-key-0123456789',
+  });
   const log = createLogger(config, { write: (line: string) => void lines.push(line) });
   const d = await createDeps(config, { database: await openTestDatabase(), log });
   await d.queue.install(allJobs);
@@ -170,10 +204,19 @@ describe('logs', () => {
     t.lines.length = 0;
     expect((await webhook(t.app, waText(phoneNumberId, FROM, TEXT))).statusCode).toBe(200);
     await t.deps.queue.drain(allJobs, t.deps);
-    expect((await t.app.inject({ method: 'GET', url: `/api/customer-context/${FROM}`, headers: owner.auth })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/customer-context/${FROM}`, headers: owner.auth })).statusCode,
+    ).toBe(200);
     // What a handler logging the inbound event, or a database error about it, would write.
     t.deps.log.info({ event: { from: `+${FROM}`, text: TEXT }, payload: { body: TEXT } }, `inbound from +${FROM}`);
-    t.deps.log.error({ err: Object.assign(new Error(`duplicate key for +${FROM}`), { detail: `Key (phone)=(+${FROM}) already exists.` }) }, 'insert failed');
+    t.deps.log.error(
+      {
+        err: Object.assign(new Error(`duplicate key for +${FROM}`), {
+          detail: `Key (phone)=(+${FROM}) already exists.`,
+        }),
+      },
+      'insert failed',
+    );
     return t.lines.join('');
   }
 

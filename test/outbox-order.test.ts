@@ -22,7 +22,18 @@ let phones = 0;
 async function customer() {
   const owner = await newWorkspace(app, 'Order Realty');
   const phoneNumberId = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
-  const res = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WA', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' } } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/channels',
+    headers: owner.auth,
+    payload: {
+      kind: 'whatsapp',
+      name: 'WA',
+      account_id: phoneNumberId,
+      settings: { apiUrl: graph.url },
+      secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' },
+    },
+  });
   expect(res.statusCode).toBe(201);
   const from = `9198765${String(40000 + phones++).padStart(5, '0')}`;
   await post(waText(phoneNumberId, from, 'hi'));
@@ -31,14 +42,33 @@ async function customer() {
   return { conv, phoneNumberId, from };
 }
 
-const post = (body: string) => app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
-const textsTo = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && (r.body as { status?: string }).status !== 'read').map((r) => (r.body as { text?: { body: string } }).text?.body);
-const statusOf = async (id: string) => (await deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0].status;
+const post = (body: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+    payload: body,
+  });
+const textsTo = (phoneNumberId: string) =>
+  graph.requests
+    .filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && (r.body as { status?: string }).status !== 'read')
+    .map((r) => (r.body as { text?: { body: string } }).text?.body);
+const statusOf = async (id: string) =>
+  (await deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0].status;
 
 function queueTexts(conv: typeof conversations.$inferSelect, texts: string[]) {
   return deps.db.transaction(async (tx) => {
     const ids: string[] = [];
-    for (const text of texts) ids.push(await queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId: conv.channelId, payload: { type: 'text', text }, purpose: 'agent' }));
+    for (const text of texts)
+      ids.push(
+        await queueMessage(tx, deps.queue, {
+          workspaceId: conv.workspaceId,
+          conversationId: conv.id,
+          channelId: conv.channelId,
+          payload: { type: 'text', text },
+          purpose: 'agent',
+        }),
+      );
     return ids;
   });
 }
@@ -72,36 +102,60 @@ describe('outbox order', () => {
     expect(await statusOf(second)).toBe('sent');
   });
 
-  it.runIf(deps.database.kind === 'postgres')('orders by when a message was queued, not by when its transaction began', async () => {
-    const { conv, phoneNumberId } = await customer();
-    // A routing transaction that began earlier but waited for the conversation's lock writes the later reply.
-    let later = '';
-    let release!: () => void;
-    const waiting = new Promise<void>((r) => (release = r));
-    const slow = deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select 1`);
-      await waiting;
-      later = await queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId: conv.channelId, payload: { type: 'text', text: 'later' }, purpose: 'agent' });
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    const [earlier] = await queueTexts(conv, ['earlier']);
-    release();
-    await slow;
-    await sendMessage(deps, later, ctx);
-    expect(await statusOf(later)).toBe('queued');
-    await sendMessage(deps, earlier, ctx);
-    await drainJobs(deps);
-    expect(textsTo(phoneNumberId).slice(1)).toEqual(['earlier', 'later']);
-  });
+  it.runIf(deps.database.kind === 'postgres')(
+    'orders by when a message was queued, not by when its transaction began',
+    async () => {
+      const { conv, phoneNumberId } = await customer();
+      // A routing transaction that began earlier but waited for the conversation's lock writes the later reply.
+      let later = '';
+      let release!: () => void;
+      const waiting = new Promise<void>((r) => (release = r));
+      const slow = deps.db.transaction(async (tx) => {
+        await tx.execute(sql`select 1`);
+        await waiting;
+        later = await queueMessage(tx, deps.queue, {
+          workspaceId: conv.workspaceId,
+          conversationId: conv.id,
+          channelId: conv.channelId,
+          payload: { type: 'text', text: 'later' },
+          purpose: 'agent',
+        });
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const [earlier] = await queueTexts(conv, ['earlier']);
+      release();
+      await slow;
+      await sendMessage(deps, later, ctx);
+      expect(await statusOf(later)).toBe('queued');
+      await sendMessage(deps, earlier, ctx);
+      await drainJobs(deps);
+      expect(textsTo(phoneNumberId).slice(1)).toEqual(['earlier', 'later']);
+    },
+  );
 
   it("answers a new customer's first message even when they opt out before the answer goes, then confirms", async () => {
     const owner = await newWorkspace(app, 'Stop Realty');
     const phoneNumberId = String(Date.now()) + '7';
-    const res = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WA', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' } } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/channels',
+      headers: owner.auth,
+      payload: {
+        kind: 'whatsapp',
+        name: 'WA',
+        account_id: phoneNumberId,
+        settings: { apiUrl: graph.url },
+        secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' },
+      },
+    });
     await post(waText(phoneNumberId, '919876549999', 'price kya hai?'));
     await post(waText(phoneNumberId, '919876549999', 'STOP'));
     await drainJobs(deps); // routes both, then sends: the customer has opted out when the welcome goes
-    const rows = await deps.db.select().from(messages).where(eq(messages.channelId, res.json().id)).orderBy(messages.createdAt, messages.id);
+    const rows = await deps.db
+      .select()
+      .from(messages)
+      .where(eq(messages.channelId, res.json().id))
+      .orderBy(messages.createdAt, messages.id);
     const out = rows.filter((m) => m.direction === 'out');
     expect(out.map((m) => [m.purpose, m.status])).toEqual([
       ['welcome', 'sent'],

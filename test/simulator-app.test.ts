@@ -7,26 +7,65 @@ import { addMember, createTestApp, drainJobs, newWorkspace, type Session } from 
 
 const { app, deps } = await createTestApp({ LOG_LEVEL: 'error' });
 
-type ApiMessage = { id: string; direction: 'in' | 'out'; text: string | null; status: string; purpose: string | null; reply_to_id: string | null; conversation_id: string };
+type ApiMessage = {
+  id: string;
+  direction: 'in' | 'out';
+  text: string | null;
+  status: string;
+  purpose: string | null;
+  reply_to_id: string | null;
+  conversation_id: string;
+};
 
-const simulate = (s: Session, payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/simulator/messages', headers: s.auth, payload });
+const simulate = (s: Session, payload: Record<string, unknown>) =>
+  app.inject({ method: 'POST', url: '/api/simulator/messages', headers: s.auth, payload });
 const transcript = async (s: Session, phone: string) => {
-  const res = await app.inject({ method: 'GET', url: `/api/simulator/messages?phone=${encodeURIComponent(phone)}`, headers: s.auth });
+  const res = await app.inject({
+    method: 'GET',
+    url: `/api/simulator/messages?phone=${encodeURIComponent(phone)}`,
+    headers: s.auth,
+  });
   expect(res.statusCode).toBe(200);
-  return res.json() as { conversation: { id: string; lead_id: string | null; contact_phone: string; contact_name: string | null; channel: string } | null; data: ApiMessage[] };
+  return res.json() as {
+    conversation: {
+      id: string;
+      lead_id: string | null;
+      contact_phone: string;
+      contact_name: string | null;
+      channel: string;
+    } | null;
+    data: ApiMessage[];
+  };
 };
 
 describe('simulator', () => {
   it('shows the inbound message, then the bot’s reply after the jobs run', async () => {
     const owner = await newWorkspace(app, 'Sunrise Realty');
-    const res = await simulate(owner, { from: '98765 43210', name: 'Priya Sharma', text: 'Hi, what is the price of the 2BHK?' });
+    const res = await simulate(owner, {
+      from: '98765 43210',
+      name: 'Priya Sharma',
+      text: 'Hi, what is the price of the 2BHK?',
+    });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ phone: '+919876543210', message_id: expect.any(String), conversation_id: expect.any(String) });
+    expect(res.json()).toMatchObject({
+      phone: '+919876543210',
+      message_id: expect.any(String),
+      conversation_id: expect.any(String),
+    });
 
     let t = await transcript(owner, '+91 98765 43210');
-    expect(t.conversation).toMatchObject({ id: res.json().conversation_id, channel: 'simulator', contact_phone: '+919876543210', contact_name: 'Priya Sharma' });
+    expect(t.conversation).toMatchObject({
+      id: res.json().conversation_id,
+      channel: 'simulator',
+      contact_phone: '+919876543210',
+      contact_name: 'Priya Sharma',
+    });
     expect(t.data).toHaveLength(1);
-    expect(t.data[0]).toMatchObject({ id: res.json().message_id, direction: 'in', text: 'Hi, what is the price of the 2BHK?' });
+    expect(t.data[0]).toMatchObject({
+      id: res.json().message_id,
+      direction: 'in',
+      text: 'Hi, what is the price of the 2BHK?',
+    });
 
     await drainJobs(deps);
     t = await transcript(owner, '919876543210');
@@ -36,7 +75,9 @@ describe('simulator', () => {
     expect(out[0].text).toMatch(/^Hi Priya! Thanks for messaging Sunrise Realty/);
     // Like a WhatsApp customer, the sender became a linked lead.
     expect(t.conversation!.lead_id).not.toBeNull();
-    const lead = (await app.inject({ method: 'GET', url: `/api/leads/${t.conversation!.lead_id}`, headers: owner.auth })).json();
+    const lead = (
+      await app.inject({ method: 'GET', url: `/api/leads/${t.conversation!.lead_id}`, headers: owner.auth })
+    ).json();
     expect(lead).toMatchObject({ phone: '+919876543210', contact_name: 'Priya Sharma' });
 
     // The welcome is once per conversation; running the jobs again sends nothing more.
@@ -69,9 +110,19 @@ describe('simulator', () => {
     const a = await newWorkspace(app, 'A Realty');
     const b = await newWorkspace(app, 'B Realty');
     expect((await simulate(a, { from: '+919876500011', text: 'hello' })).statusCode).toBe(202);
-    expect((await transcript(b, '+919876500011'))).toEqual({ conversation: null, data: [] });
-    expect((await app.inject({ method: 'POST', url: '/api/simulator/messages', payload: { from: '+919876500011', text: 'hi' } })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/api/simulator/messages?phone=%2B919876500011' })).statusCode).toBe(401);
+    expect(await transcript(b, '+919876500011')).toEqual({ conversation: null, data: [] });
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/simulator/messages',
+          payload: { from: '+919876500011', text: 'hi' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/simulator/messages?phone=%2B919876500011' })).statusCode).toBe(
+      401,
+    );
     const bad = await simulate(a, { from: 'not a phone', text: 'hi' });
     expect(bad.statusCode).toBe(400);
     expect((await simulate(a, { from: '+919876500011', text: '' })).statusCode).toBe(400);
@@ -88,7 +139,9 @@ describe('/app', () => {
     expect(body.reply).toMatch(/^Hi Amit!/);
     expect(body.replies.length).toBeGreaterThanOrEqual(1);
     expect(body.replies.map((r) => r.text).join('\n\n')).toBe(body.reply);
-    expect(body.replies.every((r) => r.direction === 'out' && r.status === 'sent' && r.reply_to_id === body.message_id)).toBe(true);
+    expect(
+      body.replies.every((r) => r.direction === 'out' && r.status === 'sent' && r.reply_to_id === body.message_id),
+    ).toBe(true);
 
     const [inbound] = await deps.db.select().from(messages).where(eq(messages.id, body.message_id));
     expect(inbound).toMatchObject({ direction: 'in', text: 'hi' });
@@ -96,7 +149,12 @@ describe('/app', () => {
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, inbound.conversationId));
     expect(conv).toMatchObject({ channel: 'app', memberId: agent.userId, leadId: null });
     const stored = await deps.db.select().from(messages).where(eq(messages.conversationId, conv.id));
-    expect(stored.filter((m) => m.direction === 'out').map((m) => m.id).sort()).toEqual(body.replies.map((r) => r.id).sort());
+    expect(
+      stored
+        .filter((m) => m.direction === 'out')
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(body.replies.map((r) => r.id).sort());
 
     // Delivered in the response: the outbox has nothing to send, and the job that would route it again does nothing.
     await drainJobs(deps);
@@ -113,12 +171,27 @@ describe('/app', () => {
 
   it('refuses an API key (no team member) with 403, and no credentials with 401', async () => {
     const owner = await newWorkspace(app, 'Sunrise Realty');
-    const created = await app.inject({ method: 'POST', url: '/api/api-keys', headers: owner.auth, payload: { name: 'Zapier' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/api-keys',
+      headers: owner.auth,
+      payload: { name: 'Zapier' },
+    });
     expect(created.statusCode).toBe(201);
     const key = created.json().key as string;
-    const viaKey = await app.inject({ method: 'POST', url: '/app', headers: { 'x-api-key': key }, payload: { text: 'my leads' } });
+    const viaKey = await app.inject({
+      method: 'POST',
+      url: '/app',
+      headers: { 'x-api-key': key },
+      payload: { text: 'my leads' },
+    });
     expect(viaKey.statusCode).toBe(403);
-    const viaBearer = await app.inject({ method: 'POST', url: '/app', headers: { authorization: `Bearer ${key}` }, payload: { text: 'my leads' } });
+    const viaBearer = await app.inject({
+      method: 'POST',
+      url: '/app',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { text: 'my leads' },
+    });
     expect(viaBearer.statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/app', payload: { text: 'my leads' } })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/app', headers: owner.auth, payload: {} })).statusCode).toBe(400);

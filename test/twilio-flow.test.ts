@@ -14,7 +14,11 @@ const WEBHOOK_URL = 'https://parley.example/webhooks/twilio';
 /** The public URL a fully configured channel names in its settings (it wins over TWILIO_WEBHOOK_URL). */
 const CHANNEL_URL = 'https://sunrise.parley.example/webhooks/twilio';
 // Numbers connected with only their account sid use the deployment's API and webhook URLs.
-const { app, deps } = await createTestApp({ LOG_LEVEL: 'error', TWILIO_API_URL: twilio.url, TWILIO_WEBHOOK_URL: WEBHOOK_URL });
+const { app, deps } = await createTestApp({
+  LOG_LEVEL: 'error',
+  TWILIO_API_URL: twilio.url,
+  TWILIO_WEBHOOK_URL: WEBHOOK_URL,
+});
 const FIXTURE_NUMBER = '+14155238886';
 const FIXTURE_STATUS_SID = 'SMf8029b8e127fef32b7e0e4be4cae16ff';
 const CUSTOMER = '+919876543210';
@@ -46,10 +50,12 @@ async function connect(settings: Record<string, unknown> = {}, opts: { minimal?:
 }
 
 /** A recorded fixture sent to (or, for status callbacks, from) this test's number. */
-const twFixture = (name: string, number: string) => fixtureText('twilio', name).trim().replaceAll(encodeURIComponent(FIXTURE_NUMBER), encodeURIComponent(number));
+const twFixture = (name: string, number: string) =>
+  fixtureText('twilio', name).trim().replaceAll(encodeURIComponent(FIXTURE_NUMBER), encodeURIComponent(number));
 
 /** A status callback of the recorded kind for one of our sends. */
-const twStatus = (name: string, number: string, sid: string) => twFixture(name, number).replaceAll(FIXTURE_STATUS_SID, sid);
+const twStatus = (name: string, number: string, sid: string) =>
+  twFixture(name, number).replaceAll(FIXTURE_STATUS_SID, sid);
 
 function twText(number: string, from: string, text: string): string {
   const sid = `SM${unique().padEnd(32, '0').slice(0, 32)}`;
@@ -70,9 +76,19 @@ function twilioSignature(body: string, url = CHANNEL_URL, token = FAKE_TWILIO.au
 }
 
 const post = (body: string, signature: string | null = twilioSignature(body)) =>
-  app.inject({ method: 'POST', url: '/webhooks/twilio', headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'parley.example', ...(signature ? { 'x-twilio-signature': signature } : {}) }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/twilio',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      host: 'parley.example',
+      ...(signature ? { 'x-twilio-signature': signature } : {}),
+    },
+    payload: body,
+  });
 
-const rowsOf = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
+const rowsOf = async (channelId: string) =>
+  deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
 const messageRow = async (id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
 const sends = (number: string) => twilio.requests.filter((r) => r.body.From === `whatsapp:${number}`);
 
@@ -89,7 +105,6 @@ async function queueText(channelId: string, text: string) {
   return queueNotification(deps, conv, text);
 }
 
-
 describe('Twilio webhook', () => {
   it('refuses a missing or wrong X-Twilio-Signature with 401 and stores nothing', async () => {
     const { number, channelId } = await connect();
@@ -99,7 +114,14 @@ describe('Twilio webhook', () => {
     expect((await post(body, twilioSignature(body, 'https://evil.example/webhooks/twilio'))).statusCode).toBe(401);
     expect((await post(body, twilioSignature(body, WEBHOOK_URL))).statusCode).toBe(401); // the channel's own URL is the one signed
     expect((await post(body.replace('Whitefield', 'Koramangala'), twilioSignature(body))).statusCode).toBe(401);
-    expect((await post(body, twilioSignature(body, CHANNEL_URL, FAKE_TWILIO.authToken).replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).statusCode).toBe(401);
+    expect(
+      (
+        await post(
+          body,
+          twilioSignature(body, CHANNEL_URL, FAKE_TWILIO.authToken).replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        )
+      ).statusCode,
+    ).toBe(401);
     expect(await rowsOf(channelId)).toHaveLength(0);
     await drainJobs(deps);
     expect(sends(number)).toHaveLength(0);
@@ -112,7 +134,16 @@ describe('Twilio webhook', () => {
 
   it('stores every message type once, even when delivered twice', async () => {
     const { number, channelId } = await connect();
-    const files = ['text.txt', 'text_unicode.txt', 'button_reply.txt', 'interactive_reply.txt', 'location.txt', 'media_document.txt', 'media_image.txt', 'media_voice.txt'];
+    const files = [
+      'text.txt',
+      'text_unicode.txt',
+      'button_reply.txt',
+      'interactive_reply.txt',
+      'location.txt',
+      'media_document.txt',
+      'media_image.txt',
+      'media_voice.txt',
+    ];
     for (const f of files) {
       const body = twFixture(f, number);
       expect((await post(body)).statusCode, f).toBe(200);
@@ -120,11 +151,23 @@ describe('Twilio webhook', () => {
     }
     const rows = (await rowsOf(channelId)).filter((m) => m.direction === 'in');
     expect(rows).toHaveLength(files.length);
-    expect(rows.map((m) => m.type).sort()).toEqual(['audio', 'button', 'document', 'image', 'interactive', 'location', 'text', 'text'].sort());
-    expect(rows.find((m) => m.text?.startsWith('नमस्ते 🙏'))?.text).toBe('नमस्ते 🙏 क्या कल साइट विज़िट हो सकती है? Price kitna hai?');
-    expect(rows.find((m) => m.type === 'button')?.payload).toMatchObject({ reply: { id: 'book_visit', title: 'Book a site visit' }, contextMessageId: 'SM2fc882de9a23ab654a12d7a9dc4c3945' });
-    expect(rows.find((m) => m.type === 'location')?.payload).toMatchObject({ location: { latitude: 12.9698, longitude: 77.75, name: 'Phoenix Marketcity' } });
-    expect(rows.find((m) => m.type === 'image')).toMatchObject({ text: 'Floor plan', payload: { media: { mimeType: 'image/jpeg', id: 'ME78805a221a988e79ef3f42d7c5bfd418' } } });
+    expect(rows.map((m) => m.type).sort()).toEqual(
+      ['audio', 'button', 'document', 'image', 'interactive', 'location', 'text', 'text'].sort(),
+    );
+    expect(rows.find((m) => m.text?.startsWith('नमस्ते 🙏'))?.text).toBe(
+      'नमस्ते 🙏 क्या कल साइट विज़िट हो सकती है? Price kitna hai?',
+    );
+    expect(rows.find((m) => m.type === 'button')?.payload).toMatchObject({
+      reply: { id: 'book_visit', title: 'Book a site visit' },
+      contextMessageId: 'SM2fc882de9a23ab654a12d7a9dc4c3945',
+    });
+    expect(rows.find((m) => m.type === 'location')?.payload).toMatchObject({
+      location: { latitude: 12.9698, longitude: 77.75, name: 'Phoenix Marketcity' },
+    });
+    expect(rows.find((m) => m.type === 'image')).toMatchObject({
+      text: 'Floor plan',
+      payload: { media: { mimeType: 'image/jpeg', id: 'ME78805a221a988e79ef3f42d7c5bfd418' } },
+    });
     const convs = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
     expect(convs).toHaveLength(1);
     expect(convs[0]).toMatchObject({ channel: 'twilio', contactPhone: CUSTOMER, contactName: 'Priya Sharma' });
@@ -147,7 +190,9 @@ describe('Twilio webhook', () => {
     const out = (await rowsOf(channelId)).filter((m) => m.direction === 'out');
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ status: 'sent', purpose: 'welcome' });
-    expect(sends(number).map((r) => r.body)).toEqual([{ From: `whatsapp:${number}`, To: `whatsapp:${CUSTOMER}`, Body: out[0].text }]);
+    expect(sends(number).map((r) => r.body)).toEqual([
+      { From: `whatsapp:${number}`, To: `whatsapp:${CUSTOMER}`, Body: out[0].text },
+    ]);
   });
 
   it('ignores deliveries for a number nobody connected', async () => {
@@ -178,7 +223,9 @@ describe('Twilio replies', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].method).toBe('POST');
     expect(calls[0].path).toBe(`/2010-04-01/Accounts/${FAKE_TWILIO.accountSid}/Messages.json`);
-    expect(calls[0].headers.authorization).toBe(`Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`);
+    expect(calls[0].headers.authorization).toBe(
+      `Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`,
+    );
     expect(calls[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(calls[0].body).toEqual({ From: `whatsapp:${number}`, To: `whatsapp:${CUSTOMER}`, Body: out[0].text });
     expect(out[0].providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
@@ -207,10 +254,18 @@ describe('Twilio replies', () => {
     expect(second.status).toBe('sent');
     // Twilio accepts a free-form message and reports the closed window (63016) in the callback.
     await post(twStatus('status_failed.txt', number, second.providerMessageId!));
-    expect(await messageRow(second.id)).toMatchObject({ status: 'failed', failReason: 'window_closed', errorCode: '63016' });
+    expect(await messageRow(second.id)).toMatchObject({
+      status: 'failed',
+      failReason: 'window_closed',
+      errorCode: '63016',
+    });
     const third = await queueText(channelId, 'And the floor plan');
     await post(twStatus('status_undelivered.txt', number, third.providerMessageId!));
-    expect(await messageRow(third.id)).toMatchObject({ status: 'failed', failReason: 'provider_error', errorCode: '63024' });
+    expect(await messageRow(third.id)).toMatchObject({
+      status: 'failed',
+      failReason: 'provider_error',
+      errorCode: '63024',
+    });
     // A status callback needs the signature too.
     const fourth = await queueText(channelId, 'Unsigned status');
     expect((await post(twStatus('status_read.txt', number, fourth.providerMessageId!), null)).statusCode).toBe(401);
@@ -268,6 +323,11 @@ describe('Twilio replies', () => {
     await deps.db.update(conversations).set({ lastInboundAt: old }).where(eq(conversations.channelId, b.channelId));
     const templated = await queueText(b.channelId, 'Are you still looking?');
     expect(templated.status).toBe('sent');
-    expect(sends(b.number).at(-1)!.body).toEqual({ From: `whatsapp:${b.number}`, To: `whatsapp:${CUSTOMER}`, ContentSid: contentSid, ContentVariables: JSON.stringify({ 1: 'Are you still looking?' }) });
+    expect(sends(b.number).at(-1)!.body).toEqual({
+      From: `whatsapp:${b.number}`,
+      To: `whatsapp:${CUSTOMER}`,
+      ContentSid: contentSid,
+      ContentVariables: JSON.stringify({ 1: 'Are you still looking?' }),
+    });
   });
 });

@@ -4,7 +4,15 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { startFakeGraphApi, graphErrors } from './fakes/graph-api.ts';
-import { addMember, createTestApp, drainJobs, newWorkspace, queueNotification, type Session, untilSettled } from './helpers/app.ts';
+import {
+  addMember,
+  createTestApp,
+  drainJobs,
+  newWorkspace,
+  queueNotification,
+  type Session,
+  untilSettled,
+} from './helpers/app.ts';
 import { metaSignature, waFixture, waStatus, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
@@ -19,7 +27,13 @@ async function connect(settings: Record<string, unknown> = {}) {
     method: 'POST',
     url: '/api/channels',
     headers: owner.auth,
-    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings: { apiUrl: graph.url, ...settings }, secrets: { accessToken: 'EAAG-test-token', appSecret: SECRET, verifyToken: `verify-${phoneNumberId}` } },
+    payload: {
+      kind: 'whatsapp',
+      name: 'WhatsApp',
+      account_id: phoneNumberId,
+      settings: { apiUrl: graph.url, ...settings },
+      secrets: { accessToken: 'EAAG-test-token', appSecret: SECRET, verifyToken: `verify-${phoneNumberId}` },
+    },
   });
   expect(res.statusCode).toBe(201);
   expect(res.body).not.toContain('EAAG-test-token');
@@ -27,20 +41,34 @@ async function connect(settings: Record<string, unknown> = {}) {
 }
 
 const post = (body: string, signature: string | null = metaSignature(body, SECRET)) =>
-  app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    payload: body,
+  });
 
 const isRead = (r: { body: unknown }) => (r.body as { status?: string }).status === 'read';
-const sentTo = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && !isRead(r));
-const readsOf = (phoneNumberId: string) => graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && isRead(r));
-const convMessages = async (channelId: string) => deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
+const sentTo = (phoneNumberId: string) =>
+  graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && !isRead(r));
+const readsOf = (phoneNumberId: string) =>
+  graph.requests.filter((r) => r.path.endsWith(`/${phoneNumberId}/messages`) && isRead(r));
+const convMessages = async (channelId: string) =>
+  deps.db.select().from(messages).where(eq(messages.channelId, channelId)).orderBy(messages.createdAt, messages.id);
 
 describe('WhatsApp webhook', () => {
   it('answers the verification handshake only with the right token', async () => {
     const { phoneNumberId } = await connect();
-    const ok = await app.inject({ method: 'GET', url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-${phoneNumberId}&hub.challenge=1158201444` });
+    const ok = await app.inject({
+      method: 'GET',
+      url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-${phoneNumberId}&hub.challenge=1158201444`,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('1158201444');
-    const bad = await app.inject({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444' });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444',
+    });
     expect(bad.statusCode).toBe(403);
   });
 
@@ -60,20 +88,31 @@ describe('WhatsApp webhook', () => {
     const sends = sentTo(phoneNumberId);
     expect(sends).toHaveLength(1);
     expect(sends[0].headers.authorization).toBe('Bearer EAAG-test-token');
-    expect(sends[0].body).toMatchObject({ messaging_product: 'whatsapp', to: '+919876543210', type: 'text', text: { body: out[0].text } });
+    expect(sends[0].body).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: '+919876543210',
+      type: 'text',
+      text: { body: out[0].text },
+    });
     expect(out[0].providerMessageId).toMatch(/^wamid\./);
     // The answered message was marked as read once (blue ticks), before the answer went out.
     const reads = readsOf(phoneNumberId);
     const inbound = rows.find((m) => m.direction === 'in')!;
-    expect(reads.map((r) => r.body)).toEqual([{ messaging_product: 'whatsapp', status: 'read', message_id: inbound.providerMessageId }]);
+    expect(reads.map((r) => r.body)).toEqual([
+      { messaging_product: 'whatsapp', status: 'read', message_id: inbound.providerMessageId },
+    ]);
     expect(graph.requests.indexOf(reads[0])).toBeLessThan(graph.requests.indexOf(sends[0]));
 
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
     expect(conv.contactPhone).toBe('+919876543210');
     const lead = (await app.inject({ method: 'GET', url: `/api/leads/${conv.leadId}`, headers: owner.auth })).json();
     expect(lead).toMatchObject({ phone: '+919876543210', contact_name: 'Priya Sharma', source: 'whatsapp' });
-    const history = (await app.inject({ method: 'GET', url: `/api/leads/${conv.leadId}/history`, headers: owner.auth })).json().data;
-    expect(history.map((h: { type: string }) => h.type)).toEqual(expect.arrayContaining(['lead.created', 'conversation.linked', 'message.received', 'message.sent']));
+    const history = (
+      await app.inject({ method: 'GET', url: `/api/leads/${conv.leadId}/history`, headers: owner.auth })
+    ).json().data;
+    expect(history.map((h: { type: string }) => h.type)).toEqual(
+      expect.arrayContaining(['lead.created', 'conversation.linked', 'message.received', 'message.sent']),
+    );
   });
 
   it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
@@ -101,13 +140,37 @@ describe('WhatsApp webhook', () => {
     const body = waFixture('wa_text.json', '999999999999999');
     // Unknown number and no environment channel to check the signature with: nothing verifies it.
     expect([200, 401]).toContain((await post(body)).statusCode);
-    const [row] = await deps.db.select().from(messages).where(eq(messages.providerMessageId, 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0VCMEExRjJDNEQ1RTZGNzA4MTkyQQA=')).limit(1);
+    const [row] = await deps.db
+      .select()
+      .from(messages)
+      .where(eq(messages.providerMessageId, 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0VCMEExRjJDNEQ1RTZGNzA4MTkyQQA='))
+      .limit(1);
     expect(row?.channelId ?? null).not.toBe('999999999999999');
   });
 
   it('stores every message type, batches and Unicode exactly as signed', async () => {
     const { phoneNumberId, channelId } = await connect();
-    const files = ['wa_audio_voice.json', 'wa_batch.json', 'wa_bsuid_only.json', 'wa_button_template_quick_reply.json', 'wa_contacts.json', 'wa_document.json', 'wa_image.json', 'wa_interactive_button_reply.json', 'wa_interactive_list_reply.json', 'wa_location.json', 'wa_reaction.json', 'wa_reaction_removed.json', 'wa_sticker.json', 'wa_text_hindi_escaped.json', 'wa_text_referral.json', 'wa_text_reply_context.json', 'wa_unsupported.json', 'wa_video.json', 'wa_value_errors.json'];
+    const files = [
+      'wa_audio_voice.json',
+      'wa_batch.json',
+      'wa_bsuid_only.json',
+      'wa_button_template_quick_reply.json',
+      'wa_contacts.json',
+      'wa_document.json',
+      'wa_image.json',
+      'wa_interactive_button_reply.json',
+      'wa_interactive_list_reply.json',
+      'wa_location.json',
+      'wa_reaction.json',
+      'wa_reaction_removed.json',
+      'wa_sticker.json',
+      'wa_text_hindi_escaped.json',
+      'wa_text_referral.json',
+      'wa_text_reply_context.json',
+      'wa_unsupported.json',
+      'wa_video.json',
+      'wa_value_errors.json',
+    ];
     for (const f of files) {
       const res = await post(waFixture(f, phoneNumberId));
       expect(res.statusCode, f).toBe(200);
@@ -117,7 +180,21 @@ describe('WhatsApp webhook', () => {
     expect(res.statusCode).toBe(200);
     const rows = (await convMessages(channelId)).filter((m) => m.direction === 'in');
     const types = new Set(rows.map((m) => m.type));
-    for (const t of ['audio', 'image', 'document', 'location', 'contacts', 'interactive', 'button', 'reaction', 'sticker', 'video', 'unsupported', 'text']) expect(types, t).toContain(t);
+    for (const t of [
+      'audio',
+      'image',
+      'document',
+      'location',
+      'contacts',
+      'interactive',
+      'button',
+      'reaction',
+      'sticker',
+      'video',
+      'unsupported',
+      'text',
+    ])
+      expect(types, t).toContain(t);
     expect(rows.find((m) => m.text === emoji)).toBeDefined();
     await drainJobs(deps);
     // Reactions are stored but never answered; every other conversation got one welcome.
@@ -135,7 +212,9 @@ describe('WhatsApp webhook', () => {
     const wamid = out.providerMessageId!;
     await post(waStatus(phoneNumberId, wamid, 'read'));
     await post(waStatus(phoneNumberId, wamid, 'delivered'));
-    await post(waStatus(phoneNumberId, wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] }));
+    await post(
+      waStatus(phoneNumberId, wamid, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] }),
+    );
     const [after] = await deps.db.select().from(messages).where(eq(messages.id, out.id));
     expect(after.status).toBe('read');
     expect(after.readAt).not.toBeNull();
@@ -143,7 +222,11 @@ describe('WhatsApp webhook', () => {
     await post(waText(phoneNumberId, '919876500002', 'hello again'));
     await drainJobs(deps);
     const second = (await convMessages(channelId)).filter((m) => m.direction === 'out').find((m) => m.id !== out.id)!;
-    await post(waStatus(phoneNumberId, second.providerMessageId!, 'failed', { errors: [{ code: 131026, title: 'Message undeliverable' }] }));
+    await post(
+      waStatus(phoneNumberId, second.providerMessageId!, 'failed', {
+        errors: [{ code: 131026, title: 'Message undeliverable' }],
+      }),
+    );
     const [failed] = await deps.db.select().from(messages).where(eq(messages.id, second.id));
     expect(failed).toMatchObject({ status: 'failed', errorCode: '131026', errorTitle: 'Message undeliverable' });
   });
@@ -177,7 +260,15 @@ describe('routing and opt-out', () => {
 
     // A notification (not a direct reply) is not sent.
     const { queueMessage } = await import('../src/outbound/queue.ts');
-    await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text: 'Our sale starts today!' }, purpose: 'notification' }));
+    await deps.db.transaction((tx) =>
+      queueMessage(tx, deps.queue, {
+        workspaceId: conv.workspaceId,
+        conversationId: conv.id,
+        channelId,
+        payload: { type: 'text', text: 'Our sale starts today!' },
+        purpose: 'notification',
+      }),
+    );
     await drainJobs(deps);
     const note = (await convMessages(channelId)).find((m) => m.purpose === 'notification')!;
     expect(note).toMatchObject({ status: 'failed', failReason: 'opted_out' });
@@ -211,14 +302,20 @@ describe('outbox', () => {
     const a = await connect();
     await post(waText(a.phoneNumberId, '919876544444', 'hi', { now: old }));
     await drainJobs(deps);
-    expect((await convMessages(a.channelId)).find((m) => m.direction === 'out')).toMatchObject({ status: 'failed', failReason: 'window_closed' });
+    expect((await convMessages(a.channelId)).find((m) => m.direction === 'out')).toMatchObject({
+      status: 'failed',
+      failReason: 'window_closed',
+    });
 
     const b = await connect({ template: 'follow_up:en' });
     await post(waText(b.phoneNumberId, '919876555555', 'hi', { now: old }));
     await drainJobs(deps);
     const sent = (await convMessages(b.channelId)).find((m) => m.direction === 'out')!;
     expect(sent.status).toBe('sent');
-    expect(sentTo(b.phoneNumberId).at(-1)!.body).toMatchObject({ type: 'template', template: { name: 'follow_up', language: { code: 'en' } } });
+    expect(sentTo(b.phoneNumberId).at(-1)!.body).toMatchObject({
+      type: 'template',
+      template: { name: 'follow_up', language: { code: 'en' } },
+    });
   });
 
   it('a closed window reported by the provider is not retried', async () => {
@@ -251,14 +348,17 @@ describe('outbox', () => {
     expect(first).toMatchObject({ status: 'queued', attempts: 1, errorCode: '130429' });
     const row = await untilSettled(deps, first.id, 20_000);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(sentTo(phoneNumberId).filter((r) => (r.body as { text?: { body: string } }).text?.body === 'Rate limited once')).toHaveLength(2);
+    expect(
+      sentTo(phoneNumberId).filter((r) => (r.body as { text?: { body: string } }).text?.body === 'Rate limited once'),
+    ).toHaveLength(2);
   });
 
   it('sends a text over 4,096 characters as several messages in order; a retry resumes after the parts sent', async () => {
     const { phoneNumberId, channelId } = await connect();
     await post(waText(phoneNumberId, '919876512121', 'send me everything'));
     await drainJobs(deps);
-    const paragraph = (i: number) => `Section ${i}. ` + 'The flat has three bedrooms, two balconies and covered parking. '.repeat(12).trim();
+    const paragraph = (i: number) =>
+      `Section ${i}. ` + 'The flat has three bedrooms, two balconies and covered parking. '.repeat(12).trim();
     const text = Array.from({ length: 12 }, (_, i) => paragraph(i + 1)).join('\n\n');
     expect(text.length).toBeGreaterThan(8192);
     // Part 1 goes out, part 2 meets a 5xx: the message waits for its retry with one part sent.
@@ -266,10 +366,15 @@ describe('outbox', () => {
     graph.failNext(500);
     const first = await queueText(channelId, text);
     expect(first).toMatchObject({ status: 'queued', attempts: 1 });
-    expect((first.meta as { parts: { total: number; sent: string[] } }).parts).toMatchObject({ total: 3, sent: [expect.stringMatching(/^wamid\./)] });
+    expect((first.meta as { parts: { total: number; sent: string[] } }).parts).toMatchObject({
+      total: 3,
+      sent: [expect.stringMatching(/^wamid\./)],
+    });
     const row = await untilSettled(deps, first.id, 20_000);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
-    const bodies = sentTo(phoneNumberId).map((r) => (r.body as { text?: { body: string } }).text?.body ?? '').filter((b) => b.startsWith('Section'));
+    const bodies = sentTo(phoneNumberId)
+      .map((r) => (r.body as { text?: { body: string } }).text?.body ?? '')
+      .filter((b) => b.startsWith('Section'));
     // Part 1 once, part 2 twice (failed, then sent), part 3 once; each within the limit, in order.
     expect(bodies).toHaveLength(4);
     expect(bodies[1]).toBe(bodies[2]);
@@ -299,10 +404,26 @@ describe('database outage', () => {
     const other = await createTestApp();
     const owner: Session = await newWorkspace(other.app, 'Outage Co');
     const phoneNumberId = String(Date.now()) + '42';
-    await other.app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WA', account_id: phoneNumberId, settings: { apiUrl: graph.url }, secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' } } });
+    await other.app.inject({
+      method: 'POST',
+      url: '/api/channels',
+      headers: owner.auth,
+      payload: {
+        kind: 'whatsapp',
+        name: 'WA',
+        account_id: phoneNumberId,
+        settings: { apiUrl: graph.url },
+        secrets: { accessToken: 't', appSecret: SECRET, verifyToken: 'v' },
+      },
+    });
     await other.deps.database.close();
     const body = waText(phoneNumberId, '919876512345', 'is anyone there?');
-    const res = await other.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) }, payload: body });
+    const res = await other.app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+      payload: body,
+    });
     expect(res.statusCode).toBe(503);
   });
 });
@@ -314,9 +435,20 @@ describe('crash between send and bookkeeping', () => {
     await drainJobs(deps);
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
     const { queueMessage } = await import('../src/outbound/queue.ts');
-    const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId, payload: { type: 'text', text: 'crash me' }, purpose: 'notification' }));
+    const id = await deps.db.transaction((tx) =>
+      queueMessage(tx, deps.queue, {
+        workspaceId: conv.workspaceId,
+        conversationId: conv.id,
+        channelId,
+        payload: { type: 'text', text: 'crash me' },
+        purpose: 'notification',
+      }),
+    );
     // As if a process claimed it, called the provider and died before recording the result.
-    await deps.db.update(messages).set({ status: 'sending', updatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(messages.id, id));
+    await deps.db
+      .update(messages)
+      .set({ status: 'sending', updatedAt: new Date(Date.now() - 11 * 60_000) })
+      .where(eq(messages.id, id));
     const before = sentTo(phoneNumberId).length;
     await drainJobs(deps);
     expect(sentTo(phoneNumberId).length).toBe(before);

@@ -26,12 +26,21 @@ export async function login(
   const now = opts.now ?? new Date();
   const email = input.email.trim().toLowerCase();
   const since = new Date(now.getTime() - opts.limits.windowMinutes * 60_000);
-  const [{ byEmail }] = await db.select({ byEmail: count() }).from(loginFailures).where(and(eq(loginFailures.email, email), gt(loginFailures.createdAt, since)));
-  const [{ byIp }] = await db.select({ byIp: count() }).from(loginFailures).where(and(eq(loginFailures.ip, input.ip), gt(loginFailures.createdAt, since)));
+  const [{ byEmail }] = await db
+    .select({ byEmail: count() })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.email, email), gt(loginFailures.createdAt, since)));
+  const [{ byIp }] = await db
+    .select({ byIp: count() })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.ip, input.ip), gt(loginFailures.createdAt, since)));
   if (byEmail >= opts.limits.maxFailures || byIp >= opts.limits.maxFailures * 4) {
     throw new AppError('rate_limited', `Too many failed logins; try again in ${opts.limits.windowMinutes} minutes`);
   }
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
   const ok = await verifyPassword(input.password, user?.passwordHash);
   if (!user || !ok || !user.active) {
     await db.insert(loginFailures).values({ email, ip: input.ip, createdAt: now });
@@ -40,7 +49,9 @@ export async function login(
   await db.delete(loginFailures).where(and(eq(loginFailures.email, email), lt(loginFailures.createdAt, now)));
   const token = `ps_${randomToken()}`;
   const expiresAt = new Date(now.getTime() + opts.sessionTtlHours * 3600_000);
-  await db.insert(sessions).values({ workspaceId: user.workspaceId, userId: user.id, tokenHash: sha256(token), expiresAt });
+  await db
+    .insert(sessions)
+    .values({ workspaceId: user.workspaceId, userId: user.id, tokenHash: sha256(token), expiresAt });
   return { token, user, expiresAt };
 }
 
@@ -57,13 +68,21 @@ export async function authenticate(db: DbOrTx, token: string, now = new Date()):
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, now)));
     if (!row || !row.user.active) return null;
-    return { actor: { workspaceId: row.user.workspaceId, userId: row.user.id, role: row.user.role }, user: row.user, via: 'session' };
+    return {
+      actor: { workspaceId: row.user.workspaceId, userId: row.user.id, role: row.user.role },
+      user: row.user,
+      via: 'session',
+    };
   }
   if (token.startsWith('pk_')) {
-    const [key] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, sha256(token)), isNull(apiKeys.revokedAt)));
+    const [key] = await db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, sha256(token)), isNull(apiKeys.revokedAt)));
     if (!key) return null;
     // Touch at most once a minute: a busy integration must not write on every request.
-    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000)
+      await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id));
     return { actor: { workspaceId: key.workspaceId, userId: null, role: key.role }, user: null, via: 'api_key' };
   }
   return null;
@@ -72,24 +91,42 @@ export async function authenticate(db: DbOrTx, token: string, now = new Date()):
 export type ApiKey = Omit<typeof apiKeys.$inferSelect, 'keyHash'>;
 const publicKey = ({ keyHash: _omit, ...rest }: typeof apiKeys.$inferSelect): ApiKey => rest;
 
-export async function createApiKey(db: DbOrTx, actor: Actor, input: { name: string; role?: Role }): Promise<{ key: string; apiKey: ApiKey }> {
+export async function createApiKey(
+  db: DbOrTx,
+  actor: Actor,
+  input: { name: string; role?: Role },
+): Promise<{ key: string; apiKey: ApiKey }> {
   if (!isAdmin(actor)) throw forbidden('Only owners and admins manage API keys');
   if (input.role === 'owner' && actor.role !== 'owner') throw forbidden('Only an owner can create an owner key');
   const key = `pk_${randomToken()}`;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiKeys)
-      .values({ workspaceId: actor.workspaceId, name: input.name, role: input.role ?? 'admin', prefix: key.slice(0, 10), keyHash: sha256(key), createdById: actor.userId })
+      .values({
+        workspaceId: actor.workspaceId,
+        name: input.name,
+        role: input.role ?? 'admin',
+        prefix: key.slice(0, 10),
+        keyHash: sha256(key),
+        createdById: actor.userId,
+      })
       .returning();
     const by = await memberName(tx, actor.workspaceId, actor.userId);
-    await recordActivity(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, type: 'api_key.created', text: `API key "${row.name}" created by ${by}` });
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      type: 'api_key.created',
+      text: `API key "${row.name}" created by ${by}`,
+    });
     return { key, apiKey: publicKey(row) };
   });
 }
 
 export async function listApiKeys(db: DbOrTx, actor: Actor): Promise<ApiKey[]> {
   if (!isAdmin(actor)) throw forbidden('Only owners and admins manage API keys');
-  return (await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, actor.workspaceId)).orderBy(desc(apiKeys.createdAt))).map(publicKey);
+  return (
+    await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, actor.workspaceId)).orderBy(desc(apiKeys.createdAt))
+  ).map(publicKey);
 }
 
 export async function revokeApiKey(db: DbOrTx, actor: Actor, id: string): Promise<void> {
@@ -102,6 +139,11 @@ export async function revokeApiKey(db: DbOrTx, actor: Actor, id: string): Promis
       .returning();
     if (!row) throw notFound('API key');
     const by = await memberName(tx, actor.workspaceId, actor.userId);
-    await recordActivity(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, type: 'api_key.revoked', text: `API key "${row.name}" revoked by ${by}` });
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      type: 'api_key.revoked',
+      text: `API key "${row.name}" revoked by ${by}`,
+    });
   });
 }

@@ -6,7 +6,13 @@ import { rowsOf, type DbOrTx } from '../db/client.ts';
 import { normalizePhone } from '../lib/phone.ts';
 
 export type ContextDeal = { title: string; value: number; currency: string; stage: string; probability: number };
-export type ContextTask = { title: string; description: string | null; due_date: string | null; priority: string; type: string };
+export type ContextTask = {
+  title: string;
+  description: string | null;
+  due_date: string | null;
+  priority: string;
+  type: string;
+};
 export type ContextFact = { key: string; value: unknown; confidence: number; created_at: string };
 export type ContextMessage = { direction: 'in' | 'out'; text: string | null; at: string; purpose: string | null };
 
@@ -39,15 +45,28 @@ export function contactKey(input: string, region = 'IN'): string {
 }
 
 /** Hot: a high score on a lead that is still open. */
-export function temperature(ctx: Pick<CustomerContext, 'status' | 'score'>): 'customer' | 'hot' | 'qualified' | 'lost' | 'new' {
+export function temperature(
+  ctx: Pick<CustomerContext, 'status' | 'score'>,
+): 'customer' | 'hot' | 'qualified' | 'lost' | 'new' {
   if (ctx.status === 'customer' || ctx.status === 'won') return 'customer';
   if (ctx.status === 'lost') return 'lost';
   if ((ctx.score ?? 0) >= 80) return 'hot';
-  if ((ctx.score ?? 0) >= 60 || ['qualified', 'meeting_scheduled', 'demo_scheduled', 'demo_done', 'proposal', 'negotiation'].includes(ctx.status ?? '')) return 'qualified';
+  if (
+    (ctx.score ?? 0) >= 60 ||
+    ['qualified', 'meeting_scheduled', 'demo_scheduled', 'demo_done', 'proposal', 'negotiation'].includes(
+      ctx.status ?? '',
+    )
+  )
+    return 'qualified';
   return 'new';
 }
 
-export async function getCustomerContext(db: DbOrTx, workspaceId: string, contact: string, opts: { messages?: number } = {}): Promise<CustomerContext | null> {
+export async function getCustomerContext(
+  db: DbOrTx,
+  workspaceId: string,
+  contact: string,
+  opts: { messages?: number } = {},
+): Promise<CustomerContext | null> {
   const limit = opts.messages ?? 10;
   // One index path per kind of contact: an OR of phone and user id would defeat both indexes.
   const byPhone = contact.startsWith('+');
@@ -130,8 +149,14 @@ export function contextSummary(ctx: CustomerContext | null): string {
   if (ctx.company) parts.push(`Company: ${ctx.company}`);
   if (ctx.position) parts.push(`Position: ${ctx.position}`);
   const t = temperature(ctx);
-  parts.push(`Lead Status: ${t === 'hot' ? 'Hot' : (ctx.status ?? 'new').replace(/_/g, ' ')} (Score: ${ctx.score ?? 0}/100)`);
-  if (ctx.deals.length) parts.push(`Active Deals: ${ctx.deals.map((d) => `${d.title} (${money(d)} - ${d.stage})`).join(', ')}`);
-  if (ctx.tasks.length) parts.push(`Pending Tasks: ${ctx.tasks.map((x) => `${x.title}${x.due_date ? ` (Due: ${x.due_date.slice(0, 10)})` : ''}`).join(', ')}`);
+  parts.push(
+    `Lead Status: ${t === 'hot' ? 'Hot' : (ctx.status ?? 'new').replace(/_/g, ' ')} (Score: ${ctx.score ?? 0}/100)`,
+  );
+  if (ctx.deals.length)
+    parts.push(`Active Deals: ${ctx.deals.map((d) => `${d.title} (${money(d)} - ${d.stage})`).join(', ')}`);
+  if (ctx.tasks.length)
+    parts.push(
+      `Pending Tasks: ${ctx.tasks.map((x) => `${x.title}${x.due_date ? ` (Due: ${x.due_date.slice(0, 10)})` : ''}`).join(', ')}`,
+    );
   return parts.join(' | ');
 }

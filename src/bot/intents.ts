@@ -1,27 +1,65 @@
 // What a customer's message is about, by rules (English, Hindi, Hinglish).
-export type CustomerIntent = 'human' | 'upset' | 'delete_data' | 'pricing' | 'demo' | 'status' | 'contract' | 'support' | 'greeting' | 'thanks' | 'bye' | 'question' | 'other';
+export type CustomerIntent =
+  | 'human'
+  | 'upset'
+  | 'delete_data'
+  | 'pricing'
+  | 'demo'
+  | 'status'
+  | 'contract'
+  | 'support'
+  | 'greeting'
+  | 'thanks'
+  | 'bye'
+  | 'question'
+  | 'other';
 
 const patterns: [CustomerIntent, RegExp][] = [
-  ['delete_data', /\b(delete|erase|remove|forget)\b.{0,20}\b(my|all)\b.{0,15}\b(data|details|information|info)\b|\bmera data (delete|hata)|मेरा (डेटा|डाटा) (हटा|डिलीट)/i],
-  ['human', /\b(human|real person|a person|representative|customer care|talk to (someone|somebody|a person|an agent|your team|sales)|speak to (someone|somebody|a person|an agent|a human)|agent please|call me|connect me|insaan|kisi se baat|kisi insaan|kisi aadmi|koi banda|manager se baat)\b|^\s*agent\s*$|किसी (इंसान|व्यक्ति)|इंसान से बात|एजेंट/i],
-  ['upset', /\b(worst|terrible|horrible|useless|pathetic|fraud|cheat(ed|ing)?|scam|disgusting|ridiculous|angry|furious|unacceptable|not happy|very disappointed|disappointed|complain(t)?|bakwas|bekaar|bekar|ghatiya|faltu|pagal|chutiya|bewakoof)\b|बकवास|घटिया|बेकार|शिकायत/i],
+  [
+    'delete_data',
+    /\b(delete|erase|remove|forget)\b.{0,20}\b(my|all)\b.{0,15}\b(data|details|information|info)\b|\bmera data (delete|hata)|मेरा (डेटा|डाटा) (हटा|डिलीट)/i,
+  ],
+  [
+    'human',
+    /\b(human|real person|a person|representative|customer care|talk to (someone|somebody|a person|an agent|your team|sales)|speak to (someone|somebody|a person|an agent|a human)|agent please|call me|connect me|insaan|kisi se baat|kisi insaan|kisi aadmi|koi banda|manager se baat)\b|^\s*agent\s*$|किसी (इंसान|व्यक्ति)|इंसान से बात|एजेंट/i,
+  ],
+  [
+    'upset',
+    /\b(worst|terrible|horrible|useless|pathetic|fraud|cheat(ed|ing)?|scam|disgusting|ridiculous|angry|furious|unacceptable|not happy|very disappointed|disappointed|complain(t)?|bakwas|bekaar|bekar|ghatiya|faltu|pagal|chutiya|bewakoof)\b|बकवास|घटिया|बेकार|शिकायत/i,
+  ],
   ['contract', /\b(contract|finali[sz]e|sign(ing)?|agreement|purchase order|po\b|go ahead|deal pakka|final kar)/i],
-  ['pricing', /\b(price|pricing|prices|cost|costs|rate|rates|quote|quotation|charges?|fees?|how much|kitna|kitne ka|kitne ki|daam|keemat|paisa)\b|कीमत|दाम|कितने का|कितना/i],
-  ['demo', /\b(demo|demonstration|trial|meeting|appointment|book|schedule|slot|visit|milna|mil sakte)\b|डेमो|मीटिंग|अपॉइंटमेंट/i],
+  [
+    'pricing',
+    /\b(price|pricing|prices|cost|costs|rate|rates|quote|quotation|charges?|fees?|how much|kitna|kitne ka|kitne ki|daam|keemat|paisa)\b|कीमत|दाम|कितने का|कितना/i,
+  ],
+  [
+    'demo',
+    /\b(demo|demonstration|trial|meeting|appointment|book|schedule|slot|visit|milna|mil sakte)\b|डेमो|मीटिंग|अपॉइंटमेंट/i,
+  ],
   ['status', /\b(update|status|any news|progress|follow.?up|kya hua|kab tak|when will)\b|क्या हुआ|अपडेट/i],
-  ['support', /\b(help|issue|problem|error|not working|broken|bug|support|stuck|fail(ed|ing)?|kaam nahi|dikkat|pareshani)\b|समस्या|दिक्कत|काम नहीं/i],
+  [
+    'support',
+    /\b(help|issue|problem|error|not working|broken|bug|support|stuck|fail(ed|ing)?|kaam nahi|dikkat|pareshani)\b|समस्या|दिक्कत|काम नहीं/i,
+  ],
   ['thanks', /\b(thanks|thank you|thx|ty|shukriya|dhanyavaad|dhanyawad)\b|धन्यवाद|शुक्रिया/i],
   ['bye', /^\s*(bye|goodbye|see you|ok bye|tata|alvida)\b/i],
-  ['greeting', /^\s*(hi+|hello+|hey+|hii+|namaste|namaskar|good (morning|afternoon|evening)|salaam|hola|hallo)\b|^\s*(नमस्ते|नमस्कार)/i],
+  [
+    'greeting',
+    /^\s*(hi+|hello+|hey+|hii+|namaste|namaskar|good (morning|afternoon|evening)|salaam|hola|hallo)\b|^\s*(नमस्ते|नमस्कार)/i,
+  ],
 ];
 
 export function classifyCustomerMessage(text: string | null | undefined): CustomerIntent {
   const t = (text ?? '').trim();
   if (!t) return 'other';
   for (const [intent, re] of patterns) if (re.test(t)) return intent;
-  if (/\?\s*$/.test(t) || /^(what|how|when|where|why|which|can|do|does|is|are|kya|kaise|kab|kahan|kyun)\b/i.test(t)) return 'question';
+  if (/\?\s*$/.test(t) || /^(what|how|when|where|why|which|can|do|does|is|are|kya|kaise|kab|kahan|kyun)\b/i.test(t))
+    return 'question';
   return 'other';
 }
 
 /** Urgent or in pain: never the moment to ask profile questions. */
-export const isUrgent = (text: string | null | undefined) => /\b(urgent|asap|emergency|immediately|right now|jaldi|turant|pain|hurts|bleeding|dard)\b|तुरंत|जल्दी|दर्द/i.test(text ?? '');
+export const isUrgent = (text: string | null | undefined) =>
+  /\b(urgent|asap|emergency|immediately|right now|jaldi|turant|pain|hurts|bleeding|dard)\b|तुरंत|जल्दी|दर्द/i.test(
+    text ?? '',
+  );

@@ -1,7 +1,8 @@
 // Which language to answer in: Hindi (Devanagari), Hinglish (Hindi in Latin script) or English.
 export type Lang = 'en' | 'hi' | 'hinglish';
 
-const hinglishWords = /\b(hai|hain|haan|nahi|nahin|kya|kyu|kyun|kaise|kab|kaun|mujhe|mera|meri|mere|aap|aapka|aapki|hum|humein|karo|karna|kijiye|chahiye|chahte|bhai|ji|accha|acha|theek|thik|batao|bataiye|kitna|kitne|wala|wali|abhi|kal|aaj|ke liye|se|ko|ka|ki|ho|gaya|gayi|raha|rahi|dijiye|bhejo|milega|milegi)\b/gi;
+const hinglishWords =
+  /\b(hai|hain|haan|nahi|nahin|kya|kyu|kyun|kaise|kab|kaun|mujhe|mera|meri|mere|aap|aapka|aapki|hum|humein|karo|karna|kijiye|chahiye|chahte|bhai|ji|accha|acha|theek|thik|batao|bataiye|kitna|kitne|wala|wali|abhi|kal|aaj|ke liye|se|ko|ka|ki|ho|gaya|gayi|raha|rahi|dijiye|bhejo|milega|milegi)\b/gi;
 
 export function detectLanguage(text: string | null | undefined): Lang {
   const t = text ?? '';

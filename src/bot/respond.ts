@@ -41,12 +41,23 @@ export type PreparedReply = {
 export function personaOf(ws: Workspace): Persona {
   const s = ws.settings as Record<string, unknown>;
   const str = (k: string) => (typeof s[k] === 'string' && s[k] ? (s[k] as string) : undefined);
-  return { business: str('business_name') ?? ws.name, sells: str('sells'), tone: str('tone'), languages: str('languages'), hours: str('business_hours') };
+  return {
+    business: str('business_name') ?? ws.name,
+    sells: str('sells'),
+    tone: str('tone'),
+    languages: str('languages'),
+    hours: str('business_hours'),
+  };
 }
 
 const firstName = (n: string | null | undefined) => n?.trim().split(/\s+/)[0] ?? null;
 
-export async function prepareCustomerReply(deps: BotDeps, ws: Workspace, conv: Conversation, msg: Message): Promise<PreparedReply> {
+export async function prepareCustomerReply(
+  deps: BotDeps,
+  ws: Workspace,
+  conv: Conversation,
+  msg: Message,
+): Promise<PreparedReply> {
   const started = Date.now();
   const text = msg.text ?? '';
   const contact = conv.contactPhone ?? conv.contactUserId ?? conv.externalId;
@@ -69,7 +80,19 @@ export async function prepareCustomerReply(deps: BotDeps, ws: Workspace, conv: C
   const recentBot = (ctx?.recentMessages ?? []).filter((m) => m.direction === 'out').slice(-3);
   const useName = !!name && !recentBot.some((m) => m.text?.includes(name));
   const persona = personaOf(ws);
-  const input = { ctx, text, lang, intent, business: persona.business, sells: persona.sells, useName, profile: { ...profile, ...(extraction.facts.name ? { name: extraction.facts.name } : {}) }, now: deps.now(), timeZone: ws.timeZone, failedBefore: !!state.failedBefore };
+  const input = {
+    ctx,
+    text,
+    lang,
+    intent,
+    business: persona.business,
+    sells: persona.sells,
+    useName,
+    profile: { ...profile, ...(extraction.facts.name ? { name: extraction.facts.name } : {}) },
+    now: deps.now(),
+    timeZone: ws.timeZone,
+    failedBefore: !!state.failedBefore,
+  };
   let reply = rulesReply(input);
   let mode: PreparedReply['mode'] = 'rules';
   // Handoffs, upset customers and data requests stay on the rules path: they must not depend on a model.
@@ -79,25 +102,54 @@ export async function prepareCustomerReply(deps: BotDeps, ws: Workspace, conv: C
       reply = { ...reply, text: t, understood: true };
       mode = 'llm';
     } catch (err) {
-      fallback = (err as Error).name === 'TimeoutError' || /abort|timeout/i.test(String((err as Error).message)) ? 'llm_timeout' : 'llm_error';
+      fallback =
+        (err as Error).name === 'TimeoutError' || /abort|timeout/i.test(String((err as Error).message))
+          ? 'llm_timeout'
+          : 'llm_error';
       deps.log.warn({ err: (err as Error).message, fallback }, 'LLM reply failed; using the rules responder');
     }
   }
   const latencyMs = Date.now() - started;
   deps.log.info({ mode, latencyMs, fallback, intent }, 'customer reply generated');
-  return { lang, intent, urgent: isUrgent(text), extraction, ctx, reply, mode, fallback, latencyMs, personalized: !!name && reply.text.includes(name) };
+  return {
+    lang,
+    intent,
+    urgent: isUrgent(text),
+    extraction,
+    ctx,
+    reply,
+    mode,
+    fallback,
+    latencyMs,
+    personalized: !!name && reply.text.includes(name),
+  };
 }
 
 export type AppliedReply = { text: string; purpose: string; meta: Record<string, unknown>; dedupe?: string };
 
 export async function applyCustomerReply(
   tx: Tx,
-  env: { workspace: Workspace; conversation: Conversation; message: Message; queue: JobQueue; now: Date; welcome: string | null },
+  env: {
+    workspace: Workspace;
+    conversation: Conversation;
+    message: Message;
+    queue: JobQueue;
+    now: Date;
+    welcome: string | null;
+  },
   p: PreparedReply,
 ): Promise<AppliedReply[]> {
   const { conversation: conv, message: msg, workspace: ws } = env;
   const contact = conv.contactPhone ?? conv.contactUserId ?? conv.externalId;
-  const stored = await storeProfileFacts(tx, { workspaceId: ws.id, leadId: conv.leadId, conversationId: conv.id, contact, messageId: msg.id, extraction: p.extraction, existing: p.ctx?.facts ?? [] });
+  const stored = await storeProfileFacts(tx, {
+    workspaceId: ws.id,
+    leadId: conv.leadId,
+    conversationId: conv.id,
+    contact,
+    messageId: msg.id,
+    extraction: p.extraction,
+    existing: p.ctx?.facts ?? [],
+  });
 
   const parts: string[] = [];
   if (env.welcome) parts.push(env.welcome);
@@ -106,43 +158,108 @@ export async function applyCustomerReply(
   if (ack) parts.push(ack);
 
   const state = conv.state as { repliesSinceAsked?: number };
-  const profile = profileOf([...(p.ctx?.facts ?? []), ...Object.entries(p.extraction.facts).map(([key, value]) => ({ key, value, confidence: 1, created_at: '' }))]);
+  const profile = profileOf([
+    ...(p.ctx?.facts ?? []),
+    ...Object.entries(p.extraction.facts).map(([key, value]) => ({ key, value, confidence: 1, created_at: '' })),
+  ]);
   const question = stored.sensitive.length
     ? null
-    : nextQuestion({ profile, knownName: !!(p.ctx?.name ?? p.extraction.facts.name), knownEmail: !!p.ctx?.email, intent: p.intent, urgent: p.urgent, handoff: !!p.reply.handoff, lang: p.lang, repliesSinceAsked: state.repliesSinceAsked ?? 3 });
+    : nextQuestion({
+        profile,
+        knownName: !!(p.ctx?.name ?? p.extraction.facts.name),
+        knownEmail: !!p.ctx?.email,
+        intent: p.intent,
+        urgent: p.urgent,
+        handoff: !!p.reply.handoff,
+        lang: p.lang,
+        repliesSinceAsked: state.repliesSinceAsked ?? 3,
+      });
   if (question) parts.push(question.text);
 
   await tx
     .update(conversations)
     .set({
-      state: { ...(conv.state as object), failedBefore: !p.reply.understood, askedFor: question?.field ?? null, repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1 },
+      state: {
+        ...(conv.state as object),
+        failedBefore: !p.reply.understood,
+        askedFor: question?.field ?? null,
+        repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
+      },
       ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
     })
     .where(eq(conversations.id, conv.id));
 
   if (p.reply.handoff || p.reply.notifyTeam) {
-    const who = [p.ctx?.name ?? conv.contactName ?? 'A customer', conv.contactPhone ? formatPhone(conv.contactPhone) : null, p.ctx?.company].filter(Boolean).join(', ');
+    const who = [
+      p.ctx?.name ?? conv.contactName ?? 'A customer',
+      conv.contactPhone ? formatPhone(conv.contactPhone) : null,
+      p.ctx?.company,
+    ]
+      .filter(Boolean)
+      .join(', ');
     const hot = p.ctx && temperature(p.ctx) === 'hot' ? ' (hot lead)' : '';
-    const alerts = stored.sensitive.length || p.ctx?.facts.some((f) => f.key === 'special_notes') ? ` Alert: ${[...(p.ctx?.facts.filter((f) => f.key === 'special_notes').map((f) => (f.value as { text: string }).text) ?? []), ...stored.sensitive.map((n) => n.text)].slice(0, 3).join('; ')}.` : '';
-    const reason = p.reply.handoff ? { asked_for_person: 'asked to talk to a person', upset: 'seems upset', repeated_failure: "asked something the bot couldn't answer twice" }[p.reply.handoff] : p.reply.notifyTeam;
+    const alerts =
+      stored.sensitive.length || p.ctx?.facts.some((f) => f.key === 'special_notes')
+        ? ` Alert: ${[...(p.ctx?.facts.filter((f) => f.key === 'special_notes').map((f) => (f.value as { text: string }).text) ?? []), ...stored.sensitive.map((n) => n.text)].slice(0, 3).join('; ')}.`
+        : '';
+    const reason = p.reply.handoff
+      ? {
+          asked_for_person: 'asked to talk to a person',
+          upset: 'seems upset',
+          repeated_failure: "asked something the bot couldn't answer twice",
+        }[p.reply.handoff]
+      : p.reply.notifyTeam;
     const text = p.reply.handoff
       ? `Handoff: ${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}".${alerts} The bot is paused in this conversation until someone releases it.`
       : `${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}"${alerts}`;
     for (const memberId of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null)) {
-      await notifyMember(tx, env.queue, { workspaceId: ws.id, memberId, text, purpose: p.reply.handoff ? 'handoff' : 'notification', dedupeKey: `notify:${msg.id}:${memberId}` });
+      await notifyMember(tx, env.queue, {
+        workspaceId: ws.id,
+        memberId,
+        text,
+        purpose: p.reply.handoff ? 'handoff' : 'notification',
+        dedupeKey: `notify:${msg.id}:${memberId}`,
+      });
     }
     if (p.reply.handoff && conv.leadId) {
-      await recordActivity(tx, { workspaceId: ws.id, leadId: conv.leadId, actorId: null, type: 'conversation.handed_off', text: `Conversation handed to the team: the customer ${reason}`, changes: { handedOffAt: { old: null, new: env.now.toISOString() } } });
+      await recordActivity(tx, {
+        workspaceId: ws.id,
+        leadId: conv.leadId,
+        actorId: null,
+        type: 'conversation.handed_off',
+        text: `Conversation handed to the team: the customer ${reason}`,
+        changes: { handedOffAt: { old: null, new: env.now.toISOString() } },
+      });
     }
   }
-  const meta = { bot: { mode: p.mode, latency_ms: p.latencyMs, context_hit: !!p.ctx?.leadId, personalized: p.personalized, fallback: p.fallback, intent: p.intent, lang: p.lang, handoff: p.reply.handoff ?? null } };
-  return [{ text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta, dedupe: env.welcome ? `welcome:${conv.id}` : undefined }];
+  const meta = {
+    bot: {
+      mode: p.mode,
+      latency_ms: p.latencyMs,
+      context_hit: !!p.ctx?.leadId,
+      personalized: p.personalized,
+      fallback: p.fallback,
+      intent: p.intent,
+      lang: p.lang,
+      handoff: p.reply.handoff ?? null,
+    },
+  };
+  return [
+    {
+      text: parts.join('\n\n'),
+      purpose: env.welcome ? 'welcome' : 'reply',
+      meta,
+      dedupe: env.welcome ? `welcome:${conv.id}` : undefined,
+    },
+  ];
 }
 
 /** The lead's assignee, or the workspace's owners and admins when nobody is assigned. */
 async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
   if (assigneeId) return [assigneeId];
-  const rows = await tx.select({ id: users.id, role: users.role, active: users.active }).from(users).where(eq(users.workspaceId, workspaceId));
+  const rows = await tx
+    .select({ id: users.id, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.workspaceId, workspaceId));
   return rows.filter((u) => u.active && (u.role === 'owner' || u.role === 'admin')).map((u) => u.id);
 }
-

@@ -46,7 +46,15 @@ export type InboundMessage = {
   type: MessageType;
   /** Text people can read: the body, a caption, a button title, a postback title. */
   text?: string;
-  media?: { id?: string; url?: string; mimeType?: string; caption?: string; filename?: string; sha256?: string; voice?: boolean };
+  media?: {
+    id?: string;
+    url?: string;
+    mimeType?: string;
+    caption?: string;
+    filename?: string;
+    sha256?: string;
+    voice?: boolean;
+  };
   location?: { latitude: number; longitude: number; name?: string; address?: string };
   contacts?: { name?: string; phones: string[] }[];
   /** Reply payloads: interactive button/list ids, template quick-reply payloads, postbacks. */
@@ -60,7 +68,15 @@ export type InboundMessage = {
   /** Provider-level errors attached to the message (e.g. WhatsApp "unsupported"). */
   errors?: ProviderErrorInfo[];
   /** Where the conversation started: a click-to-WhatsApp/Messenger ad or an m.me link. */
-  referral?: { sourceType?: string; sourceId?: string; sourceUrl?: string; headline?: string; body?: string; ref?: string; clickId?: string };
+  referral?: {
+    sourceType?: string;
+    sourceId?: string;
+    sourceUrl?: string;
+    headline?: string;
+    body?: string;
+    ref?: string;
+    clickId?: string;
+  };
 };
 
 export type InboundStatus = {
@@ -118,7 +134,14 @@ export type MessageTag = 'HUMAN_AGENT';
 export type OutboundPayload =
   | { type: 'text'; text: string; previewUrl?: boolean; tag?: MessageTag }
   | { type: 'template'; name: string; language: string; variables?: string[] }
-  | { type: 'media'; mediaType: 'image' | 'audio' | 'video' | 'document'; url: string; caption?: string; filename?: string; tag?: MessageTag }
+  | {
+      type: 'media';
+      mediaType: 'image' | 'audio' | 'video' | 'document';
+      url: string;
+      caption?: string;
+      filename?: string;
+      tag?: MessageTag;
+    }
   | { type: 'mark_read'; messageId: string };
 
 export type SendResult = { providerMessageId: string | null };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MEDIA_MAX_BYTES, ProviderError } from './channel.ts';
-import { checkDestination, checkMediaUrl, dispositionFilename, downloadMedia, filenameFromUrl, type MediaDownload } from './media.ts';
+import {
+  checkDestination,
+  checkMediaUrl,
+  dispositionFilename,
+  downloadMedia,
+  filenameFromUrl,
+  type MediaDownload,
+} from './media.ts';
 
 type Call = { url: string; headers: Headers };
 
@@ -30,7 +37,12 @@ describe('downloadMedia', () => {
       'https://files.example/b': redirect('https://cdn.example/c?sig=1'),
       'https://cdn.example/c?sig=1': () => new Response('bytes', { headers: { 'content-type': 'image/png' } }),
     });
-    const media = await download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/a', headers: { authorization: 'Bearer secret' } });
+    const media = await download({
+      provider: 'Test',
+      fetchImpl: f,
+      url: 'https://files.example/a',
+      headers: { authorization: 'Bearer secret' },
+    });
     expect(media.contentType).toBe('image/png');
     expect(calls.map((c) => [c.url, c.headers.get('authorization')])).toEqual([
       ['https://files.example/a', 'Bearer secret'],
@@ -41,18 +53,31 @@ describe('downloadMedia', () => {
   });
 
   it("drops them on every redirect with credentials: 'never', and stops after three", async () => {
-    const { f, calls } = fakeFetch({ 'https://files.example/a': redirect('/a2'), 'https://files.example/a2': () => new Response('ok') });
-    await download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/a', headers: { authorization: 'Basic x' }, credentials: 'never' });
+    const { f, calls } = fakeFetch({
+      'https://files.example/a': redirect('/a2'),
+      'https://files.example/a2': () => new Response('ok'),
+    });
+    await download({
+      provider: 'Test',
+      fetchImpl: f,
+      url: 'https://files.example/a',
+      headers: { authorization: 'Basic x' },
+      credentials: 'never',
+    });
     expect(calls[1].headers.get('authorization')).toBeNull();
 
     const loop = fakeFetch({ 'https://files.example/loop': redirect('/loop') });
-    await expect(download({ provider: 'Test', fetchImpl: loop.f, url: 'https://files.example/loop' })).rejects.toMatchObject({ code: 'too_many_redirects' });
+    await expect(
+      download({ provider: 'Test', fetchImpl: loop.f, url: 'https://files.example/loop' }),
+    ).rejects.toMatchObject({ code: 'too_many_redirects' });
     expect(loop.calls).toHaveLength(4);
   });
 
   it('follows no redirect to plain http', async () => {
     const { f } = fakeFetch({ 'https://files.example/a': redirect('http://10.0.0.1/internal') });
-    await expect(download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/a' })).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/a' })).rejects.toMatchObject({
+      code: 'bad_media_url',
+    });
   });
 
   it('errors a stream that passes the limit when no length was given', async () => {
@@ -64,7 +89,9 @@ describe('downloadMedia', () => {
         controller.enqueue(chunk);
       },
     });
-    const { f } = fakeFetch({ 'https://files.example/big': () => new Response(endless, { headers: { 'content-type': 'video/mp4' } }) });
+    const { f } = fakeFetch({
+      'https://files.example/big': () => new Response(endless, { headers: { 'content-type': 'video/mp4' } }),
+    });
     const media = await download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/big' });
     expect(media.size).toBeUndefined();
     const reading = new Response(media.body as ReadableStream).arrayBuffer();
@@ -73,20 +100,39 @@ describe('downloadMedia', () => {
   });
 
   it('gives no size for a compressed answer (the bytes that reach us are more)', async () => {
-    const { f } = fakeFetch({ 'https://files.example/z': () => new Response('x', { headers: { 'content-length': '1', 'content-encoding': 'gzip' } }) });
+    const { f } = fakeFetch({
+      'https://files.example/z': () =>
+        new Response('x', { headers: { 'content-length': '1', 'content-encoding': 'gzip' } }),
+    });
     expect((await download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/z' })).size).toBeUndefined();
   });
 
   it('takes the file name from Content-Disposition, and the declared type for an octet-stream', async () => {
     const { f } = fakeFetch({
-      'https://files.example/d': () => new Response('x', { headers: { 'content-type': 'application/octet-stream', 'content-disposition': "attachment; filename=\"plan.pdf\"; filename*=UTF-8''%E0%A4%A8%E0%A4%95%E0%A5%8D%E0%A4%B6%E0%A4%BE.pdf" } }),
+      'https://files.example/d': () =>
+        new Response('x', {
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-disposition':
+              'attachment; filename="plan.pdf"; filename*=UTF-8\'\'%E0%A4%A8%E0%A4%95%E0%A5%8D%E0%A4%B6%E0%A4%BE.pdf',
+          },
+        }),
     });
-    expect(await download({ provider: 'Test', fetchImpl: f, url: 'https://files.example/d', declaredType: 'application/pdf' })).toMatchObject({ contentType: 'application/pdf', filename: 'नक्शा.pdf' });
+    expect(
+      await download({
+        provider: 'Test',
+        fetchImpl: f,
+        url: 'https://files.example/d',
+        declaredType: 'application/pdf',
+      }),
+    ).toMatchObject({ contentType: 'application/pdf', filename: 'नक्शा.pdf' });
   });
 
   it('reports an unreachable provider as retryable', async () => {
     const { f } = fakeFetch({});
-    const err = await download({ provider: 'Test', fetchImpl: f, url: 'https://nowhere.example/x' }).catch((e: unknown) => e);
+    const err = await download({ provider: 'Test', fetchImpl: f, url: 'https://nowhere.example/x' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: true, code: 'network' });
   });
@@ -116,20 +162,51 @@ describe('media destinations', () => {
     return map[host];
   };
   it('refuses links into the server’s own network, by address or by name', async () => {
-    for (const url of ['https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/x', 'https://[fd00::1]/x', 'https://[::ffff:192.168.1.5]/x', 'https://0.0.0.0/x']) {
-      await expect(checkDestination('Test', new URL(url), undefined, dns({}))).rejects.toMatchObject({ code: 'bad_media_url' });
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://10.1.2.3/x',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::1]/x',
+      'https://[fd00::1]/x',
+      'https://[::ffff:192.168.1.5]/x',
+      'https://0.0.0.0/x',
+    ]) {
+      await expect(checkDestination('Test', new URL(url), undefined, dns({}))).rejects.toMatchObject({
+        code: 'bad_media_url',
+      });
     }
-    const resolver = dns({ 'cdn.example': ['93.184.215.14'], 'sneaky.example': ['93.184.215.14', '10.0.0.7'], 'metadata.example': ['169.254.169.254'] });
-    await expect(checkDestination('Test', new URL('https://cdn.example/a.jpg'), undefined, resolver)).resolves.toBeUndefined();
-    await expect(checkDestination('Test', new URL('https://sneaky.example/a.jpg'), undefined, resolver)).rejects.toMatchObject({ code: 'bad_media_url' });
-    await expect(checkDestination('Test', new URL('https://metadata.example/'), undefined, resolver)).rejects.toMatchObject({ code: 'bad_media_url' });
-    await expect(checkDestination('Test', new URL('https://nowhere.example/'), undefined, resolver)).rejects.toMatchObject({ code: 'network' });
+    const resolver = dns({
+      'cdn.example': ['93.184.215.14'],
+      'sneaky.example': ['93.184.215.14', '10.0.0.7'],
+      'metadata.example': ['169.254.169.254'],
+    });
+    await expect(
+      checkDestination('Test', new URL('https://cdn.example/a.jpg'), undefined, resolver),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkDestination('Test', new URL('https://sneaky.example/a.jpg'), undefined, resolver),
+    ).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(
+      checkDestination('Test', new URL('https://metadata.example/'), undefined, resolver),
+    ).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(
+      checkDestination('Test', new URL('https://nowhere.example/'), undefined, resolver),
+    ).rejects.toMatchObject({ code: 'network' });
   });
 
   it('trusts the configured API’s origin, and checks every redirect', async () => {
-    await expect(checkDestination('Test', new URL('http://127.0.0.1:4010/v26.0/123'), 'http://127.0.0.1:4010/v26.0', dns({}))).resolves.toBeUndefined();
+    await expect(
+      checkDestination('Test', new URL('http://127.0.0.1:4010/v26.0/123'), 'http://127.0.0.1:4010/v26.0', dns({})),
+    ).resolves.toBeUndefined();
     const { f, calls } = fakeFetch({ 'https://files.example/a': redirect('https://internal.example/secret') });
-    await expect(downloadMedia({ provider: 'Test', fetchImpl: f, url: 'https://files.example/a', resolve: dns({ 'files.example': ['93.184.215.14'], 'internal.example': ['192.168.0.10'] }) })).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(
+      downloadMedia({
+        provider: 'Test',
+        fetchImpl: f,
+        url: 'https://files.example/a',
+        resolve: dns({ 'files.example': ['93.184.215.14'], 'internal.example': ['192.168.0.10'] }),
+      }),
+    ).rejects.toMatchObject({ code: 'bad_media_url' });
     expect(calls.map((c) => c.url)).toEqual(['https://files.example/a']);
   });
 });

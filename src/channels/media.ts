@@ -32,7 +32,10 @@ export type MediaDownload = {
 };
 
 export const tooLarge = (provider: string, size: number) =>
-  new ProviderError(`The ${provider} file is ${megabytes(size)}; files up to ${megabytes(MEDIA_MAX_BYTES)} can be opened`, { retryable: false, code: 'too_large' });
+  new ProviderError(
+    `The ${provider} file is ${megabytes(size)}; files up to ${megabytes(MEDIA_MAX_BYTES)} can be opened`,
+    { retryable: false, code: 'too_large' },
+  );
 
 const megabytes = (bytes: number) => `${Math.ceil((bytes / 1024 / 1024) * 10) / 10} MB`;
 
@@ -46,17 +49,41 @@ export function checkMediaUrl(provider: string, url: string, apiUrl?: string): U
   try {
     parsed = new URL(url);
   } catch {
-    throw new ProviderError(`${provider} gave a media link that is not a URL`, { retryable: false, code: 'bad_media_url' });
+    throw new ProviderError(`${provider} gave a media link that is not a URL`, {
+      retryable: false,
+      code: 'bad_media_url',
+    });
   }
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.origin === originOf(apiUrl))) return parsed;
-  throw new ProviderError(`${provider} gave a media link Parley will not fetch (${parsed.protocol}//${parsed.host}: only https)`, { retryable: false, code: 'bad_media_url' });
+  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.origin === originOf(apiUrl)))
+    return parsed;
+  throw new ProviderError(
+    `${provider} gave a media link Parley will not fetch (${parsed.protocol}//${parsed.host}: only https)`,
+    { retryable: false, code: 'bad_media_url' },
+  );
 }
 
 // Addresses a media link may not lead to: loopback, private networks, link-local (cloud metadata
 // lives at 169.254.169.254), carrier-grade NAT, "this network", multicast and reserved space.
 const internal = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 3]] as const) internal.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) internal.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 3],
+] as const)
+  internal.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  internal.addSubnet(net, bits, 'ipv6');
 
 const isInternal = (address: string): boolean => {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
@@ -70,7 +97,12 @@ const isInternal = (address: string): boolean => {
  * trusted (the operator chose it; tests and local gateways live there). Checked before every hop;
  * a name that resolves differently between the check and the connection is not caught here.
  */
-export async function checkDestination(provider: string, url: URL, apiUrl?: string, resolve: ((host: string) => Promise<string[]>) | null = resolveAll): Promise<void> {
+export async function checkDestination(
+  provider: string,
+  url: URL,
+  apiUrl?: string,
+  resolve: ((host: string) => Promise<string[]>) | null = resolveAll,
+): Promise<void> {
   if (url.origin === originOf(apiUrl)) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!isIP(host) && !resolve) return;
@@ -78,10 +110,16 @@ export async function checkDestination(provider: string, url: URL, apiUrl?: stri
   try {
     addresses = isIP(host) ? [host] : await resolve!(host);
   } catch {
-    throw new ProviderError(`${provider}'s media host ${url.host} could not be found`, { retryable: true, code: 'network' });
+    throw new ProviderError(`${provider}'s media host ${url.host} could not be found`, {
+      retryable: true,
+      code: 'network',
+    });
   }
   if (!addresses.length || addresses.some(isInternal)) {
-    throw new ProviderError(`${provider} gave a media link into a private network (${url.host}); Parley will not fetch it`, { retryable: false, code: 'bad_media_url' });
+    throw new ProviderError(
+      `${provider} gave a media link into a private network (${url.host}); Parley will not fetch it`,
+      { retryable: false, code: 'bad_media_url' },
+    );
   }
 }
 
@@ -105,12 +143,25 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
   try {
     for (let hop = 0; ; hop++) {
       // A fetch of the caller's own (a test's fake) answers for its names: only addresses are checked.
-      await checkDestination(d.provider, url, d.apiUrl, d.resolve ?? (d.fetchImpl === globalThis.fetch ? resolveAll : null));
-      res = await d.fetchImpl(url, { headers: { 'user-agent': USER_AGENT, ...headers }, redirect: 'manual', signal: controller.signal });
+      await checkDestination(
+        d.provider,
+        url,
+        d.apiUrl,
+        d.resolve ?? (d.fetchImpl === globalThis.fetch ? resolveAll : null),
+      );
+      res = await d.fetchImpl(url, {
+        headers: { 'user-agent': USER_AGENT, ...headers },
+        redirect: 'manual',
+        signal: controller.signal,
+      });
       const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
       if (!location) break;
       await res.body?.cancel();
-      if (hop === MAX_REDIRECTS) throw new ProviderError(`${d.provider} redirected the file more than ${MAX_REDIRECTS} times`, { retryable: false, code: 'too_many_redirects' });
+      if (hop === MAX_REDIRECTS)
+        throw new ProviderError(`${d.provider} redirected the file more than ${MAX_REDIRECTS} times`, {
+          retryable: false,
+          code: 'too_many_redirects',
+        });
       const next = checkMediaUrl(d.provider, new URL(location, url).href, d.apiUrl);
       if (d.credentials === 'never' || next.origin !== url.origin) headers = {};
       url = next;
@@ -119,7 +170,10 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
     if (err instanceof ProviderError) throw err;
     const timedOut = controller.signal.aborted;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProviderError(`${d.provider} ${timedOut ? 'did not answer in time' : `could not be reached: ${reason}`}`, { retryable: true, code: timedOut ? 'timeout' : 'network' });
+    throw new ProviderError(
+      `${d.provider} ${timedOut ? 'did not answer in time' : `could not be reached: ${reason}`}`,
+      { retryable: true, code: timedOut ? 'timeout' : 'network' },
+    );
   } finally {
     // The bytes may take longer than the answer; undici's idle timeout ends a stalled body.
     clearTimeout(timer);
@@ -138,11 +192,24 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
   const servedBase = baseType(served);
   if (servedBase === 'text/html' && baseType(d.declaredType) !== 'text/html') {
     await res.body?.cancel();
-    throw new ProviderError(`${d.provider} answered with a web page instead of the file`, { retryable: false, status: res.status, code: 'not_media' });
+    throw new ProviderError(`${d.provider} answered with a web page instead of the file`, {
+      retryable: false,
+      status: res.status,
+      code: 'not_media',
+    });
   }
-  const contentType = (servedBase && servedBase !== 'application/octet-stream' ? served : undefined) ?? d.declaredType ?? served ?? 'application/octet-stream';
+  const contentType =
+    (servedBase && servedBase !== 'application/octet-stream' ? served : undefined) ??
+    d.declaredType ??
+    served ??
+    'application/octet-stream';
   const filename = d.filename ?? dispositionFilename(res.headers.get('content-disposition'));
-  return { body: capped(res.body, d.provider), contentType, ...(size !== undefined ? { size } : {}), ...(filename ? { filename } : {}) };
+  return {
+    body: capped(res.body, d.provider),
+    contentType,
+    ...(size !== undefined ? { size } : {}),
+    ...(filename ? { filename } : {}),
+  };
 }
 
 /** "HTTP 403: URL signature expired" from a CDN's short text or JSON answer; never the URL. */

@@ -28,19 +28,37 @@ export const ProvideDetailsSchema = z.object({
   current_system: text.optional(),
   challenges: text.optional(),
 });
-export const ScheduleMeetingSchema = z.object({ intent: z.literal('schedule_meeting'), company: text, at: at.optional(), assignee: text.optional() });
-export const ScheduleDemoSchema = z.object({ intent: z.literal('schedule_demo'), company: text, at: at.optional(), assignee: text.optional() });
+export const ScheduleMeetingSchema = z.object({
+  intent: z.literal('schedule_meeting'),
+  company: text,
+  at: at.optional(),
+  assignee: text.optional(),
+});
+export const ScheduleDemoSchema = z.object({
+  intent: z.literal('schedule_demo'),
+  company: text,
+  at: at.optional(),
+  assignee: text.optional(),
+});
 export const RescheduleMeetingSchema = z.object({ intent: z.literal('reschedule_meeting'), company: text, at });
 export const RescheduleDemoSchema = z.object({ intent: z.literal('reschedule_demo'), company: text, at });
 export const MeetingDoneSchema = z.object({ intent: z.literal('meeting_done'), company: text, note: text.optional() });
 export const DemoDoneSchema = z.object({ intent: z.literal('demo_done'), company: text, note: text.optional() });
 /** The pending meeting (demo) will not take place; `note` is the reason, when the user gave one. */
-export const CancelMeetingSchema = z.object({ intent: z.literal('cancel_meeting'), company: text, note: text.optional() });
+export const CancelMeetingSchema = z.object({
+  intent: z.literal('cancel_meeting'),
+  company: text,
+  note: text.optional(),
+});
 export const CancelDemoSchema = z.object({ intent: z.literal('cancel_demo'), company: text, note: text.optional() });
 export const AddActivitySchema = z.object({ intent: z.literal('add_activity'), company: text, note: text });
 export const ReassignLeadSchema = z.object({ intent: z.literal('reassign_lead'), company: text, assignee: text });
 export const ListLeadsSchema = z.object({ intent: z.literal('list_leads'), assignee: text.optional() });
-export const ListTasksSchema = z.object({ intent: z.literal('list_tasks'), assignee: text.optional(), when: day.optional() });
+export const ListTasksSchema = z.object({
+  intent: z.literal('list_tasks'),
+  assignee: text.optional(),
+  when: day.optional(),
+});
 export const LeadHistorySchema = z.object({ intent: z.literal('lead_history'), company: text });
 export const StopFollowupsSchema = z.object({ intent: z.literal('stop_followups'), company: text });
 export const HelpSchema = z.object({ intent: z.literal('help') });
@@ -94,8 +112,19 @@ export const INTENTS = CommandSchema.options.map((o) => o.shape.intent.value) as
 
 /** Every field any intent can carry, in the order the union lists them. */
 export const COMMAND_FIELDS = [
-  'company', 'contact_name', 'phone', 'email', 'source', 'assignee',
-  'address', 'turnover', 'current_system', 'challenges', 'at', 'note', 'when',
+  'company',
+  'contact_name',
+  'phone',
+  'email',
+  'source',
+  'assignee',
+  'address',
+  'turnover',
+  'current_system',
+  'challenges',
+  'at',
+  'note',
+  'when',
 ] as const;
 export type CommandField = (typeof COMMAND_FIELDS)[number];
 
@@ -119,7 +148,9 @@ export const CommandLlmSchema = z.object({
   current_system: nullableText.describe('Software or process the company uses today.'),
   challenges: nullableText,
   at: nullableText.describe('ISO-8601 datetime with offset, only when the user gave a date or time.'),
-  note: nullableText.describe("The user's remark about the meeting, demo or activity, or why it was cancelled, in their words."),
+  note: nullableText.describe(
+    "The user's remark about the meeting, demo or activity, or why it was cancelled, in their words.",
+  ),
   when: nullableText.describe('YYYY-MM-DD, for list_tasks only when the user gave a day.'),
 });
 export type CommandLlm = z.infer<typeof CommandLlmSchema>;

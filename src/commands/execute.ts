@@ -15,9 +15,24 @@ import { createLead } from '../crm/leads.ts';
 import type { Tx } from '../db/client.ts';
 import type { Reply } from '../inbound/replies.ts';
 import { AppError } from '../lib/errors.ts';
-import { actorOf, readPending, writePending, type CommandEnv, type Outcome, type Pending, type Resolved } from './execute/context.ts';
+import {
+  actorOf,
+  readPending,
+  writePending,
+  type CommandEnv,
+  type Outcome,
+  type Pending,
+  type Resolved,
+} from './execute/context.ts';
 import { detectLanguage, say, type Lang } from './execute/language.ts';
-import { addActivity, createLeadCommand, provideDetails, qualifyLead, reassignLead, stopFollowups } from './execute/leads.ts';
+import {
+  addActivity,
+  createLeadCommand,
+  provideDetails,
+  qualifyLead,
+  reassignLead,
+  stopFollowups,
+} from './execute/leads.ts';
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
 import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
@@ -32,14 +47,19 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
   const pending = readPending(env);
   const text = env.message.text ?? '';
   // A one- or two-word answer ("2", "haan", "Rekha") keeps the language the question was asked in.
-  const lang = pending && words(text) <= 2 && !hasDevanagari(text) ? pending.lang : detectLanguage(text, pending?.lang ?? 'en');
+  const lang =
+    pending && words(text) <= 2 && !hasDevanagari(text) ? pending.lang : detectLanguage(text, pending?.lang ?? 'en');
   const answer = pending ? await answerPending(tx, env, lang, pending, command, text) : undefined;
   let outcome: Outcome;
   if (answer && 'text' in answer) outcome = answer;
   else {
-    const step: Step = answer ?? { command: GREETING.test(text) && command.intent === 'unknown' ? { intent: 'help' } : command, resolved: {} };
+    const step: Step = answer ?? {
+      command: GREETING.test(text) && command.intent === 'unknown' ? { intent: 'help' } : command,
+      resolved: {},
+    };
     outcome = await runStep(tx, env, lang, step);
-    if (step.command.intent === 'unknown' && pending) outcome = { text: `${outcome.text}\n\n${reminder(pending, lang)}` };
+    if (step.command.intent === 'unknown' && pending)
+      outcome = { text: `${outcome.text}\n\n${reminder(pending, lang)}` };
     // An answered question is done with, unless the re-run command asked a new one.
     if (answer && outcome.pending === undefined) outcome = { ...outcome, pending: null };
   }
@@ -57,7 +77,12 @@ async function runStep(tx: Tx, env: CommandEnv, lang: Lang, step: Step): Promise
       if (!step.create) return dispatch(sp, env, lang, step.command, step.resolved);
       const lead = await createLead(sp, actorOf(env), { company: step.create, assigneeId: env.member.id });
       const out = await dispatch(sp, env, lang, step.command, { ...step.resolved, leadId: lead.id });
-      const made = say(lang, `✅ Lead ${leadLabel(lead)} created and assigned to you.`, `✅ Lead ${leadLabel(lead)} bana di, aapko assign ki.`, `✅ लीड ${leadLabel(lead)} बना दी, आपको असाइन की।`);
+      const made = say(
+        lang,
+        `✅ Lead ${leadLabel(lead)} created and assigned to you.`,
+        `✅ Lead ${leadLabel(lead)} bana di, aapko assign ki.`,
+        `✅ लीड ${leadLabel(lead)} बना दी, आपको असाइन की।`,
+      );
       return { ...out, text: `${made}\n${out.text}` };
     });
   } catch (err) {
@@ -107,16 +132,31 @@ function dispatch(tx: Tx, env: CommandEnv, lang: Lang, cmd: Command, resolved: R
 
 function refusal(err: AppError, lang: Lang): string {
   const detail = err.fields ? Object.values(err.fields).join('; ') : '';
-  if (err.code === 'not_found') return say(lang, "I couldn't find that (or it isn't yours to change).", 'Ye nahi mila (ya aap ise badal nahi sakte).', 'यह नहीं मिला (या आप इसे बदल नहीं सकते)।');
-  if (err.code === 'forbidden') return say(lang, `Not allowed: ${err.message}.`, `Ye allowed nahi hai: ${err.message}.`, `इसकी अनुमति नहीं है: ${err.message}।`);
+  if (err.code === 'not_found')
+    return say(
+      lang,
+      "I couldn't find that (or it isn't yours to change).",
+      'Ye nahi mila (ya aap ise badal nahi sakte).',
+      'यह नहीं मिला (या आप इसे बदल नहीं सकते)।',
+    );
+  if (err.code === 'forbidden')
+    return say(
+      lang,
+      `Not allowed: ${err.message}.`,
+      `Ye allowed nahi hai: ${err.message}.`,
+      `इसकी अनुमति नहीं है: ${err.message}।`,
+    );
   const why = detail ? `${err.message} (${detail})` : err.message;
   return say(lang, `I couldn't do that: ${why}.`, `Ye nahi ho paya: ${why}.`, `यह नहीं हो पाया: ${why}।`);
 }
 
-const GREETING = /^\s*(?:hi+|hello|hey|hlo|namaste|namaskar|good\s+(?:morning|afternoon|evening)|gm|नमस्ते|नमस्कार|हेलो|हाय)\b[\s!.,]*(?:bot|parley|ji|sir|bhai)?[\s!.]*$/iu;
-const YES = /^\s*(?:yes|y|yeah|yep|yup|ok|okay|sure|haan|haa|ha|han|hanji|haanji|ji|ji haan|kar do|karo|bana do|banao|हाँ|हां|हा|जी|जी हाँ|ठीक है|बना दो)\s*[.!]*\s*$/iu;
+const GREETING =
+  /^\s*(?:hi+|hello|hey|hlo|namaste|namaskar|good\s+(?:morning|afternoon|evening)|gm|नमस्ते|नमस्कार|हेलो|हाय)\b[\s!.,]*(?:bot|parley|ji|sir|bhai)?[\s!.]*$/iu;
+const YES =
+  /^\s*(?:yes|y|yeah|yep|yup|ok|okay|sure|haan|haa|ha|han|hanji|haanji|ji|ji haan|kar do|karo|bana do|banao|हाँ|हां|हा|जी|जी हाँ|ठीक है|बना दो)\s*[.!]*\s*$/iu;
 const NO = /^\s*(?:no|n|nope|nah|nahi|nahin|nhi|mat|cancel|chhodo|rehne do|रहने दो|नहीं|ना|छोड़ो|कैंसल)\s*[.!]*\s*$/iu;
-const NUMBER = /^\s*(?:#|no\.?\s*|number\s*|नंबर\s*)?([0-9०-९]{1,2})\s*(?:st|nd|rd|th|wala|wali|वाला|वाली)?\s*[.)!]*\s*$/iu;
+const NUMBER =
+  /^\s*(?:#|no\.?\s*|number\s*|नंबर\s*)?([0-9०-९]{1,2})\s*(?:st|nd|rd|th|wala|wali|वाला|वाली)?\s*[.)!]*\s*$/iu;
 
 const words = (s: string) => s.trim().split(/\s+/).filter(Boolean).length;
 
@@ -124,14 +164,24 @@ const words = (s: string) => s.trim().split(/\s+/).filter(Boolean).length;
  * Reads the message as the answer to the pending question: a step to run, a reply (a new
  * question or "OK, cancelled"), or undefined when the message is a new command.
  */
-async function answerPending(tx: Tx, env: CommandEnv, lang: Lang, pending: Pending, command: Command, text: string): Promise<Step | Outcome | undefined> {
+async function answerPending(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  pending: Pending,
+  command: Command,
+  text: string,
+): Promise<Step | Outcome | undefined> {
   const open = command.intent === 'unknown';
   // A short message may be an answer even when it also parses as something ("2", "Rekha").
-  if (!open && words(text) > 3 && !(pending.kind === 'details' && command.intent === 'provide_details')) return undefined;
-  if (open && NO.test(text)) return { text: say(lang, 'OK, cancelled.', 'Theek hai, cancel kar diya.', 'ठीक है, रद्द कर दिया।'), pending: null };
+  if (!open && words(text) > 3 && !(pending.kind === 'details' && command.intent === 'provide_details'))
+    return undefined;
+  if (open && NO.test(text))
+    return { text: say(lang, 'OK, cancelled.', 'Theek hai, cancel kar diya.', 'ठीक है, रद्द कर दिया।'), pending: null };
   switch (pending.kind) {
     case 'details': {
-      if (command.intent === 'provide_details' && !command.company) return { command, resolved: { leadId: pending.leadId } };
+      if (command.intent === 'provide_details' && !command.company)
+        return { command, resolved: { leadId: pending.leadId } };
       if (!open) return undefined;
       // Unlabelled answers the rules did not recognise as details: read them as details anyway.
       const doc = buildDoc(normalizeInput(text));
@@ -143,8 +193,17 @@ async function answerPending(tx: Tx, env: CommandEnv, lang: Lang, pending: Pendi
       const n = NUMBER.exec(text);
       const byLabel = pending.options.findIndex((o) => o.label.trim().toLowerCase() === text.trim().toLowerCase());
       const i = n ? Number(asciiDigits(n[1])) - 1 : byLabel;
-      if (i >= 0 && i < pending.options.length) return { command: pending.command, resolved: { ...pending.resolved, leadId: pending.options[i].id } };
-      if (n) return { text: say(lang, `Please reply with a number from 1 to ${pending.options.length}.`, `1 se ${pending.options.length} tak ka number bhejo.`, `1 से ${pending.options.length} तक का नंबर भेजें।`) };
+      if (i >= 0 && i < pending.options.length)
+        return { command: pending.command, resolved: { ...pending.resolved, leadId: pending.options[i].id } };
+      if (n)
+        return {
+          text: say(
+            lang,
+            `Please reply with a number from 1 to ${pending.options.length}.`,
+            `1 se ${pending.options.length} tak ka number bhejo.`,
+            `1 से ${pending.options.length} तक का नंबर भेजें।`,
+          ),
+        };
       return undefined;
     }
     case 'create':
@@ -156,7 +215,11 @@ async function answerPending(tx: Tx, env: CommandEnv, lang: Lang, pending: Pendi
       return undefined;
     }
     case 'assignee': {
-      const name = text.trim().replace(/^(?:to|ko|assign|give|de|do)\s+/i, '').replace(/\s+(?:ko|को)(?:\s+(?:de|do|dedo|दो|दे\s*दो))?$/iu, '').replace(/[.!]+$/, '');
+      const name = text
+        .trim()
+        .replace(/^(?:to|ko|assign|give|de|do)\s+/i, '')
+        .replace(/\s+(?:ko|को)(?:\s+(?:de|do|dedo|दो|दे\s*दो))?$/iu, '')
+        .replace(/[.!]+$/, '');
       const m = name && words(name) <= 3 ? await findMember(tx, env, name) : undefined;
       if (m) return { command: pending.command, resolved: { ...pending.resolved, memberId: m.id } };
       if (open && name && words(name) <= 3) return { text: await unknownMemberText(tx, env, lang, name) };
@@ -171,14 +234,39 @@ const hasDetail = (c: object) => ['address', 'turnover', 'current_system', 'chal
 function reminder(p: Pending, lang: Lang): string {
   switch (p.kind) {
     case 'details':
-      return say(lang, `(Still waiting for the details of ${p.company}.)`, `(${p.company} ki details ka abhi bhi intezaar hai.)`, `(${p.company} की जानकारी का अभी भी इंतज़ार है।)`);
+      return say(
+        lang,
+        `(Still waiting for the details of ${p.company}.)`,
+        `(${p.company} ki details ka abhi bhi intezaar hai.)`,
+        `(${p.company} की जानकारी का अभी भी इंतज़ार है।)`,
+      );
     case 'lead':
-      return say(lang, `(To pick a lead from my list, reply with its number.)`, `(List se lead chunne ke liye uska number bhejo.)`, `(सूची से लीड चुनने के लिए उसका नंबर भेजें।)`);
+      return say(
+        lang,
+        `(To pick a lead from my list, reply with its number.)`,
+        `(List se lead chunne ke liye uska number bhejo.)`,
+        `(सूची से लीड चुनने के लिए उसका नंबर भेजें।)`,
+      );
     case 'create':
-      return say(lang, `(Reply "yes" to create ${p.company}.)`, `(${p.company} banani ho to "haan" bhejo.)`, `(${p.company} बनानी हो तो "हाँ" भेजें।)`);
+      return say(
+        lang,
+        `(Reply "yes" to create ${p.company}.)`,
+        `(${p.company} banani ho to "haan" bhejo.)`,
+        `(${p.company} बनानी हो तो "हाँ" भेजें।)`,
+      );
     case 'time':
-      return say(lang, '(Still need the day and time, e.g. "tomorrow 3pm".)', '(Din aur time chahiye, jaise "kal 3 baje".)', '(दिन और समय चाहिए, जैसे "कल 3 बजे"।)');
+      return say(
+        lang,
+        '(Still need the day and time, e.g. "tomorrow 3pm".)',
+        '(Din aur time chahiye, jaise "kal 3 baje".)',
+        '(दिन और समय चाहिए, जैसे "कल 3 बजे"।)',
+      );
     case 'assignee':
-      return say(lang, '(Still need the name of the team member.)', '(Team member ka naam chahiye.)', '(टीम सदस्य का नाम चाहिए।)');
+      return say(
+        lang,
+        '(Still need the name of the team member.)',
+        '(Team member ka naam chahiye.)',
+        '(टीम सदस्य का नाम चाहिए।)',
+      );
   }
 }

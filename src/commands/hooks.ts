@@ -21,14 +21,31 @@ async function startSequences(tx: Tx, env: CommandEnv, lead: Lead, trigger: Nurt
     actorId: env.member.id,
   });
   if (!done.length) return;
-  const who = !lead.assigneeId ? 'the assignee' : lead.assigneeId === env.member.id ? 'you' : await memberName(tx, env.workspace.id, lead.assigneeId);
+  const who = !lead.assigneeId
+    ? 'the assignee'
+    : lead.assigneeId === env.member.id
+      ? 'you'
+      : await memberName(tx, env.workspace.id, lead.assigneeId);
   return describeEnrolled(done, env.workspace.timeZone, who);
 }
 
 /** A lead was created by a command: sequences with the `lead_created` trigger start (once per lead). */
 export async function onLeadCreated(tx: Tx, env: CommandEnv, lead: Lead): Promise<string | void> {
-  const done = await enrollLead(tx, env.queue, { workspaceId: env.workspace.id, leadId: lead.id, assigneeId: lead.assigneeId, trigger: 'lead_created', triggerKey: `lead:${lead.id}`, at: env.now, actorId: env.member.id });
-  if (done.length) return describeEnrolled(done, env.workspace.timeZone, lead.assigneeId === env.member.id ? 'you' : await memberName(tx, env.workspace.id, lead.assigneeId ?? ''));
+  const done = await enrollLead(tx, env.queue, {
+    workspaceId: env.workspace.id,
+    leadId: lead.id,
+    assigneeId: lead.assigneeId,
+    trigger: 'lead_created',
+    triggerKey: `lead:${lead.id}`,
+    at: env.now,
+    actorId: env.member.id,
+  });
+  if (done.length)
+    return describeEnrolled(
+      done,
+      env.workspace.timeZone,
+      lead.assigneeId === env.member.id ? 'you' : await memberName(tx, env.workspace.id, lead.assigneeId ?? ''),
+    );
 }
 
 /** A demo was marked done for this lead (once per "demo done" message). */
@@ -43,6 +60,13 @@ export async function onMeetingDone(tx: Tx, env: CommandEnv, lead: Lead): Promis
 
 /** The member asked to stop the follow-ups of this lead (the command records the activity). */
 export async function onStopFollowups(tx: Tx, env: CommandEnv, lead: Lead): Promise<string | void> {
-  const n = await stopFollowups(tx, { workspaceId: env.workspace.id, leadId: lead.id, reason: 'stopped', now: env.now, actorId: env.member.id, activity: false });
+  const n = await stopFollowups(tx, {
+    workspaceId: env.workspace.id,
+    leadId: lead.id,
+    reason: 'stopped',
+    now: env.now,
+    actorId: env.member.id,
+    activity: false,
+  });
   if (n) return `${n} pending follow-up reminder${n === 1 ? '' : 's'} cancelled.`;
 }

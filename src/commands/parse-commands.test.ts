@@ -7,10 +7,18 @@ async function run(input: string): Promise<Array<Record<string, unknown>>> {
   const sink = new PassThrough();
   let out = '';
   sink.on('data', (chunk) => (out += chunk));
-  const done = runParseCommands({ now: new Date('2026-03-10T10:00:00+05:30'), timeZone: 'Asia/Kolkata', input: source, output: sink });
+  const done = runParseCommands({
+    now: new Date('2026-03-10T10:00:00+05:30'),
+    timeZone: 'Asia/Kolkata',
+    input: source,
+    output: sink,
+  });
   source.end(input);
   await done;
-  return out.trim().split('\n').map((l) => JSON.parse(l));
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('runParseCommands', () => {
@@ -29,7 +37,12 @@ describe('runParseCommands', () => {
   });
 
   it('prints a cancel with its reason', async () => {
-    const out = await run([JSON.stringify({ id: 'c', text: 'Orbit demo cancelled, they postponed the budget' }), JSON.stringify({ id: 'h', text: 'ऑर्बिट की मीटिंग रद्द करो' })].join('\n'));
+    const out = await run(
+      [
+        JSON.stringify({ id: 'c', text: 'Orbit demo cancelled, they postponed the budget' }),
+        JSON.stringify({ id: 'h', text: 'ऑर्बिट की मीटिंग रद्द करो' }),
+      ].join('\n'),
+    );
     expect(out).toEqual([
       { id: 'c', intent: 'cancel_demo', company: 'Orbit', note: 'they postponed the budget' },
       { id: 'h', intent: 'cancel_meeting', company: 'ऑर्बिट' },
@@ -37,7 +50,9 @@ describe('runParseCommands', () => {
   });
 
   it('answers a bad line with unknown and an error, then goes on', async () => {
-    const out = await run(['not json', JSON.stringify({ id: 'x' }), '[1,2]', '', JSON.stringify({ id: 'ok', text: 'help' })].join('\n'));
+    const out = await run(
+      ['not json', JSON.stringify({ id: 'x' }), '[1,2]', '', JSON.stringify({ id: 'ok', text: 'help' })].join('\n'),
+    );
     expect(out).toEqual([
       { id: null, intent: 'unknown', error: 'not valid JSON' },
       { id: 'x', intent: 'unknown', error: '"text" must be a string' },
@@ -47,7 +62,9 @@ describe('runParseCommands', () => {
   });
 
   it('keeps up with a few thousand lines', async () => {
-    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: i, text: i % 2 ? 'Nimbus Labs ko Sunil ko de do' : 'aaj ke mere tasks dikhao' }));
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      JSON.stringify({ id: i, text: i % 2 ? 'Nimbus Labs ko Sunil ko de do' : 'aaj ke mere tasks dikhao' }),
+    );
     const started = performance.now();
     const out = await run(lines.join('\n'));
     const perSecond = out.length / ((performance.now() - started) / 1000);

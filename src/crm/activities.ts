@@ -35,26 +35,47 @@ export async function listLeadActivities(db: DbOrTx, actor: Actor, leadId: strin
   const rows = await db
     .select()
     .from(activities)
-    .where(and(eq(activities.workspaceId, actor.workspaceId), eq(activities.leadId, leadId), after ? gt(activities.id, after.id) : undefined))
+    .where(
+      and(
+        eq(activities.workspaceId, actor.workspaceId),
+        eq(activities.leadId, leadId),
+        after ? gt(activities.id, after.id) : undefined,
+      ),
+    )
     .orderBy(asc(activities.id))
     .limit(limit + 1);
   return toPage(rows, limit, (r) => ({ id: r.id }));
 }
 
 /** The lead's latest status change, old → new (not a task's); undefined when it never changed. */
-export async function lastStatusChange(db: DbOrTx, actor: Actor, leadId: string): Promise<{ old: unknown; new: unknown } | undefined> {
+export async function lastStatusChange(
+  db: DbOrTx,
+  actor: Actor,
+  leadId: string,
+): Promise<{ old: unknown; new: unknown } | undefined> {
   await getLead(db, actor, leadId);
   const [row] = await db
     .select({ changes: activities.changes })
     .from(activities)
-    .where(and(eq(activities.workspaceId, actor.workspaceId), eq(activities.leadId, leadId), isNull(activities.subjectType), sql`${activities.changes} -> 'status' is not null`))
+    .where(
+      and(
+        eq(activities.workspaceId, actor.workspaceId),
+        eq(activities.leadId, leadId),
+        isNull(activities.subjectType),
+        sql`${activities.changes} -> 'status' is not null`,
+      ),
+    )
     .orderBy(desc(activities.id))
     .limit(1);
   return row?.changes.status;
 }
 
 /** Old → new for each listed field whose value differs. */
-export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>, fields: (keyof T)[]): ActivityChanges {
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+  fields: (keyof T)[],
+): ActivityChanges {
   const changes: ActivityChanges = {};
   for (const f of fields) {
     if (!(f in after)) continue;

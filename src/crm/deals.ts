@@ -19,7 +19,14 @@ export async function createDeal(db: DbOrTx, actor: Actor, leadId: string, input
     const closed = input.stage === 'won' || input.stage === 'lost';
     const [deal] = await tx
       .insert(deals)
-      .values({ ...input, currency: input.currency?.toUpperCase(), workspaceId: actor.workspaceId, leadId, createdById: actor.userId, closedAt: closed ? new Date() : null })
+      .values({
+        ...input,
+        currency: input.currency?.toUpperCase(),
+        workspaceId: actor.workspaceId,
+        leadId,
+        createdById: actor.userId,
+        closedAt: closed ? new Date() : null,
+      })
       .returning();
     const by = await memberName(tx, actor.workspaceId, actor.userId);
     await recordActivity(tx, {
@@ -37,7 +44,10 @@ export async function createDeal(db: DbOrTx, actor: Actor, leadId: string, input
 }
 
 export async function getDeal(db: DbOrTx, actor: Actor, id: string): Promise<Deal> {
-  const [row] = await db.select().from(deals).where(and(eq(deals.workspaceId, actor.workspaceId), eq(deals.id, id)));
+  const [row] = await db
+    .select()
+    .from(deals)
+    .where(and(eq(deals.workspaceId, actor.workspaceId), eq(deals.id, id)));
   if (!row) throw notFound('Deal');
   await getLead(db, actor, row.leadId).catch(() => {
     throw notFound('Deal');
@@ -48,7 +58,13 @@ export async function getDeal(db: DbOrTx, actor: Actor, id: string): Promise<Dea
 export async function updateDeal(db: DbOrTx, actor: Actor, id: string, patch: Partial<DealInput>): Promise<Deal> {
   return db.transaction(async (tx) => {
     const before = await getDeal(tx, actor, id);
-    const changes = diff(before as unknown as Record<string, unknown>, patch as Record<string, unknown>, ['stage', 'value', 'probability', 'title', 'currency']);
+    const changes = diff(before as unknown as Record<string, unknown>, patch as Record<string, unknown>, [
+      'stage',
+      'value',
+      'probability',
+      'title',
+      'currency',
+    ]);
     if (!Object.keys(changes).length) return before;
     const closing = patch.stage && patch.stage !== before.stage;
     const closedAt = closing ? (patch.stage === 'won' || patch.stage === 'lost' ? new Date() : null) : before.closedAt;
@@ -75,7 +91,11 @@ export async function updateDeal(db: DbOrTx, actor: Actor, id: string, patch: Pa
   });
 }
 
-export async function listDeals(db: DbOrTx, actor: Actor, filters: { leadId?: string; stage?: DealStage } & PageParams = {}): Promise<Page<Deal>> {
+export async function listDeals(
+  db: DbOrTx,
+  actor: Actor,
+  filters: { leadId?: string; stage?: DealStage } & PageParams = {},
+): Promise<Page<Deal>> {
   if (filters.leadId) await getLead(db, actor, filters.leadId); // 404 for a lead the actor may not see
   const limit = clampLimit(filters.limit);
   const after = decodeCursor(filters.cursor, isIdCursor);
@@ -83,7 +103,15 @@ export async function listDeals(db: DbOrTx, actor: Actor, filters: { leadId?: st
   if (filters.leadId) where.push(eq(deals.leadId, filters.leadId));
   if (filters.stage) where.push(eq(deals.stage, filters.stage));
   if (after) where.push(lt(deals.id, after.id));
-  if (!seesAll(actor)) where.push(sql`${deals.leadId} in (select ${leads.id} from ${leads} where ${leads.workspaceId} = ${actor.workspaceId} and ${leads.assigneeId} = ${actor.userId})`);
-  const rows = await db.select().from(deals).where(and(...where)).orderBy(desc(deals.id)).limit(limit + 1);
+  if (!seesAll(actor))
+    where.push(
+      sql`${deals.leadId} in (select ${leads.id} from ${leads} where ${leads.workspaceId} = ${actor.workspaceId} and ${leads.assigneeId} = ${actor.userId})`,
+    );
+  const rows = await db
+    .select()
+    .from(deals)
+    .where(and(...where))
+    .orderBy(desc(deals.id))
+    .limit(limit + 1);
   return toPage(rows, limit, (r) => ({ id: r.id }));
 }

@@ -8,7 +8,15 @@ import { formatDateTime } from '../lib/time.ts';
 import { diff, recordActivity } from './activities.ts';
 import { seesAll, type Actor } from './actor.ts';
 import { memberName, memberNames, requireAssignee } from './members.ts';
-import { clampLimit, decodeCursor, encodeCursor, isIdCursor, toPage, type Page, type PageParams } from './pagination.ts';
+import {
+  clampLimit,
+  decodeCursor,
+  encodeCursor,
+  isIdCursor,
+  toPage,
+  type Page,
+  type PageParams,
+} from './pagination.ts';
 import { getWorkspace } from './workspaces.ts';
 
 export type Lead = typeof leads.$inferSelect;
@@ -35,7 +43,17 @@ export type LeadInput = {
 };
 
 /** Fields whose old → new values the timeline records. */
-const trackedFields = ['status', 'assigneeId', 'lastContactAt', 'nextFollowUpAt', 'score', 'company', 'contactName', 'phone', 'email'] as const;
+const trackedFields = [
+  'status',
+  'assigneeId',
+  'lastContactAt',
+  'nextFollowUpAt',
+  'score',
+  'company',
+  'contactName',
+  'phone',
+  'email',
+] as const;
 
 const label: Record<string, string> = {
   status: 'status',
@@ -49,7 +67,8 @@ const label: Record<string, string> = {
   email: 'email',
 };
 
-const visibility = (actor: Actor): SQL | undefined => (seesAll(actor) ? undefined : actor.userId ? eq(leads.assigneeId, actor.userId) : sql`false`);
+const visibility = (actor: Actor): SQL | undefined =>
+  seesAll(actor) ? undefined : actor.userId ? eq(leads.assigneeId, actor.userId) : sql`false`;
 
 async function normalizeInput(db: DbOrTx, workspaceId: string, input: LeadInput): Promise<LeadInput> {
   const out = { ...input };
@@ -65,13 +84,19 @@ async function normalizeInput(db: DbOrTx, workspaceId: string, input: LeadInput)
 
 async function assertPhoneFree(db: DbOrTx, workspaceId: string, phone: string | null | undefined, exceptId?: string) {
   if (!phone) return;
-  const [other] = await db.select({ id: leads.id }).from(leads).where(and(eq(leads.workspaceId, workspaceId), eq(leads.phone, phone)));
-  if (other && other.id !== exceptId) throw conflict('Another lead already has this phone number', { phone: 'already used by another lead' });
+  const [other] = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.workspaceId, workspaceId), eq(leads.phone, phone)));
+  if (other && other.id !== exceptId)
+    throw conflict('Another lead already has this phone number', { phone: 'already used by another lead' });
 }
 
 export async function createLead(db: DbOrTx, actor: Actor, input: LeadInput): Promise<Lead> {
   if (!input.company?.trim() && !input.contactName?.trim() && !input.phone) {
-    throw badRequest('A lead needs a company, a contact name or a phone number', { company: 'required when contact_name and phone are empty' });
+    throw badRequest('A lead needs a company, a contact name or a phone number', {
+      company: 'required when contact_name and phone are empty',
+    });
   }
   return db.transaction(async (tx) => {
     const values = await normalizeInput(tx, actor.workspaceId, input);
@@ -108,22 +133,53 @@ export async function getLead(db: DbOrTx, actor: Actor, id: string): Promise<Lea
   return lead;
 }
 
-export async function updateLead(db: DbOrTx, actor: Actor, id: string, patch: LeadInput, opts: { activityType?: string; note?: string } = {}): Promise<Lead> {
+export async function updateLead(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  patch: LeadInput,
+  opts: { activityType?: string; note?: string } = {},
+): Promise<Lead> {
   return db.transaction(async (tx) => {
     const before = await getLead(tx, actor, id);
     const values = await normalizeInput(tx, actor.workspaceId, patch);
     if (values.phone) await assertPhoneFree(tx, actor.workspaceId, values.phone, id);
-    const changes = diff(before as unknown as Record<string, unknown>, values as Record<string, unknown>, [...trackedFields]);
-    const otherChanged = Object.keys(values).some((k) => !(trackedFields as readonly string[]).includes(k) && JSON.stringify((before as Record<string, unknown>)[k] ?? null) !== JSON.stringify((values as Record<string, unknown>)[k] ?? null));
+    const changes = diff(before as unknown as Record<string, unknown>, values as Record<string, unknown>, [
+      ...trackedFields,
+    ]);
+    const otherChanged = Object.keys(values).some(
+      (k) =>
+        !(trackedFields as readonly string[]).includes(k) &&
+        JSON.stringify((before as Record<string, unknown>)[k] ?? null) !==
+          JSON.stringify((values as Record<string, unknown>)[k] ?? null),
+    );
     if (!Object.keys(changes).length && !otherChanged) return before;
     const [lead] = await tx
       .update(leads)
       .set(values)
       .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, id)))
       .returning();
-    const text = await describeLeadChange(tx, actor, changes, Object.keys(values).filter((k) => !(k in changes)));
-    const type = opts.activityType ?? (Object.keys(changes).length === 1 && changes.status ? 'status.changed' : changes.assigneeId && Object.keys(changes).length === 1 ? 'lead.reassigned' : 'lead.updated');
-    await recordActivity(tx, { workspaceId: actor.workspaceId, leadId: id, actorId: actor.userId, type, text: opts.note ? `${text}. ${opts.note}` : text, changes });
+    const text = await describeLeadChange(
+      tx,
+      actor,
+      changes,
+      Object.keys(values).filter((k) => !(k in changes)),
+    );
+    const type =
+      opts.activityType ??
+      (Object.keys(changes).length === 1 && changes.status
+        ? 'status.changed'
+        : changes.assigneeId && Object.keys(changes).length === 1
+          ? 'lead.reassigned'
+          : 'lead.updated');
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      leadId: id,
+      actorId: actor.userId,
+      type,
+      text: opts.note ? `${text}. ${opts.note}` : text,
+      changes,
+    });
     return lead;
   });
 }
@@ -132,7 +188,12 @@ export function assignLead(db: DbOrTx, actor: Actor, id: string, assigneeId: str
   return updateLead(db, actor, id, { assigneeId }, { activityType: 'lead.reassigned' });
 }
 
-async function describeLeadChange(db: DbOrTx, actor: Actor, changes: Record<string, { old: unknown; new: unknown }>, otherFields: string[]): Promise<string> {
+async function describeLeadChange(
+  db: DbOrTx,
+  actor: Actor,
+  changes: Record<string, { old: unknown; new: unknown }>,
+  otherFields: string[],
+): Promise<string> {
   const by = await memberName(db, actor.workspaceId, actor.userId);
   const tz = (await getWorkspace(db, actor.workspaceId)).timeZone;
   const parts: string[] = [];
@@ -143,11 +204,17 @@ async function describeLeadChange(db: DbOrTx, actor: Actor, changes: Record<stri
       const to = now ? names.get(now as string) : 'nobody';
       parts.push(from ? `reassigned from ${from} to ${to}` : `assigned to ${to}`);
     } else {
-      const show = (v: unknown) => (v === null || v === undefined ? 'none' : field.endsWith('At') ? formatDateTime(new Date(v as string), tz) : String(v));
+      const show = (v: unknown) =>
+        v === null || v === undefined
+          ? 'none'
+          : field.endsWith('At')
+            ? formatDateTime(new Date(v as string), tz)
+            : String(v);
       parts.push(`${label[field]} changed from ${show(old)} to ${show(now)}`);
     }
   }
-  if (otherFields.length) parts.push(`${otherFields.map((f) => f.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())).join(', ')} updated`);
+  if (otherFields.length)
+    parts.push(`${otherFields.map((f) => f.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase())).join(', ')} updated`);
   const what = parts.join('; ');
   return `Lead ${what} by ${by}`;
 }
@@ -164,16 +231,39 @@ export async function listLeads(db: DbOrTx, actor: Actor, filters: LeadFilters &
   const q = filters.search?.trim().toLowerCase();
   if (q) {
     // Offset cursor: a ranked list has no stable key to continue from.
-    const offset = decodeCursor(filters.cursor, (v): v is { offset: number } => typeof (v as { offset?: unknown })?.offset === 'number')?.offset ?? 0;
+    const offset =
+      decodeCursor(
+        filters.cursor,
+        (v): v is { offset: number } => typeof (v as { offset?: unknown })?.offset === 'number',
+      )?.offset ?? 0;
     const rank = sql<number>`greatest(word_similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
-    where.push(or(sql`${q} <% lower(coalesce(${leads.company}, ''))`, sql`${q} <% lower(coalesce(${leads.contactName}, ''))`, sql`lower(${leads.company}) like ${'%' + q + '%'}`, sql`lower(${leads.contactName}) like ${'%' + q + '%'}`, eq(leads.phone, normalizePhone(q) ?? '-')));
-    const rows = await db.select().from(leads).where(and(...where)).orderBy(desc(rank), desc(leads.id)).limit(limit + 1).offset(offset);
+    where.push(
+      or(
+        sql`${q} <% lower(coalesce(${leads.company}, ''))`,
+        sql`${q} <% lower(coalesce(${leads.contactName}, ''))`,
+        sql`lower(${leads.company}) like ${'%' + q + '%'}`,
+        sql`lower(${leads.contactName}) like ${'%' + q + '%'}`,
+        eq(leads.phone, normalizePhone(q) ?? '-'),
+      ),
+    );
+    const rows = await db
+      .select()
+      .from(leads)
+      .where(and(...where))
+      .orderBy(desc(rank), desc(leads.id))
+      .limit(limit + 1)
+      .offset(offset);
     const more = rows.length > limit;
     return { data: rows.slice(0, limit), nextCursor: more ? encodeCursor({ offset: offset + limit }) : null };
   }
   const after = decodeCursor(filters.cursor, isIdCursor);
   if (after) where.push(lt(leads.id, after.id));
-  const rows = await db.select().from(leads).where(and(...where)).orderBy(desc(leads.id)).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(and(...where))
+    .orderBy(desc(leads.id))
+    .limit(limit + 1);
   return toPage(rows, limit, (r) => ({ id: r.id }));
 }
 
@@ -181,7 +271,12 @@ export async function listLeads(db: DbOrTx, actor: Actor, filters: LeadFilters &
  * Fuzzy lookup by company or contact name (pg_trgm), best match first, with its similarity 0–1.
  * "orbit textile" finds "Orbit Textiles"; typos like "orbt textiles" too.
  */
-export async function findLeadsByName(db: DbOrTx, actor: Actor, name: string, limit = 5): Promise<(Lead & { similarity: number })[]> {
+export async function findLeadsByName(
+  db: DbOrTx,
+  actor: Actor,
+  name: string,
+  limit = 5,
+): Promise<(Lead & { similarity: number })[]> {
   const q = name.trim().toLowerCase();
   if (!q) return [];
   const sim = sql<number>`greatest(similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.company}, ''))), similarity(${q}, lower(coalesce(${leads.contactName}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
@@ -199,6 +294,9 @@ export async function findLeadByPhone(db: DbOrTx, actor: Actor, phone: string): 
   const ws = await getWorkspace(db, actor.workspaceId);
   const e164 = normalizePhone(phone, ws.phoneRegion);
   if (!e164) return undefined;
-  const [lead] = await db.select().from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, e164), visibility(actor)));
+  const [lead] = await db
+    .select()
+    .from(leads)
+    .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, e164), visibility(actor)));
   return lead;
 }

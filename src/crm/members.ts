@@ -5,7 +5,10 @@ import type { DbOrTx } from '../db/client.ts';
 import { users } from '../db/schema/index.ts';
 import { badRequest } from '../lib/errors.ts';
 
-export type Member = Pick<typeof users.$inferSelect, 'id' | 'workspaceId' | 'name' | 'username' | 'email' | 'phone' | 'role' | 'active'>;
+export type Member = Pick<
+  typeof users.$inferSelect,
+  'id' | 'workspaceId' | 'name' | 'username' | 'email' | 'phone' | 'role' | 'active'
+>;
 
 const memberColumns = {
   id: users.id,
@@ -19,21 +22,39 @@ const memberColumns = {
 };
 
 export async function getMember(db: DbOrTx, workspaceId: string, id: string): Promise<Member | undefined> {
-  const [row] = await db.select(memberColumns).from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.id, id)));
+  const [row] = await db
+    .select(memberColumns)
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, id)));
   return row;
 }
 
 /** An active member of the workspace, or a 400 naming the field. */
-export async function requireAssignee(db: DbOrTx, workspaceId: string, id: string, field = 'assignee_id'): Promise<Member> {
+export async function requireAssignee(
+  db: DbOrTx,
+  workspaceId: string,
+  id: string,
+  field = 'assignee_id',
+): Promise<Member> {
   const m = await getMember(db, workspaceId, id);
-  if (!m || !m.active) throw badRequest('Assignee is not an active member of this workspace', { [field]: 'unknown or inactive team member' });
+  if (!m || !m.active)
+    throw badRequest('Assignee is not an active member of this workspace', {
+      [field]: 'unknown or inactive team member',
+    });
   return m;
 }
 
-export async function memberNames(db: DbOrTx, workspaceId: string, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+export async function memberNames(
+  db: DbOrTx,
+  workspaceId: string,
+  ids: (string | null | undefined)[],
+): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   if (!wanted.length) return new Map();
-  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.workspaceId, workspaceId), inArray(users.id, wanted)));
+  const rows = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, wanted)));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 

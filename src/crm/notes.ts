@@ -8,10 +8,19 @@ import { memberName } from './members.ts';
 
 export type Note = typeof notes.$inferSelect;
 
-export async function addNote(db: DbOrTx, actor: Actor, leadId: string, body: string, opts: { activityType?: string } = {}): Promise<Note> {
+export async function addNote(
+  db: DbOrTx,
+  actor: Actor,
+  leadId: string,
+  body: string,
+  opts: { activityType?: string } = {},
+): Promise<Note> {
   return db.transaction(async (tx) => {
     await getLead(tx, actor, leadId);
-    const [note] = await tx.insert(notes).values({ workspaceId: actor.workspaceId, leadId, authorId: actor.userId, body }).returning();
+    const [note] = await tx
+      .insert(notes)
+      .values({ workspaceId: actor.workspaceId, leadId, authorId: actor.userId, body })
+      .returning();
     const by = await memberName(tx, actor.workspaceId, actor.userId);
     await recordActivity(tx, {
       workspaceId: actor.workspaceId,
@@ -28,5 +37,9 @@ export async function addNote(db: DbOrTx, actor: Actor, leadId: string, body: st
 
 export async function listNotes(db: DbOrTx, actor: Actor, leadId: string): Promise<Note[]> {
   await getLead(db, actor, leadId);
-  return db.select().from(notes).where(and(eq(notes.workspaceId, actor.workspaceId), eq(notes.leadId, leadId))).orderBy(desc(notes.id));
+  return db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.workspaceId, actor.workspaceId), eq(notes.leadId, leadId)))
+    .orderBy(desc(notes.id));
 }

@@ -24,4 +24,5 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => unknow
 }
 
 export const clampLimit = (limit: number | undefined, def = 50) => Math.min(Math.max(limit ?? def, 1), 200);
-export const isIdCursor = (v: unknown): v is { id: string } => typeof v === 'object' && v !== null && typeof (v as { id: unknown }).id === 'string';
+export const isIdCursor = (v: unknown): v is { id: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { id: unknown }).id === 'string';

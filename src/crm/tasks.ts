@@ -25,7 +25,13 @@ export type TaskInput = {
   assigneeId?: string | null;
 };
 
-const typeName: Record<TaskType, string> = { meeting: 'Meeting', demo: 'Demo', follow_up: 'Follow-up', call: 'Call', other: 'Task' };
+const typeName: Record<TaskType, string> = {
+  meeting: 'Meeting',
+  demo: 'Demo',
+  follow_up: 'Follow-up',
+  call: 'Call',
+  other: 'Task',
+};
 const leadLabel = (lead: Lead | undefined) => lead?.company || lead?.contactName || 'the lead';
 
 export async function createTask(db: DbOrTx, actor: Actor, input: TaskInput): Promise<Task> {
@@ -51,7 +57,10 @@ export async function createTask(db: DbOrTx, actor: Actor, input: TaskInput): Pr
       actorId: actor.userId,
       type: type === 'meeting' || type === 'demo' ? `${type}.scheduled` : 'task.created',
       text: `${typeName[type]}${lead && !input.title ? ` with ${leadLabel(lead)}` : `: ${task.title}`} ${verb}${when}${to}${by}`,
-      changes: { dueAt: { old: null, new: task.dueAt?.toISOString() ?? null }, assigneeId: { old: null, new: assigneeId ?? null } },
+      changes: {
+        dueAt: { old: null, new: task.dueAt?.toISOString() ?? null },
+        assigneeId: { old: null, new: assigneeId ?? null },
+      },
       subjectType: 'task',
       subjectId: task.id,
     });
@@ -62,19 +71,39 @@ export async function createTask(db: DbOrTx, actor: Actor, input: TaskInput): Pr
 const visibility = (actor: Actor): SQL | undefined =>
   seesAll(actor)
     ? undefined
-    : or(eq(tasks.assigneeId, actor.userId ?? ''), sql`${tasks.leadId} in (select ${leads.id} from ${leads} where ${leads.workspaceId} = ${actor.workspaceId} and ${leads.assigneeId} = ${actor.userId})`);
+    : or(
+        eq(tasks.assigneeId, actor.userId ?? ''),
+        sql`${tasks.leadId} in (select ${leads.id} from ${leads} where ${leads.workspaceId} = ${actor.workspaceId} and ${leads.assigneeId} = ${actor.userId})`,
+      );
 
 export async function getTask(db: DbOrTx, actor: Actor, id: string): Promise<Task> {
-  const [row] = await db.select().from(tasks).where(and(eq(tasks.workspaceId, actor.workspaceId), eq(tasks.id, id), visibility(actor)));
+  const [row] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.workspaceId, actor.workspaceId), eq(tasks.id, id), visibility(actor)));
   if (!row) throw notFound('Task');
   return row;
 }
 
-export async function updateTask(db: DbOrTx, actor: Actor, id: string, patch: Omit<TaskInput, 'leadId'>, opts: { note?: string } = {}): Promise<Task> {
+export async function updateTask(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  patch: Omit<TaskInput, 'leadId'>,
+  opts: { note?: string } = {},
+): Promise<Task> {
   return db.transaction(async (tx) => {
     const before = await getTask(tx, actor, id);
     if (patch.assigneeId) await requireAssignee(tx, actor.workspaceId, patch.assigneeId);
-    const changes = diff(before as unknown as Record<string, unknown>, patch as Record<string, unknown>, ['dueAt', 'status', 'assigneeId', 'priority', 'title', 'description', 'type']);
+    const changes = diff(before as unknown as Record<string, unknown>, patch as Record<string, unknown>, [
+      'dueAt',
+      'status',
+      'assigneeId',
+      'priority',
+      'title',
+      'description',
+      'type',
+    ]);
     if (!Object.keys(changes).length) return before;
     const completedAt = changes.status ? (patch.status === 'done' ? new Date() : null) : before.completedAt;
     const [task] = await tx
@@ -102,18 +131,39 @@ export async function updateTask(db: DbOrTx, actor: Actor, id: string, patch: Om
       type = 'task.reassigned';
       text = `${name} reassigned from ${names.get(before.assigneeId ?? '') ?? 'nobody'} to ${names.get(task.assigneeId ?? '') ?? 'nobody'}${by}`;
     }
-    await recordActivity(tx, { workspaceId: actor.workspaceId, leadId: task.leadId, actorId: actor.userId, type, text: opts.note ? `${text}. ${opts.note}` : text, changes, subjectType: 'task', subjectId: task.id });
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      leadId: task.leadId,
+      actorId: actor.userId,
+      type,
+      text: opts.note ? `${text}. ${opts.note}` : text,
+      changes,
+      subjectType: 'task',
+      subjectId: task.id,
+    });
     return task;
   });
 }
 
-export type TaskFilters = { assigneeId?: string; leadId?: string; status?: TaskStatus; type?: TaskType; dueFrom?: Date; dueTo?: Date };
+export type TaskFilters = {
+  assigneeId?: string;
+  leadId?: string;
+  status?: TaskStatus;
+  type?: TaskType;
+  dueFrom?: Date;
+  dueTo?: Date;
+};
 
 type DueCursor = { due: string | null; id: string };
-const isDueCursor = (v: unknown): v is DueCursor => typeof v === 'object' && v !== null && typeof (v as DueCursor).id === 'string';
+const isDueCursor = (v: unknown): v is DueCursor =>
+  typeof v === 'object' && v !== null && typeof (v as DueCursor).id === 'string';
 
 /** Tasks by due time (soonest first; undated last), with the lead's company. */
-export async function listTasks(db: DbOrTx, actor: Actor, filters: TaskFilters & PageParams = {}): Promise<Page<TaskWithCompany>> {
+export async function listTasks(
+  db: DbOrTx,
+  actor: Actor,
+  filters: TaskFilters & PageParams = {},
+): Promise<Page<TaskWithCompany>> {
   const limit = clampLimit(filters.limit);
   const where: (SQL | undefined)[] = [eq(tasks.workspaceId, actor.workspaceId), visibility(actor)];
   if (filters.assigneeId) where.push(eq(tasks.assigneeId, filters.assigneeId));
@@ -127,7 +177,11 @@ export async function listTasks(db: DbOrTx, actor: Actor, filters: TaskFilters &
     where.push(
       after.due === null
         ? and(sql`${tasks.dueAt} is null`, gt(tasks.id, after.id))
-        : or(gt(tasks.dueAt, new Date(after.due)), and(eq(tasks.dueAt, new Date(after.due)), gt(tasks.id, after.id)), sql`${tasks.dueAt} is null`),
+        : or(
+            gt(tasks.dueAt, new Date(after.due)),
+            and(eq(tasks.dueAt, new Date(after.due)), gt(tasks.id, after.id)),
+            sql`${tasks.dueAt} is null`,
+          ),
     );
   }
   const rows = await db
@@ -142,7 +196,17 @@ export async function listTasks(db: DbOrTx, actor: Actor, filters: TaskFilters &
 }
 
 /** Pending tasks due from now on (and overdue ones from the last day) for one member. */
-export function listUpcomingTasks(db: DbOrTx, actor: Actor, assigneeId: string, now = new Date(), page: PageParams = {}) {
-  return listTasks(db, actor, { assigneeId, status: 'pending', dueFrom: new Date(now.getTime() - 24 * 3600_000), ...page });
+export function listUpcomingTasks(
+  db: DbOrTx,
+  actor: Actor,
+  assigneeId: string,
+  now = new Date(),
+  page: PageParams = {},
+) {
+  return listTasks(db, actor, {
+    assigneeId,
+    status: 'pending',
+    dueFrom: new Date(now.getTime() - 24 * 3600_000),
+    ...page,
+  });
 }
-

@@ -7,11 +7,19 @@ import { isValidTimeZone } from '../lib/time.ts';
 
 export type Workspace = typeof workspaces.$inferSelect;
 
-export type WorkspaceInput = { name: string; timeZone?: string; phoneRegion?: string; isDefault?: boolean; settings?: Record<string, unknown> };
+export type WorkspaceInput = {
+  name: string;
+  timeZone?: string;
+  phoneRegion?: string;
+  isDefault?: boolean;
+  settings?: Record<string, unknown>;
+};
 
 function check(input: Partial<WorkspaceInput>) {
-  if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) throw badRequest('Unknown time zone', { time_zone: 'not an IANA time zone such as Asia/Kolkata' });
-  if (input.phoneRegion !== undefined && !isValidRegion(input.phoneRegion)) throw badRequest('Unknown phone region', { phone_region: 'not a two-letter country code such as IN' });
+  if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone))
+    throw badRequest('Unknown time zone', { time_zone: 'not an IANA time zone such as Asia/Kolkata' });
+  if (input.phoneRegion !== undefined && !isValidRegion(input.phoneRegion))
+    throw badRequest('Unknown phone region', { phone_region: 'not a two-letter country code such as IN' });
 }
 
 export async function createWorkspace(db: DbOrTx, input: WorkspaceInput): Promise<Workspace> {
@@ -26,7 +34,11 @@ export async function getWorkspace(db: DbOrTx, id: string): Promise<Workspace> {
   return row;
 }
 
-export async function updateWorkspace(db: DbOrTx, id: string, patch: Partial<Omit<WorkspaceInput, 'isDefault'>>): Promise<Workspace> {
+export async function updateWorkspace(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<Omit<WorkspaceInput, 'isDefault'>>,
+): Promise<Workspace> {
   check(patch);
   const [row] = await db.update(workspaces).set(patch).where(eq(workspaces.id, id)).returning();
   if (!row) throw notFound('Workspace');

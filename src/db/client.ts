@@ -50,7 +50,10 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
     db,
     kind: 'pglite',
     pglite: client,
-    rawTransaction: (fn) => client.transaction((tx) => fn(async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows)),
+    rawTransaction: (fn) =>
+      client.transaction((tx) =>
+        fn(async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows),
+      ),
     ping: async () => {
       await client.query('select 1');
     },
@@ -74,7 +77,8 @@ export async function openPostgres(opts: { url: string; poolSize?: number }): Pr
       let broken: Error | undefined;
       try {
         await client.query('begin');
-        const q = async <T>(text: string, params?: unknown[], name?: string) => (await client.query({ text, values: params, name })).rows as T[];
+        const q = async <T>(text: string, params?: unknown[], name?: string) =>
+          (await client.query({ text, values: params, name })).rows as T[];
         const out = await fn(q as RawQuery);
         await client.query('commit');
         return out;

@@ -26,7 +26,9 @@ export async function migrate(db: Db): Promise<string[]> {
   const migrations = listMigrations();
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(72737001)`);
-    await tx.execute(sql`create table if not exists parley_migrations (tag text primary key, applied_at timestamptz not null default now())`);
+    await tx.execute(
+      sql`create table if not exists parley_migrations (tag text primary key, applied_at timestamptz not null default now())`,
+    );
     const done = rowsOf<{ tag: string }>(await tx.execute(sql`select tag from parley_migrations`));
     const applied = new Set(done.map((r) => r.tag));
     const now: string[] = [];

@@ -31,7 +31,8 @@ export function registerAuth(app: FastifyInstance, db: Db) {
     // A cookie rides along on cross-site requests: refuse unsafe ones from another origin.
     if (found.viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
       const origin = req.headers.origin;
-      if (origin && new URL(origin).host !== req.headers.host) throw new AppError('forbidden', 'Cross-site request refused');
+      if (origin && new URL(origin).host !== req.headers.host)
+        throw new AppError('forbidden', 'Cross-site request refused');
     }
     req.principal = await authenticate(db, found.token);
   });

@@ -21,7 +21,9 @@ const statusOf: Record<ErrorCode, number> = {
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
-      return reply.status(statusOf[err.code]).send({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
+      return reply
+        .status(statusOf[err.code])
+        .send({ error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
@@ -42,8 +44,19 @@ export function registerErrorHandling(app: FastifyInstance) {
       return reply.status(500).send({ error: { code: 'internal', message: 'Internal error' } });
     }
     // Fastify's own 4xx (bad JSON, body too large, unsupported media type).
-    const code: ErrorCode = status === 404 ? 'not_found' : status === 413 || status === 415 || status === 400 ? 'bad_request' : status === 429 ? 'rate_limited' : 'bad_request';
+    const code: ErrorCode =
+      status === 404
+        ? 'not_found'
+        : status === 413 || status === 415 || status === 400
+          ? 'bad_request'
+          : status === 429
+            ? 'rate_limited'
+            : 'bad_request';
     return reply.status(status).send({ error: { code, message: err.message } });
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } }),
+  );
 }

@@ -10,7 +10,8 @@ export const ErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
 });
 
-export const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -19,7 +20,14 @@ export const PageQuery = z.object({
 
 export const IdParams = z.object({ id });
 
-export const WorkspaceSchema = z.object({ id, name: z.string(), time_zone: z.string(), phone_region: z.string(), settings: z.record(z.string(), z.unknown()), created_at: ts });
+export const WorkspaceSchema = z.object({
+  id,
+  name: z.string(),
+  time_zone: z.string(),
+  phone_region: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  created_at: ts,
+});
 
 export const UserSchema = z.object({
   id,
@@ -115,7 +123,15 @@ export const HistoryItemSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const ApiKeySchema = z.object({ id, name: z.string(), prefix: z.string(), role: z.enum(roles), last_used_at: ts.nullable(), revoked_at: ts.nullable(), created_at: ts });
+export const ApiKeySchema = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string(),
+  role: z.enum(roles),
+  last_used_at: ts.nullable(),
+  revoked_at: ts.nullable(),
+  created_at: ts,
+});
 
 // Inputs
 const text = (max = 500) => z.string().trim().max(max);
@@ -146,7 +162,10 @@ export const LeadUpdateSchema = LeadCreateSchema.partial();
 export const DealCreateSchema = z.object({
   title: text(200).min(1),
   value: z.number().min(0).max(1e12).optional(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as INR').optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as INR')
+    .optional(),
   stage: z.enum(dealStages).optional(),
   probability: z.number().int().min(0).max(100).optional(),
 });
@@ -161,14 +180,20 @@ export const TaskCreateSchema = z.object({
   priority: z.enum(taskPriorities).optional(),
   assignee_id: id.nullish(),
 });
-export const TaskUpdateSchema = TaskCreateSchema.omit({ lead_id: true }).extend({ status: z.enum(taskStatuses).optional() }).partial();
+export const TaskUpdateSchema = TaskCreateSchema.omit({ lead_id: true })
+  .extend({ status: z.enum(taskStatuses).optional() })
+  .partial();
 
 export const RegisterSchema = z.object({
   name: text(200).min(1),
   email: z.email(),
   password: z.string().min(8, 'at least 8 characters').max(200),
   phone: text(40).nullish(),
-  username: z.string().trim().regex(/^[a-zA-Z0-9._-]{2,40}$/, 'letters, digits, dot, dash or underscore').optional(),
+  username: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9._-]{2,40}$/, 'letters, digits, dot, dash or underscore')
+    .optional(),
   role: z.enum(roles).optional().describe('Only when an owner or admin adds a member'),
   workspace_name: text(200).optional().describe('For a new workspace'),
   time_zone: z.string().optional(),

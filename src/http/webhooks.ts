@@ -7,7 +7,13 @@ import { PayloadError, type InboundEvent, type WebhookRequest } from '../channel
 import { adapterFor } from '../channels/registry.ts';
 import { decodeTwilioForm } from '../channels/twilio/payload.ts';
 import type { Deps } from '../deps.ts';
-import { cachedChannelsByAccount, channelConfig, envChannels, twilioAccountId, type ChannelRow } from '../inbound/channel-accounts.ts';
+import {
+  cachedChannelsByAccount,
+  channelConfig,
+  envChannels,
+  twilioAccountId,
+  type ChannelRow,
+} from '../inbound/channel-accounts.ts';
 import { ingestQueued } from '../inbound/ingest.ts';
 import { AppError } from '../lib/errors.ts';
 import { channels } from '../db/schema/index.ts';
@@ -44,14 +50,32 @@ const accountKey = (kind: Kind, accountId: string) => (kind === 'twilio' ? twili
 
 function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest {
   const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
-  return { method: req.method, url: new URL(req.url, base).toString(), headers: req.headers, query: req.query as Record<string, string>, rawBody: req.rawBody ?? Buffer.alloc(0) };
+  return {
+    method: req.method,
+    url: new URL(req.url, base).toString(),
+    headers: req.headers,
+    query: req.query as Record<string, string>,
+    rawBody: req.rawBody ?? Buffer.alloc(0),
+  };
 }
 
 /** A stand-in row for the environment's channel, to verify deliveries for accounts we do not know. */
 function envRow(deps: Deps, kind: Kind): ChannelRow | undefined {
   const c = envChannels(deps.config).find((e) => e.kind === kind);
   if (!c) return undefined;
-  return { id: '', workspaceId: '', kind, name: c.name, accountId: c.accountId, settings: c.settings, secrets: null, fromEnv: true, active: true, createdAt: new Date(), updatedAt: new Date() };
+  return {
+    id: '',
+    workspaceId: '',
+    kind,
+    name: c.name,
+    accountId: c.accountId,
+    settings: c.settings,
+    secrets: null,
+    fromEnv: true,
+    active: true,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
 }
 
 async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: FastifyReply) {
@@ -71,11 +95,24 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
     const known = ids.length ? await cachedChannelsByAccount(deps.db, kind, ids) : await activeChannels(deps, kind);
     const candidates = known.length ? known : [envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
     const verified = candidates.filter((ch) => verifies(deps, adapter, wreq, ch));
-    if (!verified.length) return reply.status(401).send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
+    if (!verified.length)
+      return reply
+        .status(401)
+        .send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
     const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
-    const result = await ingestQueued(deps, { events, channelFor: (accountId) => byAccount.get(accountKey(kind, accountId)) });
-    if (kind === 'twilio') return reply.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-    return reply.status(200).send({ received: events.length, stored: result.stored.length, duplicates: result.duplicates, statuses: result.statuses, ignored: result.ignored });
+    const result = await ingestQueued(deps, {
+      events,
+      channelFor: (accountId) => byAccount.get(accountKey(kind, accountId)),
+    });
+    if (kind === 'twilio')
+      return reply.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    return reply.status(200).send({
+      received: events.length,
+      stored: result.stored.length,
+      duplicates: result.duplicates,
+      statuses: result.statuses,
+      ignored: result.ignored,
+    });
   } catch (err) {
     if (err instanceof AppError) throw err;
     req.log.error({ err }, 'webhook could not be stored');
@@ -84,7 +121,10 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
 }
 
 async function activeChannels(deps: Deps, kind: Kind): Promise<ChannelRow[]> {
-  return deps.db.select().from(channels).where(and(eq(channels.kind, kind), eq(channels.active, true)));
+  return deps.db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.kind, kind), eq(channels.active, true)));
 }
 
 function verifies(deps: Deps, adapter: ReturnType<typeof adapterFor>, wreq: WebhookRequest, row: ChannelRow): boolean {

@@ -13,7 +13,13 @@ import type { SecretBox } from '../lib/secrets.ts';
 export type ChannelRow = typeof channels.$inferSelect;
 export type PublicChannel = Omit<ChannelRow, 'secrets'> & { has_secrets: boolean };
 
-type EnvChannel = { kind: ChannelRowKind; name: string; accountId: string; settings: Record<string, unknown>; secrets: Record<string, unknown> };
+type EnvChannel = {
+  kind: ChannelRowKind;
+  name: string;
+  accountId: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+};
 
 /** The channels the environment configures for the default workspace. */
 export function envChannels(config: Config): EnvChannel[] {
@@ -24,7 +30,11 @@ export function envChannels(config: Config): EnvChannel[] {
       name: 'WhatsApp',
       accountId: config.WHATSAPP_PHONE_NUMBER_ID,
       settings: { apiUrl: config.WHATSAPP_API_URL, template: config.WHATSAPP_TEMPLATE },
-      secrets: { accessToken: config.WHATSAPP_ACCESS_TOKEN ?? '', appSecret: config.WHATSAPP_APP_SECRET ?? '', verifyToken: config.WHATSAPP_VERIFY_TOKEN ?? '' },
+      secrets: {
+        accessToken: config.WHATSAPP_ACCESS_TOKEN ?? '',
+        appSecret: config.WHATSAPP_APP_SECRET ?? '',
+        verifyToken: config.WHATSAPP_VERIFY_TOKEN ?? '',
+      },
     });
   }
   if (config.MESSENGER_PAGE_ID) {
@@ -33,7 +43,11 @@ export function envChannels(config: Config): EnvChannel[] {
       name: 'Facebook page',
       accountId: config.MESSENGER_PAGE_ID,
       settings: { apiUrl: config.MESSENGER_API_URL },
-      secrets: { pageAccessToken: config.MESSENGER_PAGE_ACCESS_TOKEN ?? '', appSecret: config.MESSENGER_APP_SECRET ?? '', verifyToken: config.MESSENGER_VERIFY_TOKEN ?? '' },
+      secrets: {
+        pageAccessToken: config.MESSENGER_PAGE_ACCESS_TOKEN ?? '',
+        appSecret: config.MESSENGER_APP_SECRET ?? '',
+        verifyToken: config.MESSENGER_VERIFY_TOKEN ?? '',
+      },
     });
   }
   if (config.MAYTAPI_PHONE_ID) {
@@ -50,7 +64,12 @@ export function envChannels(config: Config): EnvChannel[] {
       kind: 'twilio',
       name: 'WhatsApp (Twilio)',
       accountId: twilioAccountId(config.TWILIO_WHATSAPP_FROM),
-      settings: { apiUrl: config.TWILIO_API_URL, accountSid: config.TWILIO_ACCOUNT_SID ?? '', whatsappFrom: config.TWILIO_WHATSAPP_FROM, webhookUrl: config.TWILIO_WEBHOOK_URL ?? '' },
+      settings: {
+        apiUrl: config.TWILIO_API_URL,
+        accountSid: config.TWILIO_ACCOUNT_SID ?? '',
+        whatsappFrom: config.TWILIO_WHATSAPP_FROM,
+        webhookUrl: config.TWILIO_WEBHOOK_URL ?? '',
+      },
       secrets: { authToken: config.TWILIO_AUTH_TOKEN ?? '' },
     });
   }
@@ -66,7 +85,10 @@ export async function syncEnvChannels(db: DbOrTx, config: Config, workspaceId: s
     await db
       .insert(channels)
       .values({ workspaceId, kind: c.kind, name: c.name, accountId: c.accountId, settings: c.settings, fromEnv: true })
-      .onConflictDoUpdate({ target: [channels.kind, channels.accountId], set: { settings: c.settings, fromEnv: true, active: true } });
+      .onConflictDoUpdate({
+        target: [channels.kind, channels.accountId],
+        set: { settings: c.settings, fromEnv: true, active: true },
+      });
   }
   forgetChannels();
 }
@@ -82,9 +104,16 @@ export async function builtinChannel(db: DbOrTx, workspaceId: string, kind: 'sim
   return row;
 }
 
-export async function findChannelsByAccount(db: DbOrTx, kind: ChannelRowKind, accountIds: string[]): Promise<ChannelRow[]> {
+export async function findChannelsByAccount(
+  db: DbOrTx,
+  kind: ChannelRowKind,
+  accountIds: string[],
+): Promise<ChannelRow[]> {
   if (!accountIds.length) return [];
-  return db.select().from(channels).where(and(eq(channels.kind, kind), inArray(channels.accountId, accountIds), eq(channels.active, true)));
+  return db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.kind, kind), inArray(channels.accountId, accountIds), eq(channels.active, true)));
 }
 
 // Webhooks look channels (and their workspace's phone region) up on every delivery: both are
@@ -109,7 +138,11 @@ export function forgetChannels(): void {
 }
 
 /** findChannelsByAccount through the cache (unknown accounts are cached too). */
-export async function cachedChannelsByAccount(db: DbOrTx, kind: ChannelRowKind, accountIds: string[]): Promise<ChannelRow[]> {
+export async function cachedChannelsByAccount(
+  db: DbOrTx,
+  kind: ChannelRowKind,
+  accountIds: string[],
+): Promise<ChannelRow[]> {
   const c = cachesOf(db);
   const now = Date.now();
   const out: ChannelRow[] = [];
@@ -124,7 +157,8 @@ export async function cachedChannelsByAccount(db: DbOrTx, kind: ChannelRowKind, 
   const gen = generation;
   const rows = await findChannelsByAccount(db, kind, missing);
   if (gen === generation) {
-    for (const id of missing) c.channels.set(`${kind}\u0000${id}`, { value: rows.find((r) => r.accountId === id) ?? null, at: now, gen });
+    for (const id of missing)
+      c.channels.set(`${kind}\u0000${id}`, { value: rows.find((r) => r.accountId === id) ?? null, at: now, gen });
   }
   return [...out, ...rows];
 }
@@ -142,7 +176,10 @@ export async function workspaceRegions(db: DbOrTx, workspaceIds: string[]): Prom
   }
   if (!missing.length) return out;
   const gen = generation;
-  const rows = await db.select({ id: workspaces.id, region: workspaces.phoneRegion }).from(workspaces).where(inArray(workspaces.id, missing));
+  const rows = await db
+    .select({ id: workspaces.id, region: workspaces.phoneRegion })
+    .from(workspaces)
+    .where(inArray(workspaces.id, missing));
   for (const id of missing) {
     const region = rows.find((r) => r.id === id)?.region ?? 'IN';
     out.set(id, region);
@@ -159,7 +196,11 @@ export async function getChannel(db: DbOrTx, id: string): Promise<ChannelRow> {
 
 /** The adapter config of a channel: settings plus secrets (from the environment or decrypted). */
 export function channelConfig(row: ChannelRow, config: Config, box: SecretBox): Record<string, unknown> {
-  const secrets = row.fromEnv ? (envChannels(config).find((c) => c.kind === row.kind && c.accountId === row.accountId)?.secrets ?? {}) : row.secrets ? box.open<Record<string, unknown>>(row.secrets) : {};
+  const secrets = row.fromEnv
+    ? (envChannels(config).find((c) => c.kind === row.kind && c.accountId === row.accountId)?.secrets ?? {})
+    : row.secrets
+      ? box.open<Record<string, unknown>>(row.secrets)
+      : {};
   const s = row.settings as Record<string, unknown>;
   // A channel connected through the API may leave out what the deployment already knows: the
   // provider's base URL (*_API_URL), Twilio's public webhook URL and, for Twilio, its own number.
@@ -171,7 +212,13 @@ export function channelConfig(row: ChannelRow, config: Config, box: SecretBox): 
     case 'maytapi':
       return { phoneId: row.accountId, productId: s.productId, apiUrl: s.apiUrl ?? config.MAYTAPI_API_URL, ...secrets };
     case 'twilio':
-      return { accountSid: s.accountSid, whatsappFrom: s.whatsappFrom ?? row.accountId, apiUrl: s.apiUrl ?? config.TWILIO_API_URL, webhookUrl: s.webhookUrl ?? config.TWILIO_WEBHOOK_URL, ...secrets };
+      return {
+        accountSid: s.accountSid,
+        whatsappFrom: s.whatsappFrom ?? row.accountId,
+        apiUrl: s.apiUrl ?? config.TWILIO_API_URL,
+        webhookUrl: s.webhookUrl ?? config.TWILIO_WEBHOOK_URL,
+        ...secrets,
+      };
     default:
       return {};
   }
@@ -185,16 +232,37 @@ export function windowTemplate(row: ChannelRow): { name: string; language: strin
   return { name, language };
 }
 
-export const publicChannel = ({ secrets, ...rest }: ChannelRow): PublicChannel => ({ ...rest, has_secrets: !!secrets || rest.fromEnv });
+export const publicChannel = ({ secrets, ...rest }: ChannelRow): PublicChannel => ({
+  ...rest,
+  has_secrets: !!secrets || rest.fromEnv,
+});
 
-export type ChannelInput = { kind: Exclude<ChannelRowKind, 'app' | 'simulator'>; name: string; accountId: string; settings?: Record<string, unknown>; secrets?: Record<string, unknown> };
+export type ChannelInput = {
+  kind: Exclude<ChannelRowKind, 'app' | 'simulator'>;
+  name: string;
+  accountId: string;
+  settings?: Record<string, unknown>;
+  secrets?: Record<string, unknown>;
+};
 
-export async function createChannel(db: DbOrTx, actor: Actor, input: ChannelInput, box: SecretBox): Promise<ChannelRow> {
+export async function createChannel(
+  db: DbOrTx,
+  actor: Actor,
+  input: ChannelInput,
+  box: SecretBox,
+): Promise<ChannelRow> {
   if (!isAdmin(actor)) throw forbidden('Only owners and admins manage channels');
   const accountId = input.kind === 'twilio' ? twilioAccountId(input.accountId) : input.accountId;
   const [row] = await db
     .insert(channels)
-    .values({ workspaceId: actor.workspaceId, kind: input.kind, name: input.name, accountId, settings: input.settings ?? {}, secrets: input.secrets ? box.seal(input.secrets) : null })
+    .values({
+      workspaceId: actor.workspaceId,
+      kind: input.kind,
+      name: input.name,
+      accountId,
+      settings: input.settings ?? {},
+      secrets: input.secrets ? box.seal(input.secrets) : null,
+    })
     .onConflictDoNothing()
     .returning();
   if (!row) throw conflict('This account is already connected', { account_id: 'already connected to a workspace' });
@@ -206,14 +274,24 @@ export async function listChannels(db: DbOrTx, actor: Actor): Promise<ChannelRow
   return db.select().from(channels).where(eq(channels.workspaceId, actor.workspaceId)).orderBy(channels.createdAt);
 }
 
-export async function updateChannel(db: DbOrTx, actor: Actor, id: string, patch: { name?: string; active?: boolean; settings?: Record<string, unknown>; secrets?: Record<string, unknown> }, box: SecretBox): Promise<ChannelRow> {
+export async function updateChannel(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  patch: { name?: string; active?: boolean; settings?: Record<string, unknown>; secrets?: Record<string, unknown> },
+  box: SecretBox,
+): Promise<ChannelRow> {
   if (!isAdmin(actor)) throw forbidden('Only owners and admins manage channels');
   const values: Partial<ChannelRow> = {};
   if (patch.name !== undefined) values.name = patch.name;
   if (patch.active !== undefined) values.active = patch.active;
   if (patch.settings !== undefined) values.settings = patch.settings;
   if (patch.secrets !== undefined) values.secrets = box.seal(patch.secrets);
-  const [row] = await db.update(channels).set(values).where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, id))).returning();
+  const [row] = await db
+    .update(channels)
+    .set(values)
+    .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, id)))
+    .returning();
   if (!row) throw notFound('Channel');
   forgetChannels();
   return row;

@@ -23,15 +23,27 @@ import { autoLink, captureLead, linkConversation, type Conversation } from './li
 
 export type Message = typeof messages.$inferSelect;
 export type ConversationWithLead = { conversation: Conversation; lead: Lead | null };
-export type ConversationFilters = { channel?: string; linked?: boolean; assigneeId?: string; search?: string } & PageParams;
+export type ConversationFilters = {
+  channel?: string;
+  linked?: boolean;
+  assigneeId?: string;
+  search?: string;
+} & PageParams;
 
 /** Rows of conversations left-joined to their lead; the lead must be in the same workspace. */
-const withLead = (db: DbOrTx) => db.select({ conversation: conversations, lead: leads }).from(conversations).leftJoin(leads, and(eq(leads.id, conversations.leadId), eq(leads.workspaceId, conversations.workspaceId)));
+const withLead = (db: DbOrTx) =>
+  db
+    .select({ conversation: conversations, lead: leads })
+    .from(conversations)
+    .leftJoin(leads, and(eq(leads.id, conversations.leadId), eq(leads.workspaceId, conversations.workspaceId)));
 
 function visibility(actor: Actor): SQL | undefined {
   if (seesAll(actor)) return undefined;
   if (!actor.userId) return sql`false`;
-  return or(eq(leads.assigneeId, actor.userId), and(isNull(conversations.leadId), eq(conversations.memberId, actor.userId)));
+  return or(
+    eq(leads.assigneeId, actor.userId),
+    and(isNull(conversations.leadId), eq(conversations.memberId, actor.userId)),
+  );
 }
 
 const scope = (actor: Actor) => and(eq(conversations.workspaceId, actor.workspaceId), visibility(actor));
@@ -44,17 +56,27 @@ export async function getVisibleConversation(db: DbOrTx, actor: Actor, id: strin
 }
 
 type TimeCursor = { at: string; id: string };
-const isTimeCursor = (v: unknown): v is TimeCursor => typeof v === 'object' && v !== null && typeof (v as TimeCursor).at === 'string' && typeof (v as TimeCursor).id === 'string' && !Number.isNaN(Date.parse((v as TimeCursor).at));
+const isTimeCursor = (v: unknown): v is TimeCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as TimeCursor).at === 'string' &&
+  typeof (v as TimeCursor).id === 'string' &&
+  !Number.isNaN(Date.parse((v as TimeCursor).at));
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 /** A timestamp as ISO-8601 UTC text with microseconds: exact in cursors, parseable by Date. */
 const isoText = (t: SQL) => sql<string>`to_char(${t} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Conversations the actor may see, latest activity first. `search` matches contact name or phone and the linked lead's company or contact. */
-export async function listConversations(db: DbOrTx, actor: Actor, filters: ConversationFilters = {}): Promise<Page<ConversationWithLead>> {
+export async function listConversations(
+  db: DbOrTx,
+  actor: Actor,
+  filters: ConversationFilters = {},
+): Promise<Page<ConversationWithLead>> {
   const limit = clampLimit(filters.limit);
   const where = [scope(actor)];
   if (filters.channel) where.push(eq(conversations.channel, filters.channel));
-  if (filters.linked !== undefined) where.push(filters.linked ? isNotNull(conversations.leadId) : isNull(conversations.leadId));
+  if (filters.linked !== undefined)
+    where.push(filters.linked ? isNotNull(conversations.leadId) : isNull(conversations.leadId));
   if (filters.assigneeId) where.push(eq(leads.assigneeId, filters.assigneeId));
   const q = filters.search?.trim().toLowerCase();
   if (q) {
@@ -87,14 +109,27 @@ export async function listConversations(db: DbOrTx, actor: Actor, filters: Conve
 }
 
 /** A conversation's messages, oldest first. */
-export async function listConversationMessages(db: DbOrTx, actor: Actor, conversationId: string, page: PageParams = {}): Promise<Page<Message>> {
+export async function listConversationMessages(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  page: PageParams = {},
+): Promise<Page<Message>> {
   await getVisibleConversation(db, actor, conversationId);
   const limit = clampLimit(page.limit, 100);
   const after = decodeCursor(page.cursor, isTimeCursor);
   const rows = await db
     .select({ message: messages, at: isoText(sql`${messages.createdAt}`) })
     .from(messages)
-    .where(and(eq(messages.workspaceId, actor.workspaceId), eq(messages.conversationId, conversationId), after ? sql`(${messages.createdAt}, ${messages.id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : undefined))
+    .where(
+      and(
+        eq(messages.workspaceId, actor.workspaceId),
+        eq(messages.conversationId, conversationId),
+        after
+          ? sql`(${messages.createdAt}, ${messages.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(limit + 1);
   const result = toPage(rows, limit, (r) => ({ at: r.at, id: r.message.id }));
@@ -102,7 +137,12 @@ export async function listConversationMessages(db: DbOrTx, actor: Actor, convers
 }
 
 /** A conversation with its lead and its latest messages (chronological), for the CRM view. */
-export async function getConversationContext(db: DbOrTx, actor: Actor, id: string, maxMessages = 200): Promise<ConversationWithLead & { messages: Message[]; moreMessages: boolean }> {
+export async function getConversationContext(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  maxMessages = 200,
+): Promise<ConversationWithLead & { messages: Message[]; moreMessages: boolean }> {
   const found = await getVisibleConversation(db, actor, id);
   const rows = await db
     .select()
@@ -114,26 +154,55 @@ export async function getConversationContext(db: DbOrTx, actor: Actor, id: strin
 }
 
 /** A human's reply from the dashboard: an outbound row (purpose `agent`) that outbound.send delivers. */
-export async function sendAgentMessage(db: DbOrTx, queue: JobQueue, actor: Actor, conversationId: string, text: string): Promise<Message> {
+export async function sendAgentMessage(
+  db: DbOrTx,
+  queue: JobQueue,
+  actor: Actor,
+  conversationId: string,
+  text: string,
+): Promise<Message> {
   return db.transaction(async (tx) => {
     const { conversation: conv } = await getVisibleConversation(tx, actor, conversationId);
     // The in-app channel answers inside its own HTTP request; there is nobody to deliver to later.
-    if (conv.channel === 'app') throw badRequest('In-app conversations cannot be replied to', { conversation_id: 'an in-app command conversation' });
-    const id = await queueMessage(tx, queue, { workspaceId: actor.workspaceId, conversationId: conv.id, channelId: conv.channelId, payload: { type: 'text', text }, purpose: 'agent', authorId: actor.userId });
+    if (conv.channel === 'app')
+      throw badRequest('In-app conversations cannot be replied to', {
+        conversation_id: 'an in-app command conversation',
+      });
+    const id = await queueMessage(tx, queue, {
+      workspaceId: actor.workspaceId,
+      conversationId: conv.id,
+      channelId: conv.channelId,
+      payload: { type: 'text', text },
+      purpose: 'agent',
+      authorId: actor.userId,
+    });
     const [row] = await tx.select().from(messages).where(eq(messages.id, id));
     return row;
   });
 }
 
-const describeConversation = (c: Conversation) => (c.channel === 'facebook_comment' ? 'Facebook comment thread' : `${c.channel[0].toUpperCase()}${c.channel.slice(1)} conversation`);
+const describeConversation = (c: Conversation) =>
+  c.channel === 'facebook_comment'
+    ? 'Facebook comment thread'
+    : `${c.channel[0].toUpperCase()}${c.channel.slice(1)} conversation`;
 
-async function setHandoff(db: DbOrTx, actor: Actor, conversationId: string, on: boolean, reason?: string): Promise<Conversation> {
+async function setHandoff(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  on: boolean,
+  reason?: string,
+): Promise<Conversation> {
   return db.transaction(async (tx) => {
     const { conversation: conv } = await getVisibleConversation(tx, actor, conversationId);
     if (!!conv.handedOffAt === on) return conv;
     const [row] = await tx
       .update(conversations)
-      .set(on ? { handedOffAt: new Date(), handoffReason: reason?.trim() || null, updatedAt: new Date() } : { handedOffAt: null, handoffReason: null, updatedAt: new Date() })
+      .set(
+        on
+          ? { handedOffAt: new Date(), handoffReason: reason?.trim() || null, updatedAt: new Date() }
+          : { handedOffAt: null, handoffReason: null, updatedAt: new Date() },
+      )
       .where(eq(conversations.id, conv.id))
       .returning();
     if (conv.leadId) {
@@ -143,8 +212,12 @@ async function setHandoff(db: DbOrTx, actor: Actor, conversationId: string, on: 
         leadId: conv.leadId,
         actorId: actor.userId,
         type: on ? 'conversation.handed_off' : 'conversation.released',
-        text: on ? `${describeConversation(conv)} handed to a human by ${by}${row.handoffReason ? `: ${row.handoffReason}` : ''}` : `${describeConversation(conv)} handed back to the bot by ${by}`,
-        changes: { handedOffAt: { old: conv.handedOffAt?.toISOString() ?? null, new: row.handedOffAt?.toISOString() ?? null } },
+        text: on
+          ? `${describeConversation(conv)} handed to a human by ${by}${row.handoffReason ? `: ${row.handoffReason}` : ''}`
+          : `${describeConversation(conv)} handed back to the bot by ${by}`,
+        changes: {
+          handedOffAt: { old: conv.handedOffAt?.toISOString() ?? null, new: row.handedOffAt?.toISOString() ?? null },
+        },
       });
     }
     return row;
@@ -152,20 +225,32 @@ async function setHandoff(db: DbOrTx, actor: Actor, conversationId: string, on: 
 }
 
 /** A human takes over: the customer bot stays silent until release. Idempotent. */
-export const handOff = (db: DbOrTx, actor: Actor, conversationId: string, reason?: string) => setHandoff(db, actor, conversationId, true, reason);
+export const handOff = (db: DbOrTx, actor: Actor, conversationId: string, reason?: string) =>
+  setHandoff(db, actor, conversationId, true, reason);
 
 /** The bot answers again. Idempotent. */
-export const releaseHandoff = (db: DbOrTx, actor: Actor, conversationId: string) => setHandoff(db, actor, conversationId, false);
+export const releaseHandoff = (db: DbOrTx, actor: Actor, conversationId: string) =>
+  setHandoff(db, actor, conversationId, false);
 
 /** Links a conversation the actor may see to a lead the actor may see. */
-export async function linkConversationToLead(db: DbOrTx, actor: Actor, conversationId: string, leadId: string): Promise<ConversationWithLead> {
+export async function linkConversationToLead(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  leadId: string,
+): Promise<ConversationWithLead> {
   await getVisibleConversation(db, actor, conversationId);
   const conversation = await linkConversation(db, actor, conversationId, leadId);
   return { conversation, lead: await getLead(db, actor, leadId) };
 }
 
 /** Creates a lead from a conversation the actor may see, or links it to the lead with its phone. */
-export async function captureLeadFromConversation(db: DbOrTx, actor: Actor, conversationId: string, input: { company?: string; contactName?: string; assigneeId?: string | null }) {
+export async function captureLeadFromConversation(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  input: { company?: string; contactName?: string; assigneeId?: string | null },
+) {
   await getVisibleConversation(db, actor, conversationId);
   return captureLead(db, actor, conversationId, input);
 }
@@ -180,7 +265,13 @@ export type ConversationAnalytics = {
   from: Date;
   to: Date;
   timeZone: string;
-  conversations: { total: number; linked: number; unlinked: number; conversionRate: number | null; leadsCaptured: number };
+  conversations: {
+    total: number;
+    linked: number;
+    unlinked: number;
+    conversionRate: number | null;
+    leadsCaptured: number;
+  };
   messagesPerDay: { date: string; inbound: number; outbound: number }[];
   firstResponse: { medianSeconds: number | null; responded: number; unanswered: number };
   channels: { channel: string; conversations: number; linked: number }[];
@@ -200,16 +291,28 @@ const dayRe = /^\d{4}-\d{2}-\d{2}$/;
  *   from it to the first outbound message (bot or human, not failed) at or after it; the median
  *   of those that got one.
  */
-export async function conversationAnalytics(db: DbOrTx, actor: Actor, range: { from?: string; to?: string } = {}): Promise<ConversationAnalytics> {
+export async function conversationAnalytics(
+  db: DbOrTx,
+  actor: Actor,
+  range: { from?: string; to?: string } = {},
+): Promise<ConversationAnalytics> {
   const tz = (await getWorkspace(db, actor.workspaceId)).timeZone;
-  const bound = (v: string | undefined, end: boolean) => (v === undefined ? null : dayRe.test(v) ? sql`((${v}::date + ${sql.raw(end ? '1' : '0')})::timestamp at time zone ${tz})` : sql`${v}::timestamptz`);
+  const bound = (v: string | undefined, end: boolean) =>
+    v === undefined
+      ? null
+      : dayRe.test(v)
+        ? sql`((${v}::date + ${sql.raw(end ? '1' : '0')})::timestamp at time zone ${tz})`
+        : sql`${v}::timestamptz`;
   const hiExpr = bound(range.to, true) ?? sql`now()`;
   const loExpr = bound(range.from, false) ?? sql`(${hiExpr} - interval '30 days')`;
   const [b] = rowsOf<{ lo: string; hi: string; lo_day: string; hi_day: string; days: number }>(
-    await db.execute(sql`select ${isoText(sql`lo`)} as lo, ${isoText(sql`hi`)} as hi, to_char(lo at time zone ${tz}, 'YYYY-MM-DD') as lo_day, to_char((hi - interval '1 microsecond') at time zone ${tz}, 'YYYY-MM-DD') as hi_day, extract(epoch from hi - lo)::float8 / 86400 as days from (select ${loExpr} as lo, ${hiExpr} as hi) r`),
+    await db.execute(
+      sql`select ${isoText(sql`lo`)} as lo, ${isoText(sql`hi`)} as hi, to_char(lo at time zone ${tz}, 'YYYY-MM-DD') as lo_day, to_char((hi - interval '1 microsecond') at time zone ${tz}, 'YYYY-MM-DD') as hi_day, extract(epoch from hi - lo)::float8 / 86400 as days from (select ${loExpr} as lo, ${hiExpr} as hi) r`,
+    ),
   );
   if (!(Number(b.days) > 0)) throw badRequest('`from` must be before `to`', { from: 'after to' });
-  if (Number(b.days) > 366) throw badRequest('The range may span at most 366 days', { from: 'more than 366 days before to' });
+  if (Number(b.days) > 366)
+    throw badRequest('The range may span at most 366 days', { from: 'more than 366 days before to' });
   const lo = sql`${b.lo}::timestamptz`;
   const hi = sql`${b.hi}::timestamptz`;
   const customer = and(scope(actor), isNull(conversations.memberId));
@@ -251,9 +354,17 @@ export async function conversationAnalytics(db: DbOrTx, actor: Actor, range: { f
   const all = totals.find((t) => t.channel === null) ?? { total: 0, linked: 0, captured: 0 };
   const byDay = new Map(daily.map((d) => [d.day, d]));
   const messagesPerDay: ConversationAnalytics['messagesPerDay'] = [];
-  for (let d = new Date(`${b.lo_day}T00:00:00Z`); d.toISOString().slice(0, 10) <= b.hi_day; d.setUTCDate(d.getUTCDate() + 1)) {
+  for (
+    let d = new Date(`${b.lo_day}T00:00:00Z`);
+    d.toISOString().slice(0, 10) <= b.hi_day;
+    d.setUTCDate(d.getUTCDate() + 1)
+  ) {
     const date = d.toISOString().slice(0, 10);
-    messagesPerDay.push({ date, inbound: Number(byDay.get(date)?.inbound ?? 0), outbound: Number(byDay.get(date)?.outbound ?? 0) });
+    messagesPerDay.push({
+      date,
+      inbound: Number(byDay.get(date)?.inbound ?? 0),
+      outbound: Number(byDay.get(date)?.outbound ?? 0),
+    });
   }
   const total = Number(all.total);
   const linked = Number(all.linked);
@@ -261,9 +372,21 @@ export async function conversationAnalytics(db: DbOrTx, actor: Actor, range: { f
     from: new Date(b.lo),
     to: new Date(b.hi),
     timeZone: tz,
-    conversations: { total, linked, unlinked: total - linked, conversionRate: total ? linked / total : null, leadsCaptured: Number(all.captured) },
+    conversations: {
+      total,
+      linked,
+      unlinked: total - linked,
+      conversionRate: total ? linked / total : null,
+      leadsCaptured: Number(all.captured),
+    },
     messagesPerDay,
-    firstResponse: { medianSeconds: fr?.median === null || fr?.median === undefined ? null : Number(fr.median), responded: Number(fr?.responded ?? 0), unanswered: Number(fr?.total ?? 0) - Number(fr?.responded ?? 0) },
-    channels: totals.filter((t) => t.channel !== null).map((t) => ({ channel: t.channel!, conversations: Number(t.total), linked: Number(t.linked) })),
+    firstResponse: {
+      medianSeconds: fr?.median === null || fr?.median === undefined ? null : Number(fr.median),
+      responded: Number(fr?.responded ?? 0),
+      unanswered: Number(fr?.total ?? 0) - Number(fr?.responded ?? 0),
+    },
+    channels: totals
+      .filter((t) => t.channel !== null)
+      .map((t) => ({ channel: t.channel!, conversations: Number(t.total), linked: Number(t.linked) })),
   };
 }

@@ -21,14 +21,29 @@ export type IngestDeps = { db: Db; database: Database; queue: JobQueue };
 function contactOf(ev: InboundMessage, region: string) {
   const phone = ev.from.phone ? normalizePhone(ev.from.phone, region) : null;
   if (ev.channel === 'facebook_comment') {
-    return { externalId: `comment:${ev.from.userId ?? 'unknown'}:${ev.thread?.postId ?? ''}`, phone, userId: ev.from.userId ?? null };
+    return {
+      externalId: `comment:${ev.from.userId ?? 'unknown'}:${ev.thread?.postId ?? ''}`,
+      phone,
+      userId: ev.from.userId ?? null,
+    };
   }
   return { externalId: phone ?? ev.from.userId ?? ev.from.phone ?? 'unknown', phone, userId: ev.from.userId ?? null };
 }
 
 function payloadOf(ev: InboundMessage): Record<string, unknown> {
   const p: Record<string, unknown> = {};
-  for (const k of ['media', 'location', 'contacts', 'reply', 'reaction', 'contextMessageId', 'thread', 'errors', 'referral'] as const) if (ev[k] !== undefined) p[k] = ev[k];
+  for (const k of [
+    'media',
+    'location',
+    'contacts',
+    'reply',
+    'reaction',
+    'contextMessageId',
+    'thread',
+    'errors',
+    'referral',
+  ] as const)
+    if (ev[k] !== undefined) p[k] = ev[k];
   return p;
 }
 
@@ -41,20 +56,48 @@ export async function applyStatus(tx: DbOrTx, channel: ChannelRow, ev: InboundSt
   const set = {
     status: ev.status,
     updatedAt: new Date(),
-    ...(ev.status === 'sent' ? { sentAt: sql`coalesce(${messages.sentAt}, ${ev.timestamp.toISOString()}::timestamptz)` } : {}),
+    ...(ev.status === 'sent'
+      ? { sentAt: sql`coalesce(${messages.sentAt}, ${ev.timestamp.toISOString()}::timestamptz)` }
+      : {}),
     ...(ev.status === 'delivered' ? { deliveredAt: ev.timestamp } : {}),
-    ...(ev.status === 'read' ? { readAt: ev.timestamp, deliveredAt: sql`coalesce(${messages.deliveredAt}, ${ev.timestamp.toISOString()}::timestamptz)` } : {}),
+    ...(ev.status === 'read'
+      ? {
+          readAt: ev.timestamp,
+          deliveredAt: sql`coalesce(${messages.deliveredAt}, ${ev.timestamp.toISOString()}::timestamptz)`,
+        }
+      : {}),
     // WhatsApp's 131047 and Twilio's 63016 usually arrive here, after the send was accepted.
-    ...(ev.status === 'failed' ? { failedAt: ev.timestamp, errorCode: err?.code ?? null, errorTitle: err?.title ?? err?.message ?? null, failReason: err?.code && windowClosedCodes.has(err.code) ? 'window_closed' : 'provider_error' } : {}),
+    ...(ev.status === 'failed'
+      ? {
+          failedAt: ev.timestamp,
+          errorCode: err?.code ?? null,
+          errorTitle: err?.title ?? err?.message ?? null,
+          failReason: err?.code && windowClosedCodes.has(err.code) ? 'window_closed' : 'provider_error',
+        }
+      : {}),
   };
   // 'failed' may follow 'sent' but never 'delivered' or 'read'.
   const forward = ev.status === 'failed' ? sql`${rank} < 3` : sql`${rank} < ${rankOf[ev.status]}`;
   let where;
   if (ev.providerMessageId) {
-    where = and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, ev.providerMessageId), eq(messages.direction, 'out'), forward);
+    where = and(
+      eq(messages.channelId, channel.id),
+      eq(messages.providerMessageId, ev.providerMessageId),
+      eq(messages.direction, 'out'),
+      forward,
+    );
   } else if (ev.watermark && ev.recipient?.userId) {
-    const convs = tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, ev.recipient.userId)));
-    where = and(eq(messages.channelId, channel.id), inArray(messages.conversationId, convs), eq(messages.direction, 'out'), lte(messages.sentAt, ev.watermark), forward);
+    const convs = tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, ev.recipient.userId)));
+    where = and(
+      eq(messages.channelId, channel.id),
+      inArray(messages.conversationId, convs),
+      eq(messages.direction, 'out'),
+      lte(messages.sentAt, ev.watermark),
+      forward,
+    );
   } else return 0;
   const rows = await tx.update(messages).set(set).where(where).returning({ id: messages.id });
   return rows.length;
@@ -116,7 +159,14 @@ select id from m`;
  */
 export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Promise<IngestResult[]> {
   const results: IngestResult[] = deliveries.map(() => ({ stored: [], duplicates: 0, statuses: 0, ignored: 0 }));
-  const msgs: { d: number; ev: InboundMessage; channel: ChannelRow; route: 'job' | 'inline'; key: string; id?: string }[] = [];
+  const msgs: {
+    d: number;
+    ev: InboundMessage;
+    channel: ChannelRow;
+    route: 'job' | 'inline';
+    key: string;
+    id?: string;
+  }[] = [];
   const statuses: { d: number; ev: InboundStatus; channel: ChannelRow }[] = [];
   deliveries.forEach((delivery, d) => {
     for (const ev of delivery.events) {
@@ -128,7 +178,10 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
   });
 
   if (msgs.length) {
-    const regions = await workspaceRegions(deps.db, msgs.map((m) => m.channel.workspaceId));
+    const regions = await workspaceRegions(
+      deps.db,
+      msgs.map((m) => m.channel.workspaceId),
+    );
     // One row per conversation, merged in arrival order as one upsert per message would leave it:
     // the latest name and thread, the first phone and user id, the latest timestamp.
     const convs = new Map<string, ConversationInput>();
@@ -139,7 +192,18 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
       const thread = ev.thread ? { postId: ev.thread.postId, commentId: ev.thread.commentId } : null;
       const prev = convs.get(m.key);
       if (!prev) {
-        convs.set(m.key, { id: uuidv7(), workspace_id: channel.workspaceId, channel_id: channel.id, channel: ev.channel, external_id: c.externalId, contact_phone: c.phone, contact_user_id: c.userId, contact_name: ev.from.name ?? null, thread, last_at: ev.timestamp });
+        convs.set(m.key, {
+          id: uuidv7(),
+          workspace_id: channel.workspaceId,
+          channel_id: channel.id,
+          channel: ev.channel,
+          external_id: c.externalId,
+          contact_phone: c.phone,
+          contact_user_id: c.userId,
+          contact_name: ev.from.name ?? null,
+          thread,
+          last_at: ev.timestamp,
+        });
       } else {
         prev.contact_name = ev.from.name ?? prev.contact_name;
         prev.contact_phone = prev.contact_phone ?? c.phone;
@@ -155,7 +219,18 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
     // Ids are chosen here, so the rows the insert returns name the events that were stored. The
     // same provider id twice in this batch: the first is inserted, the others are duplicates.
     const seen = new Set<string>();
-    type MessageInput = { ord: number; id: string; workspace_id: string; channel_id: string; external_id: string; provider_message_id: string | null; type: string; text: string | null; payload: Record<string, unknown>; created_at: Date };
+    type MessageInput = {
+      ord: number;
+      id: string;
+      workspace_id: string;
+      channel_id: string;
+      external_id: string;
+      provider_message_id: string | null;
+      type: string;
+      text: string | null;
+      payload: Record<string, unknown>;
+      created_at: Date;
+    };
     const keyed: { sort: string; row: MessageInput }[] = [];
     for (const m of msgs) {
       const pid = m.ev.providerMessageId ?? null;
@@ -165,14 +240,32 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
         seen.add(sort);
       }
       m.id = uuidv7();
-      keyed.push({ sort, row: { ord: 0, id: m.id, workspace_id: m.channel.workspaceId, channel_id: m.channel.id, external_id: convs.get(m.key)!.external_id, provider_message_id: pid, type: m.ev.type, text: m.ev.text ?? null, payload: payloadOf(m.ev), created_at: m.ev.timestamp } });
+      keyed.push({
+        sort,
+        row: {
+          ord: 0,
+          id: m.id,
+          workspace_id: m.channel.workspaceId,
+          channel_id: m.channel.id,
+          external_id: convs.get(m.key)!.external_id,
+          provider_message_id: pid,
+          type: m.ev.type,
+          text: m.ev.text ?? null,
+          payload: payloadOf(m.ev),
+          created_at: m.ev.timestamp,
+        },
+      });
     }
     keyed.sort((a, b) => byKey(a.sort, b.sort));
     keyed.forEach((k, i) => (k.row.ord = i));
     const msgRows = keyed.map((k) => k.row);
 
     const inserted = await deps.database.rawTransaction(async (q) => {
-      const got = new Set((await q<{ id: string }>(INGEST_SQL, [JSON.stringify(convRows), JSON.stringify(msgRows)], 'parley_ingest_v1')).map((r) => r.id));
+      const got = new Set(
+        (
+          await q<{ id: string }>(INGEST_SQL, [JSON.stringify(convRows), JSON.stringify(msgRows)], 'parley_ingest_v1')
+        ).map((r) => r.id),
+      );
       const route = msgs.filter((m) => m.id && m.route === 'job' && got.has(m.id)).map((m) => m.id!);
       // One job hands the whole batch over to routing (routing takes each message in its own
       // transaction, in order per conversation); a job per message would cost more than the rest.
@@ -194,7 +287,12 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
 }
 
 /** Stores one delivery's events in a transaction of its own. */
-export async function ingestEvents(deps: IngestDeps, events: InboundEvent[], channelFor: Delivery['channelFor'], opts: { route?: 'job' | 'inline' } = {}): Promise<IngestResult> {
+export async function ingestEvents(
+  deps: IngestDeps,
+  events: InboundEvent[],
+  channelFor: Delivery['channelFor'],
+  opts: { route?: 'job' | 'inline' } = {},
+): Promise<IngestResult> {
   const [result] = await ingestBatch(deps, [{ events, channelFor, route: opts.route }]);
   return result;
 }

@@ -12,14 +12,26 @@ import { notFound } from '../lib/errors.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
 
-const channelSource: Record<string, string> = { whatsapp: 'whatsapp', maytapi: 'whatsapp', twilio: 'whatsapp', messenger: 'messenger', facebook_comment: 'facebook', simulator: 'simulator', app: 'app' };
+const channelSource: Record<string, string> = {
+  whatsapp: 'whatsapp',
+  maytapi: 'whatsapp',
+  twilio: 'whatsapp',
+  messenger: 'messenger',
+  facebook_comment: 'facebook',
+  simulator: 'simulator',
+  app: 'app',
+};
 
 export async function getConversation(db: DbOrTx, actor: Actor, id: string): Promise<Conversation> {
-  const [c] = await db.select().from(conversations).where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.id, id)));
+  const [c] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.id, id)));
   if (!c) throw notFound('Conversation');
-  if (c.leadId) await getLead(db, actor, c.leadId).catch(() => {
-    throw notFound('Conversation');
-  });
+  if (c.leadId)
+    await getLead(db, actor, c.leadId).catch(() => {
+      throw notFound('Conversation');
+    });
   return c;
 }
 
@@ -38,7 +50,12 @@ async function setLead(db: DbOrTx, actor: Actor, conv: Conversation, lead: Lead,
 }
 
 /** Links a conversation to a lead the actor can see. */
-export async function linkConversation(db: DbOrTx, actor: Actor, conversationId: string, leadId: string): Promise<Conversation> {
+export async function linkConversation(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  leadId: string,
+): Promise<Conversation> {
   return db.transaction(async (tx) => {
     const conv = await getConversation(tx, actor, conversationId);
     const lead = await getLead(tx, actor, leadId);
@@ -48,11 +65,23 @@ export async function linkConversation(db: DbOrTx, actor: Actor, conversationId:
 }
 
 /** Links to the lead with the conversation's phone, or creates one (source: the channel). */
-export async function captureLead(db: DbOrTx, actor: Actor, conversationId: string, input: { company?: string; contactName?: string; assigneeId?: string | null } = {}): Promise<{ lead: Lead; created: boolean }> {
+export async function captureLead(
+  db: DbOrTx,
+  actor: Actor,
+  conversationId: string,
+  input: { company?: string; contactName?: string; assigneeId?: string | null } = {},
+): Promise<{ lead: Lead; created: boolean }> {
   return db.transaction(async (tx) => {
     const conv = await getConversation(tx, actor, conversationId);
     if (conv.leadId) return { lead: await getLead(tx, actor, conv.leadId), created: false };
-    const existing = conv.contactPhone ? (await tx.select().from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, conv.contactPhone))))[0] : undefined;
+    const existing = conv.contactPhone
+      ? (
+          await tx
+            .select()
+            .from(leads)
+            .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, conv.contactPhone)))
+        )[0]
+      : undefined;
     if (existing) {
       await setLead(tx, actor, conv, existing, 'to the lead with the same phone');
       return { lead: existing, created: false };
@@ -76,7 +105,10 @@ export async function autoLink(db: DbOrTx, actor: Actor): Promise<number> {
     const rows = await tx
       .select({ conv: conversations, lead: leads })
       .from(conversations)
-      .innerJoin(leads, and(eq(leads.workspaceId, conversations.workspaceId), eq(leads.phone, conversations.contactPhone)))
+      .innerJoin(
+        leads,
+        and(eq(leads.workspaceId, conversations.workspaceId), eq(leads.phone, conversations.contactPhone)),
+      )
       .where(and(eq(conversations.workspaceId, actor.workspaceId), isNull(conversations.leadId)));
     for (const r of rows) await setLead(tx, actor, r.conv, r.lead, 'automatically by phone number');
     return rows.length;
@@ -85,11 +117,20 @@ export async function autoLink(db: DbOrTx, actor: Actor): Promise<number> {
 
 /** Messages of a lead's linked conversations, for its unified history. */
 export const messageHistory: HistorySource = async (db, actor, leadId) => {
-  const convs = db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.leadId, leadId)));
+  const convs = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.leadId, leadId)));
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.workspaceId, actor.workspaceId), inArray(messages.conversationId, convs), sql`${messages.type} <> 'reaction'`))
+    .where(
+      and(
+        eq(messages.workspaceId, actor.workspaceId),
+        inArray(messages.conversationId, convs),
+        sql`${messages.type} <> 'reaction'`,
+      ),
+    )
     .orderBy(asc(messages.createdAt))
     .limit(2000);
   return rows.map((m) => ({
@@ -99,6 +140,13 @@ export const messageHistory: HistorySource = async (db, actor, leadId) => {
     type: m.direction === 'in' ? 'message.received' : 'message.sent',
     text: m.text ?? `[${m.type}]`,
     actorId: m.authorId,
-    data: { direction: m.direction, message_type: m.type, status: m.status, conversation_id: m.conversationId, fail_reason: m.failReason, error_code: m.errorCode },
+    data: {
+      direction: m.direction,
+      message_type: m.type,
+      status: m.status,
+      conversation_id: m.conversationId,
+      fail_reason: m.failReason,
+      error_code: m.errorCode,
+    },
   }));
 };

@@ -26,7 +26,15 @@ const MediaRefSchema = z.looseObject({
 });
 
 /** Config keys that hold secrets, so that no provider's answer can echo one back to the client. */
-const SECRET_KEYS = ['accessToken', 'pageAccessToken', 'appSecret', 'verifyToken', 'apiToken', 'webhookToken', 'authToken'];
+const SECRET_KEYS = [
+  'accessToken',
+  'pageAccessToken',
+  'appSecret',
+  'verifyToken',
+  'apiToken',
+  'webhookToken',
+  'authToken',
+];
 
 type MediaDeps = Pick<Deps, 'db' | 'config' | 'secrets' | 'fetch' | 'log'>;
 
@@ -34,7 +42,13 @@ type MediaDeps = Pick<Deps, 'db' | 'config' | 'secrets' | 'fetch' | 'log'>;
 export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId: string): Promise<FetchedMedia> {
   const { db } = deps;
   const [message] = await db
-    .select({ id: messages.id, type: messages.type, payload: messages.payload, conversationId: messages.conversationId, channelId: messages.channelId })
+    .select({
+      id: messages.id,
+      type: messages.type,
+      payload: messages.payload,
+      conversationId: messages.conversationId,
+      channelId: messages.channelId,
+    })
     .from(messages)
     .where(and(eq(messages.workspaceId, actor.workspaceId), eq(messages.id, messageId)));
   if (!message) throw notFound('Message');
@@ -45,11 +59,13 @@ export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId
     throw err;
   }
   const media = MediaRefSchema.safeParse(message.payload.media);
-  if (!media.success || (!media.data.id && !media.data.url)) throw new AppError('not_found', `This ${message.type} message has no file to open`);
+  if (!media.success || (!media.data.id && !media.data.url))
+    throw new AppError('not_found', `This ${message.type} message has no file to open`);
 
   const channel = await getChannel(db, message.channelId);
   const adapter = adapterFor(channel.kind as AdapterKind);
-  if (channel.workspaceId !== actor.workspaceId || !adapter.fetchMedia) throw new AppError('not_found', `${channel.name} messages have no files to open`);
+  if (channel.workspaceId !== actor.workspaceId || !adapter.fetchMedia)
+    throw new AppError('not_found', `${channel.name} messages have no files to open`);
   const config = channelConfig(channel, deps.config, deps.secrets);
 
   let file: FetchedMedia;
@@ -58,8 +74,14 @@ export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     const reason = withoutSecrets(err.message, config);
-    deps.log.warn({ messageId, channel: channel.kind, code: err.code, status: err.status, reason }, 'could not fetch media');
-    throw new AppError(err.code === 'too_large' ? 'too_large' : 'provider_error', err.code === 'too_large' ? reason : `Could not fetch the file: ${reason}`);
+    deps.log.warn(
+      { messageId, channel: channel.kind, code: err.code, status: err.status, reason },
+      'could not fetch media',
+    );
+    throw new AppError(
+      err.code === 'too_large' ? 'too_large' : 'provider_error',
+      err.code === 'too_large' ? reason : `Could not fetch the file: ${reason}`,
+    );
   }
   if (file.size !== undefined && file.size > MEDIA_MAX_BYTES) {
     if (file.body instanceof ReadableStream) await file.body.cancel();

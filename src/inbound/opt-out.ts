@@ -9,11 +9,60 @@ const clean = (s: string) =>
     .trim();
 
 const stop = new Set([
-  'stop', 'stop all', 'stopall', 'unsubscribe', 'opt out', 'optout', 'opt-out', 'cancel', 'end', 'quit', 'stop messages', 'stop messaging', 'no more messages',
-  'band karo', 'band kro', 'band kar do', 'bnd karo', 'message band karo', 'msg band karo', 'messages band karo', 'mat bhejo', 'message mat bhejo', 'msg mat bhejo', 'mujhe message mat bhejo', 'unsubscribe karo', 'stop karo', 'stop kar do',
-  'बंद', 'बंद करो', 'बंद करें', 'बंद कर दो', 'रोको', 'रोकें', 'मैसेज बंद करो', 'मैसेज मत भेजो', 'संदेश मत भेजो', 'अनसब्सक्राइब',
+  'stop',
+  'stop all',
+  'stopall',
+  'unsubscribe',
+  'opt out',
+  'optout',
+  'opt-out',
+  'cancel',
+  'end',
+  'quit',
+  'stop messages',
+  'stop messaging',
+  'no more messages',
+  'band karo',
+  'band kro',
+  'band kar do',
+  'bnd karo',
+  'message band karo',
+  'msg band karo',
+  'messages band karo',
+  'mat bhejo',
+  'message mat bhejo',
+  'msg mat bhejo',
+  'mujhe message mat bhejo',
+  'unsubscribe karo',
+  'stop karo',
+  'stop kar do',
+  'बंद',
+  'बंद करो',
+  'बंद करें',
+  'बंद कर दो',
+  'रोको',
+  'रोकें',
+  'मैसेज बंद करो',
+  'मैसेज मत भेजो',
+  'संदेश मत भेजो',
+  'अनसब्सक्राइब',
 ]);
-const start = new Set(['start', 'unstop', 'subscribe', 'resume', 'yes start', 'start again', 'shuru karo', 'chalu karo', 'start karo', 'phir se shuru karo', 'शुरू', 'शुरू करो', 'चालू करो', 'फिर से शुरू करो']);
+const start = new Set([
+  'start',
+  'unstop',
+  'subscribe',
+  'resume',
+  'yes start',
+  'start again',
+  'shuru karo',
+  'chalu karo',
+  'start karo',
+  'phir se shuru karo',
+  'शुरू',
+  'शुरू करो',
+  'चालू करो',
+  'फिर से शुरू करो',
+]);
 
 export function optOutIntent(text: string | null | undefined): 'stop' | 'start' | null {
   if (!text) return null;
@@ -28,7 +77,8 @@ const isHinglish = (text: string | null | undefined) => /\b(karo|kro|kar do|mat|
 
 export function optOutReply(text: string | null | undefined): string {
   if (isHindi(text)) return 'ठीक है, अब आपको हमारी ओर से कोई संदेश नहीं मिलेगा। फिर से शुरू करने के लिए START भेजें।';
-  if (isHinglish(text)) return 'Theek hai, ab aapko humari taraf se koi message nahi aayega. Dobara shuru karne ke liye START bhejein.';
+  if (isHinglish(text))
+    return 'Theek hai, ab aapko humari taraf se koi message nahi aayega. Dobara shuru karne ke liye START bhejein.';
   return "You're unsubscribed: we won't message you again. Reply START to resume.";
 }
 

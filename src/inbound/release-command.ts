@@ -27,7 +27,16 @@ export async function releaseCommand(tx: Tx, actor: Actor, text: string | null |
   if (!target) return null;
   const lead = (await findLeadByPhone(tx, actor, target)) ?? (await findLeadsByName(tx, actor, target, 1))[0];
   if (!lead) return `I couldn't find a lead called "${target}".`;
-  const convs = await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.leadId, lead.id), isNotNull(conversations.handedOffAt)));
+  const convs = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, actor.workspaceId),
+        eq(conversations.leadId, lead.id),
+        isNotNull(conversations.handedOffAt),
+      ),
+    );
   for (const c of convs) await releaseHandoff(tx, actor, c.id);
   const label = lead.company ?? lead.contactName ?? lead.phone;
   return convs.length ? `The bot is answering ${label} again.` : `The bot was not paused for ${label}.`;

@@ -14,7 +14,13 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { executeCommand } from '../commands/execute.ts';
 import { rulesInterpreter, type Interpretation } from '../commands/interpret/index.ts';
 
-export type Reply = { text: string; payload?: Exclude<OutboundPayload, { type: 'mark_read' }>; purpose?: string; dedupe?: string; meta?: Record<string, unknown> };
+export type Reply = {
+  text: string;
+  payload?: Exclude<OutboundPayload, { type: 'mark_read' }>;
+  purpose?: string;
+  dedupe?: string;
+  meta?: Record<string, unknown>;
+};
 
 export type ReplyContext = {
   workspace: Workspace;
@@ -52,29 +58,71 @@ export function helpText(name?: string): string {
 /** A team member's message: the command (interpreted before the transaction, or by the rules now) runs as them. */
 export async function teamReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   if (!ctx.member) return [{ text: helpText() }];
-  const released = await releaseCommand(tx, { workspaceId: ctx.workspace.id, userId: ctx.member.id, role: ctx.member.role }, ctx.message.text);
+  const released = await releaseCommand(
+    tx,
+    { workspaceId: ctx.workspace.id, userId: ctx.member.id, role: ctx.member.role },
+    ctx.message.text,
+  );
   if (released) return [{ text: released }];
-  const interpreted = ctx.interpreted ?? (await rulesInterpreter(ctx.message.text ?? '', { now: ctx.now, timeZone: ctx.workspace.timeZone }));
-  const env = { workspace: ctx.workspace, member: ctx.member, conversation: ctx.conversation, message: ctx.message, queue: ctx.queue, now: ctx.now };
+  const interpreted =
+    ctx.interpreted ??
+    (await rulesInterpreter(ctx.message.text ?? '', { now: ctx.now, timeZone: ctx.workspace.timeZone }));
+  const env = {
+    workspace: ctx.workspace,
+    member: ctx.member,
+    conversation: ctx.conversation,
+    message: ctx.message,
+    queue: ctx.queue,
+    now: ctx.now,
+  };
   return executeCommand(tx, env, interpreted.command);
 }
 
 export function welcomeText(workspace: Workspace, name: string | null): string {
   const s = workspace.settings as Record<string, unknown>;
-  const template = typeof s.welcome_message === 'string' && s.welcome_message.trim() ? s.welcome_message : DEFAULT_WELCOME;
+  const template =
+    typeof s.welcome_message === 'string' && s.welcome_message.trim() ? s.welcome_message : DEFAULT_WELCOME;
   const business = typeof s.business_name === 'string' && s.business_name ? s.business_name : workspace.name;
   const first = name?.trim().split(/\s+/)[0];
-  return template.replace('{name}', first ? ` ${first}` : '').replace('{business}', business).replace(/\s+!/, '!');
+  return template
+    .replace('{name}', first ? ` ${first}` : '')
+    .replace('{business}', business)
+    .replace(/\s+!/, '!');
 }
 
 export async function customerReplies(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   // Welcome once per new conversation: the conditional update is the guard, also against a job
   // that runs twice. A known customer gets a personal reply instead of the generic welcome.
   const isNewConversation = !ctx.conversation.welcomedAt;
-  if (isNewConversation) await tx.update(conversations).set({ welcomedAt: ctx.now }).where(and(eq(conversations.id, ctx.conversation.id), isNull(conversations.welcomedAt)));
-  const prepared = ctx.prepared ?? (await prepareCustomerReply({ db: tx, log: ctx.log ?? silent, now: () => ctx.now }, ctx.workspace, ctx.conversation, ctx.message));
-  const welcome = isNewConversation && ctx.newCustomer ? welcomeText(ctx.workspace, ctx.conversation.contactName ?? prepared.extraction.facts.name ?? null) : null;
-  return applyCustomerReply(tx, { workspace: ctx.workspace, conversation: ctx.conversation, message: ctx.message, queue: ctx.queue, now: ctx.now, welcome }, prepared);
+  if (isNewConversation)
+    await tx
+      .update(conversations)
+      .set({ welcomedAt: ctx.now })
+      .where(and(eq(conversations.id, ctx.conversation.id), isNull(conversations.welcomedAt)));
+  const prepared =
+    ctx.prepared ??
+    (await prepareCustomerReply(
+      { db: tx, log: ctx.log ?? silent, now: () => ctx.now },
+      ctx.workspace,
+      ctx.conversation,
+      ctx.message,
+    ));
+  const welcome =
+    isNewConversation && ctx.newCustomer
+      ? welcomeText(ctx.workspace, ctx.conversation.contactName ?? prepared.extraction.facts.name ?? null)
+      : null;
+  return applyCustomerReply(
+    tx,
+    {
+      workspace: ctx.workspace,
+      conversation: ctx.conversation,
+      message: ctx.message,
+      queue: ctx.queue,
+      now: ctx.now,
+      welcome,
+    },
+    prepared,
+  );
 }
 
 const silent = pino({ level: 'silent' });

@@ -20,7 +20,16 @@ import { captureLead, type Conversation } from './linking.ts';
 import { optOutIntent, optOutReply, optInReply } from './opt-out.ts';
 import { customerReplies, teamReplies, type Reply, type ReplyContext } from './replies.ts';
 
-export type RouteDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date; interpret?: Interpreter; botLlm?: LlmOptions | null; fetch?: typeof fetch };
+export type RouteDeps = {
+  db: Db;
+  queue: JobQueue;
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  interpret?: Interpreter;
+  botLlm?: LlmOptions | null;
+  fetch?: typeof fetch;
+};
 
 type Member = typeof users.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -37,11 +46,22 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
   const ahead = await prepareAhead(deps, ws, target);
 
   return deps.db.transaction(async (tx) => {
-    await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, target.conversationId)).for('update');
+    await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.id, target.conversationId))
+      .for('update');
     const pending = await tx
       .select()
       .from(messages)
-      .where(and(eq(messages.conversationId, target.conversationId), eq(messages.direction, 'in'), isNull(messages.routedAt), sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`))
+      .where(
+        and(
+          eq(messages.conversationId, target.conversationId),
+          eq(messages.direction, 'in'),
+          isNull(messages.routedAt),
+          sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`,
+        ),
+      )
       .orderBy(asc(messages.createdAt), asc(messages.id));
     let replies: string[] = [];
     for (const msg of pending) {
@@ -67,11 +87,29 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
   const pending = await deps.db
     .select()
     .from(messages)
-    .where(and(eq(messages.conversationId, target.conversationId), eq(messages.direction, 'in'), isNull(messages.routedAt), sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`));
+    .where(
+      and(
+        eq(messages.conversationId, target.conversationId),
+        eq(messages.direction, 'in'),
+        isNull(messages.routedAt),
+        sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`,
+      ),
+    );
   for (const m of pending) {
     if (!m.text) continue;
-    if (member) out.set(m.id, { interpreted: await (deps.interpret ?? rulesInterpreter)(m.text, { now: deps.now(), timeZone: ws.timeZone }) });
-    else if (!optOutIntent(m.text)) out.set(m.id, { prepared: await prepareCustomerReply({ db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm }, ws, conv, m) });
+    if (member)
+      out.set(m.id, {
+        interpreted: await (deps.interpret ?? rulesInterpreter)(m.text, { now: deps.now(), timeZone: ws.timeZone }),
+      });
+    else if (!optOutIntent(m.text))
+      out.set(m.id, {
+        prepared: await prepareCustomerReply(
+          { db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm },
+          ws,
+          conv,
+          m,
+        ),
+      });
   }
   return out;
 }
@@ -79,7 +117,17 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
 async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ahead: Ahead = {}): Promise<string[]> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const member = await teamMemberOf(tx, conv);
-  const ctx: ReplyContext = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), queue: deps.queue, interpreted: ahead.interpreted, prepared: ahead.prepared, log: deps.log };
+  const ctx: ReplyContext = {
+    workspace: ws,
+    conversation: conv,
+    message: msg,
+    member,
+    now: deps.now(),
+    queue: deps.queue,
+    interpreted: ahead.interpreted,
+    prepared: ahead.prepared,
+    log: deps.log,
+  };
   const replies = msg.type === 'reaction' ? [] : await decide(tx, ctx);
   const ids: string[] = [];
   for (const [i, r] of replies.entries()) {
@@ -104,19 +152,28 @@ async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ah
 async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   const { conversation: conv, message: msg, member } = ctx;
   if (member) {
-    if (conv.memberId !== member.id) await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
+    if (conv.memberId !== member.id)
+      await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
     return teamReplies(tx, ctx);
   }
   if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, ctx);
   const intent = optOutIntent(msg.text);
   if (intent === 'stop') {
     // Confirm once: a second STOP while opted out changes nothing and says nothing.
-    const changed = await tx.update(conversations).set({ optedOutAt: ctx.now }).where(and(eq(conversations.id, conv.id), isNull(conversations.optedOutAt))).returning({ id: conversations.id });
+    const changed = await tx
+      .update(conversations)
+      .set({ optedOutAt: ctx.now })
+      .where(and(eq(conversations.id, conv.id), isNull(conversations.optedOutAt)))
+      .returning({ id: conversations.id });
     if (conv.leadId) await tx.update(leads).set({ optedOutAt: ctx.now }).where(eq(leads.id, conv.leadId));
     return changed.length ? [{ text: optOutReply(msg.text), purpose: 'opt_out' }] : [];
   }
   if (intent === 'start') {
-    const changed = await tx.update(conversations).set({ optedOutAt: null }).where(and(eq(conversations.id, conv.id), sql`${conversations.optedOutAt} is not null`)).returning({ id: conversations.id });
+    const changed = await tx
+      .update(conversations)
+      .set({ optedOutAt: null })
+      .where(and(eq(conversations.id, conv.id), sql`${conversations.optedOutAt} is not null`))
+      .returning({ id: conversations.id });
     if (conv.leadId) await tx.update(leads).set({ optedOutAt: null }).where(eq(leads.id, conv.leadId));
     return changed.length ? [{ text: optInReply(msg.text), purpose: 'opt_out' }] : [];
   }
@@ -134,29 +191,63 @@ async function eraseOnRequest(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   await eraseContact(tx, systemActor(conv.workspaceId), conv.contactPhone!, { source: 'customer' });
   await tx
     .insert(conversations)
-    .values({ id: conv.id, workspaceId: conv.workspaceId, channelId: conv.channelId, channel: conv.channel, externalId: conv.externalId, contactPhone: conv.contactPhone, welcomedAt: ctx.now, lastInboundAt: conv.lastInboundAt, lastMessageAt: ctx.now, state: { erasedAt: ctx.now.toISOString() } })
+    .values({
+      id: conv.id,
+      workspaceId: conv.workspaceId,
+      channelId: conv.channelId,
+      channel: conv.channel,
+      externalId: conv.externalId,
+      contactPhone: conv.contactPhone,
+      welcomedAt: ctx.now,
+      lastInboundAt: conv.lastInboundAt,
+      lastMessageAt: ctx.now,
+      state: { erasedAt: ctx.now.toISOString() },
+    })
     .onConflictDoNothing();
   const lang = detectLanguage(ctx.message.text);
-  return [{ text: say(lang, { en: 'Done: your details and messages have been deleted from our records.', hi: 'हो गया: आपकी जानकारी और संदेश हमारे रिकॉर्ड से मिटा दिए गए हैं।', hinglish: 'Ho gaya: aapki details aur messages hamare records se mita diye gaye hain.' }), purpose: 'reply', dedupe: `erased:${ctx.message.id}` }];
+  return [
+    {
+      text: say(lang, {
+        en: 'Done: your details and messages have been deleted from our records.',
+        hi: 'हो गया: आपकी जानकारी और संदेश हमारे रिकॉर्ड से मिटा दिए गए हैं।',
+        hinglish: 'Ho gaya: aapki details aur messages hamare records se mita diye gaye hain.',
+      }),
+      purpose: 'reply',
+      dedupe: `erased:${ctx.message.id}`,
+    },
+  ];
 }
 
 async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | undefined> {
   if (conv.channel === 'app' && conv.memberId) {
-    const [m] = await db.select().from(users).where(and(eq(users.id, conv.memberId), eq(users.active, true)));
+    const [m] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, conv.memberId), eq(users.active, true)));
     return m;
   }
   if (!conv.contactPhone) return undefined;
-  const [m] = await db.select().from(users).where(and(eq(users.workspaceId, conv.workspaceId), eq(users.phone, conv.contactPhone), eq(users.active, true)));
+  const [m] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, conv.workspaceId), eq(users.phone, conv.contactPhone), eq(users.active, true)));
   return m;
 }
 
 /** Auto-links by phone; captures a new lead unless the workspace turned capture off. */
-async function linkOrCapture(tx: Tx, settings: Record<string, unknown>, conv: Conversation): Promise<{ conversation: Conversation; captured: boolean }> {
+async function linkOrCapture(
+  tx: Tx,
+  settings: Record<string, unknown>,
+  conv: Conversation,
+): Promise<{ conversation: Conversation; captured: boolean }> {
   if (conv.leadId) return { conversation: conv, captured: false };
   if (settings.lead_capture === false && !conv.contactPhone) return { conversation: conv, captured: false };
   const actor = systemActor(conv.workspaceId);
   if (settings.lead_capture === false) {
-    const [lead] = await tx.select().from(leads).where(and(eq(leads.workspaceId, conv.workspaceId), eq(leads.phone, conv.contactPhone!)));
+    const [lead] = await tx
+      .select()
+      .from(leads)
+      .where(and(eq(leads.workspaceId, conv.workspaceId), eq(leads.phone, conv.contactPhone!)));
     if (!lead) return { conversation: conv, captured: false };
   }
   const { lead, created } = await captureLead(tx, actor, conv.id);
@@ -182,7 +273,8 @@ export async function routeMany(deps: RouteDeps, messageIds: string[], concurren
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, messageIds.length) }, worker));
   if (failures.length === 1) throw failures[0];
-  if (failures.length) throw new AggregateError(failures, `${failures.length} of ${messageIds.length} messages could not be routed`);
+  if (failures.length)
+    throw new AggregateError(failures, `${failures.length} of ${messageIds.length} messages could not be routed`);
 }
 
 export const routeJob = defineJob({

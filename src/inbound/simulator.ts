@@ -15,14 +15,30 @@ import { ingestEvents } from './ingest.ts';
 export type SimDeps = { db: Db; database: Database; queue: JobQueue; now: () => Date };
 
 /** A message "from" a phone to the workspace's simulator channel. */
-export async function simulateInbound(deps: SimDeps, actor: Actor, input: { from: string; name?: string; text: string }) {
+export async function simulateInbound(
+  deps: SimDeps,
+  actor: Actor,
+  input: { from: string; name?: string; text: string },
+) {
   const ws = await getWorkspace(deps.db, actor.workspaceId);
   const phone = normalizePhone(input.from, ws.phoneRegion);
   if (!phone) throw badRequest('Invalid phone number', { from: `"${input.from}" is not a valid phone number` });
   const channel = await builtinChannel(deps.db, actor.workspaceId, 'simulator');
-  const ev: InboundMessage = { kind: 'message', channel: 'simulator', accountId: channel.accountId, providerMessageId: `sim-in.${randomUUID()}`, from: { phone, name: input.name }, timestamp: deps.now(), type: 'text', text: input.text };
+  const ev: InboundMessage = {
+    kind: 'message',
+    channel: 'simulator',
+    accountId: channel.accountId,
+    providerMessageId: `sim-in.${randomUUID()}`,
+    from: { phone, name: input.name },
+    timestamp: deps.now(),
+    type: 'text',
+    text: input.text,
+  };
   const result = await ingestEvents(deps, [ev], () => channel);
-  const [msg] = await deps.db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages).where(eq(messages.id, result.stored[0]));
+  const [msg] = await deps.db
+    .select({ id: messages.id, conversationId: messages.conversationId })
+    .from(messages)
+    .where(eq(messages.id, result.stored[0]));
   return { messageId: msg.id, conversationId: msg.conversationId, phone };
 }
 
@@ -32,22 +48,51 @@ export async function simulatorMessages(db: Db, actor: Actor, phoneInput: string
   const phone = normalizePhone(phoneInput, ws.phoneRegion);
   if (!phone) throw badRequest('Invalid phone number', { phone: `"${phoneInput}" is not a valid phone number` });
   const channel = await builtinChannel(db, actor.workspaceId, 'simulator');
-  const [conv] = await db.select().from(conversations).where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, phone)));
+  const [conv] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, phone)));
   if (!conv) return { conversation: null, messages: [] };
-  const rows = await db.select().from(messages).where(eq(messages.conversationId, conv.id)).orderBy(asc(messages.createdAt), asc(messages.id));
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conv.id))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
   return { conversation: conv, messages: rows };
 }
 
 /** A team member's command from the in-app channel; routed inline so the reply is in the response. */
-export async function appInbound(deps: SimDeps, actor: Actor, text: string): Promise<{ messageId: string; conversationId: string }> {
+export async function appInbound(
+  deps: SimDeps,
+  actor: Actor,
+  text: string,
+): Promise<{ messageId: string; conversationId: string }> {
   if (!actor.userId) throw forbidden('The app channel is for team members; log in as one');
   const channel = await builtinChannel(deps.db, actor.workspaceId, 'app');
   await deps.db
     .insert(conversations)
-    .values({ workspaceId: actor.workspaceId, channelId: channel.id, channel: 'app', externalId: `member:${actor.userId}`, memberId: actor.userId })
+    .values({
+      workspaceId: actor.workspaceId,
+      channelId: channel.id,
+      channel: 'app',
+      externalId: `member:${actor.userId}`,
+      memberId: actor.userId,
+    })
     .onConflictDoNothing();
-  const ev: InboundMessage = { kind: 'message', channel: 'app', accountId: channel.accountId, providerMessageId: `app-in.${randomUUID()}`, from: { userId: `member:${actor.userId}` }, timestamp: deps.now(), type: 'text', text };
+  const ev: InboundMessage = {
+    kind: 'message',
+    channel: 'app',
+    accountId: channel.accountId,
+    providerMessageId: `app-in.${randomUUID()}`,
+    from: { userId: `member:${actor.userId}` },
+    timestamp: deps.now(),
+    type: 'text',
+    text,
+  };
   const result = await ingestEvents(deps, [ev], () => channel, { route: 'inline' });
-  const [msg] = await deps.db.select({ id: messages.id, conversationId: messages.conversationId }).from(messages).where(eq(messages.id, result.stored[0]));
+  const [msg] = await deps.db
+    .select({ id: messages.id, conversationId: messages.conversationId })
+    .from(messages)
+    .where(eq(messages.id, result.stored[0]));
   return { messageId: msg.id, conversationId: msg.conversationId };
 }

@@ -8,4 +8,12 @@ import { sweepJob } from '../outbound/sweep.ts';
 import type { JobDef } from './queue.ts';
 
 // nurture.part before nurture.remind: a drain (tests) then sends a reminder's parts one per round.
-export const allJobs = [routeJob, sendJob, sweepJob, partJob, remindJob, nurtureSweepJob, digestJob] as unknown as JobDef<never, unknown>[];
+export const allJobs = [
+  routeJob,
+  sendJob,
+  sweepJob,
+  partJob,
+  remindJob,
+  nurtureSweepJob,
+  digestJob,
+] as unknown as JobDef<never, unknown>[];

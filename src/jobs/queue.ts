@@ -54,7 +54,9 @@ const POLL_MS = 500;
 
 export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
   const boss = new PgBoss({
-    ...(database.kind === 'pglite' ? { db: fromPglite(database.pglite!), backend: 'pglite' as const } : { db: { executeSql: (text: string, values?: unknown[]) => database.pool!.query(text, values) } }),
+    ...(database.kind === 'pglite'
+      ? { db: fromPglite(database.pglite!), backend: 'pglite' as const }
+      : { db: { executeSql: (text: string, values?: unknown[]) => database.pool!.query(text, values) } }),
     clock: opts.clock,
     supervise: true,
     schedule: true,
@@ -66,7 +68,11 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
 
   const run = async <D>(def: JobDef<never, D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
-    await def.handler(payload, deps, { jobId: job.id, attempt: job.retryCount + 1, lastAttempt: job.retryCount >= job.retryLimit });
+    await def.handler(payload, deps, {
+      jobId: job.id,
+      attempt: job.retryCount + 1,
+      lastAttempt: job.retryCount >= job.retryLimit,
+    });
   };
 
   // Workers: each slot fetches a job, runs it and fetches the next at once; it waits the polling
@@ -115,7 +121,14 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       }
       try {
         // A job whose completion is lost runs again when it expires: handlers are idempotent.
-        if (failure) await boss.fail(def.id, job.id, failure instanceof Error ? { message: failure.message, stack: failure.stack } : { message: String(failure) });
+        if (failure)
+          await boss.fail(
+            def.id,
+            job.id,
+            failure instanceof Error
+              ? { message: failure.message, stack: failure.stack }
+              : { message: String(failure) },
+          );
         else await boss.complete(def.id, job.id);
       } catch (err) {
         opts.log.error({ err, job: def.id, jobId: job.id }, 'could not record a job result');
@@ -128,7 +141,15 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     for (const def of defs) {
       const queue = existing.get(def.id);
       // `notify`: pg-boss's insert then wakes listening workers when the job can run at once.
-      if (!queue) await boss.createQueue(def.id, { retryLimit: 5, retryBackoff: true, retryDelay: 2, retryDelayMax: 600, ...def.queue, notify: true });
+      if (!queue)
+        await boss.createQueue(def.id, {
+          retryLimit: 5,
+          retryBackoff: true,
+          retryDelay: 2,
+          retryDelayMax: 600,
+          ...def.queue,
+          notify: true,
+        });
       else if (!queue.notify) await boss.updateQueue(def.id, { notify: true });
     }
     // pg-boss caches the queue list at start. A send inside a transaction that finds a queue missing
@@ -164,8 +185,19 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (!payloads.length) return;
       if (!started) throw new Error('job queue not started: call install() or work() at boot');
       await started;
-      const executor = typeof db === 'function' ? { executeSql: async (text: string, values?: unknown[]) => ({ rows: await db(text, values, statementName(text)) }) } : fromDrizzle(db as never, sql as never);
-      await boss.insert(id, payloads.map((data) => ({ data })), { db: executor as never });
+      const executor =
+        typeof db === 'function'
+          ? {
+              executeSql: async (text: string, values?: unknown[]) => ({
+                rows: await db(text, values, statementName(text)),
+              }),
+            }
+          : fromDrizzle(db as never, sql as never);
+      await boss.insert(
+        id,
+        payloads.map((data) => ({ data })),
+        { db: executor as never },
+      );
     },
     async schedule(id, cron, payload = {}, o = {}) {
       await ensureStarted();
@@ -215,7 +247,11 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
  * connection outside the pool, reconnected after a failure; PGlite: its own listen(). Returns a
  * function that stops listening. A listener that cannot start leaves the workers polling.
  */
-async function listenForJobs(database: Database, onQueue: (queue: string | null) => void, log: Logger): Promise<() => Promise<void>> {
+async function listenForJobs(
+  database: Database,
+  onQueue: (queue: string | null) => void,
+  log: Logger,
+): Promise<() => Promise<void>> {
   // pg-boss's channel for the schema "pgboss" (plans.notifyChannelSql).
   const channelSql = `select 'pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24) as channel`;
   try {

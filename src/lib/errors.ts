@@ -1,5 +1,15 @@
 // Typed application errors. http/errors.ts maps each code to one HTTP status.
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'provider_error' | 'unavailable' | 'internal';
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'rate_limited'
+  | 'provider_error'
+  | 'unavailable'
+  | 'internal';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -13,5 +23,6 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError('forbidden', message);
-export const badRequest = (message: string, fields?: Record<string, string>) => new AppError('bad_request', message, fields);
+export const badRequest = (message: string, fields?: Record<string, string>) =>
+  new AppError('bad_request', message, fields);
 export const conflict = (message: string, fields?: Record<string, string>) => new AppError('conflict', message, fields);

@@ -33,7 +33,8 @@ function webhookProvider(method: string, route: string): string | null {
   return m ? m[1] : null;
 }
 
-const webhookResult = (status: number) => (status < 300 ? 'accepted' : status === 401 || status === 403 ? 'unauthorized' : status < 500 ? 'rejected' : 'failed');
+const webhookResult = (status: number) =>
+  status < 300 ? 'accepted' : status === 401 || status === 403 ? 'unauthorized' : status < 500 ? 'rejected' : 'failed';
 
 type Row = { direction: string; channel: string; mode: string | null; fallback: string | null; n: number };
 
@@ -62,7 +63,12 @@ function databaseSnapshot(db: Db, log?: Logger) {
 export function registerMetrics(app: App, registry: Registry, opts: { db?: Db; log?: Logger } = {}): Metrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const httpRequests = new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers });
+  const httpRequests = new Counter({
+    name: 'parley_http_requests_total',
+    help: 'HTTP requests answered, by route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
   const httpDuration = new Histogram({
     name: 'parley_http_request_duration_seconds',
     help: 'HTTP request duration, by route pattern and status',
@@ -70,7 +76,12 @@ export function registerMetrics(app: App, registry: Registry, opts: { db?: Db; l
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const webhookDeliveries = new Counter({ name: 'parley_webhook_deliveries_total', help: 'Provider webhook deliveries, by provider and result', labelNames: ['provider', 'result'] as const, registers });
+  const webhookDeliveries = new Counter({
+    name: 'parley_webhook_deliveries_total',
+    help: 'Provider webhook deliveries, by provider and result',
+    labelNames: ['provider', 'result'] as const,
+    registers,
+  });
 
   if (opts.db) {
     const snapshot = databaseSnapshot(opts.db, opts.log);
@@ -107,7 +118,9 @@ export function registerMetrics(app: App, registry: Registry, opts: { db?: Db; l
     if (provider) webhookDeliveries.inc({ provider, result: webhookResult(reply.statusCode) });
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
   return { registry, httpRequests, httpDuration, webhookDeliveries };
 }
 

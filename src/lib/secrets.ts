@@ -9,7 +9,9 @@ const OPENED_MAX = 1000;
 export type SecretBox = { seal(value: unknown): string; open<T>(sealed: string): T };
 
 export function createSecretBox(secretKey: string | undefined): SecretBox {
-  const key = createHash('sha256').update(`parley:${secretKey ?? ''}`).digest();
+  const key = createHash('sha256')
+    .update(`parley:${secretKey ?? ''}`)
+    .digest();
   // Webhooks open their channel's secrets on every delivery: opened values are kept (this process
   // holds the key anyway), at most OPENED_MAX of them. Callers must not change what they get.
   const opened = new Map<string, unknown>();
@@ -19,7 +21,12 @@ export function createSecretBox(secretKey: string | undefined): SecretBox {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-      return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+      return [
+        'v1',
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        body.toString('base64url'),
+      ].join('.');
     },
     open<T>(sealed: string): T {
       if (opened.has(sealed)) return opened.get(sealed) as T;
@@ -27,7 +34,9 @@ export function createSecretBox(secretKey: string | undefined): SecretBox {
       if (v !== 'v1') throw new Error('unknown secret format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      const value = JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')) as T;
+      const value = JSON.parse(
+        Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8'),
+      ) as T;
       if (opened.size >= OPENED_MAX) opened.clear();
       opened.set(sealed, Object.freeze(value));
       return value;

@@ -1,6 +1,14 @@
 /** "12 Mar 2026, 3:00 pm" in the workspace's time zone, for texts people read. */
 export function formatDateTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-IN', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true }).format(at);
+  return new Intl.DateTimeFormat('en-IN', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  }).format(at);
 }
 
 export function isValidTimeZone(tz: string): boolean {

@@ -13,43 +13,110 @@ import { stepLabel } from './remind.ts';
 import { formatDay, formatTime, localDayBounds } from './schedule.ts';
 
 const MAX_LINES = 10;
-const typeName: Record<string, string> = { meeting: 'Meeting', demo: 'Demo', follow_up: 'Follow-up', call: 'Call', other: 'Task' };
+const typeName: Record<string, string> = {
+  meeting: 'Meeting',
+  demo: 'Demo',
+  follow_up: 'Follow-up',
+  call: 'Call',
+  other: 'Task',
+};
 
 type Line = { at: Date | null; text: string };
 
 async function memberDay(tx: DbOrTx, workspaceId: string, memberId: string, start: Date, end: Date) {
-  const taskCols = { type: tasks.type, title: tasks.title, dueAt: tasks.dueAt, company: leads.company, contactName: leads.contactName };
+  const taskCols = {
+    type: tasks.type,
+    title: tasks.title,
+    dueAt: tasks.dueAt,
+    company: leads.company,
+    contactName: leads.contactName,
+  };
   const mine = and(eq(tasks.workspaceId, workspaceId), eq(tasks.assigneeId, memberId), eq(tasks.status, 'pending'));
-  const today = await tx.select(taskCols).from(tasks).leftJoin(leads, eq(leads.id, tasks.leadId)).where(and(mine, gte(tasks.dueAt, start), lt(tasks.dueAt, end))).orderBy(asc(tasks.dueAt)).limit(MAX_LINES);
-  const overdue = await tx.select(taskCols).from(tasks).leftJoin(leads, eq(leads.id, tasks.leadId)).where(and(mine, lt(tasks.dueAt, start))).orderBy(asc(tasks.dueAt)).limit(MAX_LINES);
-  const [{ n: overdueCount }] = await tx.select({ n: count() }).from(tasks).where(and(mine, lt(tasks.dueAt, start)));
+  const today = await tx
+    .select(taskCols)
+    .from(tasks)
+    .leftJoin(leads, eq(leads.id, tasks.leadId))
+    .where(and(mine, gte(tasks.dueAt, start), lt(tasks.dueAt, end)))
+    .orderBy(asc(tasks.dueAt))
+    .limit(MAX_LINES);
+  const overdue = await tx
+    .select(taskCols)
+    .from(tasks)
+    .leftJoin(leads, eq(leads.id, tasks.leadId))
+    .where(and(mine, lt(tasks.dueAt, start)))
+    .orderBy(asc(tasks.dueAt))
+    .limit(MAX_LINES);
+  const [{ n: overdueCount }] = await tx
+    .select({ n: count() })
+    .from(tasks)
+    .where(and(mine, lt(tasks.dueAt, start)));
   const due = await tx
-    .select({ dueAt: reminders.dueAt, title: messageMasterSteps.title, delayDays: messageMasterSteps.delayDays, delayHours: messageMasterSteps.delayHours, company: leads.company, contactName: leads.contactName })
+    .select({
+      dueAt: reminders.dueAt,
+      title: messageMasterSteps.title,
+      delayDays: messageMasterSteps.delayDays,
+      delayHours: messageMasterSteps.delayHours,
+      company: leads.company,
+      contactName: leads.contactName,
+    })
     .from(reminders)
     .innerJoin(messageMasterSteps, eq(messageMasterSteps.id, reminders.stepId))
     .innerJoin(leads, eq(leads.id, reminders.leadId))
-    .where(and(eq(reminders.workspaceId, workspaceId), eq(reminders.status, 'scheduled'), eq(leads.assigneeId, memberId), gte(reminders.dueAt, start), lt(reminders.dueAt, end)))
+    .where(
+      and(
+        eq(reminders.workspaceId, workspaceId),
+        eq(reminders.status, 'scheduled'),
+        eq(leads.assigneeId, memberId),
+        gte(reminders.dueAt, start),
+        lt(reminders.dueAt, end),
+      ),
+    )
     .orderBy(asc(reminders.dueAt))
     .limit(MAX_LINES);
   return { today, overdue, overdueCount: Number(overdueCount), due };
 }
 
 /** The digest text, or null when the member has nothing today. */
-export async function buildDigest(tx: DbOrTx, o: { workspaceId: string; member: { id: string; name: string }; date: string; timeZone: string }): Promise<string | null> {
+export async function buildDigest(
+  tx: DbOrTx,
+  o: { workspaceId: string; member: { id: string; name: string }; date: string; timeZone: string },
+): Promise<string | null> {
   const [y, m, d] = o.date.split('-').map(Number);
   const { start, end } = localDayBounds({ year: y, month: m, day: d }, o.timeZone);
   const day = await memberDay(tx, o.workspaceId, o.member.id, start, end);
   if (!day.today.length && !day.overdue.length && !day.due.length) return null;
   const tz = o.timeZone;
   const who = (r: { company: string | null; contactName: string | null }) => r.company || r.contactName;
-  const taskLine = (t: (typeof day.today)[number]): string => (t.title || `${typeName[t.type]}${who(t) ? ` with ${who(t)}` : ''}`);
-  const section = (title: string, lines: Line[], more = 0) => (lines.length ? [title, ...lines.map((l) => `• ${l.text}`), ...(more > 0 ? [`• …and ${more} more`] : [])].join('\n') : null);
-  const weekday = new Intl.DateTimeFormat('en-IN', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short' }).format(start);
+  const taskLine = (t: (typeof day.today)[number]): string =>
+    t.title || `${typeName[t.type]}${who(t) ? ` with ${who(t)}` : ''}`;
+  const section = (title: string, lines: Line[], more = 0) =>
+    lines.length
+      ? [title, ...lines.map((l) => `• ${l.text}`), ...(more > 0 ? [`• …and ${more} more`] : [])].join('\n')
+      : null;
+  const weekday = new Intl.DateTimeFormat('en-IN', {
+    timeZone: tz,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  }).format(start);
   const parts = [
     `☀️ ${o.member.name.split(/\s+/)[0]}, your day (${weekday}):`,
-    section('📅 Today', day.today.map((t) => ({ at: t.dueAt, text: `${t.dueAt ? formatTime(t.dueAt, tz) + ' ' : ''}${taskLine(t)}` }))),
-    section('⚠️ Overdue', day.overdue.map((t) => ({ at: t.dueAt, text: `${taskLine(t)} (due ${t.dueAt ? formatDay(t.dueAt, tz) : '?'})` })), day.overdueCount - day.overdue.length),
-    section('📬 Follow-up messages due today', day.due.map((r) => ({ at: r.dueAt, text: `${formatTime(r.dueAt, tz)} ${stepLabel(r)} for ${who(r) ?? 'a lead'}` }))),
+    section(
+      '📅 Today',
+      day.today.map((t) => ({ at: t.dueAt, text: `${t.dueAt ? formatTime(t.dueAt, tz) + ' ' : ''}${taskLine(t)}` })),
+    ),
+    section(
+      '⚠️ Overdue',
+      day.overdue.map((t) => ({ at: t.dueAt, text: `${taskLine(t)} (due ${t.dueAt ? formatDay(t.dueAt, tz) : '?'})` })),
+      day.overdueCount - day.overdue.length,
+    ),
+    section(
+      '📬 Follow-up messages due today',
+      day.due.map((r) => ({
+        at: r.dueAt,
+        text: `${formatTime(r.dueAt, tz)} ${stepLabel(r)} for ${who(r) ?? 'a lead'}`,
+      })),
+    ),
   ];
   return parts.filter(Boolean).join('\n\n');
 }
@@ -57,14 +124,27 @@ export async function buildDigest(tx: DbOrTx, o: { workspaceId: string; member: 
 export async function sendDigests(deps: NurtureDeps, workspaceId: string, date: string): Promise<number> {
   const [ws] = await deps.db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!ws) return 0;
-  const members = await deps.db.select({ id: users.id, name: users.name }).from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.active, true)));
+  const members = await deps.db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.active, true)));
   let sent = 0;
   let failed: unknown = null;
   for (const member of members) {
     try {
       await deps.db.transaction(async (tx) => {
         const text = await buildDigest(tx, { workspaceId, member, date, timeZone: ws.timeZone });
-        if (text && (await notifyMember(tx, deps.queue, { workspaceId, memberId: member.id, text, purpose: 'digest', dedupeKey: `digest:${member.id}:${date}` }))) sent++;
+        if (
+          text &&
+          (await notifyMember(tx, deps.queue, {
+            workspaceId,
+            memberId: member.id,
+            text,
+            purpose: 'digest',
+            dedupeKey: `digest:${member.id}:${date}`,
+          }))
+        )
+          sent++;
       });
     } catch (err) {
       deps.log.error({ err, memberId: member.id }, 'digest failed');

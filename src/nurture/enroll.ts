@@ -3,7 +3,14 @@
 // reminders exist exactly when the command or request that made them committed.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { messageMaster, messageMasterSteps, nurtureEnrollments, reminders, workspaces, type NurtureTrigger } from '../db/schema/index.ts';
+import {
+  messageMaster,
+  messageMasterSteps,
+  nurtureEnrollments,
+  reminders,
+  workspaces,
+  type NurtureTrigger,
+} from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { recordActivity } from '../crm/activities.ts';
 import { businessHoursOf, DEFAULT_SEND_TIME, formatShort, reminderSettingsOf, stepDueAt } from './schedule.ts';
@@ -42,15 +49,31 @@ export async function enrollLead(tx: DbOrTx, queue: JobQueue, input: EnrollInput
     .orderBy(asc(messageMaster.id));
   if (!sequences.length) return [];
   const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, input.workspaceId));
-  const timing = { timeZone: ws.timeZone, defaultSendTime: reminderSettingsOf(ws.settings).send_time ?? DEFAULT_SEND_TIME, businessHours: businessHoursOf(ws.settings) };
+  const timing = {
+    timeZone: ws.timeZone,
+    defaultSendTime: reminderSettingsOf(ws.settings).send_time ?? DEFAULT_SEND_TIME,
+    businessHours: businessHoursOf(ws.settings),
+  };
   const out: Enrolled[] = [];
   for (const seq of sequences) {
-    const steps = await tx.select().from(messageMasterSteps).where(eq(messageMasterSteps.sequenceId, seq.id)).orderBy(asc(messageMasterSteps.position), asc(messageMasterSteps.id));
+    const steps = await tx
+      .select()
+      .from(messageMasterSteps)
+      .where(eq(messageMasterSteps.sequenceId, seq.id))
+      .orderBy(asc(messageMasterSteps.position), asc(messageMasterSteps.id));
     if (!steps.length) continue;
     // Both unique keys (this event; one active run per lead) make a repeat a no-op.
     const [enrollment] = await tx
       .insert(nurtureEnrollments)
-      .values({ workspaceId: input.workspaceId, sequenceId: seq.id, leadId: input.leadId, trigger: input.trigger, triggerKey: input.triggerKey, triggeredAt: input.at, createdById: input.actorId })
+      .values({
+        workspaceId: input.workspaceId,
+        sequenceId: seq.id,
+        leadId: input.leadId,
+        trigger: input.trigger,
+        triggerKey: input.triggerKey,
+        triggeredAt: input.at,
+        createdById: input.actorId,
+      })
       .onConflictDoNothing()
       .returning();
     if (!enrollment) continue;
@@ -71,7 +94,8 @@ export async function enrollLead(tx: DbOrTx, queue: JobQueue, input: EnrollInput
       .returning();
     rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
     const labelled = rows.map((r) => ({ ...r, label: stepLabel(steps.find((s) => s.id === r.stepId)!) }));
-    for (const r of rows) await queue.send(tx, REMIND_JOB, { reminderId: r.id, workspaceId: r.workspaceId }, { startAfter: r.dueAt });
+    for (const r of rows)
+      await queue.send(tx, REMIND_JOB, { reminderId: r.id, workspaceId: r.workspaceId }, { startAfter: r.dueAt });
     await recordActivity(tx, {
       workspaceId: input.workspaceId,
       leadId: input.leadId,
@@ -95,12 +119,18 @@ export function stepLabel(step: { title: string | null; delayDays: number; delay
 export function describeEnrolled(done: Enrolled[], timeZone: string, assigneeName: string): string | undefined {
   if (!done.length) return undefined;
   return done
-    .map((e) => `📬 Follow-up sequence "${e.sequenceName}" started — reminders to ${assigneeName}: ${e.reminders.map((r) => `${r.label.replace(/ follow-up$/, '')} (${formatShort(r.dueAt, timeZone)})`).join(', ')}.`)
+    .map(
+      (e) =>
+        `📬 Follow-up sequence "${e.sequenceName}" started — reminders to ${assigneeName}: ${e.reminders.map((r) => `${r.label.replace(/ follow-up$/, '')} (${formatShort(r.dueAt, timeZone)})`).join(', ')}.`,
+    )
     .join('\n');
 }
 
 /** Why a lead's follow-ups stop without anyone asking, or null while they should go on. */
-export function stopReasonOf(lead: { status: string; optedOutAt: Date | null }): 'lead_won' | 'lead_lost' | 'opted_out' | null {
+export function stopReasonOf(lead: {
+  status: string;
+  optedOutAt: Date | null;
+}): 'lead_won' | 'lead_lost' | 'opted_out' | null {
   if (lead.optedOutAt) return 'opted_out';
   if (lead.status === 'won' || lead.status === 'customer') return 'lead_won';
   if (lead.status === 'lost') return 'lead_lost';
@@ -118,7 +148,18 @@ const reasonText: Record<string, string> = {
  * Stops the lead's active sequences (all, or one enrollment): pending reminders are cancelled.
  * Returns how many reminders were cancelled.
  */
-export async function stopFollowups(tx: DbOrTx, input: { workspaceId: string; leadId: string; reason: string; now: Date; actorId: string | null; enrollmentId?: string; activity?: boolean }): Promise<number> {
+export async function stopFollowups(
+  tx: DbOrTx,
+  input: {
+    workspaceId: string;
+    leadId: string;
+    reason: string;
+    now: Date;
+    actorId: string | null;
+    enrollmentId?: string;
+    activity?: boolean;
+  },
+): Promise<number> {
   const stopped = await tx
     .update(nurtureEnrollments)
     .set({ status: 'stopped', stopReason: input.reason })
@@ -135,7 +176,16 @@ export async function stopFollowups(tx: DbOrTx, input: { workspaceId: string; le
   const cancelled = await tx
     .update(reminders)
     .set({ status: 'cancelled', cancelledAt: input.now, reason: input.reason })
-    .where(and(eq(reminders.workspaceId, input.workspaceId), inArray(reminders.enrollmentId, stopped.map((e) => e.id)), eq(reminders.status, 'scheduled')))
+    .where(
+      and(
+        eq(reminders.workspaceId, input.workspaceId),
+        inArray(
+          reminders.enrollmentId,
+          stopped.map((e) => e.id),
+        ),
+        eq(reminders.status, 'scheduled'),
+      ),
+    )
     .returning({ id: reminders.id });
   if (input.activity !== false) {
     await recordActivity(tx, {
@@ -154,5 +204,11 @@ export async function completeEnrollment(tx: DbOrTx, enrollmentId: string): Prom
   await tx
     .update(nurtureEnrollments)
     .set({ status: 'completed' })
-    .where(and(eq(nurtureEnrollments.id, enrollmentId), eq(nurtureEnrollments.status, 'active'), sql`not exists (select 1 from ${reminders} where ${reminders.enrollmentId} = ${enrollmentId} and ${reminders.status} = 'scheduled')`));
+    .where(
+      and(
+        eq(nurtureEnrollments.id, enrollmentId),
+        eq(nurtureEnrollments.status, 'active'),
+        sql`not exists (select 1 from ${reminders} where ${reminders.enrollmentId} = ${enrollmentId} and ${reminders.status} = 'scheduled')`,
+      ),
+    );
 }

@@ -13,7 +13,16 @@ import type { Config } from '../config.ts';
 import { recordActivity } from '../crm/activities.ts';
 import { getMember } from '../crm/members.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { attachmentTypes, leads, messageMasterSteps, messages, nurtureEnrollments, reminders, tasks, workspaces } from '../db/schema/index.ts';
+import {
+  attachmentTypes,
+  leads,
+  messageMasterSteps,
+  messages,
+  nurtureEnrollments,
+  reminders,
+  tasks,
+  workspaces,
+} from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { formatPhone } from '../lib/phone.ts';
 import { notifyMember } from '../outbound/notify.ts';
@@ -35,10 +44,18 @@ export function renderText(text: string, vars: TemplateVars): string {
   return text.replace(/\{(company|contact_name|assignee|demo_date)\}/g, (_, k: keyof TemplateVars) => vars[k]);
 }
 
-export function headerText(o: { label: string; lead: Pick<Lead, 'company' | 'contactName' | 'phone'>; attachments: number; late?: { dueAt: Date; timeZone: string } }): string {
+export function headerText(o: {
+  label: string;
+  lead: Pick<Lead, 'company' | 'contactName' | 'phone'>;
+  attachments: number;
+  late?: { dueAt: Date; timeZone: string };
+}): string {
   const who = o.lead.company || o.lead.contactName || 'your lead';
-  const to = [o.lead.contactName, o.lead.phone ? formatPhone(o.lead.phone) : null].filter(Boolean).join(', ') || 'the client';
-  const files = o.attachments ? ` (${o.attachments} attachment${o.attachments === 1 ? '' : 's'} follow${o.attachments === 1 ? 's' : ''})` : '';
+  const to =
+    [o.lead.contactName, o.lead.phone ? formatPhone(o.lead.phone) : null].filter(Boolean).join(', ') || 'the client';
+  const files = o.attachments
+    ? ` (${o.attachments} attachment${o.attachments === 1 ? '' : 's'} follow${o.attachments === 1 ? 's' : ''})`
+    : '';
   const late = o.late ? `\n⏰ Sent late: this was due ${formatShort(o.late.dueAt, o.late.timeZone)}.` : '';
   return `📌 ${o.label} for ${who} — forward the next message to ${to}${files}.${late}`;
 }
@@ -47,7 +64,14 @@ async function demoDate(tx: DbOrTx, lead: Lead, fallback: Date): Promise<Date> {
   const [demo] = await tx
     .select({ dueAt: tasks.dueAt })
     .from(tasks)
-    .where(and(eq(tasks.workspaceId, lead.workspaceId), eq(tasks.leadId, lead.id), eq(tasks.type, 'demo'), eq(tasks.status, 'done')))
+    .where(
+      and(
+        eq(tasks.workspaceId, lead.workspaceId),
+        eq(tasks.leadId, lead.id),
+        eq(tasks.type, 'demo'),
+        eq(tasks.status, 'done'),
+      ),
+    )
     .orderBy(desc(tasks.dueAt))
     .limit(1);
   return demo?.dueAt ?? fallback;
@@ -62,11 +86,17 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
     if (!r || r.status !== 'scheduled' || r.kind !== 'sequence' || !r.leadId || !r.enrollmentId) return 'skipped';
     const now = deps.now();
     const close = async (status: 'cancelled' | 'failed', reason: string): Promise<Outcome> => {
-      await tx.update(reminders).set({ status, reason, ...(status === 'cancelled' ? { cancelledAt: now } : {}) }).where(eq(reminders.id, r.id));
+      await tx
+        .update(reminders)
+        .set({ status, reason, ...(status === 'cancelled' ? { cancelledAt: now } : {}) })
+        .where(eq(reminders.id, r.id));
       await completeEnrollment(tx, r.enrollmentId!);
       return status;
     };
-    const [lead] = await tx.select().from(leads).where(and(eq(leads.workspaceId, r.workspaceId), eq(leads.id, r.leadId)));
+    const [lead] = await tx
+      .select()
+      .from(leads)
+      .where(and(eq(leads.workspaceId, r.workspaceId), eq(leads.id, r.leadId)));
     const [enrollment] = await tx.select().from(nurtureEnrollments).where(eq(nurtureEnrollments.id, r.enrollmentId));
     if (!lead || !enrollment) return close('cancelled', 'lead_deleted');
     if (enrollment.status !== 'active') return close('cancelled', enrollment.stopReason ?? 'stopped');
@@ -77,7 +107,9 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
       return 'cancelled';
     }
     if (!lead.assigneeId) return close('cancelled', 'unassigned');
-    const [step] = r.stepId ? await tx.select().from(messageMasterSteps).where(eq(messageMasterSteps.id, r.stepId)) : [];
+    const [step] = r.stepId
+      ? await tx.select().from(messageMasterSteps).where(eq(messageMasterSteps.id, r.stepId))
+      : [];
     if (!step) return close('cancelled', 'step_deleted');
     const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, r.workspaceId));
     // The lead's assignee now, not at enrollment: a reassigned lead's reminders follow it.
@@ -93,16 +125,41 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
       demo_date: formatDay(await demoDate(tx, lead, enrollment.triggeredAt), ws.timeZone),
     };
     const parts: Part[] = [
-      { type: 'text', text: headerText({ label, lead, attachments: step.attachments.length, late: late ? { dueAt: r.dueAt, timeZone: ws.timeZone } : undefined }) },
+      {
+        type: 'text',
+        text: headerText({
+          label,
+          lead,
+          attachments: step.attachments.length,
+          late: late ? { dueAt: r.dueAt, timeZone: ws.timeZone } : undefined,
+        }),
+      },
       { type: 'text', text: renderText(step.text, vars) },
-      ...step.attachments.map((a): Part => ({ type: 'media', mediaType: a.mediaType, url: a.url, ...(a.caption ? { caption: renderText(a.caption, vars) } : {}), ...(a.filename ? { filename: a.filename } : {}) })),
+      ...step.attachments.map((a): Part => ({
+        type: 'media',
+        mediaType: a.mediaType,
+        url: a.url,
+        ...(a.caption ? { caption: renderText(a.caption, vars) } : {}),
+        ...(a.filename ? { filename: a.filename } : {}),
+      })),
     ];
     const chain: PartPayload = { reminderId: r.id, workspaceId: r.workspaceId, memberId: assignee.id, index: 0, parts };
     const first = await queuePart(tx, deps.queue, chain);
     if (!first) return close('failed', 'assignee_inactive');
-    await tx.update(reminders).set({ status: 'sent', sentAt: now, late, assigneeId: assignee.id, messageIds: [first] }).where(eq(reminders.id, r.id));
+    await tx
+      .update(reminders)
+      .set({ status: 'sent', sentAt: now, late, assigneeId: assignee.id, messageIds: [first] })
+      .where(eq(reminders.id, r.id));
     const moved = r.assigneeId && r.assigneeId !== assignee.id ? ' (reassigned since it was scheduled)' : '';
-    await recordActivity(tx, { workspaceId: r.workspaceId, leadId: lead.id, actorId: null, type: 'reminder.sent', text: `${label} reminder sent to ${assignee.name}${moved}${late ? ', late' : ''}`, subjectType: 'user', subjectId: assignee.id });
+    await recordActivity(tx, {
+      workspaceId: r.workspaceId,
+      leadId: lead.id,
+      actorId: null,
+      type: 'reminder.sent',
+      text: `${label} reminder sent to ${assignee.name}${moved}${late ? ', late' : ''}`,
+      subjectType: 'user',
+      subjectId: assignee.id,
+    });
     await completeEnrollment(tx, r.enrollmentId!);
     return 'sent';
   });
@@ -113,7 +170,13 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
 // would race through the outbox's parallel workers and arrive in any order.
 const PartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('media'), mediaType: z.enum(attachmentTypes), url: z.string(), caption: z.string().optional(), filename: z.string().optional() }),
+  z.object({
+    type: z.literal('media'),
+    mediaType: z.enum(attachmentTypes),
+    url: z.string(),
+    caption: z.string().optional(),
+    filename: z.string().optional(),
+  }),
 ]);
 type Part = z.infer<typeof PartSchema>;
 const PartPayloadSchema = z.object({
@@ -155,7 +218,10 @@ export async function deliverPart(deps: NurtureDeps, p: PartPayload): Promise<'q
   }
   await deps.db.transaction(async (tx) => {
     const id = await queuePart(tx, deps.queue, p);
-    if (id) await tx.execute(sql`update ${reminders} set message_ids = message_ids || ${JSON.stringify([id])}::jsonb where id = ${p.reminderId} and not message_ids @> ${JSON.stringify([id])}::jsonb`);
+    if (id)
+      await tx.execute(
+        sql`update ${reminders} set message_ids = message_ids || ${JSON.stringify([id])}::jsonb where id = ${p.reminderId} and not message_ids @> ${JSON.stringify([id])}::jsonb`,
+      );
   });
   return 'queued';
 }
@@ -170,7 +236,10 @@ export const partJob = defineJob({
 });
 
 async function markFailed(db: Db, reminderId: string, reason: string) {
-  await db.update(reminders).set({ status: 'failed', reason }).where(and(eq(reminders.id, reminderId), eq(reminders.status, 'scheduled')));
+  await db
+    .update(reminders)
+    .set({ status: 'failed', reason })
+    .where(and(eq(reminders.id, reminderId), eq(reminders.status, 'scheduled')));
 }
 
 export const remindJob = defineJob({

@@ -30,7 +30,12 @@ export async function listLeadReminders(db: Db, actor: Actor, leadId: string): P
     .where(and(eq(reminders.workspaceId, actor.workspaceId), eq(reminders.leadId, leadId)))
     .orderBy(asc(reminders.dueAt), asc(reminders.id));
   const ids = rows.flatMap((x) => x.r.messageIds);
-  const sent = ids.length ? await db.select({ id: messages.id, status: messages.status, failReason: messages.failReason }).from(messages).where(and(eq(messages.workspaceId, actor.workspaceId), inArray(messages.id, ids))) : [];
+  const sent = ids.length
+    ? await db
+        .select({ id: messages.id, status: messages.status, failReason: messages.failReason })
+        .from(messages)
+        .where(and(eq(messages.workspaceId, actor.workspaceId), inArray(messages.id, ids)))
+    : [];
   return rows.map(({ r, step, sequenceId, sequenceName }) => ({
     ...r,
     // Pending reminders go to whoever has the lead when they fire.
@@ -43,7 +48,10 @@ export async function listLeadReminders(db: Db, actor: Actor, leadId: string): P
 }
 
 export async function cancelReminder(db: Db, actor: Actor, reminderId: string, now: Date): Promise<void> {
-  const [r] = await db.select().from(reminders).where(and(eq(reminders.workspaceId, actor.workspaceId), eq(reminders.id, reminderId)));
+  const [r] = await db
+    .select()
+    .from(reminders)
+    .where(and(eq(reminders.workspaceId, actor.workspaceId), eq(reminders.id, reminderId)));
   if (!r || !r.leadId) throw notFound('Reminder');
   await getLead(db, actor, r.leadId);
   if (r.status !== 'scheduled') throw conflict(`This reminder is already ${r.status}`);
@@ -55,23 +63,66 @@ export async function cancelReminder(db: Db, actor: Actor, reminderId: string, n
       .returning();
     if (!done) throw conflict('This reminder was just sent or cancelled');
     if (r.enrollmentId) await completeEnrollment(tx, r.enrollmentId);
-    await recordActivity(tx, { workspaceId: actor.workspaceId, leadId: r.leadId, actorId: actor.userId, type: 'reminder.cancelled', text: 'A follow-up reminder was cancelled' });
+    await recordActivity(tx, {
+      workspaceId: actor.workspaceId,
+      leadId: r.leadId,
+      actorId: actor.userId,
+      type: 'reminder.cancelled',
+      text: 'A follow-up reminder was cancelled',
+    });
   });
 }
 
 /** Stops the lead's sequences (or one); returns how many pending reminders were cancelled. */
-export async function stopLeadFollowups(db: Db, actor: Actor, leadId: string, now: Date, enrollmentId?: string): Promise<number> {
+export async function stopLeadFollowups(
+  db: Db,
+  actor: Actor,
+  leadId: string,
+  now: Date,
+  enrollmentId?: string,
+): Promise<number> {
   await getLead(db, actor, leadId);
-  return db.transaction((tx) => stopFollowups(tx, { workspaceId: actor.workspaceId, leadId, reason: 'stopped', now, actorId: actor.userId, enrollmentId }));
+  return db.transaction((tx) =>
+    stopFollowups(tx, {
+      workspaceId: actor.workspaceId,
+      leadId,
+      reason: 'stopped',
+      now,
+      actorId: actor.userId,
+      enrollmentId,
+    }),
+  );
 }
 
 /** Starts a sequence for a lead by hand (any trigger's sequence; it must be active). */
-export async function enrollManually(db: Db, queue: JobQueue, actor: Actor, leadId: string, sequenceId: string, now: Date, requestKey: string): Promise<Enrolled> {
+export async function enrollManually(
+  db: Db,
+  queue: JobQueue,
+  actor: Actor,
+  leadId: string,
+  sequenceId: string,
+  now: Date,
+  requestKey: string,
+): Promise<Enrolled> {
   const lead = await getLead(db, actor, leadId);
-  const [seq] = await db.select().from(messageMaster).where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, sequenceId)));
+  const [seq] = await db
+    .select()
+    .from(messageMaster)
+    .where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, sequenceId)));
   if (!seq) throw badRequest('Unknown sequence', { sequence_id: 'no such sequence in this workspace' });
   if (!seq.active) throw badRequest('That sequence is switched off', { sequence_id: 'inactive sequence' });
-  const [done] = await db.transaction((tx) => enrollLead(tx, queue, { workspaceId: actor.workspaceId, leadId, assigneeId: lead.assigneeId, trigger: 'manual', triggerKey: `manual:${requestKey}`, at: now, actorId: actor.userId, sequenceId }));
+  const [done] = await db.transaction((tx) =>
+    enrollLead(tx, queue, {
+      workspaceId: actor.workspaceId,
+      leadId,
+      assigneeId: lead.assigneeId,
+      trigger: 'manual',
+      triggerKey: `manual:${requestKey}`,
+      at: now,
+      actorId: actor.userId,
+      sequenceId,
+    }),
+  );
   if (!done) throw conflict('The lead is already in this sequence (or it has no steps)');
   return done;
 }

@@ -19,7 +19,12 @@ export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
 
 export const ReminderSettingsSchema = z.object({
   send_time: hhmm.optional(),
-  meeting_lead_minutes: z.number().int().min(1).max(24 * 60).optional(),
+  meeting_lead_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .optional(),
   digest_time: z.union([hhmm, z.literal('off')]).optional(),
 });
 export type ReminderSettings = z.infer<typeof ReminderSettingsSchema>;
@@ -44,13 +49,20 @@ export type StepTiming = { delayDays: number; delayHours: number; sendTime: stri
  * not after the trigger, the next day). With hours: the exact offset (days are calendar days, so
  * a DST change does not shift the wall time). Then, outside business hours, the next opening.
  */
-export function stepDueAt(trigger: Date, step: StepTiming, opts: { timeZone: string; defaultSendTime: string; businessHours: BusinessHours | null }): Date {
+export function stepDueAt(
+  trigger: Date,
+  step: StepTiming,
+  opts: { timeZone: string; defaultSendTime: string; businessHours: BusinessHours | null },
+): Date {
   const tz = opts.timeZone;
   const start = wallAt(trigger.getTime(), tz);
   let due: number;
   if (step.delayHours > 0) {
     const day = addDays(start.date, step.delayDays);
-    due = instantOf(day, Math.floor(start.minutes / 60), start.minutes % 60, tz) + (trigger.getTime() % 60_000) + step.delayHours * 3600_000;
+    due =
+      instantOf(day, Math.floor(start.minutes / 60), start.minutes % 60, tz) +
+      (trigger.getTime() % 60_000) +
+      step.delayHours * 3600_000;
   } else {
     const m = minutesOf(step.sendTime ?? opts.defaultSendTime);
     let day = addDays(start.date, step.delayDays);
@@ -92,7 +104,15 @@ export function localDayBounds(ymd: YMD, timeZone: string): { start: Date; end: 
 
 /** "Tue 12 Mar, 10:00 am" — short, for reminder texts. */
 export function formatShort(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-IN', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', hour12: true }).format(at);
+  return new Intl.DateTimeFormat('en-IN', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  }).format(at);
 }
 
 /** "12 Mar 2026" */

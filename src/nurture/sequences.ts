@@ -3,7 +3,13 @@
 // reminders will send (they read the step when they fire); deleting one cancels its reminders.
 import { and, asc, eq, inArray, max } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { messageMaster, messageMasterSteps, reminders, type NurtureTrigger, type StepAttachment } from '../db/schema/index.ts';
+import {
+  messageMaster,
+  messageMasterSteps,
+  reminders,
+  type NurtureTrigger,
+  type StepAttachment,
+} from '../db/schema/index.ts';
 import { isAdmin, type Actor } from '../crm/actor.ts';
 import { forbidden, notFound } from '../lib/errors.ts';
 
@@ -11,8 +17,21 @@ export type Sequence = typeof messageMaster.$inferSelect;
 export type Step = typeof messageMasterSteps.$inferSelect;
 export type SequenceWithSteps = Sequence & { steps: Step[] };
 
-export type AttachmentInput = { url: string; mediaType?: StepAttachment['mediaType']; caption?: string | null; filename?: string | null };
-export type StepInput = { position?: number; delayDays?: number; delayHours?: number; sendTime?: string | null; title?: string | null; text: string; attachments?: AttachmentInput[] };
+export type AttachmentInput = {
+  url: string;
+  mediaType?: StepAttachment['mediaType'];
+  caption?: string | null;
+  filename?: string | null;
+};
+export type StepInput = {
+  position?: number;
+  delayDays?: number;
+  delayHours?: number;
+  sendTime?: string | null;
+  title?: string | null;
+  text: string;
+  attachments?: AttachmentInput[];
+};
 export type SequenceInput = { name: string; trigger?: NurtureTrigger; active?: boolean; steps?: StepInput[] };
 
 const requireAdmin = (actor: Actor) => {
@@ -55,21 +74,43 @@ async function stepsOf(db: DbOrTx, workspaceId: string, sequenceIds: string[]): 
     .select()
     .from(messageMasterSteps)
     .where(and(eq(messageMasterSteps.workspaceId, workspaceId), inArray(messageMasterSteps.sequenceId, sequenceIds)))
-    .orderBy(asc(messageMasterSteps.position), asc(messageMasterSteps.delayDays), asc(messageMasterSteps.delayHours), asc(messageMasterSteps.id));
+    .orderBy(
+      asc(messageMasterSteps.position),
+      asc(messageMasterSteps.delayDays),
+      asc(messageMasterSteps.delayHours),
+      asc(messageMasterSteps.id),
+    );
 }
 
-export async function listSequences(db: DbOrTx, actor: Actor, filters: { trigger?: NurtureTrigger; active?: boolean } = {}): Promise<SequenceWithSteps[]> {
+export async function listSequences(
+  db: DbOrTx,
+  actor: Actor,
+  filters: { trigger?: NurtureTrigger; active?: boolean } = {},
+): Promise<SequenceWithSteps[]> {
   const rows = await db
     .select()
     .from(messageMaster)
-    .where(and(eq(messageMaster.workspaceId, actor.workspaceId), filters.trigger ? eq(messageMaster.trigger, filters.trigger) : undefined, filters.active === undefined ? undefined : eq(messageMaster.active, filters.active)))
+    .where(
+      and(
+        eq(messageMaster.workspaceId, actor.workspaceId),
+        filters.trigger ? eq(messageMaster.trigger, filters.trigger) : undefined,
+        filters.active === undefined ? undefined : eq(messageMaster.active, filters.active),
+      ),
+    )
     .orderBy(asc(messageMaster.id));
-  const steps = await stepsOf(db, actor.workspaceId, rows.map((r) => r.id));
+  const steps = await stepsOf(
+    db,
+    actor.workspaceId,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({ ...r, steps: steps.filter((s) => s.sequenceId === r.id) }));
 }
 
 export async function getSequence(db: DbOrTx, actor: Actor, id: string): Promise<SequenceWithSteps> {
-  const [row] = await db.select().from(messageMaster).where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, id)));
+  const [row] = await db
+    .select()
+    .from(messageMaster)
+    .where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, id)));
   if (!row) throw notFound('Sequence');
   return { ...row, steps: await stepsOf(db, actor.workspaceId, [row.id]) };
 }
@@ -79,24 +120,47 @@ export async function createSequence(db: DbOrTx, actor: Actor, input: SequenceIn
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(messageMaster)
-      .values({ workspaceId: actor.workspaceId, name: input.name.trim(), trigger: input.trigger ?? 'demo_done', active: input.active ?? true, createdById: actor.userId })
+      .values({
+        workspaceId: actor.workspaceId,
+        name: input.name.trim(),
+        trigger: input.trigger ?? 'demo_done',
+        active: input.active ?? true,
+        createdById: actor.userId,
+      })
       .returning();
     const steps = input.steps ?? [];
     if (steps.length) {
-      await tx.insert(messageMasterSteps).values(steps.map((s, i) => ({ ...stepValues(s), text: s.text, position: s.position ?? i + 1, workspaceId: actor.workspaceId, sequenceId: row.id })));
+      await tx.insert(messageMasterSteps).values(
+        steps.map((s, i) => ({
+          ...stepValues(s),
+          text: s.text,
+          position: s.position ?? i + 1,
+          workspaceId: actor.workspaceId,
+          sequenceId: row.id,
+        })),
+      );
     }
     return getSequence(tx, actor, row.id);
   });
 }
 
-export async function updateSequence(db: DbOrTx, actor: Actor, id: string, patch: Partial<Omit<SequenceInput, 'steps'>>): Promise<SequenceWithSteps> {
+export async function updateSequence(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  patch: Partial<Omit<SequenceInput, 'steps'>>,
+): Promise<SequenceWithSteps> {
   requireAdmin(actor);
   await getSequence(db, actor, id);
   const values: Partial<typeof messageMaster.$inferInsert> = {};
   if (patch.name !== undefined) values.name = patch.name.trim();
   if (patch.trigger !== undefined) values.trigger = patch.trigger;
   if (patch.active !== undefined) values.active = patch.active;
-  if (Object.keys(values).length) await db.update(messageMaster).set(values).where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, id)));
+  if (Object.keys(values).length)
+    await db
+      .update(messageMaster)
+      .set(values)
+      .where(and(eq(messageMaster.workspaceId, actor.workspaceId), eq(messageMaster.id, id)));
   return getSequence(db, actor, id);
 }
 
@@ -110,16 +174,28 @@ export async function deleteSequence(db: DbOrTx, actor: Actor, id: string): Prom
 export async function addStep(db: DbOrTx, actor: Actor, sequenceId: string, input: StepInput): Promise<Step> {
   requireAdmin(actor);
   await getSequence(db, actor, sequenceId);
-  const [{ last }] = await db.select({ last: max(messageMasterSteps.position) }).from(messageMasterSteps).where(eq(messageMasterSteps.sequenceId, sequenceId));
+  const [{ last }] = await db
+    .select({ last: max(messageMasterSteps.position) })
+    .from(messageMasterSteps)
+    .where(eq(messageMasterSteps.sequenceId, sequenceId));
   const [row] = await db
     .insert(messageMasterSteps)
-    .values({ ...stepValues(input), text: input.text, position: input.position ?? (last ?? 0) + 1, workspaceId: actor.workspaceId, sequenceId })
+    .values({
+      ...stepValues(input),
+      text: input.text,
+      position: input.position ?? (last ?? 0) + 1,
+      workspaceId: actor.workspaceId,
+      sequenceId,
+    })
     .returning();
   return row;
 }
 
 async function getStep(db: DbOrTx, actor: Actor, id: string): Promise<Step> {
-  const [row] = await db.select().from(messageMasterSteps).where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id)));
+  const [row] = await db
+    .select()
+    .from(messageMasterSteps)
+    .where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id)));
   if (!row) throw notFound('Step');
   return row;
 }
@@ -130,7 +206,11 @@ export async function updateStep(db: DbOrTx, actor: Actor, id: string, patch: Pa
   const before = await getStep(db, actor, id);
   const values = stepValues(patch);
   if (!Object.keys(values).length) return before;
-  const [row] = await db.update(messageMasterSteps).set(values).where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id))).returning();
+  const [row] = await db
+    .update(messageMasterSteps)
+    .set(values)
+    .where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id)))
+    .returning();
   return row;
 }
 
@@ -142,7 +222,11 @@ export async function deleteStep(db: DbOrTx, actor: Actor, id: string, now: Date
     await tx
       .update(reminders)
       .set({ status: 'cancelled', cancelledAt: now, reason: 'step_deleted' })
-      .where(and(eq(reminders.workspaceId, actor.workspaceId), eq(reminders.stepId, id), eq(reminders.status, 'scheduled')));
-    await tx.delete(messageMasterSteps).where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id)));
+      .where(
+        and(eq(reminders.workspaceId, actor.workspaceId), eq(reminders.stepId, id), eq(reminders.status, 'scheduled')),
+      );
+    await tx
+      .delete(messageMasterSteps)
+      .where(and(eq(messageMasterSteps.workspaceId, actor.workspaceId), eq(messageMasterSteps.id, id)));
   });
 }

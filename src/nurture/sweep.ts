@@ -25,10 +25,16 @@ const BATCH = 200;
 /** Only these workspaces (tests on a shared database); every workspace when absent. */
 type Scope = string[] | undefined;
 type Part = (deps: NurtureDeps, now: Date, scope: Scope) => Promise<number>;
-const within = (column: SQLWrapper, scope: Scope) => (scope ? (scope.length ? inArray(column as never, scope) : sql`false`) : undefined);
+const within = (column: SQLWrapper, scope: Scope) =>
+  scope ? (scope.length ? inArray(column as never, scope) : sql`false`) : undefined;
 
 /** Runs fn for each item, logging failures; returns how many did something (fn returned true). */
-async function each<T>(deps: NurtureDeps, what: string, items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
+async function each<T>(
+  deps: NurtureDeps,
+  what: string,
+  items: T[],
+  fn: (item: T) => Promise<boolean>,
+): Promise<number> {
   let done = 0;
   for (const item of items) {
     try {
@@ -40,7 +46,20 @@ async function each<T>(deps: NurtureDeps, what: string, items: T[], fn: (item: T
   return done;
 }
 
-type DueTask = { id: string; workspace_id: string; lead_id: string | null; type: 'meeting' | 'demo'; title: string; due_at: Date | string; assignee_id: string; remind_at: Date | string; time_zone: string; company: string | null; contact_name: string | null; phone: string | null };
+type DueTask = {
+  id: string;
+  workspace_id: string;
+  lead_id: string | null;
+  type: 'meeting' | 'demo';
+  title: string;
+  due_at: Date | string;
+  assignee_id: string;
+  remind_at: Date | string;
+  time_zone: string;
+  company: string | null;
+  contact_name: string | null;
+  phone: string | null;
+};
 
 /** Meetings and demos whose reminder time has come and that have not been reminded for this time. */
 export const remindTasks: Part = async (deps, now, scope) => {
@@ -55,7 +74,14 @@ export const remindTasks: Part = async (deps, now, scope) => {
       where t.status = 'pending' and t.type in ('meeting', 'demo') and t.assignee_id is not null
         and t.due_at > ${now.toISOString()}::timestamptz and x.remind_at <= ${now.toISOString()}::timestamptz
         and not exists (select 1 from ${reminders} r where r.task_id = t.id and r.due_at = x.remind_at)
-        ${scope ? sql`and t.workspace_id in (${sql.join(scope.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
+        ${
+          scope
+            ? sql`and t.workspace_id in (${sql.join(
+                scope.map((id) => sql`${id}::uuid`),
+                sql`, `,
+              )})`
+            : sql``
+        }
       order by t.due_at
       limit ${BATCH}`),
   );
@@ -64,16 +90,39 @@ export const remindTasks: Part = async (deps, now, scope) => {
       const dueAt = new Date(t.due_at);
       const [row] = await tx
         .insert(reminders)
-        .values({ workspaceId: t.workspace_id, leadId: t.lead_id, kind: 'task', taskId: t.id, assigneeId: t.assignee_id, dueAt: new Date(t.remind_at), status: 'sent', sentAt: now })
+        .values({
+          workspaceId: t.workspace_id,
+          leadId: t.lead_id,
+          kind: 'task',
+          taskId: t.id,
+          assigneeId: t.assignee_id,
+          dueAt: new Date(t.remind_at),
+          status: 'sent',
+          sentAt: now,
+        })
         .onConflictDoNothing()
         .returning();
       if (!row) return false;
       const minutes = Math.max(1, Math.round((dueAt.getTime() - now.getTime()) / 60_000));
       const who = [t.contact_name, t.phone ? formatPhone(t.phone) : null].filter(Boolean).join(', ');
       const text = `⏰ ${t.type === 'demo' ? 'Demo' : 'Meeting'} in ${minutes} min (${formatTime(dueAt, t.time_zone)}): ${t.title}${who ? ` — ${who}` : ''}`;
-      const id = await notifyMember(tx, deps.queue, { workspaceId: t.workspace_id, memberId: t.assignee_id, text, purpose: 'reminder', dedupeKey: `task-reminder:${t.id}:${dueAt.toISOString()}` });
-      if (id) await tx.update(reminders).set({ messageIds: [id] }).where(eq(reminders.id, row.id));
-      else await tx.update(reminders).set({ status: 'failed', reason: 'assignee_inactive' }).where(eq(reminders.id, row.id));
+      const id = await notifyMember(tx, deps.queue, {
+        workspaceId: t.workspace_id,
+        memberId: t.assignee_id,
+        text,
+        purpose: 'reminder',
+        dedupeKey: `task-reminder:${t.id}:${dueAt.toISOString()}`,
+      });
+      if (id)
+        await tx
+          .update(reminders)
+          .set({ messageIds: [id] })
+          .where(eq(reminders.id, row.id));
+      else
+        await tx
+          .update(reminders)
+          .set({ status: 'failed', reason: 'assignee_inactive' })
+          .where(eq(reminders.id, row.id));
       return true;
     }),
   );
@@ -85,7 +134,15 @@ export const requeueOverdue: Part = async (deps, now, scope) => {
   const rows = await deps.db
     .select({ id: reminders.id, workspaceId: reminders.workspaceId })
     .from(reminders)
-    .where(and(eq(reminders.status, 'scheduled'), eq(reminders.kind, 'sequence'), lt(reminders.dueAt, overdue), or(isNull(reminders.enqueuedAt), lt(reminders.enqueuedAt, overdue)), within(reminders.workspaceId, scope)))
+    .where(
+      and(
+        eq(reminders.status, 'scheduled'),
+        eq(reminders.kind, 'sequence'),
+        lt(reminders.dueAt, overdue),
+        or(isNull(reminders.enqueuedAt), lt(reminders.enqueuedAt, overdue)),
+        within(reminders.workspaceId, scope),
+      ),
+    )
     .limit(BATCH);
   return each(deps, 'requeue reminder', rows, (r) =>
     deps.db.transaction(async (tx) => {
@@ -99,26 +156,56 @@ export const requeueOverdue: Part = async (deps, now, scope) => {
 /** Won, lost or opted-out leads stop their sequences; pending reminders follow a reassigned lead. */
 export const syncLeadChanges: Part = async (deps, now, scope) => {
   const ended = await deps.db
-    .select({ workspaceId: nurtureEnrollments.workspaceId, leadId: leads.id, status: leads.status, optedOutAt: leads.optedOutAt })
+    .select({
+      workspaceId: nurtureEnrollments.workspaceId,
+      leadId: leads.id,
+      status: leads.status,
+      optedOutAt: leads.optedOutAt,
+    })
     .from(nurtureEnrollments)
     .innerJoin(leads, eq(leads.id, nurtureEnrollments.leadId))
-    .where(and(eq(nurtureEnrollments.status, 'active'), or(inArray(leads.status, ['won', 'lost', 'customer']), sql`${leads.optedOutAt} is not null`), within(nurtureEnrollments.workspaceId, scope)))
+    .where(
+      and(
+        eq(nurtureEnrollments.status, 'active'),
+        or(inArray(leads.status, ['won', 'lost', 'customer']), sql`${leads.optedOutAt} is not null`),
+        within(nurtureEnrollments.workspaceId, scope),
+      ),
+    )
     .limit(BATCH);
   const stopped = await each(deps, 'stop sequence', ended, (e) =>
-    deps.db.transaction(async (tx) => (await stopFollowups(tx, { workspaceId: e.workspaceId, leadId: e.leadId, reason: stopReasonOf(e)!, now, actorId: null })) >= 0),
+    deps.db.transaction(
+      async (tx) =>
+        (await stopFollowups(tx, {
+          workspaceId: e.workspaceId,
+          leadId: e.leadId,
+          reason: stopReasonOf(e)!,
+          now,
+          actorId: null,
+        })) >= 0,
+    ),
   );
   await deps.db.execute(sql`
     update ${reminders} r set assignee_id = l.assignee_id, updated_at = now()
     from ${leads} l
     where r.lead_id = l.id and r.workspace_id = l.workspace_id and r.status = 'scheduled' and r.kind = 'sequence'
       and l.assignee_id is not null and r.assignee_id is distinct from l.assignee_id
-      ${scope ? sql`and r.workspace_id in (${sql.join(scope.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}`);
+      ${
+        scope
+          ? sql`and r.workspace_id in (${sql.join(
+              scope.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`
+          : sql``
+      }`);
   return stopped;
 };
 
 /** Claims today's digest of each workspace whose digest time has come and queues it. */
 export const queueDigests: Part = async (deps, now, scope) => {
-  const all = await deps.db.select({ id: workspaces.id, timeZone: workspaces.timeZone, settings: workspaces.settings }).from(workspaces).where(within(workspaces.id, scope));
+  const all = await deps.db
+    .select({ id: workspaces.id, timeZone: workspaces.timeZone, settings: workspaces.settings })
+    .from(workspaces)
+    .where(within(workspaces.id, scope));
   const due = all.flatMap((w) => {
     const at = reminderSettingsOf(w.settings).digest_time ?? deps.config.DIGEST_TIME;
     if (at === 'off') return [];
@@ -128,14 +215,21 @@ export const queueDigests: Part = async (deps, now, scope) => {
   });
   return each(deps, 'queue digest', due, (d) =>
     deps.db.transaction(async (tx) => {
-      const [claimed] = await tx.insert(digestRuns).values({ workspaceId: d.workspaceId, localDate: d.date }).onConflictDoNothing().returning();
+      const [claimed] = await tx
+        .insert(digestRuns)
+        .values({ workspaceId: d.workspaceId, localDate: d.date })
+        .onConflictDoNothing()
+        .returning();
       if (claimed) await deps.queue.send(tx, DIGEST_JOB, d);
       return !!claimed;
     }),
   );
 };
 
-export async function sweepNurture(deps: NurtureDeps, opts: { workspaceIds?: string[] } = {}): Promise<Record<string, number>> {
+export async function sweepNurture(
+  deps: NurtureDeps,
+  opts: { workspaceIds?: string[] } = {},
+): Promise<Record<string, number>> {
   const now = deps.now();
   const out: Record<string, number> = {};
   const parts: [string, Part][] = [

@@ -24,17 +24,36 @@ export type Notification = {
 
 /** Queues a notification to a team member; returns the message id, or null for an inactive member. */
 export async function notifyMember(tx: DbOrTx, queue: JobQueue, n: Notification): Promise<string | null> {
-  const [member] = await tx.select().from(users).where(and(eq(users.workspaceId, n.workspaceId), eq(users.id, n.memberId)));
+  const [member] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, n.workspaceId), eq(users.id, n.memberId)));
   if (!member || !member.active) return null;
-  const available = await tx.select().from(channels).where(and(eq(channels.workspaceId, n.workspaceId), eq(channels.active, true), inArray(channels.kind, [...preference])));
+  const available = await tx
+    .select()
+    .from(channels)
+    .where(
+      and(eq(channels.workspaceId, n.workspaceId), eq(channels.active, true), inArray(channels.kind, [...preference])),
+    );
   const channel = member.phone ? preference.map((k) => available.find((c) => c.kind === k)).find(Boolean) : undefined;
   const target = channel ?? (await builtinChannel(tx, n.workspaceId, 'simulator'));
   const externalId = member.phone ?? `member:${member.id}`;
   await tx
     .insert(conversations)
-    .values({ workspaceId: n.workspaceId, channelId: target.id, channel: target.kind, externalId, contactPhone: member.phone, contactName: member.name, memberId: member.id })
+    .values({
+      workspaceId: n.workspaceId,
+      channelId: target.id,
+      channel: target.kind,
+      externalId,
+      contactPhone: member.phone,
+      contactName: member.name,
+      memberId: member.id,
+    })
     .onConflictDoNothing();
-  const [conv] = await tx.select().from(conversations).where(and(eq(conversations.channelId, target.id), eq(conversations.externalId, externalId)));
+  const [conv] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.channelId, target.id), eq(conversations.externalId, externalId)));
   return queueMessage(tx, queue, {
     workspaceId: n.workspaceId,
     conversationId: conv.id,

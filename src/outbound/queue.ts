@@ -23,7 +23,8 @@ export type QueueMessage = {
   meta?: Record<string, unknown>;
 };
 
-const textOf = (p: QueueMessage['payload']) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? null) : `[template ${p.name}]`);
+const textOf = (p: QueueMessage['payload']) =>
+  p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? null) : `[template ${p.name}]`;
 
 /** Stores an outbound message and enqueues its send in the caller's transaction. Returns its id (or the existing one). */
 export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage): Promise<string> {
@@ -52,10 +53,16 @@ export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage)
     .onConflictDoNothing()
     .returning({ id: messages.id });
   if (!row) {
-    const [existing] = await tx.select({ id: messages.id }).from(messages).where(sql`${messages.workspaceId} = ${m.workspaceId} and ${messages.dedupeKey} = ${m.dedupeKey}`);
+    const [existing] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(sql`${messages.workspaceId} = ${m.workspaceId} and ${messages.dedupeKey} = ${m.dedupeKey}`);
     return existing.id;
   }
-  await tx.update(conversations).set({ lastMessageAt: new Date(), ...(m.deliveredInline ? { lastOutboundAt: new Date() } : {}) }).where(eq(conversations.id, m.conversationId));
+  await tx
+    .update(conversations)
+    .set({ lastMessageAt: new Date(), ...(m.deliveredInline ? { lastOutboundAt: new Date() } : {}) })
+    .where(eq(conversations.id, m.conversationId));
   if (!m.deliveredInline) await queue.send(tx, 'outbound.send', { messageId: row.id });
   return row.id;
 }

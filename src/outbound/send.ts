@@ -17,7 +17,16 @@ import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
 import { splitText, textLimit } from './split.ts';
 
-export type SendDeps = { db: Db; queue: JobQueue; config: Config; secrets: SecretBox; log: Logger; now: () => Date; fetch?: typeof fetch; rateLimit: (key: string) => Promise<void> };
+export type SendDeps = {
+  db: Db;
+  queue: JobQueue;
+  config: Config;
+  secrets: SecretBox;
+  log: Logger;
+  now: () => Date;
+  fetch?: typeof fetch;
+  rateLimit: (key: string) => Promise<void>;
+};
 
 const WINDOW_MS = 24 * 3600_000;
 /** Messenger's HUMAN_AGENT tag lets a person answer for 7 days after the contact's last message. */
@@ -38,9 +47,13 @@ type Message = typeof messages.$inferSelect;
  * latest comment, which may have arrived after the one being answered.
  */
 async function recipientOf(db: Db, conv: Conversation, msg: Message): Promise<Recipient> {
-  if (conv.channel !== 'facebook_comment') return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
+  if (conv.channel !== 'facebook_comment')
+    return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
   if (msg.replyToId) {
-    const [answered] = await db.select({ payload: messages.payload }).from(messages).where(eq(messages.id, msg.replyToId));
+    const [answered] = await db
+      .select({ payload: messages.payload })
+      .from(messages)
+      .where(eq(messages.id, msg.replyToId));
     const commentId = (answered?.payload as { thread?: { commentId?: string } } | undefined)?.thread?.commentId;
     if (commentId) return { commentId };
   }
@@ -48,7 +61,16 @@ async function recipientOf(db: Db, conv: Conversation, msg: Message): Promise<Re
 }
 
 async function fail(db: Db, id: string, reason: string, code?: string | null, title?: string | null) {
-  await db.update(messages).set({ status: 'failed', failReason: reason, errorCode: code ?? null, errorTitle: title ?? null, failedAt: new Date() }).where(eq(messages.id, id));
+  await db
+    .update(messages)
+    .set({
+      status: 'failed',
+      failReason: reason,
+      errorCode: code ?? null,
+      errorTitle: title ?? null,
+      failedAt: new Date(),
+    })
+    .where(eq(messages.id, id));
 }
 
 /** Text outside the window becomes the channel's template (the text as its one variable), if it has one. */
@@ -91,10 +113,17 @@ export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId
   const [next] = await deps.db
     .select({ id: messages.id, status: messages.status })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out'), inArray(messages.status, ['queued', 'sending'])))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'out'),
+        inArray(messages.status, ['queued', 'sending']),
+      ),
+    )
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(1);
-  if (next?.status === 'queued') await deps.queue.send(deps.db, 'outbound.send', { messageId: next.id }, { priority: 1 });
+  if (next?.status === 'queued')
+    await deps.queue.send(deps.db, 'outbound.send', { messageId: next.id }, { priority: 1 });
 }
 
 async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promise<void> {
@@ -110,7 +139,12 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
   // A public reply under a Page comment is not a Messenger message: no 24-hour window applies.
   const windowed = hasReplyWindow(channel.kind) && conv.channel !== 'facebook_comment';
   if (windowed && payload.type !== 'template' && !inWindow) {
-    if (channel.kind === 'messenger' && msg.purpose === 'agent' && sinceInbound < HUMAN_AGENT_MS && (payload.type === 'text' || payload.type === 'media')) {
+    if (
+      channel.kind === 'messenger' &&
+      msg.purpose === 'agent' &&
+      sinceInbound < HUMAN_AGENT_MS &&
+      (payload.type === 'text' || payload.type === 'media')
+    ) {
       payload = { ...payload, tag: 'HUMAN_AGENT' };
     } else {
       const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
@@ -127,14 +161,26 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
  * once, before the answer goes out. Best effort: a failure is logged and changes nothing else.
  */
 async function markAnsweredRead(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow): Promise<void> {
-  if (!msg.replyToId || !['whatsapp', 'messenger'].includes(channel.kind) || conv.channel === 'facebook_comment') return;
-  const [answered] = await deps.db.select({ providerMessageId: messages.providerMessageId, direction: messages.direction }).from(messages).where(eq(messages.id, msg.replyToId));
+  if (!msg.replyToId || !['whatsapp', 'messenger'].includes(channel.kind) || conv.channel === 'facebook_comment')
+    return;
+  const [answered] = await deps.db
+    .select({ providerMessageId: messages.providerMessageId, direction: messages.direction })
+    .from(messages)
+    .where(eq(messages.id, msg.replyToId));
   if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
     // Not a message: it takes no token of the number's messages-per-second limit.
-    await adapterFor(channel.kind).send(channelConfig(channel, deps.config, deps.secrets), await recipientOf(deps.db, conv, msg), { type: 'mark_read', messageId: answered.providerMessageId }, deps.fetch);
+    await adapterFor(channel.kind).send(
+      channelConfig(channel, deps.config, deps.secrets),
+      await recipientOf(deps.db, conv, msg),
+      { type: 'mark_read', messageId: answered.providerMessageId },
+      deps.fetch,
+    );
   } catch (err) {
-    deps.log.warn({ err: err instanceof Error ? err.message : String(err), messageId: msg.id }, 'could not mark the answered message as read');
+    deps.log.warn(
+      { err: err instanceof Error ? err.message : String(err), messageId: msg.id },
+      'could not mark the answered message as read',
+    );
   }
 }
 
@@ -145,11 +191,20 @@ type PartsState = { total: number; sent: (string | null)[] };
  * parts already sent are recorded on the row after each one, so a retry continues after them.
  * Returns the provider id of the last part (statuses of the whole answer follow it) and the parts.
  */
-async function deliver(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload): Promise<{ providerMessageId: string | null; parts?: PartsState }> {
+async function deliver(
+  deps: SendDeps,
+  msg: Message,
+  conv: Conversation,
+  channel: ChannelRow,
+  payload: OutboundPayload,
+): Promise<{ providerMessageId: string | null; parts?: PartsState }> {
   const adapter = adapterFor(channel.kind);
   const config = channelConfig(channel, deps.config, deps.secrets);
   const to = await recipientOf(deps.db, conv, msg);
-  const texts = payload.type === 'text' ? splitText(payload.text, textLimit(conv.channel === 'facebook_comment' ? conv.channel : channel.kind)) : [];
+  const texts =
+    payload.type === 'text'
+      ? splitText(payload.text, textLimit(conv.channel === 'facebook_comment' ? conv.channel : channel.kind))
+      : [];
   if (texts.length <= 1) {
     await deps.rateLimit(channel.id);
     return adapter.send(config, to, payload, deps.fetch);
@@ -158,16 +213,34 @@ async function deliver(deps: SendDeps, msg: Message, conv: Conversation, channel
   const sent = previous?.total === texts.length ? [...previous.sent] : [];
   for (let i = sent.length; i < texts.length; i++) {
     await deps.rateLimit(channel.id);
-    const result = await adapter.send(config, to, { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] }, deps.fetch);
+    const result = await adapter.send(
+      config,
+      to,
+      { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] },
+      deps.fetch,
+    );
     sent.push(result.providerMessageId);
-    if (i < texts.length - 1) await deps.db.update(messages).set({ meta: mergeMeta({ parts: { total: texts.length, sent } }) }).where(eq(messages.id, msg.id));
+    if (i < texts.length - 1)
+      await deps.db
+        .update(messages)
+        .set({ meta: mergeMeta({ parts: { total: texts.length, sent } }) })
+        .where(eq(messages.id, msg.id));
   }
   return { providerMessageId: sent.at(-1) ?? null, parts: { total: texts.length, sent } };
 }
 
-const mergeMeta = (patch: Record<string, unknown>) => sql`coalesce(${messages.meta}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
+const mergeMeta = (patch: Record<string, unknown>) =>
+  sql`coalesce(${messages.meta}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
 
-async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow, payload: OutboundPayload, ctx: JobContext, mayFallBack: boolean): Promise<void> {
+async function send(
+  deps: SendDeps,
+  msg: Message,
+  conv: Conversation,
+  channel: ChannelRow,
+  payload: OutboundPayload,
+  ctx: JobContext,
+  mayFallBack: boolean,
+): Promise<void> {
   try {
     const result = await deliver(deps, msg, conv, channel, payload);
     const sentAt = deps.now();
@@ -197,10 +270,24 @@ async function send(deps: SendDeps, msg: Message, conv: Conversation, channel: C
       return fail(deps.db, msg.id, 'window_closed', err.code, err.message);
     }
     if (err.retryable && !ctx.lastAttempt) {
-      await deps.db.update(messages).set({ status: 'queued', errorCode: err.code ?? String(err.status ?? ''), errorTitle: err.message, updatedAt: new Date() }).where(eq(messages.id, msg.id));
+      await deps.db
+        .update(messages)
+        .set({
+          status: 'queued',
+          errorCode: err.code ?? String(err.status ?? ''),
+          errorTitle: err.message,
+          updatedAt: new Date(),
+        })
+        .where(eq(messages.id, msg.id));
       throw err; // pg-boss retries with exponential backoff and jitter
     }
-    return fail(deps.db, msg.id, err.retryable ? 'retries_exhausted' : 'provider_error', err.code ?? (err.status ? String(err.status) : null), err.message);
+    return fail(
+      deps.db,
+      msg.id,
+      err.retryable ? 'retries_exhausted' : 'provider_error',
+      err.code ?? (err.status ? String(err.status) : null),
+      err.message,
+    );
   }
 }
 

@@ -11,7 +11,10 @@ describe('splitText', () => {
     const para = 'a'.repeat(60);
     expect(splitText(`${para}\n\n${para}`, 100)).toEqual([para, para]);
     expect(splitText(`${para}\n${para}`, 100)).toEqual([para, para]);
-    expect(splitText(`${'word '.repeat(12)}end. ${'more '.repeat(10)}`, 100)).toEqual([`${'word '.repeat(12)}end.`, 'more '.repeat(10).trim()]);
+    expect(splitText(`${'word '.repeat(12)}end. ${'more '.repeat(10)}`, 100)).toEqual([
+      `${'word '.repeat(12)}end.`,
+      'more '.repeat(10).trim(),
+    ]);
     expect(splitText('नमस्ते। '.repeat(20), 100).every((p) => p.endsWith('।'))).toBe(true);
     const words = 'lorem ipsum dolor sit amet '.repeat(10).trim();
     const parts = splitText(words, 50);
@@ -24,10 +27,17 @@ describe('splitText', () => {
     const emoji = '🙂'.repeat(60); // 120 UTF-16 units
     const parts = splitText(`a${emoji}`, 100);
     expect(parts.join('')).toBe(`a${emoji}`);
-    expect(parts.every((p) => p.length <= 100 && !/[\uD800-\uDBFF]$/.test(p) && !/^[\uDC00-\uDFFF]/.test(p))).toBe(true);
+    expect(parts.every((p) => p.length <= 100 && !/[\uD800-\uDBFF]$/.test(p) && !/^[\uDC00-\uDFFF]/.test(p))).toBe(
+      true,
+    );
   });
 
   it('knows each channel’s limit', () => {
-    expect([textLimit('whatsapp'), textLimit('messenger'), textLimit('twilio'), textLimit('simulator')]).toEqual([4096, 2000, 1600, Infinity]);
+    expect([textLimit('whatsapp'), textLimit('messenger'), textLimit('twilio'), textLimit('simulator')]).toEqual([
+      4096,
+      2000,
+      1600,
+      Infinity,
+    ]);
   });
 });

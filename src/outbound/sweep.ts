@@ -26,7 +26,14 @@ export async function sweepStuckSends(deps: SweepDeps): Promise<number> {
   const idle = await deps.db
     .selectDistinct({ conversationId: messages.conversationId })
     .from(messages)
-    .where(and(eq(messages.status, 'queued'), eq(messages.direction, 'out'), lt(messages.updatedAt, before), noEarlierPending))
+    .where(
+      and(
+        eq(messages.status, 'queued'),
+        eq(messages.direction, 'out'),
+        lt(messages.updatedAt, before),
+        noEarlierPending,
+      ),
+    )
     .limit(1000);
   for (const conversationId of new Set([...rows, ...idle].map((r) => r.conversationId))) {
     try {

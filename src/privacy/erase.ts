@@ -15,7 +15,17 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Actor } from '../crm/actor.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { activities, consents, conversations, deals, leads, messages, notes, profileFacts, tasks } from '../db/schema/index.ts';
+import {
+  activities,
+  consents,
+  conversations,
+  deals,
+  leads,
+  messages,
+  notes,
+  profileFacts,
+  tasks,
+} from '../db/schema/index.ts';
 import { formatPhone } from '../lib/phone.ts';
 import { assertMayHandlePersonalData, contactOf, findSubject, recordAudit, type Subject } from './export.ts';
 
@@ -45,7 +55,9 @@ function mentionPatterns(contact: string): string[] {
   if (!contact.startsWith('+')) return [];
   const national = formatPhone(contact).replace(/^\+\d+\s+/, '');
   const digits = national.replace(/\D/g, '');
-  return [...new Set([digits, national])].filter((p) => p.replace(/\D/g, '').length >= 6).map((p) => `%${p.replace(/[\\%_]/g, '\\$&')}%`);
+  return [...new Set([digits, national])]
+    .filter((p) => p.replace(/\D/g, '').length >= 6)
+    .map((p) => `%${p.replace(/[\\%_]/g, '\\$&')}%`);
 }
 
 async function redactElsewhere(tx: DbOrTx, s: Subject): Promise<number> {
@@ -53,7 +65,9 @@ async function redactElsewhere(tx: DbOrTx, s: Subject): Promise<number> {
   const patterns = mentionPatterns(s.contact);
   const aboutThem = [
     // notifyMember keys team notifications by the customer message they are about.
-    convs.length ? sql`(m.dedupe_key like 'notify:%' and split_part(m.dedupe_key, ':', 2) in (select x.id::text from messages x where x.conversation_id in ${convs}))` : null,
+    convs.length
+      ? sql`(m.dedupe_key like 'notify:%' and split_part(m.dedupe_key, ':', 2) in (select x.id::text from messages x where x.conversation_id in ${convs}))`
+      : null,
     ...patterns.map((p) => sql`m.text like ${p}`),
   ].filter((c) => c !== null);
   if (!aboutThem.length) return 0;
@@ -76,7 +90,12 @@ async function redactElsewhere(tx: DbOrTx, s: Subject): Promise<number> {
  * Erases the person named by `phone` (any format) in the actor's workspace. Owners and admins, or
  * `systemActor(workspaceId)` when the customer asked the bot and confirmed with ERASE_CONFIRMATION.
  */
-export async function eraseContact(db: DbOrTx, actor: Actor, phone: string, opts: { source: 'api' | 'customer' }): Promise<EraseResult> {
+export async function eraseContact(
+  db: DbOrTx,
+  actor: Actor,
+  phone: string,
+  opts: { source: 'api' | 'customer' },
+): Promise<EraseResult> {
   assertMayHandlePersonalData(actor);
   const w = actor.workspaceId;
   const contact = await contactOf(db, w, phone);
@@ -86,26 +105,80 @@ export async function eraseContact(db: DbOrTx, actor: Actor, phone: string, opts
     const { leadIds: l, conversationIds: c } = s;
     const count = async (q: Promise<{ id: string }[]>) => (await q).length;
     const byLead = <T extends typeof deals | typeof tasks | typeof notes | typeof activities>(t: T) =>
-      l.length ? count(tx.delete(t).where(and(eq(t.workspaceId, w), inArray(t.leadId, l))).returning({ id: t.id }) as Promise<{ id: string }[]>) : Promise.resolve(0);
+      l.length
+        ? count(
+            tx
+              .delete(t)
+              .where(and(eq(t.workspaceId, w), inArray(t.leadId, l)))
+              .returning({ id: t.id }) as Promise<{ id: string }[]>,
+          )
+        : Promise.resolve(0);
 
     const redacted = await redactElsewhere(tx, s);
-    const facts = await count(tx.delete(profileFacts).where(and(eq(profileFacts.workspaceId, w), or(inArray(profileFacts.contact, s.contactKeys), l.length ? inArray(profileFacts.leadId, l) : undefined))).returning({ id: profileFacts.id }));
-    const consentCount = await count(tx.delete(consents).where(and(eq(consents.workspaceId, w), or(inArray(consents.contact, s.contactKeys), l.length ? inArray(consents.leadId, l) : undefined))).returning({ id: consents.id }));
-    const messageCount = c.length ? await count(tx.delete(messages).where(and(eq(messages.workspaceId, w), inArray(messages.conversationId, c))).returning({ id: messages.id })) : 0;
-    const conversationCount = c.length ? await count(tx.delete(conversations).where(and(eq(conversations.workspaceId, w), inArray(conversations.id, c))).returning({ id: conversations.id })) : 0;
+    const facts = await count(
+      tx
+        .delete(profileFacts)
+        .where(
+          and(
+            eq(profileFacts.workspaceId, w),
+            or(inArray(profileFacts.contact, s.contactKeys), l.length ? inArray(profileFacts.leadId, l) : undefined),
+          ),
+        )
+        .returning({ id: profileFacts.id }),
+    );
+    const consentCount = await count(
+      tx
+        .delete(consents)
+        .where(
+          and(
+            eq(consents.workspaceId, w),
+            or(inArray(consents.contact, s.contactKeys), l.length ? inArray(consents.leadId, l) : undefined),
+          ),
+        )
+        .returning({ id: consents.id }),
+    );
+    const messageCount = c.length
+      ? await count(
+          tx
+            .delete(messages)
+            .where(and(eq(messages.workspaceId, w), inArray(messages.conversationId, c)))
+            .returning({ id: messages.id }),
+        )
+      : 0;
+    const conversationCount = c.length
+      ? await count(
+          tx
+            .delete(conversations)
+            .where(and(eq(conversations.workspaceId, w), inArray(conversations.id, c)))
+            .returning({ id: conversations.id }),
+        )
+      : 0;
     const counts: EraseCounts = {
       deals: await byLead(deals),
       tasks: await byLead(tasks),
       notes: await byLead(notes),
       activities: await byLead(activities),
-      leads: l.length ? await count(tx.delete(leads).where(and(eq(leads.workspaceId, w), inArray(leads.id, l))).returning({ id: leads.id })) : 0,
+      leads: l.length
+        ? await count(
+            tx
+              .delete(leads)
+              .where(and(eq(leads.workspaceId, w), inArray(leads.id, l)))
+              .returning({ id: leads.id }),
+          )
+        : 0,
       conversations: conversationCount,
       messages: messageCount,
       profile_facts: facts,
       consents: consentCount,
       redacted_messages: redacted,
     };
-    const audit = await recordAudit(tx, { workspaceId: w, actorId: actor.userId, action: 'privacy.erase', subjectHash: s.hash, details: { source: opts.source, counts } });
+    const audit = await recordAudit(tx, {
+      workspaceId: w,
+      actorId: actor.userId,
+      action: 'privacy.erase',
+      subjectHash: s.hash,
+      details: { source: opts.source, counts },
+    });
     return { subjectHash: s.hash, counts, auditId: audit.id };
   });
 }

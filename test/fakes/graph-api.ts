@@ -43,15 +43,90 @@ const trace = () => randomBytes(8).toString('base64url');
 
 /** Meta error bodies, for failNext() and for the fake's own validation. */
 export const graphErrors = {
-  rateLimited: () => ({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' }, fbtrace_id: trace() } }),
-  windowClosed: () => ({ error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' }, fbtrace_id: trace() } }),
-  invalidToken: () => ({ error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: trace() } }),
-  expiredToken: () => ({ error: { message: 'Error validating access token: Session has expired on Tuesday, 28-Jul-26 10:00:00 PDT. The current time is Wednesday, 29-Jul-26 03:12:45 PDT.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: trace() } }),
-  unknownObject: (id: string) => ({ error: { message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: trace() } }),
-  missingToken: () => ({ error: { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500, fbtrace_id: trace() } }),
-  invalidParameter: (details: string) => ({ error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details }, fbtrace_id: trace() } }),
-  serverError: () => ({ error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: trace() } }),
-  messengerOutsideWindow: () => ({ error: { message: '(#10) This message is sent outside of allowed window.', type: 'OAuthException', code: 10, error_subcode: 2018278, fbtrace_id: trace() } }),
+  rateLimited: () => ({
+    error: {
+      message: '(#130429) Rate limit hit',
+      type: 'OAuthException',
+      code: 130429,
+      error_data: { messaging_product: 'whatsapp', details: 'Cloud API message throughput has been reached.' },
+      fbtrace_id: trace(),
+    },
+  }),
+  windowClosed: () => ({
+    error: {
+      message: '(#131047) Re-engagement message',
+      type: 'OAuthException',
+      code: 131047,
+      error_data: {
+        messaging_product: 'whatsapp',
+        details:
+          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      },
+      fbtrace_id: trace(),
+    },
+  }),
+  invalidToken: () => ({
+    error: {
+      message: 'Invalid OAuth access token - Cannot parse access token',
+      type: 'OAuthException',
+      code: 190,
+      fbtrace_id: trace(),
+    },
+  }),
+  expiredToken: () => ({
+    error: {
+      message:
+        'Error validating access token: Session has expired on Tuesday, 28-Jul-26 10:00:00 PDT. The current time is Wednesday, 29-Jul-26 03:12:45 PDT.',
+      type: 'OAuthException',
+      code: 190,
+      error_subcode: 463,
+      fbtrace_id: trace(),
+    },
+  }),
+  unknownObject: (id: string) => ({
+    error: {
+      message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+      type: 'GraphMethodException',
+      code: 100,
+      error_subcode: 33,
+      fbtrace_id: trace(),
+    },
+  }),
+  missingToken: () => ({
+    error: {
+      message: 'An active access token must be used to query information about the current user.',
+      type: 'OAuthException',
+      code: 2500,
+      fbtrace_id: trace(),
+    },
+  }),
+  invalidParameter: (details: string) => ({
+    error: {
+      message: '(#100) Invalid parameter',
+      type: 'OAuthException',
+      code: 100,
+      error_data: { messaging_product: 'whatsapp', details },
+      fbtrace_id: trace(),
+    },
+  }),
+  serverError: () => ({
+    error: {
+      message: 'An unknown error has occurred.',
+      type: 'OAuthException',
+      code: 1,
+      is_transient: true,
+      fbtrace_id: trace(),
+    },
+  }),
+  messengerOutsideWindow: () => ({
+    error: {
+      message: '(#10) This message is sent outside of allowed window.',
+      type: 'OAuthException',
+      code: 10,
+      error_subcode: 2018278,
+      fbtrace_id: trace(),
+    },
+  }),
 };
 
 function defaultErrorBody(status: number) {
@@ -71,7 +146,8 @@ function readBody(req: IncomingMessage): Promise<unknown> {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       if (!text) return resolve(undefined);
-      if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return resolve(Object.fromEntries(new URLSearchParams(text)));
+      if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+        return resolve(Object.fromEntries(new URLSearchParams(text)));
       try {
         resolve(JSON.parse(text));
       } catch {
@@ -81,16 +157,36 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-const WA_TYPES = ['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'reaction'];
+const WA_TYPES = [
+  'text',
+  'template',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'reaction',
+];
 
 function whatsapp(body: any): Answer {
-  if (body?.messaging_product !== 'whatsapp') return { status: 400, body: graphErrors.invalidParameter('The parameter messaging_product is required.') };
+  if (body?.messaging_product !== 'whatsapp')
+    return { status: 400, body: graphErrors.invalidParameter('The parameter messaging_product is required.') };
   if (body.status === 'read') {
-    return typeof body.message_id === 'string' ? { status: 200, body: { success: true } } : { status: 400, body: graphErrors.invalidParameter('The parameter message_id is required.') };
+    return typeof body.message_id === 'string'
+      ? { status: 200, body: { success: true } }
+      : { status: 400, body: graphErrors.invalidParameter('The parameter message_id is required.') };
   }
   const input = body.to ?? body.recipient;
-  if (typeof input !== 'string' || !input) return { status: 400, body: graphErrors.invalidParameter('The parameter to is required.') };
-  if (!WA_TYPES.includes(body.type) || typeof body[body.type] !== 'object') return { status: 400, body: graphErrors.invalidParameter(`Invalid or missing content for type ${String(body.type)}`) };
+  if (typeof input !== 'string' || !input)
+    return { status: 400, body: graphErrors.invalidParameter('The parameter to is required.') };
+  if (!WA_TYPES.includes(body.type) || typeof body[body.type] !== 'object')
+    return {
+      status: 400,
+      body: graphErrors.invalidParameter(`Invalid or missing content for type ${String(body.type)}`),
+    };
   const contact = body.to ? { input, wa_id: input.replace(/\D/g, '') } : { input, wa_id: '', user_id: input };
   const message: Record<string, string> = { id: `wamid.${randomBytes(24).toString('base64')}` };
   if (body.type === 'template') message.message_status = 'accepted';
@@ -100,53 +196,119 @@ function whatsapp(body: any): Answer {
 function messenger(body: any): Answer {
   const recipient = body?.recipient;
   if (!recipient || (typeof recipient.id !== 'string' && typeof recipient.comment_id !== 'string')) {
-    return { status: 400, body: { error: { message: '(#100) The parameter recipient is required', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: '(#100) The parameter recipient is required',
+          type: 'OAuthException',
+          code: 100,
+          fbtrace_id: trace(),
+        },
+      },
+    };
   }
   const recipientId = recipient.id ?? String(7_000_000_000_000_000 + Math.floor(Math.random() * 1e15));
   if (body.sender_action) return { status: 200, body: { recipient_id: recipientId } };
   if (!body.message || (typeof body.message.text !== 'string' && typeof body.message.attachment !== 'object')) {
-    return { status: 400, body: { error: { message: '(#100) Must send either message or state', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: '(#100) Must send either message or state',
+          type: 'OAuthException',
+          code: 100,
+          fbtrace_id: trace(),
+        },
+      },
+    };
   }
   return { status: 200, body: { recipient_id: recipientId, message_id: `m_${randomBytes(48).toString('base64url')}` } };
 }
 
 function commentReply(commentId: string, body: any): Answer {
   if (typeof body?.message !== 'string' && typeof body?.attachment_url !== 'string') {
-    return { status: 400, body: { error: { message: '(#100) Missing message or attachment', type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: '(#100) Missing message or attachment',
+          type: 'OAuthException',
+          code: 100,
+          fbtrace_id: trace(),
+        },
+      },
+    };
   }
   const objectId = commentId.split('_')[0];
   return { status: 200, body: { id: `${objectId}_${BigInt('0x' + randomBytes(7).toString('hex'))}` } };
 }
 
-function route(method: string, path: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: unknown): Answer {
+function route(
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  headers: IncomingMessage['headers'],
+  body: unknown,
+): Answer {
   // Accept an optional Graph version prefix: /v26.0/123/messages or /123/messages.
   const parts = path.split('/').filter(Boolean);
   if (parts[0] && /^v\d+\.\d+$/.test(parts[0])) parts.shift();
-  if (method !== 'POST' || parts.length !== 2) return { status: 400, body: { error: { message: `Unsupported ${method} request. Object with ID '${parts[0] ?? ''}' does not exist`, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: trace() } } };
+  if (method !== 'POST' || parts.length !== 2)
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: `Unsupported ${method} request. Object with ID '${parts[0] ?? ''}' does not exist`,
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+          fbtrace_id: trace(),
+        },
+      },
+    };
   const [node, edge] = parts;
   const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
   const token = bearer ?? query.access_token;
   if (!token) return { status: 400, body: graphErrors.missingToken() };
   if (edge === 'messages') return (body as any)?.messaging_product ? whatsapp(body) : messenger(body);
   if (edge === 'comments') return commentReply(node, body);
-  return { status: 400, body: { error: { message: `(#100) Unknown edge ${edge}`, type: 'OAuthException', code: 100, fbtrace_id: trace() } } };
+  return {
+    status: 400,
+    body: { error: { message: `(#100) Unknown edge ${edge}`, type: 'OAuthException', code: 100, fbtrace_id: trace() } },
+  };
 }
 
 type FileAnswer = { status: number; headers: Record<string, string>; bytes: Buffer };
 
 /** GETs: WhatsApp media metadata and downloads, Messenger CDN files; null when not a media request. */
-function mediaRoute(path: string, query: Record<string, string>, headers: IncomingMessage['headers'], base: string, media: Map<string, MediaFile>, cdn: Map<string, { bytes: Buffer; contentType: string }>): Answer | FileAnswer | null {
+function mediaRoute(
+  path: string,
+  query: Record<string, string>,
+  headers: IncomingMessage['headers'],
+  base: string,
+  media: Map<string, MediaFile>,
+  cdn: Map<string, { bytes: Buffer; contentType: string }>,
+): Answer | FileAnswer | null {
   const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
   if (path === '/whatsapp_business/attachments/') {
     const file = media.get(query.mid ?? '');
     if (!bearer) return { status: 401, body: graphErrors.missingToken() };
     if (!file || query.hash !== file.hash) return { status: 404, body: graphErrors.unknownObject(query.mid ?? '') };
-    return { status: 200, headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, bytes: file.bytes };
+    return {
+      status: 200,
+      headers: { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) },
+      bytes: file.bytes,
+    };
   }
   if (path.startsWith('/v/')) {
     const file = cdn.get(path);
     if (!file) return { status: 404, headers: { 'content-type': 'text/plain' }, bytes: Buffer.from('Not Found') };
-    return { status: 200, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes.length) }, bytes: file.bytes };
+    return {
+      status: 200,
+      headers: { 'content-type': file.contentType, 'content-length': String(file.bytes.length) },
+      bytes: file.bytes,
+    };
   }
   const parts = path.split('/').filter(Boolean);
   if (parts[0] && /^v\d+\.\d+$/.test(parts[0])) parts.shift();
@@ -188,7 +350,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       return; // never answer; close() drops the connection
     }
     const answer =
-      (failures.length ? failures.shift() : null) ?? (req.method === 'GET' ? mediaRoute(url.pathname, query, req.headers, base, media, cdn) : null) ?? route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+      (failures.length ? failures.shift() : null) ??
+      (req.method === 'GET' ? mediaRoute(url.pathname, query, req.headers, base, media, cdn) : null) ??
+      route(req.method ?? 'GET', url.pathname, query, req.headers, body);
     if ('bytes' in answer) {
       res.writeHead(answer.status, answer.headers);
       return res.end(answer.bytes);
@@ -221,7 +385,11 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     addCdnFile({ bytes, contentType, name }) {
       const path = `/v/t1.15752-9/${name ?? `${randomBytes(6).toString('hex')}_n.jpg`}`;
       cdn.set(path, { bytes, contentType });
-      return `${base}${path}?_nc_cat=1&ccb=1-7&oh=00_${randomBytes(6).toString('hex')}&oe=${Math.floor(Date.now() / 1000 + 86400).toString(16).toUpperCase()}`;
+      return `${base}${path}?_nc_cat=1&ccb=1-7&oh=00_${randomBytes(6).toString('hex')}&oe=${Math.floor(
+        Date.now() / 1000 + 86400,
+      )
+        .toString(16)
+        .toUpperCase()}`;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -67,21 +67,34 @@ export async function startMaytapiApi(options: FakeMaytapiOptions = {}): Promise
       return void res.end(file.bytes);
     }
     if (req.headers['x-maytapi-key'] !== apiToken) {
-      return json(res, 401, { success: false, message: 'Token is not valid. Please check your token from the console.' });
+      return json(res, 401, {
+        success: false,
+        message: 'Token is not valid. Please check your token from the console.',
+      });
     }
     const match = /^\/api\/([^/]+)\/([^/]+)\/sendMessage$/.exec(url.pathname);
-    if (!match || req.method !== 'POST') return json(res, 404, { success: false, message: `Cannot ${req.method} ${url.pathname}` });
+    if (!match || req.method !== 'POST')
+      return json(res, 404, { success: false, message: `Cannot ${req.method} ${url.pathname}` });
     if (match[1] !== productId) return json(res, 404, { success: false, message: `Product ${match[1]} not found` });
-    if (match[2] !== phoneId) return json(res, 400, { success: false, message: `[${match[2]}] is not a valid phone instance id. You can find your phones from /api/${productId}/listPhones` });
+    if (match[2] !== phoneId)
+      return json(res, 400, {
+        success: false,
+        message: `[${match[2]}] is not a valid phone instance id. You can find your phones from /api/${productId}/listPhones`,
+      });
 
     const body = recorded.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object' || typeof body.to_number !== 'string' || !body.to_number) {
       return json(res, 400, { success: false, message: 'to_number is required' });
     }
-    if (!['text', 'media', 'sticker', 'location', 'link', 'vcard', 'forward', 'reaction', 'poll'].includes(String(body.type))) {
+    if (
+      !['text', 'media', 'sticker', 'location', 'link', 'vcard', 'forward', 'reaction', 'poll'].includes(
+        String(body.type),
+      )
+    ) {
       return json(res, 400, { success: false, message: `Unknown message type: ${String(body.type)}` });
     }
-    if (typeof body.message !== 'string' || !body.message) return json(res, 400, { success: false, message: 'message is required' });
+    if (typeof body.message !== 'string' || !body.message)
+      return json(res, 400, { success: false, message: 'message is required' });
 
     counter++;
     const chatId = `${body.to_number.replace(/\D/g, '')}@c.us`;

@@ -13,7 +13,10 @@ import type { AddressInfo } from 'node:net';
 export type ChatRequest = {
   model: string;
   messages: { role: string; content: unknown }[];
-  response_format?: { type: 'json_schema'; json_schema: { name?: string; schema: Record<string, unknown>; strict?: boolean } } | { type: 'json_object' } | { type: 'text' };
+  response_format?:
+    | { type: 'json_schema'; json_schema: { name?: string; schema: Record<string, unknown>; strict?: boolean } }
+    | { type: 'json_object' }
+    | { type: 'text' };
   tools?: { type: 'function'; function: { name: string; parameters?: unknown } }[];
   tool_choice?: 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
   temperature?: number;
@@ -41,17 +44,51 @@ const id = (prefix: string, n = 12) => `${prefix}${randomBytes(n).toString('base
 
 /** OpenAI's error bodies, by status. */
 function errorBody(status: number) {
-  if (status === 401) return { error: { message: 'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
-  if (status === 429) return { error: { message: 'Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1.', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
-  if (status === 400) return { error: { message: "Invalid schema for response_format 'command'.", type: 'invalid_request_error', param: 'response_format', code: null } };
-  return { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } };
+  if (status === 401)
+    return {
+      error: {
+        message:
+          'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    };
+  if (status === 429)
+    return {
+      error: {
+        message:
+          'Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1.',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    };
+  if (status === 400)
+    return {
+      error: {
+        message: "Invalid schema for response_format 'command'.",
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: null,
+      },
+    };
+  return {
+    error: {
+      message: 'The server had an error while processing your request. Sorry about that!',
+      type: 'server_error',
+      param: null,
+      code: null,
+    },
+  };
 }
 
 const lastUserText = (req: ChatRequest): string => {
   const m = [...(req.messages ?? [])].reverse().find((x) => x.role === 'user');
   if (!m) return '';
   if (typeof m.content === 'string') return m.content;
-  if (Array.isArray(m.content)) return m.content.map((p: { type?: string; text?: string }) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
+  if (Array.isArray(m.content))
+    return m.content.map((p: { type?: string; text?: string }) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
   return '';
 };
 
@@ -63,13 +100,25 @@ function completion(req: ChatRequest, message: Record<string, unknown>, finish: 
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: req.model,
-    choices: [{ index: 0, message: { role: 'assistant', refusal: null, annotations: [], ...message }, logprobs: null, finish_reason: finish }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', refusal: null, annotations: [], ...message },
+        logprobs: null,
+        finish_reason: finish,
+      },
+    ],
     usage: {
       prompt_tokens: Math.ceil(prompt / 4),
       completion_tokens: Math.ceil(completionTokens / 4),
       total_tokens: Math.ceil(prompt / 4) + Math.ceil(completionTokens / 4),
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
     service_tier: 'default',
     system_fingerprint: 'fp_fake0001',
@@ -81,7 +130,11 @@ function respond(req: ChatRequest, value: unknown) {
   const wantsTool = req.tools?.length && req.tool_choice !== 'none';
   if (wantsTool && typeof value !== 'string') {
     const name = typeof req.tool_choice === 'object' ? req.tool_choice.function.name : req.tools![0].function.name;
-    return completion(req, { content: null, tool_calls: [{ id: id('call_'), type: 'function', function: { name, arguments: json } }] }, 'tool_calls');
+    return completion(
+      req,
+      { content: null, tool_calls: [{ id: id('call_'), type: 'function', function: { name, arguments: json } }] },
+      'tool_calls',
+    );
   }
   return completion(req, { content: json }, 'stop');
 }
@@ -95,10 +148,18 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     url: '',
     requests,
     answer: () => ({}),
-    failNext: (status, times = 1) => queue.push(...Array.from({ length: times }, () => ({ kind: 'fail' as const, status }))),
+    failNext: (status, times = 1) =>
+      queue.push(...Array.from({ length: times }, () => ({ kind: 'fail' as const, status }))),
     hangNext: (times = 1) => queue.push(...Array.from({ length: times }, () => ({ kind: 'hang' as const }))),
-    invalidNext: (times = 1) => queue.push(...Array.from({ length: times }, () => ({ kind: 'raw' as const, content: '{"intent": "add_activity", "company": "Orbit Tex' }))),
-    rawNext: (content, times = 1) => queue.push(...Array.from({ length: times }, () => ({ kind: 'raw' as const, content }))),
+    invalidNext: (times = 1) =>
+      queue.push(
+        ...Array.from({ length: times }, () => ({
+          kind: 'raw' as const,
+          content: '{"intent": "add_activity", "company": "Orbit Tex',
+        })),
+      ),
+    rawNext: (content, times = 1) =>
+      queue.push(...Array.from({ length: times }, () => ({ kind: 'raw' as const, content }))),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const s of sockets) s.destroy();
@@ -107,7 +168,11 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'openai-processing-ms': '42', 'x-request-id': id('req_') });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'openai-processing-ms': '42',
+      'x-request-id': id('req_'),
+    });
     res.end(JSON.stringify(body));
   };
 
@@ -122,13 +187,39 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
       } catch {
-        return send(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } });
+        return send(res, 400, {
+          error: {
+            message: 'We could not parse the JSON body of your request.',
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        });
       }
       requests.push({ path: url.pathname, headers, body });
-      if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') return send(res, 404, { error: { message: `Invalid URL (${req.method} ${url.pathname})`, type: 'invalid_request_error', param: null, code: null } });
+      if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions')
+        return send(res, 404, {
+          error: {
+            message: `Invalid URL (${req.method} ${url.pathname})`,
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        });
       if (opts.apiKey && headers.authorization !== `Bearer ${opts.apiKey}`) return send(res, 401, errorBody(401));
-      if (!body.model || !Array.isArray(body.messages) || !body.messages.length) return send(res, 400, { error: { message: "Missing required parameter: 'messages'.", type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' } });
-      if (body.stream) return send(res, 400, { error: { message: 'This fake does not stream.', type: 'invalid_request_error', param: 'stream', code: null } });
+      if (!body.model || !Array.isArray(body.messages) || !body.messages.length)
+        return send(res, 400, {
+          error: {
+            message: "Missing required parameter: 'messages'.",
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'missing_required_parameter',
+          },
+        });
+      if (body.stream)
+        return send(res, 400, {
+          error: { message: 'This fake does not stream.', type: 'invalid_request_error', param: 'stream', code: null },
+        });
       const next = queue.shift();
       if (next?.kind === 'hang') return; // never answer; the client's timeout must fire
       if (next?.kind === 'fail') return send(res, next.status, errorBody(next.status));

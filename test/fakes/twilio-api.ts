@@ -31,7 +31,11 @@ export type FakeTwilio = {
   failNext(status: number, body?: unknown, times?: number): void;
   hangNext(times?: number): void;
   /** A file a customer sent (with the recorded fixture's sids unless given); returns its MediaUrl. */
-  addMedia(file: { bytes: Buffer; contentType: string; messageSid?: string; mediaSid?: string }): { url: string; messageSid: string; mediaSid: string };
+  addMedia(file: { bytes: Buffer; contentType: string; messageSid?: string; mediaSid?: string }): {
+    url: string;
+    messageSid: string;
+    mediaSid: string;
+  };
   close(): Promise<void>;
 };
 
@@ -39,7 +43,12 @@ type MediaFile = { bytes: Buffer; contentType: string; messageSid: string; media
 
 export const FAKE_TWILIO = { accountSid: 'ACa9125e94e4a3bf3736a231e5e29b0e01', authToken: 'twilio-test-auth-token' };
 
-const restError = (code: number, message: string, status: number) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+const restError = (code: number, message: string, status: number) => ({
+  code,
+  message,
+  more_info: `https://www.twilio.com/docs/errors/${code}`,
+  status,
+});
 
 /** Error bodies exactly as Twilio's REST API returns them. */
 export const TWILIO_ERRORS = {
@@ -48,7 +57,11 @@ export const TWILIO_ERRORS = {
   internal: restError(20500, 'An internal server error has occurred', 500),
   unavailable: restError(20503, 'Service unavailable', 503),
   invalidTo: restError(21211, "Invalid 'To' Phone Number: whatsapp:+91XXXXXXXX", 400),
-  windowClosed: restError(63016, 'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.', 400),
+  windowClosed: restError(
+    63016,
+    'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+    400,
+  ),
 };
 
 export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<FakeTwilio> {
@@ -83,30 +96,57 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
 
     const signed = cdn.get(url.pathname);
     if (url.pathname.startsWith('/mms.twiliocdn.com/')) {
-      if (!signed || !url.searchParams.get('Signature')) return void res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>');
+      if (!signed || !url.searchParams.get('Signature'))
+        return void res
+          .writeHead(403, { 'content-type': 'application/xml' })
+          .end('<Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>');
       res.writeHead(200, { 'content-type': signed.contentType, 'content-length': String(signed.bytes.length) });
       return void res.end(signed.bytes);
     }
-    const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)(\.json)?$/.exec(url.pathname);
+    const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)(\.json)?$/.exec(
+      url.pathname,
+    );
     if (mediaMatch && req.method === 'GET') {
       const credentials = basicAuth(req.headers.authorization);
-      if (!credentials || credentials.user !== accountSid || credentials.password !== authToken || mediaMatch[1] !== accountSid) return json(res, 401, TWILIO_ERRORS.authenticate);
+      if (
+        !credentials ||
+        credentials.user !== accountSid ||
+        credentials.password !== authToken ||
+        mediaMatch[1] !== accountSid
+      )
+        return json(res, 401, TWILIO_ERRORS.authenticate);
       const file = media.get(`${mediaMatch[2]}/${mediaMatch[3]}`);
       if (!file) return json(res, 404, restError(20404, `The requested resource ${url.pathname} was not found`, 404));
       const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${file.messageSid}/Media/${file.mediaSid}.json`;
       if (mediaMatch[4]) {
-        return json(res, 200, { account_sid: accountSid, content_type: file.contentType, date_created: file.created, date_updated: file.created, parent_sid: file.messageSid, sid: file.mediaSid, uri });
+        return json(res, 200, {
+          account_sid: accountSid,
+          content_type: file.contentType,
+          date_created: file.created,
+          date_updated: file.created,
+          parent_sid: file.messageSid,
+          sid: file.mediaSid,
+          uri,
+        });
       }
       const path = `/mms.twiliocdn.com/${accountSid}/${randomBytes(16).toString('hex')}`;
       cdn.set(path, file);
-      res.writeHead(307, { location: `${base}${path}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}&Signature=${randomBytes(32).toString('base64url')}&Key-Pair-Id=APKAFAKE0000`, 'content-length': '0' });
+      res.writeHead(307, {
+        location: `${base}${path}?Expires=${Math.floor(Date.now() / 1000) + 4 * 3600}&Signature=${randomBytes(32).toString('base64url')}&Key-Pair-Id=APKAFAKE0000`,
+        'content-length': '0',
+      });
       return void res.end();
     }
 
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
     if (!match) return json(res, 404, restError(20404, `The requested resource ${url.pathname} was not found`, 404));
     const credentials = basicAuth(req.headers.authorization);
-    if (!credentials || credentials.user !== accountSid || credentials.password !== authToken || match[1] !== accountSid) {
+    if (
+      !credentials ||
+      credentials.user !== accountSid ||
+      credentials.password !== authToken ||
+      match[1] !== accountSid
+    ) {
       return json(res, 401, TWILIO_ERRORS.authenticate);
     }
     if (req.method !== 'POST') return json(res, 405, restError(20004, 'Method not allowed', 405));
@@ -121,7 +161,11 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
       return json(res, 400, restError(21619, 'A text message body or media urls must be specified.', 400));
     }
     if (from.startsWith('whatsapp:') !== to.startsWith('whatsapp:')) {
-      return json(res, 400, restError(21910, "Invalid From and To pair. From and To should be of the same channel", 400));
+      return json(
+        res,
+        400,
+        restError(21910, 'Invalid From and To pair. From and To should be of the same channel', 400),
+      );
     }
 
     const sid = `${first('MediaUrl') ? 'MM' : 'SM'}${randomBytes(16).toString('hex')}`;
@@ -164,9 +208,24 @@ export async function startTwilioApi(options: FakeTwilioOptions = {}): Promise<F
     hangNext(times = 1) {
       hangs += times;
     },
-    addMedia({ bytes, contentType, messageSid = 'MM78805a221a988e79ef3f42d7c5bfd418', mediaSid = 'ME78805a221a988e79ef3f42d7c5bfd418' }) {
-      media.set(`${messageSid}/${mediaSid}`, { bytes, contentType, messageSid, mediaSid, created: new Date().toUTCString().replace('GMT', '+0000') });
-      return { url: `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`, messageSid, mediaSid };
+    addMedia({
+      bytes,
+      contentType,
+      messageSid = 'MM78805a221a988e79ef3f42d7c5bfd418',
+      mediaSid = 'ME78805a221a988e79ef3f42d7c5bfd418',
+    }) {
+      media.set(`${messageSid}/${mediaSid}`, {
+        bytes,
+        contentType,
+        messageSid,
+        mediaSid,
+        created: new Date().toUTCString().replace('GMT', '+0000'),
+      });
+      return {
+        url: `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`,
+        messageSid,
+        mediaSid,
+      };
     },
     async close() {
       for (const res of hanging) res.destroy();

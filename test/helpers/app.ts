@@ -13,9 +13,18 @@ import { queueMessage } from '../../src/outbound/queue.ts';
 export type TestContext = { app: App; deps: Deps };
 
 /** One app per test file; closed after the file's tests. */
-export async function createTestApp(env: Record<string, string> = {}, opts: { now?: () => Date } = {}): Promise<TestContext> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { now?: () => Date } = {},
+): Promise<TestContext> {
   const database = await openTestDatabase();
-  const config: Config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PARLEY_DEMO: 'false', PARLEY_SECRET_KEY: 'test-secret-key-0123456789', ...env });
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PARLEY_DEMO: 'false',
+    PARLEY_SECRET_KEY: 'test-secret-key-0123456789',
+    ...env,
+  });
   const deps = await createDeps(config, { database, now: opts.now });
   await deps.queue.install(allJobs);
   const app = await buildApp(deps);
@@ -30,14 +39,25 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { no
 export const drainJobs = (deps: Deps) => deps.queue.drain(allJobs, deps);
 
 let counter = 0;
-export const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const unique = (prefix = 'u') =>
+  `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-export type Session = { token: string; userId: string; workspaceId: string; email: string; auth: { authorization: string } };
+export type Session = {
+  token: string;
+  userId: string;
+  workspaceId: string;
+  email: string;
+  auth: { authorization: string };
+};
 
 /** Registers a new workspace through the API and logs its owner in. */
 export async function newWorkspace(app: App, name = 'Acme'): Promise<Session> {
   const email = `${unique('owner')}@example.com`;
-  const reg = await app.inject({ method: 'POST', url: '/api/register', payload: { name: `${name} Owner`, email, password: 'correct horse battery', workspace_name: name } });
+  const reg = await app.inject({
+    method: 'POST',
+    url: '/api/register',
+    payload: { name: `${name} Owner`, email, password: 'correct horse battery', workspace_name: name },
+  });
   if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.body}`);
   return loginAs(app, email, 'correct horse battery');
 }
@@ -46,13 +66,30 @@ export async function loginAs(app: App, email: string, password: string): Promis
   const res = await app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   const body = res.json();
-  return { token: body.token, userId: body.user.id, workspaceId: body.user.workspace_id, email, auth: { authorization: `Bearer ${body.token}` } };
+  return {
+    token: body.token,
+    userId: body.user.id,
+    workspaceId: body.user.workspace_id,
+    email,
+    auth: { authorization: `Bearer ${body.token}` },
+  };
 }
 
 /** Adds a member with the given role (as the owner) and logs them in. */
-export async function addMember(app: App, owner: Session, role: 'admin' | 'manager' | 'agent', name = 'Member', phone?: string): Promise<Session> {
+export async function addMember(
+  app: App,
+  owner: Session,
+  role: 'admin' | 'manager' | 'agent',
+  name = 'Member',
+  phone?: string,
+): Promise<Session> {
   const email = `${unique(role)}@example.com`;
-  const res = await app.inject({ method: 'POST', url: '/api/users', headers: owner.auth, payload: { name, email, password: 'member password', role, ...(phone ? { phone } : {}) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: owner.auth,
+    payload: { name, email, password: 'member password', role, ...(phone ? { phone } : {}) },
+  });
   if (res.statusCode !== 201) throw new Error(`add member failed: ${res.body}`);
   return loginAs(app, email, 'member password');
 }
@@ -68,18 +105,42 @@ export async function connectWhatsApp(
 ): Promise<{ phoneNumberId: string; channelId: string }> {
   const phoneNumberId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   const settings = { ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), ...opts.settings };
-  const secrets = { accessToken: opts.accessToken ?? 'EAAG-test-token', appSecret: opts.appSecret, verifyToken: `verify-${phoneNumberId}` };
-  const res = await app.inject({ method: 'POST', url: '/api/channels', headers: owner.auth, payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings, secrets } });
+  const secrets = {
+    accessToken: opts.accessToken ?? 'EAAG-test-token',
+    appSecret: opts.appSecret,
+    verifyToken: `verify-${phoneNumberId}`,
+  };
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/channels',
+    headers: owner.auth,
+    payload: { kind: 'whatsapp', name: 'WhatsApp', account_id: phoneNumberId, settings, secrets },
+  });
   if (res.statusCode !== 201) throw new Error(`connecting WhatsApp failed: ${res.statusCode} ${res.body}`);
   return { phoneNumberId, channelId: res.json().id as string };
 }
 
 /** An outbound message's row, as the outbox left it. */
-export const messageRow = async (deps: Deps, id: string) => (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
+export const messageRow = async (deps: Deps, id: string) =>
+  (await deps.db.select().from(messages).where(eq(messages.id, id)))[0];
 
 /** Queues a text on a conversation (purpose `notification` unless given), runs the jobs and returns the row. */
-export async function queueNotification(deps: Deps, conv: { id: string; workspaceId: string; channelId: string }, text: string, purpose = 'notification') {
-  const id = await deps.db.transaction((tx) => queueMessage(tx, deps.queue, { workspaceId: conv.workspaceId, conversationId: conv.id, channelId: conv.channelId, payload: { type: 'text', text }, purpose, dedupeKey: unique('k') }));
+export async function queueNotification(
+  deps: Deps,
+  conv: { id: string; workspaceId: string; channelId: string },
+  text: string,
+  purpose = 'notification',
+) {
+  const id = await deps.db.transaction((tx) =>
+    queueMessage(tx, deps.queue, {
+      workspaceId: conv.workspaceId,
+      conversationId: conv.id,
+      channelId: conv.channelId,
+      payload: { type: 'text', text },
+      purpose,
+      dedupeKey: unique('k'),
+    }),
+  );
   await drainJobs(deps);
   return messageRow(deps, id);
 }

@@ -8,10 +8,26 @@ import type { SpecialNote } from './facts.ts';
 export type Askable = 'name' | 'preferred_times' | 'communication_preferences' | 'email';
 
 const questions: Record<Askable, { en: string; hi: string; hinglish: string }> = {
-  name: { en: 'By the way, may I know your name?', hi: 'वैसे, क्या मैं आपका नाम जान सकता हूँ?', hinglish: 'Waise, kya main aapka naam jaan sakta hoon?' },
-  preferred_times: { en: 'By the way, what time of day usually suits you best for a call?', hi: 'वैसे, कॉल के लिए आपको आमतौर पर कौन सा समय ठीक रहता है?', hinglish: 'Waise, call ke liye aapko usually kaunsa time theek rehta hai?' },
-  communication_preferences: { en: 'By the way, is WhatsApp the best way to reach you, or do you prefer a call or email?', hi: 'वैसे, क्या आपसे संपर्क के लिए WhatsApp ठीक है, या कॉल/ईमेल बेहतर रहेगा?', hinglish: 'Waise, aapse contact ke liye WhatsApp theek hai, ya call/email better rahega?' },
-  email: { en: 'By the way, could you share an email address for the documents?', hi: 'वैसे, क्या आप दस्तावेज़ों के लिए अपना ईमेल दे सकते हैं?', hinglish: 'Waise, kya aap documents ke liye apna email share kar sakte hain?' },
+  name: {
+    en: 'By the way, may I know your name?',
+    hi: 'वैसे, क्या मैं आपका नाम जान सकता हूँ?',
+    hinglish: 'Waise, kya main aapka naam jaan sakta hoon?',
+  },
+  preferred_times: {
+    en: 'By the way, what time of day usually suits you best for a call?',
+    hi: 'वैसे, कॉल के लिए आपको आमतौर पर कौन सा समय ठीक रहता है?',
+    hinglish: 'Waise, call ke liye aapko usually kaunsa time theek rehta hai?',
+  },
+  communication_preferences: {
+    en: 'By the way, is WhatsApp the best way to reach you, or do you prefer a call or email?',
+    hi: 'वैसे, क्या आपसे संपर्क के लिए WhatsApp ठीक है, या कॉल/ईमेल बेहतर रहेगा?',
+    hinglish: 'Waise, aapse contact ke liye WhatsApp theek hai, ya call/email better rahega?',
+  },
+  email: {
+    en: 'By the way, could you share an email address for the documents?',
+    hi: 'वैसे, क्या आप दस्तावेज़ों के लिए अपना ईमेल दे सकते हैं?',
+    hinglish: 'Waise, kya aap documents ke liye apna email share kar sakte hain?',
+  },
 };
 
 const goodMoments: CustomerIntent[] = ['thanks', 'demo', 'greeting', 'contract'];
@@ -42,5 +58,9 @@ export function nextQuestion(input: {
 export function acknowledgeNotes(notes: SpecialNote[], lang: Lang): string | null {
   if (!notes.length) return null;
   const list = notes.map((n) => n.text).join('; ');
-  return say(lang, { en: `I've noted that (${list}) so our team can take care of it.`, hi: `मैंने नोट कर लिया है (${list}), ताकि हमारी टीम इसका ध्यान रख सके।`, hinglish: `Maine note kar liya hai (${list}), taaki hamari team iska dhyan rakh sake.` });
+  return say(lang, {
+    en: `I've noted that (${list}) so our team can take care of it.`,
+    hi: `मैंने नोट कर लिया है (${list}), ताकि हमारी टीम इसका ध्यान रख सके।`,
+    hinglish: `Maine note kar liya hai (${list}), taaki hamari team iska dhyan rakh sake.`,
+  });
 }

@@ -27,7 +27,12 @@ describe('runExtractProfile', () => {
   });
 
   it('answers a bad line with an error and goes on', async () => {
-    const out = await run(['not json', JSON.stringify({ id: 'x' }), '', JSON.stringify({ id: 'b', text: 'Ich habe Angst vor Spritzen' })]);
+    const out = await run([
+      'not json',
+      JSON.stringify({ id: 'x' }),
+      '',
+      JSON.stringify({ id: 'b', text: 'Ich habe Angst vor Spritzen' }),
+    ]);
     expect(out).toHaveLength(3);
     expect(out[0]).toMatchObject({ id: null, error: expect.stringContaining('invalid JSON') });
     expect(out[1]).toMatchObject({ id: null, error: expect.any(String) });

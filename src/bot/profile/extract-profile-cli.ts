@@ -18,12 +18,18 @@ export function extractProfileLine(line: string): Record<string, unknown> {
   const parsed = InputLineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { id: null, error: `expected {"id": string|number, "text": string}: ${issue.path.join('.') || 'line'} ${issue.message}` };
+    return {
+      id: null,
+      error: `expected {"id": string|number, "text": string}: ${issue.path.join('.') || 'line'} ${issue.message}`,
+    };
   }
   return { id: parsed.data.id, ...extractProfileFacts(parsed.data.text).facts };
 }
 
-export async function runExtractProfile(opts: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<void> {
+export async function runExtractProfile(opts: {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}): Promise<void> {
   const lines = createInterface({ input: opts.input, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;

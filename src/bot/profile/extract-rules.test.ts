@@ -15,7 +15,14 @@ describe('extractProfileFacts', () => {
   });
 
   it('does not take ordinary words after "I\'m", "ich bin" or "main" for a name', () => {
-    for (const text of ["I'm tired of waiting", 'Ich sitze im Rollstuhl', 'Ich bin Lehrerin', 'main diabetic hoon', "I'm Dr. Shah's patient", 'Nut allergy here']) {
+    for (const text of [
+      "I'm tired of waiting",
+      'Ich sitze im Rollstuhl',
+      'Ich bin Lehrerin',
+      'main diabetic hoon',
+      "I'm Dr. Shah's patient",
+      'Nut allergy here',
+    ]) {
       expect(facts(text).name, text).toBeUndefined();
     }
   });
@@ -25,36 +32,65 @@ describe('extractProfileFacts', () => {
     expect(facts('mera beta Aarav hai').name).toBeUndefined();
   });
 
-  it('reads an email address in lowercase, but not the business\'s or a company\'s', () => {
+  it("reads an email address in lowercase, but not the business's or a company's", () => {
     expect(facts('My email is Marie.Schmidt@Email.com').email).toBe('marie.schmidt@email.com');
     expect(facts('Is info@clinic.com your email?').email).toBeUndefined();
     expect(facts('Our office email is admin@acme.co').email).toBeUndefined();
   });
 
   it('keeps fears stated in English, German and Hinglish', () => {
-    for (const text of ["I'm terrified of dental work", 'Ich habe Angst vor Spritzen', 'mujhe injection se darr lagta hai']) {
+    for (const text of [
+      "I'm terrified of dental work",
+      'Ich habe Angst vor Spritzen',
+      'mujhe injection se darr lagta hai',
+    ]) {
       expect(facts(text).special_notes, text).toEqual([expect.objectContaining({ category: 'fear' })]);
     }
   });
 
   it("skips other people's facts", () => {
-    for (const text of ['my friend is scared of dentists', 'meri wife ko allergy hai', 'Mein Mann hat Angst vor dem Zahnarzt', 'My son is allergic to penicillin', 'My husband prefers Dr. Weber', 'He can only come on weekends']) {
+    for (const text of [
+      'my friend is scared of dentists',
+      'meri wife ko allergy hai',
+      'Mein Mann hat Angst vor dem Zahnarzt',
+      'My son is allergic to penicillin',
+      'My husband prefers Dr. Weber',
+      'He can only come on weekends',
+    ]) {
       expect(facts(text), text).toEqual({});
     }
   });
 
   it('skips negated and past facts', () => {
-    for (const text of ["I'm not afraid of needles", 'mujhe koi allergy nahi hai', 'Ich habe keine Angst, alles gut', 'mujhe darr nahi lagta', 'I was scared of needles as a kid but I\'m fine now', 'I used to have a latex allergy but it\'s gone now', "I don't mind calls at all"]) {
+    for (const text of [
+      "I'm not afraid of needles",
+      'mujhe koi allergy nahi hai',
+      'Ich habe keine Angst, alles gut',
+      'mujhe darr nahi lagta',
+      "I was scared of needles as a kid but I'm fine now",
+      "I used to have a latex allergy but it's gone now",
+      "I don't mind calls at all",
+    ]) {
       expect(facts(text), text).toEqual({});
     }
   });
 
   it('finds no facts in information questions, but reads request questions', () => {
-    for (const text of ['Do you use latex-free gloves?', 'Is Dr. Weber working next week?', 'kitne ka hai hair spa?', 'What time do you close on Saturdays?', 'Hallo, können Sie mir sagen ob Sie samstags offen haben?']) {
+    for (const text of [
+      'Do you use latex-free gloves?',
+      'Is Dr. Weber working next week?',
+      'kitne ka hai hair spa?',
+      'What time do you close on Saturdays?',
+      'Hallo, können Sie mir sagen ob Sie samstags offen haben?',
+    ]) {
       expect(facts(text), text).toEqual({});
     }
-    expect(facts('Can I get an appointment with Dr. Weber? She was so gentle last time').preferred_staff).toBe('Dr. Weber');
-    expect(facts('Can I bring my mum with me for support?').special_notes).toEqual([expect.objectContaining({ category: 'request' })]);
+    expect(facts('Can I get an appointment with Dr. Weber? She was so gentle last time').preferred_staff).toBe(
+      'Dr. Weber',
+    );
+    expect(facts('Can I bring my mum with me for support?').special_notes).toEqual([
+      expect.objectContaining({ category: 'request' }),
+    ]);
   });
 
   it('keeps a statement made before a question in the same sentence', () => {
@@ -68,8 +104,14 @@ describe('extractProfileFacts', () => {
   });
 
   it('turns busy hours into before/after bounds on a 24-hour clock', () => {
-    expect(facts("I prefer morning appointments, I'm usually busy after 2pm").preferred_times).toEqual({ part_of_day: 'morning', before: '14:00' });
-    expect(facts('I work until 5, so evenings only').preferred_times).toEqual({ part_of_day: 'evening', after: '17:00' });
+    expect(facts("I prefer morning appointments, I'm usually busy after 2pm").preferred_times).toEqual({
+      part_of_day: 'morning',
+      before: '14:00',
+    });
+    expect(facts('I work until 5, so evenings only').preferred_times).toEqual({
+      part_of_day: 'evening',
+      after: '17:00',
+    });
     expect(facts('Vor 9 Uhr geht leider nicht').preferred_times).toEqual({ after: '09:00' });
     expect(facts('shaam 6 ke baad').preferred_times).toEqual({ part_of_day: 'evening', after: '18:00' });
     expect(facts('10 baje se pehle nahi aa paunga').preferred_times).toEqual({ after: '10:00' });
@@ -77,20 +119,41 @@ describe('extractProfileFacts', () => {
   });
 
   it('uses lowercase English weekday names and expands weekends and weekdays', () => {
-    expect(facts('Tuesdays or Thursdays after 3pm suit me best').preferred_times).toEqual({ days: ['tuesday', 'thursday'], after: '15:00' });
+    expect(facts('Tuesdays or Thursdays after 3pm suit me best').preferred_times).toEqual({
+      days: ['tuesday', 'thursday'],
+      after: '15:00',
+    });
     expect(facts('sirf weekend pe free hoon').preferred_times?.days).toEqual(['saturday', 'sunday']);
-    expect(facts('Only after 6 pm on weekdays please').preferred_times?.days).toEqual(['monday', 'tuesday', 'wednesday', 'thursday', 'friday']);
-    expect(facts('Montags und mittwochs passt es mir am besten').preferred_times?.days).toEqual(['monday', 'wednesday']);
+    expect(facts('Only after 6 pm on weekdays please').preferred_times?.days).toEqual([
+      'monday',
+      'tuesday',
+      'wednesday',
+      'thursday',
+      'friday',
+    ]);
+    expect(facts('Montags und mittwochs passt es mir am besten').preferred_times?.days).toEqual([
+      'monday',
+      'wednesday',
+    ]);
   });
 
   it('does not take a one-off slot or a ruled-out day for a preference', () => {
-    for (const text of ['Can I come tomorrow at 4?', 'Thanks, see you on Thursday!', 'Kann ich morgen um 10 kommen?', 'Fridays are impossible for me', 'Book me for Monday 10am please']) {
+    for (const text of [
+      'Can I come tomorrow at 4?',
+      'Thanks, see you on Thursday!',
+      'Kann ich morgen um 10 kommen?',
+      'Fridays are impossible for me',
+      'Book me for Monday 10am please',
+    ]) {
       expect(facts(text).preferred_times, text).toBeUndefined();
     }
   });
 
   it('reads call and channel wishes', () => {
-    expect(facts('call mat karna, WhatsApp pe message karo').communication_preferences).toEqual({ no_calls: true, channel: 'whatsapp' });
+    expect(facts('call mat karna, WhatsApp pe message karo').communication_preferences).toEqual({
+      no_calls: true,
+      channel: 'whatsapp',
+    });
     expect(facts('kein Anruf bitte').communication_preferences).toEqual({ no_calls: true });
     expect(facts('Email is better for me than WhatsApp').communication_preferences).toEqual({ channel: 'email' });
     expect(facts('mujhe call kar lena, typing nahi hoti').communication_preferences).toEqual({ channel: 'phone' });
@@ -99,7 +162,7 @@ describe('extractProfileFacts', () => {
   it('reads a language request as an ISO 639-1 code, never the language of the message', () => {
     expect(facts('Bitte auf Deutsch').communication_preferences).toEqual({ language: 'de' });
     expect(facts('Hindi mein baat kar sakte hain?').communication_preferences).toEqual({ language: 'hi' });
-    expect(facts('English please, I don\'t speak Hindi').communication_preferences).toEqual({ language: 'en' });
+    expect(facts("English please, I don't speak Hindi").communication_preferences).toEqual({ language: 'en' });
     expect(facts('mujhe subah ka time chahiye').communication_preferences).toBeUndefined();
   });
 
@@ -137,9 +200,17 @@ describe('extractProfileFacts', () => {
   });
 
   it('marks corrections so the storage layer can keep history', () => {
-    expect(extractProfileFacts('Actually my name is Katherine, not Kate')).toMatchObject({ facts: { name: 'Katherine' }, corrects: ['name'] });
-    expect(extractProfileFacts('sorry, I meant Tuesday')).toMatchObject({ facts: { preferred_times: { days: ['tuesday'] } }, corrects: ['preferred_times'] });
-    expect(extractProfileFacts('galti ho gayi, Tuesday nahi Wednesday').facts.preferred_times).toEqual({ days: ['wednesday'] });
+    expect(extractProfileFacts('Actually my name is Katherine, not Kate')).toMatchObject({
+      facts: { name: 'Katherine' },
+      corrects: ['name'],
+    });
+    expect(extractProfileFacts('sorry, I meant Tuesday')).toMatchObject({
+      facts: { preferred_times: { days: ['tuesday'] } },
+      corrects: ['preferred_times'],
+    });
+    expect(extractProfileFacts('galti ho gayi, Tuesday nahi Wednesday').facts.preferred_times).toEqual({
+      days: ['wednesday'],
+    });
     expect(extractProfileFacts('My name is Rahul').corrects).toBeUndefined();
     const known = { email: 'old@example.com' };
     expect(extractProfileFacts('sorry, it is new@example.com', { known }).corrects).toEqual(['email']);
@@ -153,7 +224,13 @@ describe('extractProfileFacts', () => {
 
   it('stays fast on hostile input (no regex backtracking blow-up)', () => {
     extractProfileFacts('warm up: I am Anna, scared of needles, after 5pm, Dr. Weber');
-    for (const text of ['a'.repeat(4000), 'a.'.repeat(1500) + '@' + 'b.'.repeat(400), 'my name is '.repeat(350), '10:30 - '.repeat(400), 'book with '.repeat(300)]) {
+    for (const text of [
+      'a'.repeat(4000),
+      'a.'.repeat(1500) + '@' + 'b.'.repeat(400),
+      'my name is '.repeat(350),
+      '10:30 - '.repeat(400),
+      'book with '.repeat(300),
+    ]) {
       const started = performance.now();
       extractProfileFacts(text);
       expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(250); // ~20 ms here; generous for loaded CI

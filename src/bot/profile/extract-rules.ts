@@ -5,7 +5,13 @@
 // state no facts), then let each rule family find candidates. Every rule checks that the fact is
 // about the customer (not "my friend…", "meri wife ko…") and not negated ("I'm not afraid…",
 // "darr nahi lagta"). Candidates are merged per key below.
-import type { ExtractProfileContext, PreferredTimes, ProfileExtraction, ProfileFactKey, ProfileFacts } from './facts.ts';
+import type {
+  ExtractProfileContext,
+  PreferredTimes,
+  ProfileExtraction,
+  ProfileFactKey,
+  ProfileFacts,
+} from './facts.ts';
 import { findCommunication, findServices } from './rules-contact.ts';
 import { findDeclined, findEmails, findNames, findStaff } from './rules-identity.ts';
 import { findNotes } from './rules-notes.ts';
@@ -31,7 +37,9 @@ export function extractProfileFacts(text: string, ctx?: ExtractProfileContext): 
   const single = <V>(key: ProfileFactKey, found: Found<V>[]): V | undefined => {
     if (!found.length) return undefined;
     note(key, found);
-    const ranked = [...found].sort((a, b) => Number(b.sentence.correction) - Number(a.sentence.correction) || b.confidence - a.confidence);
+    const ranked = [...found].sort(
+      (a, b) => Number(b.sentence.correction) - Number(a.sentence.correction) || b.confidence - a.confidence,
+    );
     return ranked[0].value;
   };
 
@@ -76,7 +84,8 @@ export function extractProfileFacts(text: string, ctx?: ExtractProfileContext): 
       if (facts[key] && ctx.known[key] && facts[key] !== ctx.known[key]) corrects.add(key);
     }
   }
-  for (const key of Object.keys(confidence) as ProfileFactKey[]) confidence[key] = Math.round(confidence[key]! * 100) / 100;
+  for (const key of Object.keys(confidence) as ProfileFactKey[])
+    confidence[key] = Math.round(confidence[key]! * 100) / 100;
   return corrects.size ? { facts, confidence, corrects: [...corrects] } : { facts, confidence };
 }
 

@@ -50,7 +50,10 @@ export const CommunicationPreferencesSchema = z
     /** Present (true) only when the customer asked not to be called. */
     no_calls: z.literal(true).optional(),
     /** ISO 639-1, lowercase. */
-    language: z.string().regex(/^[a-z]{2}$/, 'expected an ISO 639-1 code').optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'expected an ISO 639-1 code')
+      .optional(),
   })
   .strict();
 export type CommunicationPreferences = z.infer<typeof CommunicationPreferencesSchema>;

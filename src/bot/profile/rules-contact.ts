@@ -1,7 +1,17 @@
 // Communication preferences (channel, no calls, language) and the services a customer wants.
 import type { CommunicationPreferences } from './facts.ts';
 import { KEEP_PLURAL, LANGUAGES, SERVICE_PATTERNS } from './lexicon.ts';
-import { allMatches, isNegated, mentionsOther, rx, rxg, statementClauses, subjectAt, type Found, type Sentence } from './text.ts';
+import {
+  allMatches,
+  isNegated,
+  mentionsOther,
+  rx,
+  rxg,
+  statementClauses,
+  subjectAt,
+  type Found,
+  type Sentence,
+} from './text.ts';
 
 // ── Calls ────────────────────────────────────────────────────────────────────────────────────
 
@@ -11,10 +21,19 @@ const NO_CALLS = rxg`\b(?:don't|do not|dont|never|no need to|pls don't|please do
 
 const WA = String.raw`whats\s?app|wa`;
 const CHANNEL_RULES: { channel: NonNullable<CommunicationPreferences['channel']>; re: RegExp }[] = [
-  { channel: 'whatsapp', re: rxg`\b(?:just|only|nur|sirf|per|via|by|pe|par|through|prefer)\s+(?:${WA})\b|\b(?:${WA})\s+(?:me|is (?:best|better|fine|good|great|easier|ok|okay|perfect|preferred)|works(?: best| better| fine)?|only|please|bitte|pe|par|per|karo|kar do|kijiye|hi)\b|\b(?:message|text|msg|contact|reach|ping|write|send)[\p{L}]*\s+(?:me\s+)?(?:on|via|over|through|per|pe|par)\s+(?:${WA})\b` },
-  { channel: 'email', re: rxg`\b(?:by|via|per|through|over)\s+(?:e-?)?mail\b|\be-?mail\s+(?:reminders?|confirmations?|is (?:better|best|fine|preferred|easier|good))\b|\bprefer e-?mail\b|\be-?mail (?:me|mujhe) (?:the|a|reminders?|confirmations?|details|instead)\b|\bsend [\p{L}\s]{0,20}?(?:to|on) (?:my )?e-?mail\b|\be-?mail (?:pe|par)\b` },
+  {
+    channel: 'whatsapp',
+    re: rxg`\b(?:just|only|nur|sirf|per|via|by|pe|par|through|prefer)\s+(?:${WA})\b|\b(?:${WA})\s+(?:me|is (?:best|better|fine|good|great|easier|ok|okay|perfect|preferred)|works(?: best| better| fine)?|only|please|bitte|pe|par|per|karo|kar do|kijiye|hi)\b|\b(?:message|text|msg|contact|reach|ping|write|send)[\p{L}]*\s+(?:me\s+)?(?:on|via|over|through|per|pe|par)\s+(?:${WA})\b`,
+  },
+  {
+    channel: 'email',
+    re: rxg`\b(?:by|via|per|through|over)\s+(?:e-?)?mail\b|\be-?mail\s+(?:reminders?|confirmations?|is (?:better|best|fine|preferred|easier|good))\b|\bprefer e-?mail\b|\be-?mail (?:me|mujhe) (?:the|a|reminders?|confirmations?|details|instead)\b|\bsend [\p{L}\s]{0,20}?(?:to|on) (?:my )?e-?mail\b|\be-?mail (?:pe|par)\b`,
+  },
   { channel: 'sms', re: rxg`\bsms\b|\btext messages?\b|\bby text\b` },
-  { channel: 'phone', re: rxg`\bprefer (?:a )?(?:phone )?calls?\b|\bphone calls? (?:for|is better|are better|please)\b|\bcall me instead\b|\brather be called\b|\bcalls? (?:are|is) (?:better|easier|best)\b|\b(?:mujhe )?call kar (?:lena|dena|do|dijiye|lijiye)\b|\bphone (?:kar|pe baat) (?:lena|dena|do|karo|karna)\b|\bruf[\p{L}]* (?:sie )?mich (?:lieber |bitte )?an\b|\blieber (?:anrufen|telefonieren)\b` },
+  {
+    channel: 'phone',
+    re: rxg`\bprefer (?:a )?(?:phone )?calls?\b|\bphone calls? (?:for|is better|are better|please)\b|\bcall me instead\b|\brather be called\b|\bcalls? (?:are|is) (?:better|easier|best)\b|\b(?:mujhe )?call kar (?:lena|dena|do|dijiye|lijiye)\b|\bphone (?:kar|pe baat) (?:lena|dena|do|karo|karna)\b|\bruf[\p{L}]* (?:sie )?mich (?:lieber |bitte )?an\b|\blieber (?:anrufen|telefonieren)\b`,
+  },
 ];
 
 // Sending one document somewhere is an errand, not a preference, unless it is stated as one
@@ -59,7 +78,8 @@ export function findCommunication(sentences: Sentence[]): Found<CommunicationPre
         if (lang) value.language ??= LANGUAGES[lang.toLowerCase()];
       }
     }
-    if (Object.keys(value).length) out.push({ value, confidence: value.no_calls || value.language ? 0.85 : 0.75, sentence: clause.sentence });
+    if (Object.keys(value).length)
+      out.push({ value, confidence: value.no_calls || value.language ? 0.85 : 0.75, sentence: clause.sentence });
   }
   return out;
 }

@@ -2,7 +2,18 @@
 import { z } from 'zod';
 import type { DeclinableField, ExtractProfileContext } from './facts.ts';
 import { GIVEN_NAMES, HONORIFIC, NOT_NAMES } from './lexicon.ts';
-import { allMatches, isNegated, rx, rxg, statementClauses, subjectAt, titleCase, type Clause, type Found, type Sentence } from './text.ts';
+import {
+  allMatches,
+  isNegated,
+  rx,
+  rxg,
+  statementClauses,
+  subjectAt,
+  titleCase,
+  type Clause,
+  type Found,
+  type Sentence,
+} from './text.ts';
 
 // ── Name ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -23,7 +34,10 @@ function readName(text: string, from: number, mode: NameMode): string | undefine
   for (const m of allMatches(WORD_OR_PUNCT, rest)) {
     if (m[2]) break; // punctuation ends the name
     const w = m[1];
-    const gap = rest.slice(words.length ? rest.indexOf(words[words.length - 1]) + words[words.length - 1].length : 0, m.index);
+    const gap = rest.slice(
+      words.length ? rest.indexOf(words[words.length - 1]) + words[words.length - 1].length : 0,
+      m.index,
+    );
     if (words.length && /\S/.test(gap)) break;
     if (STOP_IN_NAME.has(w.toLowerCase())) break;
     if (words.length && /^\p{Lu}/u.test(words[0]) && !/^\p{Lu}/u.test(w)) break; // "Marie Schmidt", not "Tom please"
@@ -40,22 +54,41 @@ function readName(text: string, from: number, mode: NameMode): string | undefine
   const after = rest.slice(rest.indexOf(words[words.length - 1]) + words[words.length - 1].length);
   if (/^(?:[@_\d]|\.\S)/.test(after)) return undefined; // part of an address: "it's marie.s@gmail.com"
   if (mode === 'medium' && !capital && !known) return undefined;
-  if (mode === 'german' && !known && !(capital && /^\s*(?:[,.!]|$|und\b)/u.test(after) && !/(?:in|er|ist|ent|ant|ling|ung|heit|keit|isch)$/.test(lower))) return undefined;
-  if (mode === 'hindi' && !((capital || known) && /^\s*(?:,|$|bol|hoon|hu\b|hun\b|here|yahan|from|se\b)/iu.test(after))) return undefined;
-  if (mode !== 'strong' && words.length > 1 && !words.slice(1).every((w) => /^\p{Lu}/u.test(w))) return titleCase(first);
+  if (
+    mode === 'german' &&
+    !known &&
+    !(capital && /^\s*(?:[,.!]|$|und\b)/u.test(after) && !/(?:in|er|ist|ent|ant|ling|ung|heit|keit|isch)$/.test(lower))
+  )
+    return undefined;
+  if (mode === 'hindi' && !((capital || known) && /^\s*(?:,|$|bol|hoon|hu\b|hun\b|here|yahan|from|se\b)/iu.test(after)))
+    return undefined;
+  if (mode !== 'strong' && words.length > 1 && !words.slice(1).every((w) => /^\p{Lu}/u.test(w)))
+    return titleCase(first);
   return titleCase(words.join(' '));
 }
 
 const NAME_PATTERNS: { re: RegExp; mode: NameMode; confidence: number }[] = [
   { re: rxg`\b(?:my|the) (?:full |real )?name(?:'s| is)\s+`, mode: 'strong', confidence: 0.95 },
   { re: rxg`\b(?:mera|apna) (?:pura |poora )?(?:naam|nam|name)\s+(?:hai\s+)?`, mode: 'strong', confidence: 0.95 },
-  { re: rxg`\bmein (?:vollständiger )?name ist\s+|\bich hei(?:ß|ss)e\s+|\bhei(?:ß|ss)e ich\s+`, mode: 'strong', confidence: 0.95 },
+  {
+    re: rxg`\bmein (?:vollständiger )?name ist\s+|\bich hei(?:ß|ss)e\s+|\bhei(?:ß|ss)e ich\s+`,
+    mode: 'strong',
+    confidence: 0.95,
+  },
   { re: rxg`^name\s*[:=-]\s*`, mode: 'strong', confidence: 0.9 },
   { re: rxg`\bcall me\s+(?=\p{Lu})`, mode: 'medium', confidence: 0.85 },
-  { re: rxg`^(?:(?:hi|hello|hey|hallo|namaste|good (?:morning|evening|afternoon))[\s,!]+)?(?:this is|it's|its)\s+`, mode: 'medium', confidence: 0.85 },
+  {
+    re: rxg`^(?:(?:hi|hello|hey|hallo|namaste|good (?:morning|evening|afternoon))[\s,!]+)?(?:this is|it's|its)\s+`,
+    mode: 'medium',
+    confidence: 0.85,
+  },
   { re: rxg`\b(?:i'm|i am)\s+|^(?:(?:hi+|hello|hey)[\s,!]+)?im\s+`, mode: 'medium', confidence: 0.8 },
   { re: rxg`\bich bin\s+`, mode: 'german', confidence: 0.8 },
-  { re: rxg`^(?:(?:hallo|hi|grüß gott|grüezi|servus|moin|guten tag)[\s,!]+)?hier (?:ist|spricht)\s+`, mode: 'medium', confidence: 0.85 },
+  {
+    re: rxg`^(?:(?:hallo|hi|grüß gott|grüezi|servus|moin|guten tag)[\s,!]+)?hier (?:ist|spricht)\s+`,
+    mode: 'medium',
+    confidence: 0.85,
+  },
   { re: rxg`^(?:(?:hi|hello|hey|namaste|ji)[\s,!]+)?(?:main|mai)\s+`, mode: 'hindi', confidence: 0.8 },
 ];
 const NAME_HERE = rx`^(?:(?:hi|hello|hey|hallo|namaste)[\s,!]+)?(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)\s+(?:here|this side|hier)\b`;
@@ -66,7 +99,8 @@ export function findNames(sentences: Sentence[], ctx?: ExtractProfileContext): F
     for (const p of NAME_PATTERNS) {
       for (const m of allMatches(p.re, clause.text)) {
         const name = readName(clause.text, m.index + m[0].length, p.mode);
-        if (name && subjectAt(clause, clause.start + m.index + m[0].length) !== 'other') out.push({ value: name, confidence: p.confidence, sentence: clause.sentence });
+        if (name && subjectAt(clause, clause.start + m.index + m[0].length) !== 'other')
+          out.push({ value: name, confidence: p.confidence, sentence: clause.sentence });
       }
     }
     const here = clause.text.match(NAME_HERE);
@@ -102,7 +136,11 @@ export function findEmails(sentences: Sentence[]): Found<string>[] {
       const before = clause.text.slice(0, m.index);
       if (/\b(?:your|ihre|aapka|aapki|our|unsere?|hamara|hamari)\b/i.test(before)) continue; // the business's or a company's address
       if (subjectAt(clause, clause.start + m.index) === 'other') continue;
-      out.push({ value: email, confidence: EMAIL_CUE.test(clause.sentence.text) ? 0.97 : 0.85, sentence: clause.sentence });
+      out.push({
+        value: email,
+        confidence: EMAIL_CUE.test(clause.sentence.text) ? 0.97 : 0.85,
+        sentence: clause.sentence,
+      });
     }
   }
   return out;
@@ -145,7 +183,8 @@ export function findDeclined(sentences: Sentence[], ctx?: ExtractProfileContext)
     // One value per message: the field the bot would otherwise ask for first.
     const field = DECLINE_PRIORITY.find((f) => refused.has(f));
     if (field) out.push({ value: field, confidence: 0.9, sentence: s });
-    if (!out.length && ctx?.askedFor && GENERIC_REFUSAL.test(s.text)) out.push({ value: ctx.askedFor, confidence: 0.75, sentence: s });
+    if (!out.length && ctx?.askedFor && GENERIC_REFUSAL.test(s.text))
+      out.push({ value: ctx.askedFor, confidence: 0.75, sentence: s });
   }
   return out;
 }
@@ -154,30 +193,62 @@ export function findDeclined(sentences: Sentence[], ctx?: ExtractProfileContext)
 
 const TITLE = String.raw`(?:dr\.?|doctor|doc)`;
 const PERSON = String.raw`(?:${TITLE}\s+)?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?`;
-const NOT_STAFF = new Set(`me you him her them us someone somebody anyone anybody the a an my your our this that it ihnen ihr euch uns mir dir
+const NOT_STAFF = new Set(
+  `me you him her them us someone somebody anyone anybody the a an my your our this that it ihnen ihr euch uns mir dir
   whatsapp email sms phone monday tuesday wednesday thursday friday saturday sunday aap aapke aapse tum main mai hum ok okay haan
   han thank thanks hello hi hey sorry please good dear respected bhai everything everyone nothing something that's it's this
-  service treatment team staff clinic salon everybody last next`.split(/\s+/));
+  service treatment team staff clinic salon everybody last next`.split(/\s+/),
+);
 
 const STAFF_PATTERNS: { re: RegExp; confidence: number; honorificOk?: boolean; knownOnly?: boolean }[] = [
   // "book another session with Sarah", "appointment with Dr. Weber", "can I book it again with Sarah"
-  { re: rxg`\b(?:book|booking|see|get|have|appointment|session|lesson|treatment|slot|go|come|again|prefer|want|like)\b[^.?!,;]{0,30}?\bwith\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?(${PERSON})`, confidence: 0.85 },
+  {
+    re: rxg`\b(?:book|booking|see|get|have|appointment|session|lesson|treatment|slot|go|come|again|prefer|want|like)\b[^.?!,;]{0,30}?\bwith\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?(${PERSON})`,
+    confidence: 0.85,
+  },
   // "Could I see Dr. Patel again?", "Can I get Mr. Kapoor for my next lesson?"
-  { re: rxg`\b(?:see|get|want|wants|prefer|prefers|request|ask for|have|like|love)\s+(?:(?:mr|mrs|ms|miss)\.?\s+(\p{Lu}[\p{L}'-]+)|(${TITLE}\s+\p{Lu}[\p{L}'-]+))`, confidence: 0.85 },
+  {
+    re: rxg`\b(?:see|get|want|wants|prefer|prefers|request|ask for|have|like|love)\s+(?:(?:mr|mrs|ms|miss)\.?\s+(\p{Lu}[\p{L}'-]+)|(${TITLE}\s+\p{Lu}[\p{L}'-]+))`,
+    confidence: 0.85,
+  },
   // "the same therapist as last time, Anna"
-  { re: rxg`\bsame (?:therapist|person|doctor|dentist|stylist|instructor|trainer|physio|hygienist|teacher|lady|guy|one)\b[^.?!]{0,25}?[,:-]\s*(${PERSON})\s*$`, confidence: 0.8 },
+  {
+    re: rxg`\bsame (?:therapist|person|doctor|dentist|stylist|instructor|trainer|physio|hygienist|teacher|lady|guy|one)\b[^.?!]{0,25}?[,:-]\s*(${PERSON})\s*$`,
+    confidence: 0.8,
+  },
   // German: "wieder zu Dr. Weber", "am liebsten bei Frau Schneider"
   { re: rxg`\b(?:zu|bei|mit)\s+(?:(?:frau|herrn?)\s+(${PERSON})|(${TITLE}\s+\p{Lu}[\p{L}'-]+))`, confidence: 0.8 },
-  { re: rxg`\b(?:wieder|gerne|lieber)\s+(?:(?:frau|herrn?)\s+(${PERSON})|(${TITLE}\s+\p{Lu}[\p{L}'-]+))`, confidence: 0.8 },
+  {
+    re: rxg`\b(?:wieder|gerne|lieber)\s+(?:(?:frau|herrn?)\s+(${PERSON})|(${TITLE}\s+\p{Lu}[\p{L}'-]+))`,
+    confidence: 0.8,
+  },
   // "Kavya I think, she was brilliant"
-  { re: rxg`(${PERSON})\s*(?:i think|i believe|glaube ich)?\s*[,-]\s*(?:she|he|sie|er|die|der)\s+(?:was|is|war|ist)\s+(?:so\s+|really\s+|very\s+|sehr\s+|super\s+)?(?:amazing|great|gentle|lovely|fantastic|wonderful|brilliant|excellent|the best|awesome|kind|patient|super|gut|toll|klasse|lieb)\b`, confidence: 0.7, knownOnly: true },
+  {
+    re: rxg`(${PERSON})\s*(?:i think|i believe|glaube ich)?\s*[,-]\s*(?:she|he|sie|er|die|der)\s+(?:was|is|war|ist)\s+(?:so\s+|really\s+|very\s+|sehr\s+|super\s+)?(?:amazing|great|gentle|lovely|fantastic|wonderful|brilliant|excellent|the best|awesome|kind|patient|super|gut|toll|klasse|lieb)\b`,
+    confidence: 0.7,
+    knownOnly: true,
+  },
   // Hinglish: "Priya ma'am se hi", "Rohit sir ke saath", "Dr. Sharma se hi dikhana hai"
-  { re: rxg`(?:^|\s)((?:${TITLE}\s+)?[\p{L}][\p{L}'-]+)\s+${HONORIFIC}\s+(?:se|ke saath|ke sath|ne|wale|wali|hi|ko)\b`, confidence: 0.85, honorificOk: true },
-  { re: rxg`(${TITLE}\s+\p{Lu}[\p{L}'-]+)\s+(?:se|ke saath|ke sath)\s+(?:hi\s+)?(?:dikhana|dikhwana|karwana|karana|milna|treatment|appointment|checkup|lena|chahiye)`, confidence: 0.85 },
+  {
+    re: rxg`(?:^|\s)((?:${TITLE}\s+)?[\p{L}][\p{L}'-]+)\s+${HONORIFIC}\s+(?:se|ke saath|ke sath|ne|wale|wali|hi|ko)\b`,
+    confidence: 0.85,
+    honorificOk: true,
+  },
+  {
+    re: rxg`(${TITLE}\s+\p{Lu}[\p{L}'-]+)\s+(?:se|ke saath|ke sath)\s+(?:hi\s+)?(?:dikhana|dikhwana|karwana|karana|milna|treatment|appointment|checkup|lena|chahiye)`,
+    confidence: 0.85,
+  },
   { re: rxg`(?:^|\s)(\p{Lu}[\p{L}'-]+)\s+(?:ke saath|ke sath|se)\s+hi\b`, confidence: 0.75 },
-  { re: rxg`(?:^|\s)(\p{Lu}[\p{L}'-]+)\s+ne\s+(?:kiya|ki|kari|kara)\s+th[aie]\b[^.?!]*\b(?:wahi|wohi|usi|same|phir se|dobara)`, confidence: 0.8 },
+  {
+    re: rxg`(?:^|\s)(\p{Lu}[\p{L}'-]+)\s+ne\s+(?:kiya|ki|kari|kara)\s+th[aie]\b[^.?!]*\b(?:wahi|wohi|usi|same|phir se|dobara)`,
+    confidence: 0.8,
+  },
   // "Dr. Weber was so gentle", "Sarah was amazing"
-  { re: rxg`(${PERSON})\s+(?:was|is|were)\s+(?:so\s+|really\s+|very\s+|super\s+|absolutely\s+)?(?:amazing|great|gentle|lovely|fantastic|wonderful|brilliant|excellent|the best|awesome|kind|patient|super)\b`, confidence: 0.7, knownOnly: true },
+  {
+    re: rxg`(${PERSON})\s+(?:was|is|were)\s+(?:so\s+|really\s+|very\s+|super\s+|absolutely\s+)?(?:amazing|great|gentle|lovely|fantastic|wonderful|brilliant|excellent|the best|awesome|kind|patient|super)\b`,
+    confidence: 0.7,
+    knownOnly: true,
+  },
 ];
 
 const TRAILING_HONORIFIC = new RegExp(`\\s+${HONORIFIC}$`, 'iu');
@@ -218,7 +289,10 @@ function* staffClauses(sentences: Sentence[]): Generator<Clause> {
   for (const s of sentences) {
     if (s.clauses.every((c) => c.question === 'info')) continue;
     const request = s.clauses.some((c) => c.question === 'request');
-    const text = s.clauses.filter((c) => c.question !== 'info').map((c) => c.text).join(', ');
+    const text = s.clauses
+      .filter((c) => c.question !== 'info')
+      .map((c) => c.text)
+      .join(', ');
     yield { text, start: s.start, question: request ? 'request' : 'none', sentence: s, index: 0 };
   }
 }

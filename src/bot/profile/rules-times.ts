@@ -2,7 +2,19 @@
 // ("tomorrow at 3", "see you Thursday") is not a preference; a correction ("I meant Tuesday") is.
 import { WEEKDAYS, type ExtractProfileContext, type PartOfDay, type PreferredTimes, type Weekday } from './facts.ts';
 import { HABITUAL_WEEKDAY, WEEKDAYS_WORDS, WEEKDAY_WORDS, WEEKEND_WORDS } from './lexicon.ts';
-import { allMatches, alt, clauseTokens, rx, rxg, statementClauses, subjectAt, tokenize, type Clause, type Found, type Sentence } from './text.ts';
+import {
+  allMatches,
+  alt,
+  clauseTokens,
+  rx,
+  rxg,
+  statementClauses,
+  subjectAt,
+  tokenize,
+  type Clause,
+  type Found,
+  type Sentence,
+} from './text.ts';
 
 const GREETING = rxg`\b(?:good|guten|gud)\s+(?:morning|afternoon|evening|night|morgen|abend|tag)\b|\bgm\b|\bgn\b|\bshubh (?:prabhat|ratri)\b`;
 
@@ -19,7 +31,10 @@ const BUSY = rx`\b(?:busy|work|working|office|school|college|class|classes|meeti
 const FREE = rx`\b(?:free|available|frei|khali|fursat)\b`;
 
 const POD: [PartOfDay, string][] = [
-  ['morning', String.raw`(?:early\s+)?mornings?|forenoons?|morgens|vormittags?|am vormittag|früh morgens|subah|subha|savere|sawere|savera`],
+  [
+    'morning',
+    String.raw`(?:early\s+)?mornings?|forenoons?|morgens|vormittags?|am vormittag|früh morgens|subah|subha|savere|sawere|savera`,
+  ],
   ['afternoon', String.raw`(?:early\s+|late\s+)?afternoons?|nachmittags?|am nachmittag|dopahar|dopehar|dupahar|dopahr`],
   ['evening', String.raw`(?:early\s+|late\s+)?evenings?|nights?|abends|am abend|shaam|sham|raat`],
 ];
@@ -29,13 +44,49 @@ const HABITUAL_POD = /(?:s|vormittags|nachmittags|abends)$/i;
 
 // A clock time: "3pm", "5:30", "17 Uhr", "6 baje", "noon".
 const CLOCK = String.raw`(?:(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|uhr|baje|bje|h|o'clock)?(?!\s*(?:years?|yrs?|months?|weeks?|days?|mins?|minutes?|hours?|hrs?|jahre?|monate?|wochen?|tage?|saal|mahine?|din|%|€|rs|km|kg|x|st|nd|rd|th|\d))|(noon|midday|mittag|lunch(?:time)?))`;
-const AFTER_WORDS = ['after', 'from', 'ab', 'nach', 'past', 'not before', 'no earlier than', 'nothing before', 'not earlier than'];
-const BEFORE_WORDS = ['before', 'until', 'till', 'til', 'by', 'vor', 'bis', 'spätestens', 'no later than', 'nothing after', 'not after'];
+const AFTER_WORDS = [
+  'after',
+  'from',
+  'ab',
+  'nach',
+  'past',
+  'not before',
+  'no earlier than',
+  'nothing before',
+  'not earlier than',
+];
+const BEFORE_WORDS = [
+  'before',
+  'until',
+  'till',
+  'til',
+  'by',
+  'vor',
+  'bis',
+  'spätestens',
+  'no later than',
+  'nothing after',
+  'not after',
+];
 const PRE = rxg`\b(${alt(AFTER_WORDS)}|${alt(BEFORE_WORDS)})\s+(?:ca\.?\s+|around\s+|about\s+|approx\.?\s+|so\s+|like\s+)?${CLOCK}`;
 const POST = rxg`${CLOCK}\s*(?:baje\s*)?(ke baad|ke bad|baad|onwards|or later|and later|se aage|se pehle|se pahle|se phle|tak|or earlier)\b`;
 const RANGE = rxg`(?:\b(?:from|von)\s+)?${CLOCK}\s*(?:-|–|to|till|until|bis|se)\s*${CLOCK}|\b(?:between|zwischen)\s+${CLOCK}\s*(?:and|und|-)\s*${CLOCK}`;
 const FINISH = rxg`\b(?:um\s+)?${CLOCK}\s+(?:fertig|feierabend)\b|\b(?:finish|finished|get off|off work|leave work|done with work|chhutti|(?:shift|work|office|class|classes|school|college|duty|lecture)s?\s+(?:ends?|finish(?:es)?|is over|gets? over|khatam))\w*\s+(?:work\s+)?(?:at|by|around|um)?\s*${CLOCK}`;
-const NEG_NEAR = new Set(['not', 'no', 'nothing', "can't", 'cannot', "don't", 'never', 'nicht', 'kein', 'keine', 'nahi', 'nahin', 'mat']);
+const NEG_NEAR = new Set([
+  'not',
+  'no',
+  'nothing',
+  "can't",
+  'cannot',
+  "don't",
+  'never',
+  'nicht',
+  'kein',
+  'keine',
+  'nahi',
+  'nahin',
+  'mat',
+]);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -68,7 +119,10 @@ function boundsIn(clause: Clause, pod: PartOfDay | undefined): Bounds {
     const tokens = tokenize(text);
     const neg =
       tokens.some((t) => t.end <= start && NEG_NEAR.has(t.word)) ||
-      tokens.filter((t) => t.start >= end).slice(0, 6).some((t) => ['nahi', 'nahin', 'nicht', 'mat'].includes(t.word));
+      tokens
+        .filter((t) => t.start >= end)
+        .slice(0, 6)
+        .some((t) => ['nahi', 'nahin', 'nicht', 'mat'].includes(t.word));
     return (neg ? 1 : 0) + (busy ? 1 : 0) === 1 ? (dir === 'before' ? 'after' : 'before') : dir;
   };
   for (const m of allMatches(FINISH, text)) set('after', clockValue(m, 1, pod) ?? clockValue(m, 5, pod));
@@ -111,8 +165,14 @@ function partsOfDay(clause: Clause): PodHit[] {
     if (!pod) continue;
     const tokens = tokenize(text);
     const negated =
-      tokens.filter((t) => t.end <= m.index).slice(-4).some((t) => NEG_NEAR.has(t.word)) ||
-      tokens.filter((t) => t.start >= m.index + m[0].length).slice(0, 2).some((t) => ['nahi', 'nahin', 'mat'].includes(t.word)) ||
+      tokens
+        .filter((t) => t.end <= m.index)
+        .slice(-4)
+        .some((t) => NEG_NEAR.has(t.word)) ||
+      tokens
+        .filter((t) => t.start >= m.index + m[0].length)
+        .slice(0, 2)
+        .some((t) => ['nahi', 'nahin', 'mat'].includes(t.word)) ||
       (BUSY.test(text) && !FREE.test(text) && !hasCue(text)) ||
       RULED_OUT.test(text);
     out.push({ pod, negated, habitual: HABITUAL_POD.test(word) });
@@ -135,7 +195,11 @@ function daysIn(clause: Clause): { days: Weekday[]; habitual: boolean } {
     if (!day && !isWeekend && !isWeekdays) return;
     const prev = tokens[i - 1]?.word;
     const next = tokens[i + 1]?.word;
-    if ((prev && ['not', 'no', 'nicht', 'kein', 'except', 'außer', 'ausser'].includes(prev)) || (next && ['nahi', 'nahin', 'mat'].includes(next))) return;
+    if (
+      (prev && ['not', 'no', 'nicht', 'kein', 'except', 'außer', 'ausser'].includes(prev)) ||
+      (next && ['nahi', 'nahin', 'mat'].includes(next))
+    )
+      return;
     if (isWeekend) {
       habitual = true;
       add('saturday');
@@ -161,7 +225,8 @@ export function findTimes(sentences: Sentence[], ctx?: ExtractProfileContext): F
   for (const clause of statementClauses(sentences)) {
     const correction = clause.sentence.correction;
     if (ONE_OFF.test(clause.text.replace(GREETING, ' ')) && !correction) continue;
-    if (subjectAt(clause, clause.start) === 'other' && subjectAt(clause, clause.start + clause.text.length) === 'other') continue;
+    if (subjectAt(clause, clause.start) === 'other' && subjectAt(clause, clause.start + clause.text.length) === 'other')
+      continue;
     const busy = BUSY.test(clause.text) && !FREE.test(clause.text);
     const pods = partsOfDay(clause);
     const positive = pods.find((p) => !p.negated);
@@ -175,7 +240,12 @@ export function findTimes(sentences: Sentence[], ctx?: ExtractProfileContext): F
       // "I can't do mornings" → after noon; "no evenings" → before five.
       if (neg?.pod === 'morning') bounds.after ??= '12:00';
       if (neg?.pod === 'evening') bounds.before ??= '17:00';
-      if (/\bwork(?:ing)? during the day\b|\btagsüber arbeite\b|\bdin (?:mein|me|bhar) (?:office|kaam)\b/i.test(clause.text)) value.part_of_day = 'evening';
+      if (
+        /\bwork(?:ing)? during the day\b|\btagsüber arbeite\b|\bdin (?:mein|me|bhar) (?:office|kaam)\b/i.test(
+          clause.text,
+        )
+      )
+        value.part_of_day = 'evening';
     }
     if (bounds.before) value.before = bounds.before;
     if (bounds.after) value.after = bounds.after;
@@ -183,7 +253,8 @@ export function findTimes(sentences: Sentence[], ctx?: ExtractProfileContext): F
       const { days, habitual } = daysIn(clause);
       if (days.length && (cue || habitual)) value.days = days;
     }
-    if (Object.keys(value).length) out.push({ value, confidence: correction || isHabitual(value, pods) ? 0.8 : 0.75, sentence: clause.sentence });
+    if (Object.keys(value).length)
+      out.push({ value, confidence: correction || isHabitual(value, pods) ? 0.8 : 0.75, sentence: clause.sentence });
   }
   return out;
 }

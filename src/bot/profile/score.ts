@@ -57,14 +57,21 @@ export function factItems(facts: ProfileFacts, key: ProfileFactKey): string[] {
     case 'preferred_times': {
       const t = facts.preferred_times;
       if (!t) return [];
-      return [t.part_of_day && `part_of_day=${t.part_of_day}`, t.before && `before=${t.before}`, t.after && `after=${t.after}`, ...(t.days ?? []).map((d) => `day=${d}`)].filter(
-        (x): x is string => Boolean(x),
-      );
+      return [
+        t.part_of_day && `part_of_day=${t.part_of_day}`,
+        t.before && `before=${t.before}`,
+        t.after && `after=${t.after}`,
+        ...(t.days ?? []).map((d) => `day=${d}`),
+      ].filter((x): x is string => Boolean(x));
     }
     case 'communication_preferences': {
       const c = facts.communication_preferences;
       if (!c) return [];
-      return [c.channel && `channel=${c.channel}`, c.no_calls && 'no_calls', c.language && `language=${c.language}`].filter((x): x is string => Boolean(x));
+      return [
+        c.channel && `channel=${c.channel}`,
+        c.no_calls && 'no_calls',
+        c.language && `language=${c.language}`,
+      ].filter((x): x is string => Boolean(x));
     }
     case 'special_notes':
       return (facts.special_notes ?? []).map((n) => n.category);
@@ -99,7 +106,10 @@ function finish(c: Counts): KeyScore {
 }
 
 export function scoreRows(rows: { expected: ProfileFacts; actual: ProfileFacts }[]): Score {
-  const totals = Object.fromEntries(PROFILE_FACT_KEYS.map((k) => [k, { tp: 0, fp: 0, fn: 0 }])) as Record<ProfileFactKey, Counts>;
+  const totals = Object.fromEntries(PROFILE_FACT_KEYS.map((k) => [k, { tp: 0, fp: 0, fn: 0 }])) as Record<
+    ProfileFactKey,
+    Counts
+  >;
   let noFactMessages = 0;
   let yieldedNone = 0;
   let exact = 0;
@@ -118,9 +128,16 @@ export function scoreRows(rows: { expected: ProfileFacts; actual: ProfileFacts }
       if (Object.keys(actual).length === 0) yieldedNone++;
     }
   }
-  const micro = Object.values(totals).reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
+  const micro = Object.values(totals).reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), {
+    tp: 0,
+    fp: 0,
+    fn: 0,
+  });
   return {
-    perKey: Object.fromEntries(PROFILE_FACT_KEYS.map((k) => [k, finish(totals[k])])) as Record<ProfileFactKey, KeyScore>,
+    perKey: Object.fromEntries(PROFILE_FACT_KEYS.map((k) => [k, finish(totals[k])])) as Record<
+      ProfileFactKey,
+      KeyScore
+    >,
     micro: finish(micro),
     noFacts: { messages: noFactMessages, yieldedNone, rate: ratio(yieldedNone, noFactMessages) },
     exactMessages: exact,
@@ -131,11 +148,20 @@ export function scoreRows(rows: { expected: ProfileFacts; actual: ProfileFacts }
 /** A fixed-width table for the console. */
 export function formatScore(label: string, s: Score): string {
   const pct = (x: number) => `${(x * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`${label}: ${s.messages} messages, ${s.exactMessages} exactly right`, `${'key'.padEnd(27)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'f1'.padStart(6)}   tp  fp  fn`];
+  const lines = [
+    `${label}: ${s.messages} messages, ${s.exactMessages} exactly right`,
+    `${'key'.padEnd(27)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'f1'.padStart(6)}   tp  fp  fn`,
+  ];
   for (const [k, v] of Object.entries(s.perKey)) {
-    lines.push(`${k.padEnd(27)} ${pct(v.precision)} ${pct(v.recall)} ${pct(v.f1)} ${String(v.tp).padStart(4)}${String(v.fp).padStart(4)}${String(v.fn).padStart(4)}`);
+    lines.push(
+      `${k.padEnd(27)} ${pct(v.precision)} ${pct(v.recall)} ${pct(v.f1)} ${String(v.tp).padStart(4)}${String(v.fp).padStart(4)}${String(v.fn).padStart(4)}`,
+    );
   }
-  lines.push(`${'micro'.padEnd(27)} ${pct(s.micro.precision)} ${pct(s.micro.recall)} ${pct(s.micro.f1)} ${String(s.micro.tp).padStart(4)}${String(s.micro.fp).padStart(4)}${String(s.micro.fn).padStart(4)}`);
-  lines.push(`no-fact messages yielding none: ${s.noFacts.yieldedNone}/${s.noFacts.messages} (${pct(s.noFacts.rate).trim()})`);
+  lines.push(
+    `${'micro'.padEnd(27)} ${pct(s.micro.precision)} ${pct(s.micro.recall)} ${pct(s.micro.f1)} ${String(s.micro.tp).padStart(4)}${String(s.micro.fp).padStart(4)}${String(s.micro.fn).padStart(4)}`,
+  );
+  lines.push(
+    `no-fact messages yielding none: ${s.noFacts.yieldedNone}/${s.noFacts.messages} (${pct(s.noFacts.rate).trim()})`,
+  );
   return lines.join('\n');
 }

@@ -13,11 +13,25 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 export async function storeProfileFacts(
   tx: DbOrTx,
-  input: { workspaceId: string; leadId: string | null; conversationId: string; contact: string; messageId: string; extraction: ProfileExtraction; existing: ContextFact[] },
+  input: {
+    workspaceId: string;
+    leadId: string | null;
+    conversationId: string;
+    contact: string;
+    messageId: string;
+    extraction: ProfileExtraction;
+    existing: ContextFact[];
+  },
 ): Promise<StoreResult> {
   const { facts, confidence, corrects = [] } = input.extraction;
   const result: StoreResult = { stored: [], corrected: [], sensitive: [] };
-  const base = { workspaceId: input.workspaceId, leadId: input.leadId, conversationId: input.conversationId, contact: input.contact, sourceMessageId: input.messageId };
+  const base = {
+    workspaceId: input.workspaceId,
+    leadId: input.leadId,
+    conversationId: input.conversationId,
+    contact: input.contact,
+    sourceMessageId: input.messageId,
+  };
   const active = (key: string) => input.existing.filter((f) => f.key === key);
 
   for (const [key, value] of Object.entries(facts) as [ProfileKey, unknown][]) {
@@ -44,7 +58,17 @@ export async function storeProfileFacts(
     if (current && same(current.value, value)) continue;
     if (current && !corrects.includes(key)) continue; // never overwrite unless corrected
     if (current) {
-      await tx.update(profileFacts).set({ status: 'superseded' }).where(and(eq(profileFacts.workspaceId, input.workspaceId), eq(profileFacts.contact, input.contact), eq(profileFacts.key, key), eq(profileFacts.status, 'active')));
+      await tx
+        .update(profileFacts)
+        .set({ status: 'superseded' })
+        .where(
+          and(
+            eq(profileFacts.workspaceId, input.workspaceId),
+            eq(profileFacts.contact, input.contact),
+            eq(profileFacts.key, key),
+            eq(profileFacts.status, 'active'),
+          ),
+        );
       result.corrected.push(key);
     }
     await tx.insert(profileFacts).values({ ...base, key, value, confidence: conf });
@@ -61,7 +85,15 @@ export async function storeProfileFacts(
   }
   // Telling us a sensitive detail is consent to keep it for their care; record it.
   if (result.sensitive.length) {
-    await tx.insert(consents).values({ workspaceId: input.workspaceId, contact: input.contact, leadId: input.leadId, kind: 'special_notes', granted: 'granted', source: 'message', sourceMessageId: input.messageId });
+    await tx.insert(consents).values({
+      workspaceId: input.workspaceId,
+      contact: input.contact,
+      leadId: input.leadId,
+      kind: 'special_notes',
+      granted: 'granted',
+      source: 'message',
+      sourceMessageId: input.messageId,
+    });
   }
   return result;
 }

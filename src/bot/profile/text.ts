@@ -101,14 +101,58 @@ function pushTrimmed(out: { text: string; start: number }[], text: string, start
 // Clause breaks: punctuation, dashes, and conjunctions that start a new thought. "so" is a break
 // only after a content word ("hard of hearing so please…"), not in "was so gentle".
 const CLAUSE_BREAK = rxg`\s*(?:[,;()]|(?<!\d):(?!\d))+\s*|\s+[-–—]+\s+|\s+(?=(?:but|aber|lekin|magar|however|toh|because|weil|kyunki|kyonki|denn|sondern|warna)\b)|\s+(?=so\s)`;
-const NO_SPLIT_BEFORE_SO = new Set(['is', 'was', 'are', 'were', 'be', 'been', 'am', "i'm", "it's", "he's", "she's", "you're", "we're", "they're", 'feel', 'felt', 'feels', 'look', 'looks', 'really', 'not', 'and', 'or', 'just', 'you', 'me', 'it', 'that', 'this', 'very', 'i', 'thanks', 'thank', 'ever', 'quite', 'also', 'doing', 'been', 'bin', 'ist']);
+const NO_SPLIT_BEFORE_SO = new Set([
+  'is',
+  'was',
+  'are',
+  'were',
+  'be',
+  'been',
+  'am',
+  "i'm",
+  "it's",
+  "he's",
+  "she's",
+  "you're",
+  "we're",
+  "they're",
+  'feel',
+  'felt',
+  'feels',
+  'look',
+  'looks',
+  'really',
+  'not',
+  'and',
+  'or',
+  'just',
+  'you',
+  'me',
+  'it',
+  'that',
+  'this',
+  'very',
+  'i',
+  'thanks',
+  'thank',
+  'ever',
+  'quite',
+  'also',
+  'doing',
+  'been',
+  'bin',
+  'ist',
+]);
 
 function splitClauses(text: string): { text: string; start: number }[] {
   const out: { text: string; start: number }[] = [];
   let start = 0;
   for (const m of allMatches(CLAUSE_BREAK, text)) {
     if (/^\s+$/.test(m[0]) && /^\s+so\s/i.test(text.slice(m.index, m.index + 5))) {
-      const prev = text.slice(0, m.index).match(/([\p{L}']+)\s*$/u)?.[1]?.toLowerCase();
+      const prev = text
+        .slice(0, m.index)
+        .match(/([\p{L}']+)\s*$/u)?.[1]
+        ?.toLowerCase();
       if (!prev || NO_SPLIT_BEFORE_SO.has(prev)) continue;
     }
     pushTrimmed(out, text, start, m.index);
@@ -127,9 +171,15 @@ const INFO_START = new RegExp(
     String.raw`(?:(?:do|does|did|will|would|should|shall|has|have|had)\s+(?:you|u|i|we|they|he|she|it|there|your|the|this|that|any|my|dr)|is|are|was|were|kya|kyaa|kitna|kitne|kitni|kab|kaise|kahan|kaha|kaun|kis|kyun|kyu|haben|hast|hat|habt|gibt|ist|sind|bist|muss|darf|wird|werden)(?![\p{L}'])`,
   'iu',
 );
-const WH_START = new RegExp(LEAD + String.raw`(what|what's|whats|when|where|why|how|who|which|whom|wann|wo|wie|wieso|warum|welche|welcher|welches|was)(?![\p{L}'])\s*([\p{L}']*)`, 'iu');
+const WH_START = new RegExp(
+  LEAD +
+    String.raw`(what|what's|whats|when|where|why|how|who|which|whom|wann|wo|wie|wieso|warum|welche|welcher|welches|was)(?![\p{L}'])\s*([\p{L}']*)`,
+  'iu',
+);
 const WH_CONTINUATION = new Set(
-  `is are do does did can could will would should time much many long about was were has have kind ist sind kann können kostet kosten lange viel teuer spät hat haben geht gibt muss macht komme`.split(/\s+/),
+  `is are do does did can could will would should time much many long about was were has have kind ist sind kann können kostet kosten lange viel teuer spät hat haben geht gibt muss macht komme`.split(
+    /\s+/,
+  ),
 );
 const isWhQuestion = (clause: string, sentenceIsQuestion: boolean) => {
   const m = clause.match(WH_START);
@@ -148,7 +198,8 @@ const HINGLISH_INFO_END = rx`\b(?:kya|na)\s*\?*$`;
 const ASKS_TO_TELL = rx`\b(?:tell me|let me know|sagen|mitteilen|batao|bataiye|bata do)\b(?:.*\b(?:if|whether|when|what|how|ob|wann|was|wie|kya|kab|kitne)\b)?`;
 
 function questionKind(clause: string, isLast: boolean, sentenceIsQuestion: boolean): QuestionKind {
-  if (REQUEST_START.test(clause)) return ASKS_TO_TELL.test(clause) && !/\btell me about\b/i.test(clause) ? 'info' : 'request';
+  if (REQUEST_START.test(clause))
+    return ASKS_TO_TELL.test(clause) && !/\btell me about\b/i.test(clause) ? 'info' : 'request';
   if (INFO_START.test(clause) || isWhQuestion(clause, sentenceIsQuestion)) return 'info';
   if (sentenceIsQuestion && isLast) {
     if (HINGLISH_INFO_END.test(clause)) return 'info';
@@ -189,20 +240,208 @@ export function analyze(text: string): Sentence[] {
 // ── Who is the clause about? ─────────────────────────────────────────────────────────────────
 
 const KIN = new Set([
-  'friend', 'friends', 'wife', 'husband', 'son', 'sons', 'daughter', 'daughters', 'mother', 'mom', 'mum', 'mommy', 'mummy', 'mama',
-  'father', 'dad', 'daddy', 'papa', 'kid', 'kids', 'child', 'children', 'baby', 'partner', 'boyfriend', 'girlfriend', 'sister',
-  'brother', 'colleague', 'colleagues', 'boss', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'granny', 'aunt', 'uncle',
-  'cousin', 'neighbour', 'neighbor', 'fiance', 'fiancé', 'fiancee', 'spouse', 'parents', 'family', 'flatmate', 'roommate',
-  'frau', 'mann', 'sohn', 'tochter', 'mutter', 'vater', 'kind', 'kinder', 'freund', 'freundin', 'schwester', 'bruder',
-  'partnerin', 'oma', 'opa', 'kollege', 'kollegin', 'eltern', 'nachbar', 'nachbarin',
-  'beta', 'bete', 'beti', 'maa', 'mummy', 'mumma', 'pitaji', 'bhai', 'bhaiya', 'behen', 'bahen', 'didi', 'dost', 'saas',
-  'sasur', 'bachcha', 'bacche', 'bachche', 'bachchon', 'nani', 'dadi', 'nana', 'dada', 'pati', 'patni', 'biwi', 'ammi', 'abbu',
+  'friend',
+  'friends',
+  'wife',
+  'husband',
+  'son',
+  'sons',
+  'daughter',
+  'daughters',
+  'mother',
+  'mom',
+  'mum',
+  'mommy',
+  'mummy',
+  'mama',
+  'father',
+  'dad',
+  'daddy',
+  'papa',
+  'kid',
+  'kids',
+  'child',
+  'children',
+  'baby',
+  'partner',
+  'boyfriend',
+  'girlfriend',
+  'sister',
+  'brother',
+  'colleague',
+  'colleagues',
+  'boss',
+  'grandma',
+  'grandmother',
+  'grandpa',
+  'grandfather',
+  'granny',
+  'aunt',
+  'uncle',
+  'cousin',
+  'neighbour',
+  'neighbor',
+  'fiance',
+  'fiancé',
+  'fiancee',
+  'spouse',
+  'parents',
+  'family',
+  'flatmate',
+  'roommate',
+  'frau',
+  'mann',
+  'sohn',
+  'tochter',
+  'mutter',
+  'vater',
+  'kind',
+  'kinder',
+  'freund',
+  'freundin',
+  'schwester',
+  'bruder',
+  'partnerin',
+  'oma',
+  'opa',
+  'kollege',
+  'kollegin',
+  'eltern',
+  'nachbar',
+  'nachbarin',
+  'beta',
+  'bete',
+  'beti',
+  'maa',
+  'mummy',
+  'mumma',
+  'pitaji',
+  'bhai',
+  'bhaiya',
+  'behen',
+  'bahen',
+  'didi',
+  'dost',
+  'saas',
+  'sasur',
+  'bachcha',
+  'bacche',
+  'bachche',
+  'bachchon',
+  'nani',
+  'dadi',
+  'nana',
+  'dada',
+  'pati',
+  'patni',
+  'biwi',
+  'ammi',
+  'abbu',
 ]);
 // Kin words that are also common nouns or titles count only after a possessive ("meine Frau").
-const KIN_NEEDS_POSSESSIVE = new Set(['frau', 'mann', 'kind', 'papa', 'mama', 'bhai', 'bhaiya', 'didi', 'family', 'boss', 'nana', 'dada']);
-const POSSESSIVE = new Set(['my', 'mein', 'meine', 'meinem', 'meinen', 'meiner', 'mera', 'meri', 'mere', 'our', 'unser', 'unsere', 'hamara', 'hamari', 'hamare', 'apne', 'apni', 'apna', 'his', 'her', 'their', 'a']);
-const FIRST = new Set(["i", "i'm", "i've", "i'd", "i'll", 'me', 'my', 'myself', 'mine', 'ich', 'mir', 'mich', 'meine', 'meinem', 'meinen', 'meiner', 'mujhe', 'mujhko', 'mai', 'main', 'mera', 'meri', 'mere', 'hum', 'humein', 'hamein', 'humko', 'hume', 'hamko']);
-const THIRD = new Set(['he', 'she', 'they', 'him', 'his', 'them', 'their', "he's", "she's", "they're", "he'd", "she'd", 'er', 'ihm', 'ihn', 'woh', 'wo', 'vo', 'voh', 'usko', 'usse', 'unko', 'unhe', 'unhein', 'uska', 'uski', 'uske', 'unka', 'unki', 'unke', 'inko', 'isko']);
+const KIN_NEEDS_POSSESSIVE = new Set([
+  'frau',
+  'mann',
+  'kind',
+  'papa',
+  'mama',
+  'bhai',
+  'bhaiya',
+  'didi',
+  'family',
+  'boss',
+  'nana',
+  'dada',
+]);
+const POSSESSIVE = new Set([
+  'my',
+  'mein',
+  'meine',
+  'meinem',
+  'meinen',
+  'meiner',
+  'mera',
+  'meri',
+  'mere',
+  'our',
+  'unser',
+  'unsere',
+  'hamara',
+  'hamari',
+  'hamare',
+  'apne',
+  'apni',
+  'apna',
+  'his',
+  'her',
+  'their',
+  'a',
+]);
+const FIRST = new Set([
+  'i',
+  "i'm",
+  "i've",
+  "i'd",
+  "i'll",
+  'me',
+  'my',
+  'myself',
+  'mine',
+  'ich',
+  'mir',
+  'mich',
+  'meine',
+  'meinem',
+  'meinen',
+  'meiner',
+  'mujhe',
+  'mujhko',
+  'mai',
+  'main',
+  'mera',
+  'meri',
+  'mere',
+  'hum',
+  'humein',
+  'hamein',
+  'humko',
+  'hume',
+  'hamko',
+]);
+const THIRD = new Set([
+  'he',
+  'she',
+  'they',
+  'him',
+  'his',
+  'them',
+  'their',
+  "he's",
+  "she's",
+  "they're",
+  "he'd",
+  "she'd",
+  'er',
+  'ihm',
+  'ihn',
+  'woh',
+  'wo',
+  'vo',
+  'voh',
+  'usko',
+  'usse',
+  'unko',
+  'unhe',
+  'unhein',
+  'uska',
+  'uski',
+  'uske',
+  'unka',
+  'unki',
+  'unke',
+  'inko',
+  'isko',
+]);
 
 export type Subject = 'self' | 'other' | 'unknown';
 
@@ -260,7 +499,37 @@ export function mentionsOther(clause: Clause): boolean {
 
 // ── Negation ─────────────────────────────────────────────────────────────────────────────────
 
-const NEG_BEFORE = new Set(['not', 'no', 'never', 'without', "don't", 'dont', "doesn't", "isn't", "aren't", "wasn't", "weren't", "didn't", "haven't", "hasn't", "won't", "wouldn't", 'neither', 'nor', 'nicht', 'kein', 'keine', 'keinen', 'keiner', 'keinem', 'nie', 'niemals', 'ohne', 'barely', 'hardly']);
+const NEG_BEFORE = new Set([
+  'not',
+  'no',
+  'never',
+  'without',
+  "don't",
+  'dont',
+  "doesn't",
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "didn't",
+  "haven't",
+  "hasn't",
+  "won't",
+  "wouldn't",
+  'neither',
+  'nor',
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'keiner',
+  'keinem',
+  'nie',
+  'niemals',
+  'ohne',
+  'barely',
+  'hardly',
+]);
 // Hindi negates after the noun or verb: "darr nahi lagta", "koi allergy nahi hai".
 const NEG_AFTER = new Set(['nahi', 'nahin', 'nai', 'nhi', 'mat']);
 const PAST_BEFORE = new Set(['was', 'were', 'used', 'früher', 'hatte', 'war']);
@@ -268,14 +537,23 @@ const PAST_AFTER = new Set(['tha', 'thi']);
 const CHILDHOOD = rx`\bas a (?:kid|child|teen|teenager)\b|\bals kind\b|\bbachpan\b`;
 
 /** The fact at [start, end) is negated or in the past ("I'm not afraid", "darr nahi lagta", "was scared"). */
-export function isNegated(clause: Clause, start: number, end: number, opts: { before?: number; after?: number; past?: boolean } = {}): boolean {
+export function isNegated(
+  clause: Clause,
+  start: number,
+  end: number,
+  opts: { before?: number; after?: number; past?: boolean } = {},
+): boolean {
   const tokens = clauseTokens(clause);
   const before = tokens.filter((t) => t.end <= start).slice(-(opts.before ?? 3));
   const after = tokens.filter((t) => t.start >= end).slice(0, opts.after ?? 3);
   if (before.some((t) => NEG_BEFORE.has(t.word))) return true;
   if (after.some((t) => NEG_AFTER.has(t.word))) return true;
   if (opts.past === false) return false;
-  return before.some((t) => PAST_BEFORE.has(t.word)) || after.some((t) => PAST_AFTER.has(t.word)) || CHILDHOOD.test(clause.text);
+  return (
+    before.some((t) => PAST_BEFORE.has(t.word)) ||
+    after.some((t) => PAST_AFTER.has(t.word)) ||
+    CHILDHOOD.test(clause.text)
+  );
 }
 
 export const titleCase = (s: string) =>

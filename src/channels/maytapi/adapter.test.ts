@@ -5,7 +5,8 @@ import { bytesOf } from '../../../test/helpers/media.ts';
 import { PayloadError, ProviderError, type InboundMessage, type WebhookRequest } from '../channel.ts';
 import { maytapiAdapter, type MaytapiConfig } from './adapter.ts';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../test/fixtures/maytapi/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../../test/fixtures/maytapi/${name}.json`, import.meta.url), 'utf8'));
 const parseOne = (name: string) => {
   const events = maytapiAdapter.parse(fixture(name));
   expect(events).toHaveLength(1);
@@ -28,7 +29,9 @@ describe('maytapi verify', () => {
   });
 
   it('accepts the configured token in ?token=', () => {
-    expect(maytapiAdapter.verify(request({ token: 's3cret-hook' }), { ...baseConfig, webhookToken: 's3cret-hook' })).toBe(true);
+    expect(
+      maytapiAdapter.verify(request({ token: 's3cret-hook' }), { ...baseConfig, webhookToken: 's3cret-hook' }),
+    ).toBe(true);
   });
 
   it('rejects a missing or wrong token', () => {
@@ -45,7 +48,12 @@ describe('maytapi verify', () => {
 });
 
 describe('maytapi parse', () => {
-  const common = { kind: 'message', channel: 'maytapi', accountId: '40123', from: { phone: '+919876543210', name: 'Priya Sharma' } };
+  const common = {
+    kind: 'message',
+    channel: 'maytapi',
+    accountId: '40123',
+    from: { phone: '+919876543210', name: 'Priya Sharma' },
+  };
 
   it('parses a text message', () => {
     expect(parseOne('text')).toEqual({
@@ -77,13 +85,21 @@ describe('maytapi parse', () => {
     const m = parseOne('video');
     expect(m.type).toBe('video');
     expect(m.text).toBeUndefined();
-    expect(m.media).toEqual({ url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60002.mp4', mimeType: 'video/mp4', filename: '3EB0A1B2C3D4E5F60002.mp4' });
+    expect(m.media).toEqual({
+      url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60002.mp4',
+      mimeType: 'video/mp4',
+      filename: '3EB0A1B2C3D4E5F60002.mp4',
+    });
   });
 
   it('parses an audio file and a voice note (ptt)', () => {
     const audio = parseOne('audio');
     expect(audio.type).toBe('audio');
-    expect(audio.media).toEqual({ url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60003.mpeg', mimeType: 'audio/mpeg', filename: 'site-visit.mp3' });
+    expect(audio.media).toEqual({
+      url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60003.mpeg',
+      mimeType: 'audio/mpeg',
+      filename: 'site-visit.mp3',
+    });
     const voice = parseOne('ptt');
     expect(voice.type).toBe('audio');
     expect(voice.media).toMatchObject({ mimeType: 'audio/ogg; codecs=opus', voice: true });
@@ -93,7 +109,11 @@ describe('maytapi parse', () => {
     const m = parseOne('document');
     expect(m.type).toBe('document');
     expect(m.text).toBe('मेरी सैलरी स्लिप 📄');
-    expect(m.media).toMatchObject({ filename: 'Salary slip March.pdf', mimeType: 'application/pdf', url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60005.pdf' });
+    expect(m.media).toMatchObject({
+      filename: 'Salary slip March.pdf',
+      mimeType: 'application/pdf',
+      url: 'https://cdnydm.com/wh/3EB0A1B2C3D4E5F60005.pdf',
+    });
   });
 
   it('parses a location', () => {
@@ -125,7 +145,10 @@ describe('maytapi parse', () => {
   it('takes the phone from the @c.us id when user.phone is missing', () => {
     const body = fixture('text') as { user: Record<string, unknown> };
     delete body.user.phone;
-    expect((maytapiAdapter.parse(body)[0] as InboundMessage).from).toEqual({ phone: '+919876543210', name: 'Priya Sharma' });
+    expect((maytapiAdapter.parse(body)[0] as InboundMessage).from).toEqual({
+      phone: '+919876543210',
+      name: 'Priya Sharma',
+    });
   });
 
   it('turns an unknown message type into an unsupported message rather than dropping it', () => {
@@ -156,9 +179,18 @@ describe('maytapi parse', () => {
 
   it('turns phone status into an account_status event, not a message', () => {
     expect(maytapiAdapter.parse(fixture('status_qr_screen'))).toEqual([
-      { kind: 'account_status', channel: 'maytapi', accountId: '40123', state: 'needs_login', providerStatus: 'qr-screen', timestamp: expect.any(Date) },
+      {
+        kind: 'account_status',
+        channel: 'maytapi',
+        accountId: '40123',
+        state: 'needs_login',
+        providerStatus: 'qr-screen',
+        timestamp: expect.any(Date),
+      },
     ]);
-    expect(maytapiAdapter.parse(fixture('status_active'))).toMatchObject([{ kind: 'account_status', state: 'connected' }]);
+    expect(maytapiAdapter.parse(fixture('status_active'))).toMatchObject([
+      { kind: 'account_status', state: 'connected' },
+    ]);
   });
 
   it('turns an error about one of our sends into a failed status', () => {
@@ -176,8 +208,15 @@ describe('maytapi parse', () => {
   });
 
   it('turns an error without a message id into an account-level error', () => {
-    expect(maytapiAdapter.parse({ type: 'error', product_id: 'p', phone_id: 7, message: 'Phone is not connected' })).toEqual([
-      { kind: 'error', channel: 'maytapi', accountId: '7', errors: [{ code: 'maytapi_error', message: 'Phone is not connected' }] },
+    expect(
+      maytapiAdapter.parse({ type: 'error', product_id: 'p', phone_id: 7, message: 'Phone is not connected' }),
+    ).toEqual([
+      {
+        kind: 'error',
+        channel: 'maytapi',
+        accountId: '7',
+        errors: [{ code: 'maytapi_error', message: 'Phone is not connected' }],
+      },
     ]);
   });
 
@@ -188,9 +227,15 @@ describe('maytapi parse', () => {
   it('throws a clear PayloadError on garbage', () => {
     expect(() => maytapiAdapter.parse('hello')).toThrow(PayloadError);
     expect(() => maytapiAdapter.parse('hello')).toThrow(/Not a Maytapi webhook/);
-    expect(() => maytapiAdapter.parse({ object: 'whatsapp_business_account', entry: [] })).toThrow(/Not a Maytapi webhook/);
-    expect(() => maytapiAdapter.parse({ type: 'message', product_id: 'p', phone_id: 1 })).toThrow(/Malformed Maytapi "message" webhook/);
-    expect(() => maytapiAdapter.parse({ type: 'ack', product_id: 'p', phone_id: 1, data: 'x' })).toThrow(/Malformed Maytapi "ack" webhook/);
+    expect(() => maytapiAdapter.parse({ object: 'whatsapp_business_account', entry: [] })).toThrow(
+      /Not a Maytapi webhook/,
+    );
+    expect(() => maytapiAdapter.parse({ type: 'message', product_id: 'p', phone_id: 1 })).toThrow(
+      /Malformed Maytapi "message" webhook/,
+    );
+    expect(() => maytapiAdapter.parse({ type: 'ack', product_id: 'p', phone_id: 1, data: 'x' })).toThrow(
+      /Malformed Maytapi "ack" webhook/,
+    );
   });
 });
 
@@ -207,7 +252,11 @@ describe('maytapi send', () => {
   });
 
   it('sends text to sendMessage with the key header and returns the msgId', async () => {
-    const result = await maytapiAdapter.send(config, { phone: '+91 98765 43210' }, { type: 'text', text: 'नमस्ते Priya 🙏' });
+    const result = await maytapiAdapter.send(
+      config,
+      { phone: '+91 98765 43210' },
+      { type: 'text', text: 'नमस्ते Priya 🙏' },
+    );
     expect(result.providerMessageId).toMatch(/^true_919876543210@c\.us_3EB0/);
     expect(api.requests).toHaveLength(1);
     const [req] = api.requests;
@@ -219,13 +268,17 @@ describe('maytapi send', () => {
   });
 
   it('sends media by URL with caption and filename', async () => {
-    await maytapiAdapter.send(config, { phone: '919876543210' }, {
-      type: 'media',
-      mediaType: 'document',
-      url: 'https://files.example/brochure.pdf',
-      caption: 'Brochure',
-      filename: 'Whitefield 2BHK.pdf',
-    });
+    await maytapiAdapter.send(
+      config,
+      { phone: '919876543210' },
+      {
+        type: 'media',
+        mediaType: 'document',
+        url: 'https://files.example/brochure.pdf',
+        caption: 'Brochure',
+        filename: 'Whitefield 2BHK.pdf',
+      },
+    );
     expect(api.requests[0].body).toEqual({
       to_number: '919876543210',
       type: 'media',
@@ -236,24 +289,34 @@ describe('maytapi send', () => {
   });
 
   it('tolerates a trailing slash on the API URL', async () => {
-    await maytapiAdapter.send({ ...config, apiUrl: `${api.url}/` }, { phone: '919876543210' }, { type: 'text', text: 'hi' });
+    await maytapiAdapter.send(
+      { ...config, apiUrl: `${api.url}/` },
+      { phone: '919876543210' },
+      { type: 'text', text: 'hi' },
+    );
     expect(api.requests[0].path).toBe(`/api/${FAKE_MAYTAPI.productId}/${FAKE_MAYTAPI.phoneId}/sendMessage`);
   });
 
   it('treats mark_read as a no-op (no request)', async () => {
-    expect(await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'mark_read', messageId: 'x' })).toEqual({ providerMessageId: null });
+    expect(await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'mark_read', messageId: 'x' })).toEqual(
+      { providerMessageId: null },
+    );
     expect(api.requests).toHaveLength(0);
   });
 
   it('refuses templates without calling Maytapi', async () => {
-    const err = await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'template', name: 'welcome', language: 'en' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send(config, { phone: '919876543210' }, { type: 'template', name: 'welcome', language: 'en' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: false, code: 'template_unsupported' });
     expect(api.requests).toHaveLength(0);
   });
 
   it('maps a wrong key to a permanent error', async () => {
-    const err = await maytapiAdapter.send({ ...config, apiToken: 'wrong' }, { phone: '919876543210' }, { type: 'text', text: 'hi' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send({ ...config, apiToken: 'wrong' }, { phone: '919876543210' }, { type: 'text', text: 'hi' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: false, status: 401 });
     expect(err.message).toMatch(/Token is not valid/);
@@ -262,44 +325,62 @@ describe('maytapi send', () => {
 
   it('maps success:false on HTTP 200 to a permanent error', async () => {
     api.failNext(200, { success: false, message: 'The phone is not on WhatsApp' });
-    const err = await maytapiAdapter.send(config, { phone: '919800000000' }, { type: 'text', text: 'hi' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send(config, { phone: '919800000000' }, { type: 'text', text: 'hi' })
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: false, status: 200, code: 'maytapi_error' });
   });
 
   it.each([429, 500, 502, 503])('maps HTTP %i to a retryable error', async (status) => {
     api.failNext(status);
-    const err = await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: true, status });
   });
 
   it('maps a non-JSON error page to a retryable error on 5xx', async () => {
     api.failNext(502, '<html>Bad gateway</html>');
-    const err = await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' })
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: true, status: 502 });
   });
 
   it('succeeds after failNext is used up', async () => {
     api.failNext(503, undefined, 2);
-    for (let i = 0; i < 2; i++) await expect(maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' })).rejects.toThrow(ProviderError);
-    await expect(maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' })).resolves.toMatchObject({ providerMessageId: expect.any(String) });
+    for (let i = 0; i < 2; i++)
+      await expect(
+        maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }),
+      ).rejects.toThrow(ProviderError);
+    await expect(
+      maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }),
+    ).resolves.toMatchObject({ providerMessageId: expect.any(String) });
   });
 
   it('maps a timeout to a retryable error', async () => {
     api.hangNext();
     // The adapter's own limit is 15 s; the injected fetch shortens it for the test.
     const quickFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(200) });
-    const err = await maytapiAdapter.send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }, quickFetch).catch((e) => e);
+    const err = await maytapiAdapter
+      .send(config, { phone: '919876543210' }, { type: 'text', text: 'hi' }, quickFetch)
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: true, code: 'timeout' });
   });
 
   it('maps a refused connection to a retryable error', async () => {
-    const err = await maytapiAdapter.send({ ...config, apiUrl: 'http://127.0.0.1:1/api' }, { phone: '919876543210' }, { type: 'text', text: 'hi' }).catch((e) => e);
+    const err = await maytapiAdapter
+      .send({ ...config, apiUrl: 'http://127.0.0.1:1/api' }, { phone: '919876543210' }, { type: 'text', text: 'hi' })
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: true, code: 'network' });
   });
 
   it('needs a recipient', async () => {
-    await expect(maytapiAdapter.send(config, {}, { type: 'text', text: 'hi' })).rejects.toMatchObject({ retryable: false, code: 'no_recipient' });
+    await expect(maytapiAdapter.send(config, {}, { type: 'text', text: 'hi' })).rejects.toMatchObject({
+      retryable: false,
+      code: 'no_recipient',
+    });
   });
 });
 
@@ -327,20 +408,33 @@ describe('maytapi fetchMedia', () => {
   });
 
   it('names the file from the link when the webhook gives no name', async () => {
-    const url = api.addFile({ bytes: Buffer.from('ogg'), contentType: 'audio/ogg; codecs=opus', name: '3EB0VOICE.oga' });
-    await expect(maytapiAdapter.fetchMedia!(config, { url, voice: true })).resolves.toMatchObject({ contentType: 'audio/ogg; codecs=opus', filename: '3EB0VOICE.oga' });
+    const url = api.addFile({
+      bytes: Buffer.from('ogg'),
+      contentType: 'audio/ogg; codecs=opus',
+      name: '3EB0VOICE.oga',
+    });
+    await expect(maytapiAdapter.fetchMedia!(config, { url, voice: true })).resolves.toMatchObject({
+      contentType: 'audio/ogg; codecs=opus',
+      filename: '3EB0VOICE.oga',
+    });
   });
 
   it('reports a link that no longer works', async () => {
     api.failNext(500);
-    const err = await maytapiAdapter.fetchMedia!(config, { url: api.addFile({ bytes: Buffer.from('x'), contentType: 'image/jpeg', name: 'a.jpeg' }) }).catch((e: unknown) => e);
+    const err = await maytapiAdapter.fetchMedia!(config, {
+      url: api.addFile({ bytes: Buffer.from('x'), contentType: 'image/jpeg', name: 'a.jpeg' }),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ retryable: true, status: 500, code: 'http_500' });
   });
 
   it('needs a link it may fetch', async () => {
-    await expect(maytapiAdapter.fetchMedia!(config, { mimeType: 'image/jpeg' })).rejects.toMatchObject({ code: 'no_media_url' });
-    await expect(maytapiAdapter.fetchMedia!(config, { url: 'http://169.254.169.254/latest/meta-data/' })).rejects.toMatchObject({ code: 'bad_media_url' });
+    await expect(maytapiAdapter.fetchMedia!(config, { mimeType: 'image/jpeg' })).rejects.toMatchObject({
+      code: 'no_media_url',
+    });
+    await expect(
+      maytapiAdapter.fetchMedia!(config, { url: 'http://169.254.169.254/latest/meta-data/' }),
+    ).rejects.toMatchObject({ code: 'bad_media_url' });
     expect(api.requests).toHaveLength(0);
   });
 });

@@ -6,7 +6,15 @@
 // own messages (`fromMe`: sent from the phone or through the API). A customer's file is a link in
 // the webhook (message.url, on Maytapi's CDN) fetched as it is: the API key stays with the API.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ProviderError, type ChannelAdapter, type MediaRef, type OutboundPayload, type Recipient, type SendResult, type WebhookRequest } from '../channel.ts';
+import {
+  ProviderError,
+  type ChannelAdapter,
+  type MediaRef,
+  type OutboundPayload,
+  type Recipient,
+  type SendResult,
+  type WebhookRequest,
+} from '../channel.ts';
 import { downloadMedia, filenameFromUrl } from '../media.ts';
 import { parseMaytapi } from './parse.ts';
 import { MaytapiSendResponseSchema, type MaytapiSendRequest } from './payload.ts';
@@ -34,7 +42,8 @@ export const maytapiAdapter: ChannelAdapter<MaytapiConfig> = {
 };
 
 async function fetchMaytapiMedia(config: MaytapiConfig, media: MediaRef, fetchImpl: typeof fetch = fetch) {
-  if (!media.url) throw new ProviderError('Maytapi gave this message no media URL', { retryable: false, code: 'no_media_url' });
+  if (!media.url)
+    throw new ProviderError('Maytapi gave this message no media URL', { retryable: false, code: 'no_media_url' });
   return downloadMedia({
     provider: 'Maytapi',
     fetchImpl,
@@ -63,9 +72,15 @@ function tokenFromUrl(url: string): string | undefined {
   }
 }
 
-async function sendMaytapi(config: MaytapiConfig, to: Recipient, payload: OutboundPayload, fetchImpl: typeof fetch = fetch): Promise<SendResult> {
+async function sendMaytapi(
+  config: MaytapiConfig,
+  to: Recipient,
+  payload: OutboundPayload,
+  fetchImpl: typeof fetch = fetch,
+): Promise<SendResult> {
   const toNumber = to.phone ? to.phone.replace(/\D/g, '') : to.userId;
-  if (!toNumber) throw new ProviderError('Maytapi needs a phone number to send to', { retryable: false, code: 'no_recipient' });
+  if (!toNumber)
+    throw new ProviderError('Maytapi needs a phone number to send to', { retryable: false, code: 'no_recipient' });
   const body = sendRequest(toNumber, payload);
   if (!body) return { providerMessageId: null }; // mark_read: the linked phone shows reads itself
   const base = (config.apiUrl || MAYTAPI_DEFAULT_API_URL).replace(/\/+$/, '');
@@ -86,11 +101,14 @@ async function sendMaytapi(config: MaytapiConfig, to: Recipient, payload: Outbou
   const retryable = res.status === 429 || res.status >= 500;
   if (!res.ok || !parsed.success || !parsed.data.success) {
     const message = parsed.success ? parsed.data.message : undefined;
-    throw new ProviderError(`Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? (text.slice(0, 200) || 'no body')}`, {
-      retryable,
-      status: res.status,
-      code: res.ok ? 'maytapi_error' : `http_${res.status}`,
-    });
+    throw new ProviderError(
+      `Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? (text.slice(0, 200) || 'no body')}`,
+      {
+        retryable,
+        status: res.status,
+        code: res.ok ? 'maytapi_error' : `http_${res.status}`,
+      },
+    );
   }
   return { providerMessageId: parsed.data.data?.msgId ?? null };
 }
@@ -109,7 +127,10 @@ function sendRequest(toNumber: string, payload: OutboundPayload): MaytapiSendReq
       };
     case 'template':
       // A linked phone has no Meta templates (and no 24-hour window to need them).
-      throw new ProviderError('Maytapi cannot send WhatsApp templates', { retryable: false, code: 'template_unsupported' });
+      throw new ProviderError('Maytapi cannot send WhatsApp templates', {
+        retryable: false,
+        code: 'template_unsupported',
+      });
     case 'mark_read':
       return null;
   }
@@ -119,7 +140,10 @@ function networkError(provider: string, err: unknown): ProviderError {
   const name = err instanceof Error ? err.name : '';
   const timedOut = name === 'TimeoutError' || name === 'AbortError';
   const reason = err instanceof Error ? err.message : String(err);
-  return new ProviderError(`${provider} request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, { retryable: true, code: timedOut ? 'timeout' : 'network' });
+  return new ProviderError(`${provider} request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, {
+    retryable: true,
+    code: timedOut ? 'timeout' : 'network',
+  });
 }
 
 function safeJson(text: string): unknown {

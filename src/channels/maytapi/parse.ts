@@ -53,7 +53,12 @@ function problems(error: z.ZodError): string {
 function parseMessage(w: z.infer<typeof MaytapiMessageWebhookSchema>): InboundEvent[] {
   const m = w.message;
   if (m.fromMe) return [];
-  if (!w.conversation.endsWith('@c.us') && !w.conversation.endsWith('@s.whatsapp.net') && !w.conversation.endsWith('@lid')) return [];
+  if (
+    !w.conversation.endsWith('@c.us') &&
+    !w.conversation.endsWith('@s.whatsapp.net') &&
+    !w.conversation.endsWith('@lid')
+  )
+    return [];
   const phone = toE164(w.user?.phone) ?? toE164(jidUser(w.user?.id)) ?? toE164(jidUser(w.conversation));
   const userId = phone ? undefined : (w.user?.id ?? w.conversation);
   const base: InboundMessage = {
@@ -78,7 +83,9 @@ const mediaTypes: Record<string, MessageType> = {
   sticker: 'sticker',
 };
 
-function messageContent(m: MaytapiInboundMessage): Pick<InboundMessage, 'type' | 'text' | 'media' | 'location' | 'contacts'> {
+function messageContent(
+  m: MaytapiInboundMessage,
+): Pick<InboundMessage, 'type' | 'text' | 'media' | 'location' | 'contacts'> {
   if (m.type === 'text') return { type: 'text', text: m.text ?? '' };
   const mediaType = mediaTypes[m.type];
   if (mediaType) {
@@ -121,7 +128,13 @@ const ackStatus: Record<string, InboundStatus['status'] | undefined> = {
   error: 'failed',
 };
 /** WhatsApp's numeric ack levels, for items that carry only ackCode. */
-const ackCodeStatus: Record<number, InboundStatus['status']> = { [-1]: 'failed', 1: 'sent', 2: 'delivered', 3: 'read', 4: 'read' };
+const ackCodeStatus: Record<number, InboundStatus['status']> = {
+  [-1]: 'failed',
+  1: 'sent',
+  2: 'delivered',
+  3: 'read',
+  4: 'read',
+};
 
 function parseAcks(w: z.infer<typeof MaytapiAckWebhookSchema>): InboundEvent[] {
   const events: InboundEvent[] = [];
@@ -137,7 +150,9 @@ function parseAcks(w: z.infer<typeof MaytapiAckWebhookSchema>): InboundEvent[] {
       status,
       timestamp: epochToDate(item.time) ?? new Date(),
       ...(phone ? { recipient: { phone } } : {}),
-      ...(status === 'failed' ? { errors: [{ code: String(item.ackCode ?? item.ackType ?? 'failed'), title: item.ackType }] } : {}),
+      ...(status === 'failed'
+        ? { errors: [{ code: String(item.ackCode ?? item.ackType ?? 'failed'), title: item.ackType }] }
+        : {}),
     });
   }
   return events;
@@ -175,7 +190,18 @@ function parseError(w: z.infer<typeof MaytapiErrorWebhookSchema>): InboundEvent[
   const errors = [{ code, ...(message ? { message } : {}) }];
   const msgId = w.msgId ?? w.data?.msgId;
   // Tied to one of our sends: that message failed. Otherwise it is an account-level error.
-  if (msgId) return [{ kind: 'status', channel: 'maytapi', accountId: w.phone_id, providerMessageId: msgId, status: 'failed', timestamp: new Date(), errors }];
+  if (msgId)
+    return [
+      {
+        kind: 'status',
+        channel: 'maytapi',
+        accountId: w.phone_id,
+        providerMessageId: msgId,
+        status: 'failed',
+        timestamp: new Date(),
+        errors,
+      },
+    ];
   return [{ kind: 'error', channel: 'maytapi', accountId: w.phone_id, errors }];
 }
 

@@ -43,7 +43,9 @@ export const MaytapiMessageWebhookSchema = z.looseObject({
   product_id: z.string().min(1),
   phone_id: IdSchema,
   message: MaytapiInboundMessageSchema,
-  user: z.looseObject({ id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }).optional(),
+  user: z
+    .looseObject({ id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() })
+    .optional(),
   /** The chat: "919876543210@c.us" for a person, "…@g.us" for a group. */
   conversation: z.string().min(1),
   conversation_name: z.string().optional(),
@@ -91,7 +93,12 @@ export const MaytapiErrorWebhookSchema = z.looseObject({
   message: z.string().optional(),
   msgId: z.string().optional(),
   data: z
-    .looseObject({ msgId: z.string().optional(), code: ErrorCodeSchema.optional(), message: z.string().optional(), to_number: z.string().optional() })
+    .looseObject({
+      msgId: z.string().optional(),
+      code: ErrorCodeSchema.optional(),
+      message: z.string().optional(),
+      to_number: z.string().optional(),
+    })
     .optional(),
 });
 

@@ -26,7 +26,8 @@ export type MessengerConfig = {
   apiUrl: string;
 };
 
-const unsupported = (what: string) => new ProviderError(`Messenger cannot send ${what}`, { retryable: false, code: 'unsupported' });
+const unsupported = (what: string) =>
+  new ProviderError(`Messenger cannot send ${what}`, { retryable: false, code: 'unsupported' });
 
 export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
   kind: 'messenger',
@@ -48,12 +49,19 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
     if (to.commentId && !to.privateReply) return replyToComment(config, to.commentId, payload, f);
     if (payload.type === 'template') throw unsupported('WhatsApp templates');
     const recipient = to.commentId ? { comment_id: to.commentId } : to.userId ? { id: to.userId } : null;
-    if (!recipient) throw new ProviderError('Messenger send needs a page-scoped user id or a comment id', { retryable: false, code: 'no_recipient' });
+    if (!recipient)
+      throw new ProviderError('Messenger send needs a page-scoped user id or a comment id', {
+        retryable: false,
+        code: 'no_recipient',
+      });
     // A private reply is a single message; there is no thread to mark as seen yet.
     if (payload.type === 'mark_read' && to.commentId) return { providerMessageId: null };
 
     // Inside the 24-hour window a message answers the person; outside it only with a message tag.
-    const messaging = payload.type !== 'mark_read' && payload.tag ? { messaging_type: 'MESSAGE_TAG', tag: payload.tag } : { messaging_type: 'RESPONSE' };
+    const messaging =
+      payload.type !== 'mark_read' && payload.tag
+        ? { messaging_type: 'MESSAGE_TAG', tag: payload.tag }
+        : { messaging_type: 'RESPONSE' };
     const post = (body: Record<string, unknown>) => sendApi(config, f, { recipient, ...messaging, ...body });
     switch (payload.type) {
       case 'mark_read':
@@ -70,7 +78,10 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
         } catch (err) {
           // The attachment is out; retrying would send it twice.
           const reason = err instanceof Error ? err.message : String(err);
-          throw new ProviderError(`Messenger sent the attachment (${sent.providerMessageId}) but not its caption: ${reason}`, { retryable: false, code: 'caption_failed' });
+          throw new ProviderError(
+            `Messenger sent the attachment (${sent.providerMessageId}) but not its caption: ${reason}`,
+            { retryable: false, code: 'caption_failed' },
+          );
         }
         return sent;
       }
@@ -78,7 +89,8 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
   },
 
   async fetchMedia(config, media, fetchImpl) {
-    if (!media.url) throw new ProviderError('Messenger gave this attachment no URL', { retryable: false, code: 'no_media_url' });
+    if (!media.url)
+      throw new ProviderError('Messenger gave this attachment no URL', { retryable: false, code: 'no_media_url' });
     return downloadMedia({
       provider: 'Messenger',
       fetchImpl: fetchImpl ?? fetch,
@@ -94,7 +106,12 @@ function withToken(url: string, config: MessengerConfig) {
   return `${url}?access_token=${encodeURIComponent(config.pageAccessToken)}`;
 }
 
-async function sendApi(config: MessengerConfig, fetchImpl: typeof fetch, body: Record<string, unknown>, expectId = true): Promise<SendResult> {
+async function sendApi(
+  config: MessengerConfig,
+  fetchImpl: typeof fetch,
+  body: Record<string, unknown>,
+  expectId = true,
+): Promise<SendResult> {
   const json = await postToGraph({
     provider: 'Messenger',
     fetchImpl,
@@ -103,15 +120,27 @@ async function sendApi(config: MessengerConfig, fetchImpl: typeof fetch, body: R
   });
   const parsed = FbSendResponseSchema.safeParse(json);
   const messageId = parsed.success ? parsed.data.message_id : undefined;
-  if (expectId && !messageId) throw new ProviderError('Messenger accepted the message but returned no message id', { retryable: false, code: 'bad_response' });
+  if (expectId && !messageId)
+    throw new ProviderError('Messenger accepted the message but returned no message id', {
+      retryable: false,
+      code: 'bad_response',
+    });
   return { providerMessageId: messageId ?? null };
 }
 
 /** Public reply under the comment: POST /{comment_id}/comments → {id} of our reply. */
-async function replyToComment(config: MessengerConfig, commentId: string, payload: OutboundPayload, fetchImpl: typeof fetch): Promise<SendResult> {
+async function replyToComment(
+  config: MessengerConfig,
+  commentId: string,
+  payload: OutboundPayload,
+  fetchImpl: typeof fetch,
+): Promise<SendResult> {
   let body: Record<string, unknown>;
   if (payload.type === 'text') body = { message: payload.text };
-  else if (payload.type === 'media' && payload.mediaType === 'image') body = payload.caption ? { message: payload.caption, attachment_url: payload.url } : { attachment_url: payload.url };
+  else if (payload.type === 'media' && payload.mediaType === 'image')
+    body = payload.caption
+      ? { message: payload.caption, attachment_url: payload.url }
+      : { attachment_url: payload.url };
   else if (payload.type === 'mark_read') return { providerMessageId: null };
   else throw unsupported(`a ${payload.type === 'media' ? payload.mediaType : payload.type} as a comment reply`);
 
@@ -122,6 +151,10 @@ async function replyToComment(config: MessengerConfig, commentId: string, payloa
     body,
   });
   const parsed = FbCommentReplyResponseSchema.safeParse(json);
-  if (!parsed.success) throw new ProviderError('Graph API accepted the comment reply but returned no id', { retryable: false, code: 'bad_response' });
+  if (!parsed.success)
+    throw new ProviderError('Graph API accepted the comment reply but returned no id', {
+      retryable: false,
+      code: 'bad_response',
+    });
   return { providerMessageId: parsed.data.id };
 }

@@ -43,14 +43,26 @@ function messagingToEvents(pageId: string, item: FbMessaging): InboundEvent[] {
   const timestamp = new Date(item.timestamp);
   // Echoes (is_echo) and anything sent by the Page itself are ours.
   if (!psid || psid === pageId || item.message?.is_echo) return [];
-  const base = { kind: 'message' as const, channel: 'messenger' as const, accountId: pageId, from: { userId: psid }, timestamp };
+  const base = {
+    kind: 'message' as const,
+    channel: 'messenger' as const,
+    accountId: pageId,
+    from: { userId: psid },
+    timestamp,
+  };
 
   if (item.message) {
     const m = item.message;
     const first: InboundMessage = { ...base, providerMessageId: m.mid, type: 'text' };
     if (m.text) first.text = m.text;
     if (m.reply_to?.mid) first.contextMessageId = m.reply_to.mid;
-    if (m.referral) first.referral = clean({ ref: m.referral.ref, sourceType: m.referral.source, sourceId: m.referral.ad_id, headline: m.referral.ads_context_data?.ad_title });
+    if (m.referral)
+      first.referral = clean({
+        ref: m.referral.ref,
+        sourceType: m.referral.source,
+        sourceId: m.referral.ad_id,
+        headline: m.referral.ads_context_data?.ad_title,
+      });
     if (m.quick_reply) {
       first.type = 'interactive';
       first.reply = clean({ payload: m.quick_reply.payload, title: m.text });
@@ -59,7 +71,8 @@ function messagingToEvents(pageId: string, item: FbMessaging): InboundEvent[] {
     if (!attachments.length) return first.text || first.reply ? [first] : [{ ...first, type: 'unsupported' }];
     // Several photos in one message: one event each, so none is lost; the first keeps the mid.
     return attachments.map((attachment, i) => {
-      const event: InboundMessage = i === 0 ? first : { ...base, providerMessageId: `${m.mid}#${i + 1}`, type: 'unsupported' };
+      const event: InboundMessage =
+        i === 0 ? first : { ...base, providerMessageId: `${m.mid}#${i + 1}`, type: 'unsupported' };
       fillAttachment(event, attachment);
       return event;
     });
@@ -75,7 +88,8 @@ function messagingToEvents(pageId: string, item: FbMessaging): InboundEvent[] {
       reply: clean({ title: p.title, payload: p.payload }),
     };
     if (p.title) event.text = p.title;
-    if (p.referral) event.referral = clean({ ref: p.referral.ref, sourceType: p.referral.source, sourceId: p.referral.ad_id });
+    if (p.referral)
+      event.referral = clean({ ref: p.referral.ref, sourceType: p.referral.source, sourceId: p.referral.ad_id });
     return [event];
   }
 
@@ -92,13 +106,23 @@ function messagingToEvents(pageId: string, item: FbMessaging): InboundEvent[] {
   }
 
   const status = (s: InboundStatus['status'], providerMessageId: string, watermark?: number): InboundStatus => {
-    const event: InboundStatus = { kind: 'status', channel: 'messenger', accountId: pageId, providerMessageId, status: s, timestamp, recipient: { userId: psid } };
+    const event: InboundStatus = {
+      kind: 'status',
+      channel: 'messenger',
+      accountId: pageId,
+      providerMessageId,
+      status: s,
+      timestamp,
+      recipient: { userId: psid },
+    };
     if (watermark !== undefined) event.watermark = new Date(watermark);
     return event;
   };
   if (item.delivery) {
     const mids = item.delivery.mids ?? [];
-    return mids.length ? mids.map((mid) => status('delivered', mid)) : [status('delivered', '', item.delivery.watermark)];
+    return mids.length
+      ? mids.map((mid) => status('delivered', mid))
+      : [status('delivered', '', item.delivery.watermark)];
   }
   // Read receipts name no message: everything sent up to the watermark was read.
   if (item.read) return [status('read', '', item.read.watermark)];
@@ -107,14 +131,25 @@ function messagingToEvents(pageId: string, item: FbMessaging): InboundEvent[] {
   return [];
 }
 
-const ATTACHMENT_TYPES: Record<string, MessageType | undefined> = { image: 'image', video: 'video', audio: 'audio', file: 'document', location: 'location' };
+const ATTACHMENT_TYPES: Record<string, MessageType | undefined> = {
+  image: 'image',
+  video: 'video',
+  audio: 'audio',
+  file: 'document',
+  location: 'location',
+};
 
 function fillAttachment(event: InboundMessage, attachment: FbAttachment) {
   const payload = attachment.payload ?? {};
   const type = payload.sticker_id ? 'sticker' : (ATTACHMENT_TYPES[attachment.type] ?? 'unsupported');
   if (type === 'location') {
     event.type = payload.coordinates ? 'location' : 'unsupported';
-    if (payload.coordinates) event.location = clean({ latitude: payload.coordinates.lat, longitude: payload.coordinates.long, name: payload.title });
+    if (payload.coordinates)
+      event.location = clean({
+        latitude: payload.coordinates.lat,
+        longitude: payload.coordinates.long,
+        name: payload.title,
+      });
     return;
   }
   event.type = type;

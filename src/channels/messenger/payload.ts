@@ -11,7 +11,13 @@ const str = z.string();
 const opt = z.string().optional();
 const id = z.union([z.string(), z.number()]).transform(String);
 
-export const FbReferralSchema = z.looseObject({ ref: opt, source: opt, type: opt, ad_id: opt, ads_context_data: z.looseObject({ ad_title: opt }).optional() });
+export const FbReferralSchema = z.looseObject({
+  ref: opt,
+  source: opt,
+  type: opt,
+  ad_id: opt,
+  ads_context_data: z.looseObject({ ad_title: opt }).optional(),
+});
 
 export const FbAttachmentSchema = z.looseObject({
   type: str,

@@ -7,7 +7,15 @@
 // A customer's file is the webhook's MediaUrl0: fetched with HTTP basic auth (Account SID : auth
 // token), Twilio answers with a redirect to a short-lived signed CDN link, followed without them.
 // https://www.twilio.com/docs/messaging/api/media-resource
-import { ProviderError, type ChannelAdapter, type FetchedMedia, type MediaRef, type OutboundPayload, type Recipient, type SendResult } from '../channel.ts';
+import {
+  ProviderError,
+  type ChannelAdapter,
+  type FetchedMedia,
+  type MediaRef,
+  type OutboundPayload,
+  type Recipient,
+  type SendResult,
+} from '../channel.ts';
 import { downloadMedia } from '../media.ts';
 import { parseTwilio } from './parse.ts';
 import { TwilioMessageResourceSchema, TwilioRestErrorSchema } from './payload.ts';
@@ -36,22 +44,39 @@ export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
   fetchMedia: fetchTwilioMedia,
 };
 
-const basicAuth = (config: TwilioConfig) => `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
+const basicAuth = (config: TwilioConfig) =>
+  `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
 
 /**
  * Only a Media resource of our own account gets the credentials, and always at the configured API:
  * the path is taken from MediaUrl, the host never is.
  */
-async function fetchTwilioMedia(config: TwilioConfig, media: MediaRef, fetchImpl: typeof fetch = fetch): Promise<FetchedMedia> {
+async function fetchTwilioMedia(
+  config: TwilioConfig,
+  media: MediaRef,
+  fetchImpl: typeof fetch = fetch,
+): Promise<FetchedMedia> {
   let path: string | undefined;
   try {
     path = media.url ? new URL(media.url).pathname : undefined;
   } catch {
     path = undefined;
   }
-  const match = path ? /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:MM|SM)[0-9a-zA-Z]{32}\/Media\/ME[0-9a-zA-Z]{32}$/.exec(path) : null;
-  if (!path || !match) throw new ProviderError('Twilio gave this message no Media URL Parley recognises', { retryable: false, code: 'no_media_url' });
-  if (match[1] !== config.accountSid) throw new ProviderError('The Twilio media belongs to another account than this channel', { retryable: false, code: 'other_account' });
+  const match = path
+    ? /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:MM|SM)[0-9a-zA-Z]{32}\/Media\/ME[0-9a-zA-Z]{32}$/.exec(
+        path,
+      )
+    : null;
+  if (!path || !match)
+    throw new ProviderError('Twilio gave this message no Media URL Parley recognises', {
+      retryable: false,
+      code: 'no_media_url',
+    });
+  if (match[1] !== config.accountSid)
+    throw new ProviderError('The Twilio media belongs to another account than this channel', {
+      retryable: false,
+      code: 'other_account',
+    });
   const base = (config.apiUrl || TWILIO_DEFAULT_API_URL).replace(/\/+$/, '');
   return downloadMedia({
     provider: 'Twilio',
@@ -69,9 +94,18 @@ async function fetchTwilioMedia(config: TwilioConfig, media: MediaRef, fetchImpl
 /** Twilio error codes worth retrying besides HTTP 429/5xx: too many requests, internal error, unavailable. */
 const RETRYABLE_CODES = new Set(['20429', '20500', '20503']);
 
-async function sendTwilio(config: TwilioConfig, to: Recipient, payload: OutboundPayload, fetchImpl: typeof fetch = fetch): Promise<SendResult> {
+async function sendTwilio(
+  config: TwilioConfig,
+  to: Recipient,
+  payload: OutboundPayload,
+  fetchImpl: typeof fetch = fetch,
+): Promise<SendResult> {
   if (payload.type === 'mark_read') return { providerMessageId: null }; // WhatsApp read receipts are not in the Messages API
-  if (!to.phone) throw new ProviderError('Twilio WhatsApp needs a phone number to send to', { retryable: false, code: 'no_recipient' });
+  if (!to.phone)
+    throw new ProviderError('Twilio WhatsApp needs a phone number to send to', {
+      retryable: false,
+      code: 'no_recipient',
+    });
   const form = new URLSearchParams({ From: whatsappAddress(config.whatsappFrom), To: whatsappAddress(to.phone) });
   switch (payload.type) {
     case 'text':
@@ -86,10 +120,17 @@ async function sendTwilio(config: TwilioConfig, to: Recipient, payload: Outbound
       // Twilio's WhatsApp templates are Content Templates: the name is the Content SID (HX…),
       // which also fixes the language. Variables are numbered from 1.
       if (!/^HX[0-9a-fA-F]{32}$/.test(payload.name)) {
-        throw new ProviderError(`Twilio templates are Content SIDs (HX…); got "${payload.name}"`, { retryable: false, code: 'template_not_content_sid' });
+        throw new ProviderError(`Twilio templates are Content SIDs (HX…); got "${payload.name}"`, {
+          retryable: false,
+          code: 'template_not_content_sid',
+        });
       }
       form.set('ContentSid', payload.name);
-      if (payload.variables?.length) form.set('ContentVariables', JSON.stringify(Object.fromEntries(payload.variables.map((v, i) => [String(i + 1), v]))));
+      if (payload.variables?.length)
+        form.set(
+          'ContentVariables',
+          JSON.stringify(Object.fromEntries(payload.variables.map((v, i) => [String(i + 1), v]))),
+        );
       break;
   }
 
@@ -111,7 +152,10 @@ async function sendTwilio(config: TwilioConfig, to: Recipient, payload: Outbound
     const name = err instanceof Error ? err.name : '';
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProviderError(`Twilio request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, { retryable: true, code: timedOut ? 'timeout' : 'network' });
+    throw new ProviderError(`Twilio request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, {
+      retryable: true,
+      code: timedOut ? 'timeout' : 'network',
+    });
   }
 
   const text = await res.text().catch(() => '');
@@ -119,7 +163,11 @@ async function sendTwilio(config: TwilioConfig, to: Recipient, payload: Outbound
   if (res.ok) {
     const resource = TwilioMessageResourceSchema.safeParse(json);
     if (resource.success) return { providerMessageId: resource.data.sid };
-    throw new ProviderError(`Twilio answered HTTP ${res.status} without a message sid`, { retryable: false, status: res.status, code: 'bad_response' });
+    throw new ProviderError(`Twilio answered HTTP ${res.status} without a message sid`, {
+      retryable: false,
+      status: res.status,
+      code: 'bad_response',
+    });
   }
   throw twilioError(res.status, text);
 }

@@ -1,7 +1,14 @@
 // Twilio form webhooks → InboundEvent[]: incoming messages and status callbacks. Shapes: payload.ts.
 // Twilio's webhooks carry no event time, so the time of receipt stands in for it.
 import { z } from 'zod';
-import { PayloadError, type InboundEvent, type InboundMessage, type InboundStatus, type MessageType, type Sender } from '../channel.ts';
+import {
+  PayloadError,
+  type InboundEvent,
+  type InboundMessage,
+  type InboundStatus,
+  type MessageType,
+  type Sender,
+} from '../channel.ts';
 import {
   decodeTwilioForm,
   TwilioInboundMessageSchema,
@@ -10,7 +17,6 @@ import {
   type TwilioInboundMessage,
   type TwilioStatusCallback,
 } from './payload.ts';
-
 
 export function parseTwilio(body: unknown): InboundEvent[] {
   const form = toForm(body);
@@ -22,7 +28,8 @@ export function parseTwilio(body: unknown): InboundEvent[] {
 
 function toForm(body: unknown): TwilioForm {
   if (typeof body === 'string' || Buffer.isBuffer(body)) return decodeTwilioForm(body);
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new PayloadError('Not a Twilio webhook: expected form fields');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new PayloadError('Not a Twilio webhook: expected form fields');
   const form: TwilioForm = {};
   for (const [key, value] of Object.entries(body)) {
     // Fastify's form parser may give arrays for repeated names; Twilio never repeats the ones we read.
@@ -57,7 +64,8 @@ function parseStatus(s: TwilioStatusCallback): InboundEvent[] {
   const status = statusMap[s.MessageStatus.toLowerCase()];
   if (!status) return [];
   const recipient = sender(s.To);
-  const errorCode = s.ErrorCode && s.ErrorCode !== '0' ? s.ErrorCode : status === 'failed' ? s.MessageStatus : undefined;
+  const errorCode =
+    s.ErrorCode && s.ErrorCode !== '0' ? s.ErrorCode : status === 'failed' ? s.MessageStatus : undefined;
   return [
     {
       kind: 'status',
@@ -77,9 +85,17 @@ function parseMessage(m: TwilioInboundMessage): InboundMessage {
   if (m.ProfileName) from.name = m.ProfileName;
   if (!from.phone && !from.userId) throw new PayloadError(`Twilio message ${m.MessageSid} names no sender`);
   const body = m.Body ?? '';
-  const referral = m.ReferralSourceType || m.ReferralSourceId || m.ReferralSourceUrl
-    ? clean({ sourceType: m.ReferralSourceType, sourceId: m.ReferralSourceId, sourceUrl: m.ReferralSourceUrl, headline: m.ReferralHeadline, body: m.ReferralBody, clickId: m.ReferralCtwaClid })
-    : undefined;
+  const referral =
+    m.ReferralSourceType || m.ReferralSourceId || m.ReferralSourceUrl
+      ? clean({
+          sourceType: m.ReferralSourceType,
+          sourceId: m.ReferralSourceId,
+          sourceUrl: m.ReferralSourceUrl,
+          headline: m.ReferralHeadline,
+          body: m.ReferralBody,
+          clickId: m.ReferralCtwaClid,
+        })
+      : undefined;
   return {
     kind: 'message',
     channel: 'twilio',
@@ -124,7 +140,12 @@ function content(m: TwilioInboundMessage, body: string): Content {
     return {
       type,
       ...text,
-      media: clean({ id: mediaSid(mediaUrl), url: mediaUrl, mimeType: typeof mimeType === 'string' ? mimeType : undefined, caption: body || undefined }),
+      media: clean({
+        id: mediaSid(mediaUrl),
+        url: mediaUrl,
+        mimeType: typeof mimeType === 'string' ? mimeType : undefined,
+        caption: body || undefined,
+      }),
     };
   }
 
@@ -132,7 +153,13 @@ function content(m: TwilioInboundMessage, body: string): Content {
   return { type: 'unsupported', ...text };
 }
 
-const declaredMedia: Record<string, MessageType> = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
+const declaredMedia: Record<string, MessageType> = {
+  image: 'image',
+  video: 'video',
+  audio: 'audio',
+  document: 'document',
+  sticker: 'sticker',
+};
 
 function mediaType(declared: string | undefined, mimeType: string | undefined): MessageType {
   if (declared && declaredMedia[declared]) return declaredMedia[declared];

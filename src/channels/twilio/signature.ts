@@ -23,7 +23,14 @@ export function verifyTwilioSignature(req: WebhookRequest, config: { authToken: 
   }
   const given = Buffer.from(signature.trim(), 'base64');
   // Twilio may sign the URL with or without the default port; accept either, as its SDKs do.
-  return urlVariants(url).some((u) => sameBytes(createHmac('sha1', config.authToken).update(u + data, 'utf8').digest(), given));
+  return urlVariants(url).some((u) =>
+    sameBytes(
+      createHmac('sha1', config.authToken)
+        .update(u + data, 'utf8')
+        .digest(),
+      given,
+    ),
+  );
 }
 
 /**

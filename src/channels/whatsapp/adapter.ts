@@ -4,9 +4,23 @@
 // Docs: https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
-import { MEDIA_MAX_BYTES, ProviderError, type ChannelAdapter, type OutboundPayload, type Recipient } from '../channel.ts';
+import {
+  MEDIA_MAX_BYTES,
+  ProviderError,
+  type ChannelAdapter,
+  type OutboundPayload,
+  type Recipient,
+} from '../channel.ts';
 import { downloadMedia, tooLarge } from '../media.ts';
-import { answerHandshake, getFromGraph, graphError, parseJson, postToGraph, trimSlash, verifyMetaSignature } from './graph.ts';
+import {
+  answerHandshake,
+  getFromGraph,
+  graphError,
+  parseJson,
+  postToGraph,
+  trimSlash,
+  verifyMetaSignature,
+} from './graph.ts';
 import { parseWhatsAppWebhook } from './parse.ts';
 import { WaMediaInfoSchema, WaSendResponseSchema } from './payload.ts';
 
@@ -47,19 +61,34 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
     // Mark-as-read answers {success: true}: there is no message of ours to track.
     if (payload.type === 'mark_read') return { providerMessageId: null };
     const parsed = WaSendResponseSchema.safeParse(json);
-    if (!parsed.success) throw new ProviderError('WhatsApp API accepted the message but returned no message id', { retryable: false, code: 'bad_response' });
+    if (!parsed.success)
+      throw new ProviderError('WhatsApp API accepted the message but returned no message id', {
+        retryable: false,
+        code: 'bad_response',
+      });
     return { providerMessageId: parsed.data.messages[0].id };
   },
 
   async fetchMedia(config, media, fetchImpl) {
     const f = fetchImpl ?? fetch;
-    if (!media.id) throw new ProviderError('WhatsApp gave this message no media id', { retryable: false, code: 'no_media_id' });
+    if (!media.id)
+      throw new ProviderError('WhatsApp gave this message no media id', { retryable: false, code: 'no_media_id' });
     const auth = { authorization: `Bearer ${config.accessToken}` };
-    const json = await getFromGraph({ provider: 'WhatsApp', fetchImpl: f, url: `${trimSlash(config.apiUrl)}/${encodeURIComponent(media.id)}`, headers: auth });
+    const json = await getFromGraph({
+      provider: 'WhatsApp',
+      fetchImpl: f,
+      url: `${trimSlash(config.apiUrl)}/${encodeURIComponent(media.id)}`,
+      headers: auth,
+    });
     const info = WaMediaInfoSchema.safeParse(json);
-    if (!info.success) throw new ProviderError('WhatsApp API answered the media id without a download URL', { retryable: false, code: 'bad_response' });
+    if (!info.success)
+      throw new ProviderError('WhatsApp API answered the media id without a download URL', {
+        retryable: false,
+        code: 'bad_response',
+      });
     // Refuse before downloading anything when Meta says it is too big.
-    if (info.data.file_size !== undefined && info.data.file_size > MEDIA_MAX_BYTES) throw tooLarge('WhatsApp', info.data.file_size);
+    if (info.data.file_size !== undefined && info.data.file_size > MEDIA_MAX_BYTES)
+      throw tooLarge('WhatsApp', info.data.file_size);
     return downloadMedia({
       provider: 'WhatsApp',
       fetchImpl: f,
@@ -75,12 +104,17 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
 
 /** The JSON body of POST /{phone_number_id}/messages for one outbound payload. */
 export function buildWhatsAppMessage(to: Recipient, payload: OutboundPayload): Record<string, unknown> {
-  if (payload.type === 'mark_read') return { messaging_product: 'whatsapp', status: 'read', message_id: payload.messageId };
+  if (payload.type === 'mark_read')
+    return { messaging_product: 'whatsapp', status: 'read', message_id: payload.messageId };
   const base: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual' };
   // Phone numbers go in `to`; a BSUID-only customer is addressed with `recipient` (2026 BSUID API).
   if (to.phone) base.to = to.phone;
   else if (to.userId) base.recipient = to.userId;
-  else throw new ProviderError('WhatsApp send needs a phone number or a WhatsApp user id', { retryable: false, code: 'no_recipient' });
+  else
+    throw new ProviderError('WhatsApp send needs a phone number or a WhatsApp user id', {
+      retryable: false,
+      code: 'no_recipient',
+    });
 
   switch (payload.type) {
     case 'text':

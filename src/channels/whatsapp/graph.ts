@@ -22,7 +22,22 @@ export const GRAPH_TIMEOUT_MS = 15_000;
  * temporarily unavailable). Everything else (invalid token 190, window closed 131047, bad
  * parameter 100, …) fails for good.
  */
-const RETRYABLE_CODES = new Set(['1', '2', '4', '17', '32', '613', '80006', '80007', '130429', '131000', '131016', '131048', '131056', '133004']);
+const RETRYABLE_CODES = new Set([
+  '1',
+  '2',
+  '4',
+  '17',
+  '32',
+  '613',
+  '80006',
+  '80007',
+  '130429',
+  '131000',
+  '131016',
+  '131048',
+  '131056',
+  '133004',
+]);
 
 export const GraphErrorSchema = z.looseObject({
   error: z.looseObject({
@@ -69,7 +84,12 @@ export function answerHandshake(query: Record<string, string | undefined>, verif
 }
 
 /** zod parse that throws a PayloadError naming the first few problems, never the whole body. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown, what: string, at: (string | number)[] = []): z.infer<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  body: unknown,
+  what: string,
+  at: (string | number)[] = [],
+): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const problems = result.error.issues
@@ -83,14 +103,20 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown, what
 }
 
 /** Unix seconds as Meta sends them (a string for WhatsApp, a number for feed changes). */
-export const UnixSeconds = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => new Date(Number(v) * 1000));
+export const UnixSeconds = z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform((v) => new Date(Number(v) * 1000));
 
 /** Turns a Graph error answer into a ProviderError; never includes the URL (it may carry a token). */
 export function graphError(provider: string, status: number, body: unknown): ProviderError {
   const parsed = GraphErrorSchema.safeParse(body);
   const error = parsed.success ? parsed.data.error : undefined;
   const code = error?.code !== undefined ? String(error.code) : undefined;
-  const retryable = status === 429 || status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)) || error?.is_transient === true;
+  const retryable =
+    status === 429 ||
+    status >= 500 ||
+    (code !== undefined && RETRYABLE_CODES.has(code)) ||
+    error?.is_transient === true;
   const details = typeof error?.error_data === 'object' ? error.error_data.details : error?.error_data;
   const codeText = code ? ` #${code}${error?.error_subcode !== undefined ? `/${error.error_subcode}` : ''}` : '';
   const parts = [`${provider} API error ${status}${codeText}: ${error?.message ?? 'no error body'}`];
@@ -117,7 +143,14 @@ export function getFromGraph(request: Omit<GraphPost, 'body'>): Promise<unknown>
   return requestGraph({ ...request, method: 'GET' });
 }
 
-async function requestGraph({ provider, fetchImpl, url, headers, method, body }: Omit<GraphPost, 'body'> & { method: 'GET' | 'POST'; body?: unknown }): Promise<unknown> {
+async function requestGraph({
+  provider,
+  fetchImpl,
+  url,
+  headers,
+  method,
+  body,
+}: Omit<GraphPost, 'body'> & { method: 'GET' | 'POST'; body?: unknown }): Promise<unknown> {
   let response: Response;
   let text: string;
   try {
@@ -134,12 +167,19 @@ async function requestGraph({ provider, fetchImpl, url, headers, method, body }:
     const name = err instanceof Error ? err.name : '';
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ProviderError(`${provider} API ${timedOut ? 'timed out' : 'unreachable'}: ${reason}`, { retryable: true, code: timedOut ? 'timeout' : 'network' });
+    throw new ProviderError(`${provider} API ${timedOut ? 'timed out' : 'unreachable'}: ${reason}`, {
+      retryable: true,
+      code: timedOut ? 'timeout' : 'network',
+    });
   }
   const json = parseJson(text);
   if (!response.ok) throw graphError(provider, response.status, json);
   if (json === undefined) {
-    throw new ProviderError(`${provider} API answered ${response.status} without a JSON body`, { retryable: false, status: response.status, code: 'bad_response' });
+    throw new ProviderError(`${provider} API answered ${response.status} without a JSON body`, {
+      retryable: false,
+      status: response.status,
+      code: 'bad_response',
+    });
   }
   return json;
 }

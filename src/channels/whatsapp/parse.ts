@@ -1,9 +1,25 @@
 // WhatsApp Cloud API webhook → InboundEvent[]. One POST may hold many entries, changes, messages
 // and statuses; each becomes its own event. A message whose content does not match its declared
 // type is kept as `unsupported` with an error, so a customer's message is never dropped.
-import { PayloadError, type InboundEvent, type InboundMessage, type InboundStatus, type MessageType, type ProviderErrorInfo, type Sender } from '../channel.ts';
+import {
+  PayloadError,
+  type InboundEvent,
+  type InboundMessage,
+  type InboundStatus,
+  type MessageType,
+  type ProviderErrorInfo,
+  type Sender,
+} from '../channel.ts';
 import { parseOrThrow } from './graph.ts';
-import { WaContentSchemas, WaValueSchema, WaWebhookSchema, type WaContact, type WaError, type WaMessage, type WaValue } from './payload.ts';
+import {
+  WaContentSchemas,
+  WaValueSchema,
+  WaWebhookSchema,
+  type WaContact,
+  type WaError,
+  type WaMessage,
+  type WaValue,
+} from './payload.ts';
 
 const WHAT = 'WhatsApp Cloud API webhook';
 
@@ -14,7 +30,9 @@ export function parseWhatsAppWebhook(body: unknown): InboundEvent[] {
     entry.changes.forEach((change, j) => {
       // Other subscriptions (template status, account updates, user_preferences…) are not conversations.
       if (change.field !== 'messages') return;
-      events.push(...valueToEvents(parseOrThrow(WaValueSchema, change.value, WHAT, ['entry', i, 'changes', j, 'value'])));
+      events.push(
+        ...valueToEvents(parseOrThrow(WaValueSchema, change.value, WHAT, ['entry', i, 'changes', j, 'value'])),
+      );
     });
   });
   return events;
@@ -40,17 +58,28 @@ function valueToEvents(value: WaValue): InboundEvent[] {
       providerMessageId: status.id,
       status: mapped,
       timestamp: status.timestamp,
-      recipient: sender(isGroup ? undefined : status.recipient_id, status.recipient_user_id ?? contact?.user_id, contact),
+      recipient: sender(
+        isGroup ? undefined : status.recipient_id,
+        status.recipient_user_id ?? contact?.user_id,
+        contact,
+      ),
     };
     if (status.errors?.length) event.errors = status.errors.map(errorInfo);
     events.push(event);
   }
-  if (value.errors?.length) events.push({ kind: 'error', channel: 'whatsapp', accountId, errors: value.errors.map(errorInfo) });
+  if (value.errors?.length)
+    events.push({ kind: 'error', channel: 'whatsapp', accountId, errors: value.errors.map(errorInfo) });
   return events;
 }
 
 // `played` (a voice note was played) implies it was read. Unknown statuses are skipped.
-const STATUS: Record<string, InboundStatus['status'] | undefined> = { sent: 'sent', delivered: 'delivered', read: 'read', played: 'read', failed: 'failed' };
+const STATUS: Record<string, InboundStatus['status'] | undefined> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  played: 'read',
+  failed: 'failed',
+};
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
@@ -60,7 +89,8 @@ function toMessage(accountId: string, message: WaMessage, contacts: WaContact[])
   if (type === 'system') return null;
   const contact = findContact(contacts, message.from, message.from_user_id);
   const from = sender(message.from, message.from_user_id ?? contact?.user_id, contact);
-  if (!from.phone && !from.userId) throw new PayloadError(`WhatsApp message ${message.id} names no sender (no from, from_user_id or contact)`);
+  if (!from.phone && !from.userId)
+    throw new PayloadError(`WhatsApp message ${message.id} names no sender (no from, from_user_id or contact)`);
   const event: InboundMessage = {
     kind: 'message',
     channel: 'whatsapp',
@@ -73,7 +103,14 @@ function toMessage(accountId: string, message: WaMessage, contacts: WaContact[])
   if (message.context?.id) event.contextMessageId = message.context.id;
   if (message.referral) {
     const r = message.referral;
-    event.referral = clean({ sourceType: r.source_type, sourceId: r.source_id, sourceUrl: r.source_url, headline: r.headline, body: r.body, clickId: r.ctwa_clid });
+    event.referral = clean({
+      sourceType: r.source_type,
+      sourceId: r.source_id,
+      sourceUrl: r.source_url,
+      headline: r.headline,
+      body: r.body,
+      clickId: r.ctwa_clid,
+    });
   }
   const errors = (message.errors ?? []).map(errorInfo);
   const problem = fillContent(event, type, message);
@@ -99,7 +136,15 @@ function fillContent(event: InboundMessage, type: string, message: WaMessage): P
   if ((MEDIA_TYPES as readonly string[]).includes(type)) {
     const media = m[type];
     event.type = type as MessageType;
-    event.media = clean({ id: media.id, url: media.url, mimeType: media.mime_type, caption: media.caption, filename: media.filename, sha256: media.sha256, voice: media.voice });
+    event.media = clean({
+      id: media.id,
+      url: media.url,
+      mimeType: media.mime_type,
+      caption: media.caption,
+      filename: media.filename,
+      sha256: media.sha256,
+      voice: media.voice,
+    });
     if (media.caption) event.text = media.caption;
     return undefined;
   }
@@ -110,12 +155,18 @@ function fillContent(event: InboundMessage, type: string, message: WaMessage): P
       break;
     case 'location':
       event.type = 'location';
-      event.location = clean({ latitude: m.location.latitude, longitude: m.location.longitude, name: m.location.name, address: m.location.address });
+      event.location = clean({
+        latitude: m.location.latitude,
+        longitude: m.location.longitude,
+        name: m.location.name,
+        address: m.location.address,
+      });
       break;
     case 'contacts':
       event.type = 'contacts';
       event.contacts = m.contacts.map((c: any) => {
-        const name = c.name?.formatted_name ?? ([c.name?.first_name, c.name?.last_name].filter(Boolean).join(' ') || undefined);
+        const name =
+          c.name?.formatted_name ?? ([c.name?.first_name, c.name?.last_name].filter(Boolean).join(' ') || undefined);
         const phones = (c.phones ?? []).map((p: any) => p.phone || p.wa_id).filter(Boolean);
         return clean({ name, phones });
       });
@@ -148,7 +199,11 @@ function fillContent(event: InboundMessage, type: string, message: WaMessage): P
   return undefined;
 }
 
-function findContact(contacts: WaContact[], phone: string | undefined, userId: string | undefined): WaContact | undefined {
+function findContact(
+  contacts: WaContact[],
+  phone: string | undefined,
+  userId: string | undefined,
+): WaContact | undefined {
   return (
     contacts.find((c) => (phone && c.wa_id === phone) || (userId && c.user_id === userId)) ??
     // One contact and no way to match it (BSUID-only sender with no ids on the message): it is theirs.
@@ -165,7 +220,12 @@ function sender(phone: string | undefined, userId: string | undefined, contact: 
 }
 
 function errorInfo(error: WaError): ProviderErrorInfo {
-  return clean({ code: String(error.code), title: error.title, message: error.message, details: error.error_data?.details });
+  return clean({
+    code: String(error.code),
+    title: error.title,
+    message: error.message,
+    details: error.error_data?.details,
+  });
 }
 
 /** Drops undefined keys so events compare cleanly and serialise small. */

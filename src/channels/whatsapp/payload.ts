@@ -46,7 +46,14 @@ export const WaMessageSchema = z.looseObject({
   from: opt,
   from_user_id: opt,
   from_parent_user_id: opt,
-  context: z.looseObject({ id: opt, from: opt, forwarded: z.boolean().optional(), frequently_forwarded: z.boolean().optional() }).optional(),
+  context: z
+    .looseObject({
+      id: opt,
+      from: opt,
+      forwarded: z.boolean().optional(),
+      frequently_forwarded: z.boolean().optional(),
+    })
+    .optional(),
   referral: WaReferralSchema.optional(),
   errors: z.array(WaErrorSchema).optional(),
 });

@@ -21,7 +21,11 @@ export type CommandEnv = {
   now: Date;
 };
 
-export const actorOf = (env: CommandEnv): Actor => ({ workspaceId: env.workspace.id, userId: env.member.id, role: env.member.role });
+export const actorOf = (env: CommandEnv): Actor => ({
+  workspaceId: env.workspace.id,
+  userId: env.member.id,
+  role: env.member.role,
+});
 
 /** Values an earlier answer already settled, so a re-run command does not ask again. */
 export type Resolved = { leadId?: string; memberId?: string };
@@ -29,7 +33,14 @@ export type Resolved = { leadId?: string; memberId?: string };
 /** A question waiting for the member's next message. */
 export type Pending =
   | { kind: 'details'; leadId: string; company: string; lang: Lang; askedAt: string }
-  | { kind: 'lead'; options: { id: string; label: string }[]; command: Command; resolved: Resolved; lang: Lang; askedAt: string }
+  | {
+      kind: 'lead';
+      options: { id: string; label: string }[];
+      command: Command;
+      resolved: Resolved;
+      lang: Lang;
+      askedAt: string;
+    }
   | { kind: 'create'; company: string; command: Command; lang: Lang; askedAt: string }
   | { kind: 'time'; command: Command; resolved: Resolved; lang: Lang; askedAt: string }
   | { kind: 'assignee'; command: Command; resolved: Resolved; lang: Lang; askedAt: string };
@@ -38,7 +49,13 @@ export type Pending =
 export type Outcome = { text: string; pending?: Pending | null };
 
 /** Details may come hours later (after a call); the other questions are answered right away. */
-const TTL_MS: Record<Pending['kind'], number> = { details: 12 * 3600_000, lead: 3600_000, create: 3600_000, time: 3600_000, assignee: 3600_000 };
+const TTL_MS: Record<Pending['kind'], number> = {
+  details: 12 * 3600_000,
+  lead: 3600_000,
+  create: 3600_000,
+  time: 3600_000,
+  assignee: 3600_000,
+};
 
 export function readPending(env: CommandEnv): Pending | undefined {
   const p = (env.conversation.state as { pending?: Pending } | null)?.pending;

@@ -39,6 +39,8 @@ describe('formatWhen', () => {
   it('shows the workspace time, with the year only when it is not this year', () => {
     const now = new Date('2026-03-10T10:00:00+05:30');
     expect(formatWhen(new Date('2026-03-11T15:00:00+05:30'), 'Asia/Kolkata', 'en', now)).toBe('Wed, 11 Mar, 3:00 pm');
-    expect(formatWhen(new Date('2027-01-05T09:30:00+05:30'), 'Asia/Kolkata', 'en', now)).toBe('Tue, 5 Jan, 2027, 9:30 am');
+    expect(formatWhen(new Date('2027-01-05T09:30:00+05:30'), 'Asia/Kolkata', 'en', now)).toBe(
+      'Tue, 5 Jan, 2027, 9:30 am',
+    );
   });
 });

@@ -30,7 +30,8 @@ export function detectLanguage(text: string | null | undefined, fallback: Lang =
 }
 
 /** Picks the text for the language. */
-export const say = (lang: Lang, en: string, hinglish: string, hi: string) => (lang === 'hi' ? hi : lang === 'hinglish' ? hinglish : en);
+export const say = (lang: Lang, en: string, hinglish: string, hi: string) =>
+  lang === 'hi' ? hi : lang === 'hinglish' ? hinglish : en;
 
 /** "Wed 11 Mar, 3:00 pm" (the year when it is not this year), in the workspace's time zone. */
 export function formatWhen(at: Date, timeZone: string, lang: Lang, now = new Date()): string {
@@ -50,7 +51,12 @@ export function formatWhen(at: Date, timeZone: string, lang: Lang, now = new Dat
 
 /** "3:00 pm" only, for lists of one day. */
 export const formatTime = (at: Date, timeZone: string, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'hi' ? 'hi-IN' : 'en-IN', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true }).format(at);
+  new Intl.DateTimeFormat(lang === 'hi' ? 'hi-IN' : 'en-IN', {
+    timeZone,
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  }).format(at);
 
 const STATUS_HI: Record<string, string> = {
   new: 'नई',
@@ -66,6 +72,7 @@ const STATUS_HI: Record<string, string> = {
   customer: 'ग्राहक',
 };
 
-export const statusLabel = (status: string, lang: Lang) => (lang === 'hi' ? (STATUS_HI[status] ?? status) : status.replace(/_/g, ' '));
+export const statusLabel = (status: string, lang: Lang) =>
+  lang === 'hi' ? (STATUS_HI[status] ?? status) : status.replace(/_/g, ' ');
 
 export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;

@@ -2,7 +2,15 @@
 // follow-ups. Every change goes through crm/ (which writes the activity); the assignee hears about
 // new work through notifyMember.
 import { onLeadCreated } from '../hooks.ts';
-import type { AddActivityCommand, Command, CreateLeadCommand, ProvideDetailsCommand, QualifyLeadCommand, ReassignLeadCommand, StopFollowupsCommand } from '../command.ts';
+import type {
+  AddActivityCommand,
+  Command,
+  CreateLeadCommand,
+  ProvideDetailsCommand,
+  QualifyLeadCommand,
+  ReassignLeadCommand,
+  StopFollowupsCommand,
+} from '../command.ts';
 import { onStopFollowups } from '../hooks.ts';
 import { recordActivity } from '../../crm/activities.ts';
 import { systemActor } from '../../crm/actor.ts';
@@ -17,15 +25,33 @@ import { firstName, say, statusLabel, type Lang } from './language.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 
 /** Queues a WhatsApp notification to another member; one per message, member and kind. */
-export async function notify(tx: Tx, env: CommandEnv, memberId: string | null | undefined, kind: string, text: string): Promise<boolean> {
+export async function notify(
+  tx: Tx,
+  env: CommandEnv,
+  memberId: string | null | undefined,
+  kind: string,
+  text: string,
+): Promise<boolean> {
   if (!memberId || memberId === env.member.id) return false;
-  const id = await notifyMember(tx, env.queue, { workspaceId: env.workspace.id, memberId, text, purpose: 'notification', dedupeKey: `command:${env.message.id}:${kind}:${memberId}` });
+  const id = await notifyMember(tx, env.queue, {
+    workspaceId: env.workspace.id,
+    memberId,
+    text,
+    purpose: 'notification',
+    dedupeKey: `command:${env.message.id}:${kind}:${memberId}`,
+  });
   return id !== null;
 }
 
 const sender = (env: CommandEnv) => firstName(env.member.name);
 
-export async function createLeadCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: CreateLeadCommand, resolved: Resolved): Promise<Outcome> {
+export async function createLeadCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: CreateLeadCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const actor = actorOf(env);
   if (cmd.phone) {
     const other = await findLeadByPhone(tx, systemActor(actor.workspaceId), cmd.phone);
@@ -43,13 +69,21 @@ export async function createLeadCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd
     }
   }
   let assignee = env.member as { id: string; name: string };
-  if (resolved.memberId) assignee = { id: resolved.memberId, name: await memberName(tx, actor.workspaceId, resolved.memberId) };
+  if (resolved.memberId)
+    assignee = { id: resolved.memberId, name: await memberName(tx, actor.workspaceId, resolved.memberId) };
   else if (cmd.assignee) {
     const m = await resolveMember(tx, env, lang, cmd.assignee, cmd, resolved);
     if (!m.ok) return m.outcome;
     assignee = m.value;
   }
-  const lead = await createLead(tx, actor, { company: cmd.company, contactName: cmd.contact_name, phone: cmd.phone, email: cmd.email, source: cmd.source, assigneeId: assignee.id });
+  const lead = await createLead(tx, actor, {
+    company: cmd.company,
+    contactName: cmd.contact_name,
+    phone: cmd.phone,
+    email: cmd.email,
+    source: cmd.source,
+    assigneeId: assignee.id,
+  });
   await onLeadCreated(tx, env, lead);
   const facts = [lead.contactName, lead.phone, lead.email, lead.source].filter(Boolean).join(', ');
   const what = `${leadLabel(lead)}${facts ? ` (${facts})` : ''}`;
@@ -59,9 +93,16 @@ export async function createLeadCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd
     env,
     assignee.id,
     'lead.assigned',
-    say(lang, `New lead for you from ${sender(env)}: ${what}.`, `${sender(env)} ne aapko nayi lead di: ${what}.`, `${sender(env)} ने आपको नई लीड दी: ${what}।`),
+    say(
+      lang,
+      `New lead for you from ${sender(env)}: ${what}.`,
+      `${sender(env)} ne aapko nayi lead di: ${what}.`,
+      `${sender(env)} ने आपको नई लीड दी: ${what}।`,
+    ),
   );
-  const toldLine = told ? say(lang, ` I've let ${to} know.`, ` ${to} ko bata diya hai.`, ` ${to} को सूचना भेज दी है।`) : '';
+  const toldLine = told
+    ? say(lang, ` I've let ${to} know.`, ` ${to} ko bata diya hai.`, ` ${to} को सूचना भेज दी है।`)
+    : '';
   return {
     text: say(
       lang,
@@ -101,28 +142,59 @@ function askDetails(env: CommandEnv, lang: Lang, lead: Lead, missing: DetailFiel
 /** Before qualification: a lead further along keeps its status ("qualified" would be a step back). */
 const EARLY = new Set(['new', 'contacted']);
 
-export async function qualifyLead(tx: Tx, env: CommandEnv, lang: Lang, cmd: QualifyLeadCommand, resolved: Resolved): Promise<Outcome> {
+export async function qualifyLead(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: QualifyLeadCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
   let lead = found.value;
   let head: string;
   if (EARLY.has(lead.status)) {
     lead = await updateLead(tx, actorOf(env), lead.id, { status: 'qualified' });
-    head = say(lang, `✅ ${leadLabel(lead)} is now qualified.`, `✅ ${leadLabel(lead)} qualified ho gayi.`, `✅ ${leadLabel(lead)} क्वालिफाइड हो गई।`);
+    head = say(
+      lang,
+      `✅ ${leadLabel(lead)} is now qualified.`,
+      `✅ ${leadLabel(lead)} qualified ho gayi.`,
+      `✅ ${leadLabel(lead)} क्वालिफाइड हो गई।`,
+    );
   } else {
     const s = statusLabel(lead.status, lang);
-    head = say(lang, `${leadLabel(lead)} is already ${s}.`, `${leadLabel(lead)} pehle se ${s} hai.`, `${leadLabel(lead)} पहले से "${s}" है।`);
+    head = say(
+      lang,
+      `${leadLabel(lead)} is already ${s}.`,
+      `${leadLabel(lead)} pehle se ${s} hai.`,
+      `${leadLabel(lead)} पहले से "${s}" है।`,
+    );
   }
   const missing = missingDetails(lead);
-  if (!missing.length) return { text: `${head} ${say(lang, 'All qualification details are there.', 'Saari details pehle se hain.', 'सारी जानकारी पहले से है।')}`, pending: null };
+  if (!missing.length)
+    return {
+      text: `${head} ${say(lang, 'All qualification details are there.', 'Saari details pehle se hain.', 'सारी जानकारी पहले से है।')}`,
+      pending: null,
+    };
   const ask = askDetails(env, lang, lead, missing);
   return { ...ask, text: `${head}\n${ask.text}` };
 }
 
-const DETAIL_FROM_COMMAND: Record<DetailField, keyof ProvideDetailsCommand> = { address: 'address', turnover: 'turnover', currentSystem: 'current_system', challenges: 'challenges' };
+const DETAIL_FROM_COMMAND: Record<DetailField, keyof ProvideDetailsCommand> = {
+  address: 'address',
+  turnover: 'turnover',
+  currentSystem: 'current_system',
+  challenges: 'challenges',
+};
 
 /** The answer to the details question: for the named company, else the lead the question was about. */
-export async function provideDetails(tx: Tx, env: CommandEnv, lang: Lang, cmd: ProvideDetailsCommand, resolved: Resolved): Promise<Outcome> {
+export async function provideDetails(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: ProvideDetailsCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   if (!cmd.company && !resolved.leadId) {
     return {
       text: say(
@@ -144,30 +216,72 @@ export async function provideDetails(tx: Tx, env: CommandEnv, lang: Lang, cmd: P
   const saved = DETAIL_FIELDS.filter((f) => patch[f])
     .map((f) => `${labelOf(f, lang)}: ${patch[f]}`)
     .join('; ');
-  const head = say(lang, `Saved for ${leadLabel(lead)}: ${saved}.`, `${leadLabel(lead)} ke liye save kiya: ${saved}.`, `${leadLabel(lead)} के लिए सेव किया: ${saved}।`);
+  const head = say(
+    lang,
+    `Saved for ${leadLabel(lead)}: ${saved}.`,
+    `${leadLabel(lead)} ke liye save kiya: ${saved}.`,
+    `${leadLabel(lead)} के लिए सेव किया: ${saved}।`,
+  );
   const missing = missingDetails(lead);
   if (!missing.length) return { text: `✅ ${head}`, pending: null };
   const ask = askDetails(env, lang, lead, missing);
-  return { ...ask, text: `${head}\n${say(lang, 'Still missing', 'Abhi bhi baaki', 'अभी भी बाकी')}: ${missing.map((f) => labelOf(f, lang)).join(', ')}.` };
+  return {
+    ...ask,
+    text: `${head}\n${say(lang, 'Still missing', 'Abhi bhi baaki', 'अभी भी बाकी')}: ${missing.map((f) => labelOf(f, lang)).join(', ')}.`,
+  };
 }
 
-export async function addActivity(tx: Tx, env: CommandEnv, lang: Lang, cmd: AddActivityCommand, resolved: Resolved): Promise<Outcome> {
+export async function addActivity(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: AddActivityCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
   await addNote(tx, actorOf(env), found.value.id, cmd.note);
   const l = leadLabel(found.value);
-  return { text: say(lang, `📝 Added to ${l}: ${cmd.note}`, `📝 ${l} mein add kiya: ${cmd.note}`, `📝 ${l} में जोड़ा: ${cmd.note}`), pending: null };
+  return {
+    text: say(
+      lang,
+      `📝 Added to ${l}: ${cmd.note}`,
+      `📝 ${l} mein add kiya: ${cmd.note}`,
+      `📝 ${l} में जोड़ा: ${cmd.note}`,
+    ),
+    pending: null,
+  };
 }
 
-export async function reassignLead(tx: Tx, env: CommandEnv, lang: Lang, cmd: ReassignLeadCommand, resolved: Resolved): Promise<Outcome> {
+export async function reassignLead(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: ReassignLeadCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
   const lead = found.value;
-  const m = resolved.memberId ? { ok: true as const, value: { id: resolved.memberId, name: await memberName(tx, env.workspace.id, resolved.memberId) } } : await resolveMember(tx, env, lang, cmd.assignee, cmd, { ...resolved, leadId: lead.id });
+  const m = resolved.memberId
+    ? {
+        ok: true as const,
+        value: { id: resolved.memberId, name: await memberName(tx, env.workspace.id, resolved.memberId) },
+      }
+    : await resolveMember(tx, env, lang, cmd.assignee, cmd, { ...resolved, leadId: lead.id });
   if (!m.ok) return m.outcome;
   const to = m.value;
   const l = leadLabel(lead);
-  if (lead.assigneeId === to.id) return { text: say(lang, `${l} is already with ${firstName(to.name)}.`, `${l} pehle se ${firstName(to.name)} ke paas hai.`, `${l} पहले से ${firstName(to.name)} के पास है।`), pending: null };
+  if (lead.assigneeId === to.id)
+    return {
+      text: say(
+        lang,
+        `${l} is already with ${firstName(to.name)}.`,
+        `${l} pehle se ${firstName(to.name)} ke paas hai.`,
+        `${l} पहले से ${firstName(to.name)} के पास है।`,
+      ),
+      pending: null,
+    };
   const actor = actorOf(env);
   const oldId = lead.assigneeId;
   const oldName = oldId ? firstName(await memberName(tx, actor.workspaceId, oldId)) : null;
@@ -176,27 +290,78 @@ export async function reassignLead(tx: Tx, env: CommandEnv, lang: Lang, cmd: Rea
   const open = await listTasks(tx, actor, { leadId: lead.id, status: 'pending', limit: 200 });
   for (const t of open.data) if (t.assigneeId === oldId) await updateTask(tx, actor, t.id, { assigneeId: to.id });
   await assignLead(tx, actor, lead.id, to.id);
-  const from = oldName ? say(lang, ` (was with ${oldName})`, ` (pehle ${oldName} ke paas thi)`, ` (पहले ${oldName} के पास थी)`) : '';
-  const toldNew = await notify(tx, env, to.id, 'lead.reassigned', say(lang, `${sender(env)} assigned ${l} to you${from}.`, `${sender(env)} ne ${l} aapko de di${from}.`, `${sender(env)} ने ${l} आपको दे दी${from}।`));
-  const toldOld = await notify(tx, env, oldId, 'lead.unassigned', say(lang, `${sender(env)} reassigned ${l} from you to ${firstName(to.name)}.`, `${sender(env)} ne ${l} aapse lekar ${firstName(to.name)} ko de di.`, `${sender(env)} ने ${l} आपसे लेकर ${firstName(to.name)} को दे दी।`));
-  const names = [toldNew ? firstName(to.name) : null, toldOld ? oldName : null].filter(Boolean).join(say(lang, ' and ', ' aur ', ' और '));
+  const from = oldName
+    ? say(lang, ` (was with ${oldName})`, ` (pehle ${oldName} ke paas thi)`, ` (पहले ${oldName} के पास थी)`)
+    : '';
+  const toldNew = await notify(
+    tx,
+    env,
+    to.id,
+    'lead.reassigned',
+    say(
+      lang,
+      `${sender(env)} assigned ${l} to you${from}.`,
+      `${sender(env)} ne ${l} aapko de di${from}.`,
+      `${sender(env)} ने ${l} आपको दे दी${from}।`,
+    ),
+  );
+  const toldOld = await notify(
+    tx,
+    env,
+    oldId,
+    'lead.unassigned',
+    say(
+      lang,
+      `${sender(env)} reassigned ${l} from you to ${firstName(to.name)}.`,
+      `${sender(env)} ne ${l} aapse lekar ${firstName(to.name)} ko de di.`,
+      `${sender(env)} ने ${l} आपसे लेकर ${firstName(to.name)} को दे दी।`,
+    ),
+  );
+  const names = [toldNew ? firstName(to.name) : null, toldOld ? oldName : null]
+    .filter(Boolean)
+    .join(say(lang, ' and ', ' aur ', ' और '));
   const toldLine = names ? say(lang, ` Notified ${names}.`, ` ${names} ko bata diya.`, ` ${names} को सूचना भेज दी।`) : '';
   const toName = to.id === env.member.id ? say(lang, 'you', 'aap', 'आप') : firstName(to.name);
   return {
-    text: say(lang, `🔁 ${l} reassigned to ${toName}${from}.${toldLine}`, `🔁 ${l} ab ${toName} ke paas hai${from}.${toldLine}`, `🔁 ${l} अब ${toName} के पास है${from}।${toldLine}`),
+    text: say(
+      lang,
+      `🔁 ${l} reassigned to ${toName}${from}.${toldLine}`,
+      `🔁 ${l} ab ${toName} ke paas hai${from}.${toldLine}`,
+      `🔁 ${l} अब ${toName} के पास है${from}।${toldLine}`,
+    ),
     pending: null,
   };
 }
 
-export async function stopFollowups(tx: Tx, env: CommandEnv, lang: Lang, cmd: StopFollowupsCommand, resolved: Resolved): Promise<Outcome> {
+export async function stopFollowups(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: StopFollowupsCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
   const lead = found.value;
-  await recordActivity(tx, { workspaceId: env.workspace.id, leadId: lead.id, actorId: env.member.id, type: 'followups.stopped', text: `Follow-ups stopped by ${env.member.name}` });
+  await recordActivity(tx, {
+    workspaceId: env.workspace.id,
+    leadId: lead.id,
+    actorId: env.member.id,
+    type: 'followups.stopped',
+    text: `Follow-ups stopped by ${env.member.name}`,
+  });
   const extra = await onStopFollowups(tx, env, lead);
   const l = leadLabel(lead);
-  const text = say(lang, `🛑 Follow-ups for ${l} stopped.`, `🛑 ${l} ke follow-ups band kar diye.`, `🛑 ${l} के फॉलो-अप बंद कर दिए।`);
+  const text = say(
+    lang,
+    `🛑 Follow-ups for ${l} stopped.`,
+    `🛑 ${l} ke follow-ups band kar diye.`,
+    `🛑 ${l} के फॉलो-अप बंद कर दिए।`,
+  );
   return { text: extra ? `${text}\n${extra}` : text, pending: null };
 }
 
-export type LeadCommand = Extract<Command, { intent: 'create_lead' | 'qualify_lead' | 'provide_details' | 'add_activity' | 'reassign_lead' | 'stop_followups' }>;
+export type LeadCommand = Extract<
+  Command,
+  { intent: 'create_lead' | 'qualify_lead' | 'provide_details' | 'add_activity' | 'reassign_lead' | 'stop_followups' }
+>;

@@ -18,7 +18,13 @@ const EVERYONE = /\b(?:all|everyone|everybody|team|sab|sabki|sabke|sabhi|saare|s
 type Target = { kind: 'self' } | { kind: 'member'; member: Member } | { kind: 'all' };
 
 /** Whose list: the named member (managers and above only), everyone ("all leads"), or the sender. */
-async function target(tx: Tx, env: CommandEnv, lang: Lang, assignee: string | undefined, what: 'leads' | 'tasks'): Promise<{ ok: true; value: Target } | { ok: false; outcome: Outcome }> {
+async function target(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  assignee: string | undefined,
+  what: 'leads' | 'tasks',
+): Promise<{ ok: true; value: Target } | { ok: false; outcome: Outcome }> {
   const manager = seesAll(actorOf(env));
   if (assignee) {
     const m = await findMember(tx, env, assignee);
@@ -29,7 +35,12 @@ async function target(tx: Tx, env: CommandEnv, lang: Lang, assignee: string | un
       return {
         ok: false,
         outcome: {
-          text: say(lang, `Agents can only see their own ${w}. Ask a manager for ${firstName(m.name)}'s.`, `Agent sirf apni ${w} dekh sakte hain. ${firstName(m.name)} ki ${w} ke liye manager se poochho.`, `एजेंट सिर्फ़ अपने ${w} देख सकते हैं। ${firstName(m.name)} के ${w} के लिए मैनेजर से पूछें।`),
+          text: say(
+            lang,
+            `Agents can only see their own ${w}. Ask a manager for ${firstName(m.name)}'s.`,
+            `Agent sirf apni ${w} dekh sakte hain. ${firstName(m.name)} ki ${w} ke liye manager se poochho.`,
+            `एजेंट सिर्फ़ अपने ${w} देख सकते हैं। ${firstName(m.name)} के ${w} के लिए मैनेजर से पूछें।`,
+          ),
         },
       };
     }
@@ -40,25 +51,42 @@ async function target(tx: Tx, env: CommandEnv, lang: Lang, assignee: string | un
 
 function whose(t: Target, lang: Lang, what: string): string {
   if (t.kind === 'all') return say(lang, `All ${what}`, `Sabki ${what}`, `सभी ${what}`);
-  if (t.kind === 'member') return say(lang, `${firstName(t.member.name)}'s ${what}`, `${firstName(t.member.name)} ki ${what}`, `${firstName(t.member.name)} के ${what}`);
+  if (t.kind === 'member')
+    return say(
+      lang,
+      `${firstName(t.member.name)}'s ${what}`,
+      `${firstName(t.member.name)} ki ${what}`,
+      `${firstName(t.member.name)} के ${what}`,
+    );
   return say(lang, `Your ${what}`, `Aapki ${what}`, `आपके ${what}`);
 }
 
-const memberIdOf = (env: CommandEnv, t: Target) => (t.kind === 'all' ? undefined : t.kind === 'member' ? t.member.id : env.member.id);
+const memberIdOf = (env: CommandEnv, t: Target) =>
+  t.kind === 'all' ? undefined : t.kind === 'member' ? t.member.id : env.member.id;
 
 export async function listLeadsCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: ListLeadsCommand): Promise<Outcome> {
   const t = await target(tx, env, lang, cmd.assignee, 'leads');
   if (!t.ok) return t.outcome;
   const page = await listLeads(tx, actorOf(env), { assigneeId: memberIdOf(env, t.value), limit: SHOW });
   const title = whose(t.value, lang, say(lang, 'leads', 'leads', 'लीड'));
-  if (!page.data.length) return { text: say(lang, `${title}: none yet.`, `${title}: abhi koi nahi.`, `${title}: अभी कोई नहीं।`) };
-  const names = t.value.kind === 'all' ? await memberNames(tx, env.workspace.id, page.data.map((l) => l.assigneeId)) : new Map<string, string>();
+  if (!page.data.length)
+    return { text: say(lang, `${title}: none yet.`, `${title}: abhi koi nahi.`, `${title}: अभी कोई नहीं।`) };
+  const names =
+    t.value.kind === 'all'
+      ? await memberNames(
+          tx,
+          env.workspace.id,
+          page.data.map((l) => l.assigneeId),
+        )
+      : new Map<string, string>();
   const lines = page.data.map((l, i) => {
     const who = l.contactName && l.company ? ` (${l.contactName})` : '';
     const owner = l.assigneeId && names.has(l.assigneeId) ? ` → ${firstName(names.get(l.assigneeId)!)}` : '';
     return `${i + 1}. ${leadLabel(l)}${who} · ${statusLabel(l.status, lang)}${owner}`;
   });
-  const more = page.nextCursor ? `\n${say(lang, '…and more in the dashboard.', '…baaki dashboard mein.', '…बाकी डैशबोर्ड में।')}` : '';
+  const more = page.nextCursor
+    ? `\n${say(lang, '…and more in the dashboard.', '…baaki dashboard mein.', '…बाकी डैशबोर्ड में।')}`
+    : '';
   return { text: `${title} (${page.nextCursor ? `${SHOW}+` : page.data.length}):\n${lines.join('\n')}${more}` };
 }
 
@@ -69,11 +97,16 @@ const TYPE: Record<string, [string, string, string]> = {
   call: ['Call', 'Call', 'कॉल'],
   other: ['Task', 'Task', 'टास्क'],
 };
-const typeLabel = (type: string, lang: Lang) => (TYPE[type] ?? TYPE.other)[lang === 'hi' ? 2 : lang === 'hinglish' ? 1 : 0];
+const typeLabel = (type: string, lang: Lang) =>
+  (TYPE[type] ?? TYPE.other)[lang === 'hi' ? 2 : lang === 'hinglish' ? 1 : 0];
 
 function taskLine(t: TaskWithCompany, env: CommandEnv, lang: Lang, oneDay: boolean, owner?: string): string {
   const tz = env.workspace.timeZone;
-  const when = t.dueAt ? (oneDay ? formatTime(t.dueAt, tz, lang) : formatWhen(t.dueAt, tz, lang, env.now)) : say(lang, 'no time', 'bina time', 'बिना समय');
+  const when = t.dueAt
+    ? oneDay
+      ? formatTime(t.dueAt, tz, lang)
+      : formatWhen(t.dueAt, tz, lang, env.now)
+    : say(lang, 'no time', 'bina time', 'बिना समय');
   const what = t.company || t.contactName ? `${typeLabel(t.type, lang)} · ${t.company || t.contactName}` : t.title;
   const done = t.status === 'done' ? ' ✓' : '';
   return `• ${when} · ${what}${owner ? ` → ${owner}` : ''}${done}`;
@@ -94,21 +127,58 @@ export async function listTasksCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd:
     const to = new Date(instantOf({ year: y, month: m, day: d }, 23, 59, tz) + 59_999);
     const page = await listTasks(tx, actor, { assigneeId, dueFrom: from, dueTo: to, limit: 50 });
     rows = page.data.filter((x) => x.status !== 'cancelled');
-    const day = new Intl.DateTimeFormat(lang === 'hi' ? 'hi-IN' : 'en-IN', { timeZone: tz, weekday: 'short', day: 'numeric', month: 'short' }).format(from);
+    const day = new Intl.DateTimeFormat(lang === 'hi' ? 'hi-IN' : 'en-IN', {
+      timeZone: tz,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+    }).format(from);
     title = `${title}, ${day}`;
   } else {
-    const page = assigneeId ? await listUpcomingTasks(tx, actor, assigneeId, env.now, { limit: SHOW }) : await listTasks(tx, actor, { status: 'pending', dueFrom: new Date(env.now.getTime() - 24 * 3600_000), limit: SHOW });
+    const page = assigneeId
+      ? await listUpcomingTasks(tx, actor, assigneeId, env.now, { limit: SHOW })
+      : await listTasks(tx, actor, {
+          status: 'pending',
+          dueFrom: new Date(env.now.getTime() - 24 * 3600_000),
+          limit: SHOW,
+        });
     rows = page.data;
     more = !!page.nextCursor;
     title = say(lang, `${title}, upcoming`, `${title}, aane wale`, `${title}, आने वाले`);
   }
-  if (!rows.length) return { text: say(lang, `${title}: nothing scheduled.`, `${title}: kuch nahi hai.`, `${title}: कुछ तय नहीं है।`) };
-  const names = t.value.kind === 'all' ? await memberNames(tx, env.workspace.id, rows.map((r) => r.assigneeId)) : new Map<string, string>();
-  const lines = rows.slice(0, cmd.when ? 50 : SHOW).map((r) => taskLine(r, env, lang, !!cmd.when, r.assigneeId && names.has(r.assigneeId) ? firstName(names.get(r.assigneeId)!) : undefined));
-  return { text: `${title}:\n${lines.join('\n')}${more ? `\n${say(lang, '…and more in the dashboard.', '…baaki dashboard mein.', '…बाकी डैशबोर्ड में।')}` : ''}` };
+  if (!rows.length)
+    return { text: say(lang, `${title}: nothing scheduled.`, `${title}: kuch nahi hai.`, `${title}: कुछ तय नहीं है।`) };
+  const names =
+    t.value.kind === 'all'
+      ? await memberNames(
+          tx,
+          env.workspace.id,
+          rows.map((r) => r.assigneeId),
+        )
+      : new Map<string, string>();
+  const lines = rows
+    .slice(0, cmd.when ? 50 : SHOW)
+    .map((r) =>
+      taskLine(
+        r,
+        env,
+        lang,
+        !!cmd.when,
+        r.assigneeId && names.has(r.assigneeId) ? firstName(names.get(r.assigneeId)!) : undefined,
+      ),
+    );
+  return {
+    text: `${title}:\n${lines.join('\n')}${more ? `\n${say(lang, '…and more in the dashboard.', '…baaki dashboard mein.', '…बाकी डैशबोर्ड में।')}` : ''}`,
+  };
 }
 
-export async function leadHistoryCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: LeadHistoryCommand, resolved: Resolved): Promise<Outcome> {
+export async function leadHistoryCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: LeadHistoryCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
   const lead = found.value;
@@ -118,9 +188,24 @@ export async function leadHistoryCommand(tx: Tx, env: CommandEnv, lang: Lang, cm
   const tz = env.workspace.timeZone;
   const lines = last.map((i) => `• ${formatWhen(i.at, tz, lang, env.now)} · ${i.text}`);
   const l = leadLabel(lead);
-  const head = say(lang, `History of ${l} · ${statusLabel(lead.status, lang)}`, `${l} ki history · ${statusLabel(lead.status, lang)}`, `${l} का इतिहास · ${statusLabel(lead.status, lang)}`);
-  const count = items.length > last.length ? say(lang, ` (last ${last.length} of ${items.length})`, ` (${items.length} mein se aakhri ${last.length})`, ` (${items.length} में से आख़िरी ${last.length})`) : '';
-  return { text: `${head}${count}:\n${lines.join('\n') || say(lang, 'Nothing yet.', 'Abhi kuch nahi.', 'अभी कुछ नहीं।')}` };
+  const head = say(
+    lang,
+    `History of ${l} · ${statusLabel(lead.status, lang)}`,
+    `${l} ki history · ${statusLabel(lead.status, lang)}`,
+    `${l} का इतिहास · ${statusLabel(lead.status, lang)}`,
+  );
+  const count =
+    items.length > last.length
+      ? say(
+          lang,
+          ` (last ${last.length} of ${items.length})`,
+          ` (${items.length} mein se aakhri ${last.length})`,
+          ` (${items.length} में से आख़िरी ${last.length})`,
+        )
+      : '';
+  return {
+    text: `${head}${count}:\n${lines.join('\n') || say(lang, 'Nothing yet.', 'Abhi kuch nahi.', 'अभी कुछ नहीं।')}`,
+  };
 }
 
 export function helpReply(env: CommandEnv, lang: Lang): Outcome {
@@ -173,9 +258,27 @@ export function unknownReply(lang: Lang): Outcome {
   return {
     text: say(
       lang,
-      ["Sorry, I didn't understand that. Try, for example:", '• New lead: Orbit Textiles, Kavita Rao, 98450 12345, Sunil', '• Schedule demo for Orbit Textiles tomorrow 3pm', '• Meeting done for Orbit Textiles, they want a trial', 'Send "help" for more.'].join('\n'),
-      ['Sorry, samajh nahi aaya. Aise likho:', '• Naya lead: Orbit Textiles, Kavita Rao, 98450 12345, Sunil ko do', '• Orbit Textiles ka demo kal 3 baje rakho', '• Orbit Textiles ki meeting ho gayi, unko trial chahiye', 'Aur examples ke liye "help" bhejo.'].join('\n'),
-      ['माफ़ कीजिए, समझ नहीं आया। ऐसे लिखें:', '• नई लीड: ऑर्बिट टेक्सटाइल्स, कविता राव, 98450 12345, सुनील', '• ऑर्बिट टेक्सटाइल्स का डेमो कल 3 बजे रखो', '• ऑर्बिट टेक्सटाइल्स की मीटिंग हो गई, वो ट्रायल चाहते हैं', 'और उदाहरणों के लिए "help" भेजें।'].join('\n'),
+      [
+        "Sorry, I didn't understand that. Try, for example:",
+        '• New lead: Orbit Textiles, Kavita Rao, 98450 12345, Sunil',
+        '• Schedule demo for Orbit Textiles tomorrow 3pm',
+        '• Meeting done for Orbit Textiles, they want a trial',
+        'Send "help" for more.',
+      ].join('\n'),
+      [
+        'Sorry, samajh nahi aaya. Aise likho:',
+        '• Naya lead: Orbit Textiles, Kavita Rao, 98450 12345, Sunil ko do',
+        '• Orbit Textiles ka demo kal 3 baje rakho',
+        '• Orbit Textiles ki meeting ho gayi, unko trial chahiye',
+        'Aur examples ke liye "help" bhejo.',
+      ].join('\n'),
+      [
+        'माफ़ कीजिए, समझ नहीं आया। ऐसे लिखें:',
+        '• नई लीड: ऑर्बिट टेक्सटाइल्स, कविता राव, 98450 12345, सुनील',
+        '• ऑर्बिट टेक्सटाइल्स का डेमो कल 3 बजे रखो',
+        '• ऑर्बिट टेक्सटाइल्स की मीटिंग हो गई, वो ट्रायल चाहते हैं',
+        'और उदाहरणों के लिए "help" भेजें।',
+      ].join('\n'),
     ),
   };
 }

@@ -2,7 +2,16 @@
 // reschedule (the pending task moves; old → new time in its activity), done (task done,
 // status, the note as an activity; a done demo starts the nurture hook) and cancel (task
 // cancelled with the reason in its activity, the assignee notified).
-import type { CancelDemoCommand, CancelMeetingCommand, DemoDoneCommand, MeetingDoneCommand, RescheduleDemoCommand, RescheduleMeetingCommand, ScheduleDemoCommand, ScheduleMeetingCommand } from '../command.ts';
+import type {
+  CancelDemoCommand,
+  CancelMeetingCommand,
+  DemoDoneCommand,
+  MeetingDoneCommand,
+  RescheduleDemoCommand,
+  RescheduleMeetingCommand,
+  ScheduleDemoCommand,
+  ScheduleMeetingCommand,
+} from '../command.ts';
 import { onDemoDone, onMeetingDone } from '../hooks.ts';
 import { lastStatusChange, recordActivity } from '../../crm/activities.ts';
 import { updateLead, type Lead } from '../../crm/leads.ts';
@@ -17,11 +26,22 @@ import { notify } from './leads.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 
 type Kind = 'meeting' | 'demo';
-const noun = (kind: Kind, lang: Lang) => (kind === 'demo' ? say(lang, 'Demo', 'Demo', 'डेमो') : say(lang, 'Meeting', 'Meeting', 'मीटिंग'));
+const noun = (kind: Kind, lang: Lang) =>
+  kind === 'demo' ? say(lang, 'Demo', 'Demo', 'डेमो') : say(lang, 'Meeting', 'Meeting', 'मीटिंग');
 
 /** Pipeline order: a command moves a lead forward, never back, and never out of won/lost/customer. */
-const ORDER: LeadStatus[] = ['new', 'contacted', 'qualified', 'meeting_scheduled', 'demo_scheduled', 'demo_done', 'proposal', 'negotiation'];
-const movesForward = (from: LeadStatus, to: LeadStatus) => ORDER.includes(from) && ORDER.indexOf(to) > ORDER.indexOf(from);
+const ORDER: LeadStatus[] = [
+  'new',
+  'contacted',
+  'qualified',
+  'meeting_scheduled',
+  'demo_scheduled',
+  'demo_done',
+  'proposal',
+  'negotiation',
+];
+const movesForward = (from: LeadStatus, to: LeadStatus) =>
+  ORDER.includes(from) && ORDER.indexOf(to) > ORDER.indexOf(from);
 
 async function advance(tx: Tx, env: CommandEnv, lead: Lead, to: LeadStatus): Promise<Lead> {
   return movesForward(lead.status, to) ? updateLead(tx, actorOf(env), lead.id, { status: to }) : lead;
@@ -35,9 +55,16 @@ async function pendingTask(tx: Tx, env: CommandEnv, lead: Lead, kind: Kind): Pro
 }
 
 /** " Rekha has been notified." — only when a notification went out (`notify` answered true). */
-const notifiedLine = (lang: Lang, who: string) => say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`);
+const notifiedLine = (lang: Lang, who: string) =>
+  say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`);
 
-export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: ScheduleMeetingCommand | ScheduleDemoCommand, resolved: Resolved): Promise<Outcome> {
+export async function scheduleCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: ScheduleMeetingCommand | ScheduleDemoCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'schedule_demo' ? 'demo' : 'meeting';
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
@@ -59,7 +86,13 @@ export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: 
         `${l} ke saath ${kind} kab hai? Din aur time bhejo, jaise "kal 3 baje".`,
         `${l} के साथ ${noun(kind, lang)} कब है? दिन और समय भेजें, जैसे "कल 3 बजे"।`,
       ),
-      pending: { kind: 'time', command: cmd, resolved: { ...settled, memberId: assigneeId }, lang, askedAt: env.now.toISOString() },
+      pending: {
+        kind: 'time',
+        command: cmd,
+        resolved: { ...settled, memberId: assigneeId },
+        lang,
+        askedAt: env.now.toISOString(),
+      },
     };
   }
   const at = new Date(cmd.at);
@@ -73,18 +106,45 @@ export async function scheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: 
     env,
     assigneeId,
     `${kind}.scheduled`,
-    say(lang, `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`, `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`),
+    say(
+      lang,
+      `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`,
+      `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`,
+    ),
   );
-  const toWhom = assigneeId === env.member.id ? '' : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
+  const toWhom =
+    assigneeId === env.member.id
+      ? ''
+      : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
   const toldLine = told ? notifiedLine(lang, who) : '';
-  const past = at.getTime() < env.now.getTime() ? say(lang, ' (note: that time has already passed)', ' (dhyan do: ye time nikal chuka hai)', ' (ध्यान दें: यह समय निकल चुका है)') : '';
+  const past =
+    at.getTime() < env.now.getTime()
+      ? say(
+          lang,
+          ' (note: that time has already passed)',
+          ' (dhyan do: ye time nikal chuka hai)',
+          ' (ध्यान दें: यह समय निकल चुका है)',
+        )
+      : '';
   return {
-    text: say(lang, `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`, `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`, `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`),
+    text: say(
+      lang,
+      `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`,
+      `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`,
+    ),
     pending: null,
   };
 }
 
-export async function rescheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: RescheduleMeetingCommand | RescheduleDemoCommand, resolved: Resolved): Promise<Outcome> {
+export async function rescheduleCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: RescheduleMeetingCommand | RescheduleDemoCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'reschedule_demo' ? 'demo' : 'meeting';
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
@@ -92,27 +152,67 @@ export async function rescheduleCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd
   const task = await pendingTask(tx, env, lead, kind);
   if (!task) {
     // Nothing to move: book it at the new time rather than lose the request.
-    const out = await scheduleCommand(tx, env, lang, { intent: kind === 'demo' ? 'schedule_demo' : 'schedule_meeting', company: cmd.company, at: cmd.at }, { leadId: lead.id });
+    const out = await scheduleCommand(
+      tx,
+      env,
+      lang,
+      { intent: kind === 'demo' ? 'schedule_demo' : 'schedule_meeting', company: cmd.company, at: cmd.at },
+      { leadId: lead.id },
+    );
     const l = leadLabel(lead);
-    return { ...out, text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं थी, इसलिए नई तय कर दी।`)}\n${out.text}` };
+    return {
+      ...out,
+      text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं थी, इसलिए नई तय कर दी।`)}\n${out.text}`,
+    };
   }
   const at = new Date(cmd.at);
   const tz = env.workspace.timeZone;
   const from = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : say(lang, 'no time', 'bina time', 'बिना समय');
   const to = formatWhen(at, tz, lang, env.now);
   const l = leadLabel(lead);
-  if (task.dueAt?.getTime() === at.getTime()) return { text: say(lang, `The ${kind} with ${l} is already at ${to}.`, `${l} ke saath ${kind} pehle se ${to} ko hai.`, `${l} के साथ ${noun(kind, lang)} पहले से ${to} को है।`), pending: null };
+  if (task.dueAt?.getTime() === at.getTime())
+    return {
+      text: say(
+        lang,
+        `The ${kind} with ${l} is already at ${to}.`,
+        `${l} ke saath ${kind} pehle se ${to} ko hai.`,
+        `${l} के साथ ${noun(kind, lang)} पहले से ${to} को है।`,
+      ),
+      pending: null,
+    };
   await updateTask(tx, actorOf(env), task.id, { dueAt: at });
   const by = firstName(env.member.name);
-  const told = await notify(tx, env, task.assigneeId, `${kind}.rescheduled`, say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`));
+  const told = await notify(
+    tx,
+    env,
+    task.assigneeId,
+    `${kind}.rescheduled`,
+    say(
+      lang,
+      `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`,
+      `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`,
+    ),
+  );
   const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
   return {
-    text: say(lang, `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`, `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`, `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`),
+    text: say(
+      lang,
+      `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`,
+      `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`,
+    ),
     pending: null,
   };
 }
 
-export async function doneCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: MeetingDoneCommand | DemoDoneCommand, resolved: Resolved): Promise<Outcome> {
+export async function doneCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: MeetingDoneCommand | DemoDoneCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'demo_done' ? 'demo' : 'meeting';
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
   if (!found.ok) return found.outcome;
@@ -122,23 +222,46 @@ export async function doneCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Meet
   if (task) await updateTask(tx, actor, task.id, { status: 'done' });
   else {
     // Held without being scheduled here: the history still needs the event.
-    await recordActivity(tx, { workspaceId: env.workspace.id, leadId: lead.id, actorId: env.member.id, type: `${kind}.completed`, text: `${kind === 'demo' ? 'Demo' : 'Meeting'} with ${leadLabel(lead)} marked done by ${env.member.name}` });
+    await recordActivity(tx, {
+      workspaceId: env.workspace.id,
+      leadId: lead.id,
+      actorId: env.member.id,
+      type: `${kind}.completed`,
+      text: `${kind === 'demo' ? 'Demo' : 'Meeting'} with ${leadLabel(lead)} marked done by ${env.member.name}`,
+    });
   }
   if (cmd.note) await addNote(tx, actor, lead.id, cmd.note);
   // A demo held is its own stage. A meeting held leaves the lead qualified, awaiting its next
   // step, unless another meeting is still ahead.
   if (kind === 'demo') lead = await advance(tx, env, lead, 'demo_done');
-  else if (lead.status === 'new' || lead.status === 'contacted' || (lead.status === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting')))) {
+  else if (
+    lead.status === 'new' ||
+    lead.status === 'contacted' ||
+    (lead.status === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting')))
+  ) {
     lead = await updateLead(tx, actor, lead.id, { status: 'qualified' });
   }
   const extra = kind === 'demo' ? await onDemoDone(tx, env, lead) : await onMeetingDone(tx, env, lead);
   const l = leadLabel(lead);
-  const note = cmd.note ? say(lang, ` Note saved: ${cmd.note}`, ` Note save kiya: ${cmd.note}`, ` नोट सेव किया: ${cmd.note}`) : '';
-  const text = say(lang, `✅ ${noun(kind, lang)} with ${l} marked done.${note}`, `✅ ${l} ke saath ${kind} done mark kar diya.${note}`, `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`);
+  const note = cmd.note
+    ? say(lang, ` Note saved: ${cmd.note}`, ` Note save kiya: ${cmd.note}`, ` नोट सेव किया: ${cmd.note}`)
+    : '';
+  const text = say(
+    lang,
+    `✅ ${noun(kind, lang)} with ${l} marked done.${note}`,
+    `✅ ${l} ke saath ${kind} done mark kar diya.${note}`,
+    `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`,
+  );
   return { text: extra ? `${text}\n${extra}` : text, pending: null };
 }
 
-export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: CancelMeetingCommand | CancelDemoCommand, resolved: Resolved): Promise<Outcome> {
+export async function cancelCommand(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: CancelMeetingCommand | CancelDemoCommand,
+  resolved: Resolved,
+): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'cancel_demo' ? 'demo' : 'meeting';
   // Creating a lead only to find nothing on it to cancel helps nobody: no "create it?" offer.
   const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved, { create: false });
@@ -160,7 +283,12 @@ export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Ca
         )
       : '';
     return {
-      text: say(lang, `There is no upcoming ${kind} with ${l} to cancel.${hint}`, `${l} ke saath koi ${kind} fix nahi hai, cancel karne ko kuch nahi.${hint}`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं है, रद्द करने को कुछ नहीं।${hint}`),
+      text: say(
+        lang,
+        `There is no upcoming ${kind} with ${l} to cancel.${hint}`,
+        `${l} ke saath koi ${kind} fix nahi hai, cancel karne ko kuch nahi.${hint}`,
+        `${l} के साथ कोई ${noun(kind, lang)} तय नहीं है, रद्द करने को कुछ नहीं।${hint}`,
+      ),
       pending: null,
     };
   }
@@ -172,7 +300,8 @@ export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Ca
   // no other is left and the booking was its last change (a later move is someone's decision).
   if (lead.status === `${kind}_scheduled` && !(await pendingTask(tx, env, lead, kind))) {
     const last = await lastStatusChange(tx, actor, lead.id);
-    let back = last?.new === lead.status && ORDER.includes(last.old as LeadStatus) ? (last.old as LeadStatus) : undefined;
+    let back =
+      last?.new === lead.status && ORDER.includes(last.old as LeadStatus) ? (last.old as LeadStatus) : undefined;
     // Back to "meeting scheduled" only with a meeting still ahead (it may have been held since).
     if (back === 'meeting_scheduled' && !(await pendingTask(tx, env, lead, 'meeting'))) back = 'qualified';
     if (back) lead = await updateLead(tx, actor, lead.id, { status: back });
@@ -186,15 +315,31 @@ export async function cancelCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd: Ca
     env,
     task.assigneeId,
     `${kind}.cancelled`,
-    say(lang, `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`, `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`, `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`),
+    say(
+      lang,
+      `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`,
+      `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`,
+    ),
   );
   const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
   const next = await pendingTask(tx, env, lead, kind);
-  const nextLine = next?.dueAt && next.dueAt.getTime() >= env.now.getTime()
-    ? say(lang, ` Another ${kind} with ${l} is still on ${formatWhen(next.dueAt, tz, lang, env.now)}.`, ` ${l} ke saath ek aur ${kind} ${formatWhen(next.dueAt, tz, lang, env.now)} ko abhi bhi hai.`, ` ${l} के साथ एक और ${noun(kind, lang)} ${formatWhen(next.dueAt, tz, lang, env.now)} को अभी भी तय है।`)
-    : '';
+  const nextLine =
+    next?.dueAt && next.dueAt.getTime() >= env.now.getTime()
+      ? say(
+          lang,
+          ` Another ${kind} with ${l} is still on ${formatWhen(next.dueAt, tz, lang, env.now)}.`,
+          ` ${l} ke saath ek aur ${kind} ${formatWhen(next.dueAt, tz, lang, env.now)} ko abhi bhi hai.`,
+          ` ${l} के साथ एक और ${noun(kind, lang)} ${formatWhen(next.dueAt, tz, lang, env.now)} को अभी भी तय है।`,
+        )
+      : '';
   return {
-    text: say(lang, `❌ ${noun(kind, lang)} with ${l}${on} cancelled.${why}${toldLine}${nextLine}`, `❌ ${l} ke saath${on} ${kind} cancel kar diya.${why}${toldLine}${nextLine}`, `❌ ${l} के साथ${on} ${noun(kind, lang)} रद्द कर दी।${why}${toldLine}${nextLine}`),
+    text: say(
+      lang,
+      `❌ ${noun(kind, lang)} with ${l}${on} cancelled.${why}${toldLine}${nextLine}`,
+      `❌ ${l} ke saath${on} ${kind} cancel kar diya.${why}${toldLine}${nextLine}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} रद्द कर दी।${why}${toldLine}${nextLine}`,
+    ),
     pending: null,
   };
 }

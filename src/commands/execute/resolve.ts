@@ -18,7 +18,8 @@ const MAX_OPTIONS = 5;
 const CLEAR_LEAD = 0.15;
 const STRONG = 0.45;
 
-export const leadLabel = (lead: Pick<Lead, 'company' | 'contactName' | 'phone'>) => lead.company || lead.contactName || lead.phone || 'lead';
+export const leadLabel = (lead: Pick<Lead, 'company' | 'contactName' | 'phone'>) =>
+  lead.company || lead.contactName || lead.phone || 'lead';
 
 export function optionLine(lead: Lead, i: number, lang: Lang): string {
   const who = lead.contactName && lead.company ? ` (${lead.contactName})` : '';
@@ -53,20 +54,41 @@ async function candidates(tx: Tx, env: CommandEnv, name: string): Promise<(Lead 
  * "not found, create it?" (or, for an agent, why they may not touch another member's lead).
  * `create: false` leaves out the offer, for commands that make no sense on a new lead (cancel).
  */
-export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: string, command: Command, resolved: Resolved, opts: { create?: boolean } = {}): Promise<Found<Lead>> {
+export async function resolveLead(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  company: string,
+  command: Command,
+  resolved: Resolved,
+  opts: { create?: boolean } = {},
+): Promise<Found<Lead>> {
   const actor = actorOf(env);
   if (resolved.leadId) {
     try {
       return { ok: true, value: await getLead(tx, actor, resolved.leadId) };
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
-      return { ok: false, outcome: { text: say(lang, 'That lead is no longer available to you.', 'Ye lead ab aapke paas nahi hai.', 'यह लीड अब आपके पास नहीं है।'), pending: null } };
+      return {
+        ok: false,
+        outcome: {
+          text: say(
+            lang,
+            'That lead is no longer available to you.',
+            'Ye lead ab aapke paas nahi hai.',
+            'यह लीड अब आपके पास नहीं है।',
+          ),
+          pending: null,
+        },
+      };
     }
   }
   const rows = await candidates(tx, env, company);
   const q = company.trim().toLowerCase();
   const key = soundKey(company);
-  const exact = rows.filter((r) => (r.company ?? '').trim().toLowerCase() === q || (!!key && soundKey(r.company ?? '') === key));
+  const exact = rows.filter(
+    (r) => (r.company ?? '').trim().toLowerCase() === q || (!!key && soundKey(r.company ?? '') === key),
+  );
   if (exact.length === 1) return { ok: true, value: exact[0] };
   let options = exact;
   if (!options.length && rows.length) {
@@ -77,19 +99,31 @@ export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: 
   if (options.length) {
     const shown = options.slice(0, MAX_OPTIONS);
     const list = shown.map((l, i) => optionLine(l, i, lang)).join('\n');
-    const head = shown.length === 1 ? say(lang, 'Did you mean this lead?', 'Kya aapka matlab is lead se hai?', 'क्या आपका मतलब इस लीड से है?') : say(lang, `Which "${company}" do you mean?`, `Kaunsa "${company}"?`, `कौन सा "${company}"?`);
+    const head =
+      shown.length === 1
+        ? say(lang, 'Did you mean this lead?', 'Kya aapka matlab is lead se hai?', 'क्या आपका मतलब इस लीड से है?')
+        : say(lang, `Which "${company}" do you mean?`, `Kaunsa "${company}"?`, `कौन सा "${company}"?`);
     const tail = say(lang, 'Reply with the number.', 'Number bhej do.', 'नंबर भेजें।');
     return {
       ok: false,
       outcome: {
         text: `${head}\n${list}\n${tail}`,
-        pending: { kind: 'lead', options: shown.map((l) => ({ id: l.id, label: leadLabel(l) })), command, resolved, lang, askedAt: env.now.toISOString() },
+        pending: {
+          kind: 'lead',
+          options: shown.map((l) => ({ id: l.id, label: leadLabel(l) })),
+          command,
+          resolved,
+          lang,
+          askedAt: env.now.toISOString(),
+        },
       },
     };
   }
   if (actor.role === 'agent') {
     // The lead may exist but belong to someone else: say so rather than "not found".
-    const theirs = (await findLeadsByName(tx, systemActor(actor.workspaceId), hasDevanagari(company) ? toLatin(company) : company, 1))[0];
+    const theirs = (
+      await findLeadsByName(tx, systemActor(actor.workspaceId), hasDevanagari(company) ? toLatin(company) : company, 1)
+    )[0];
     if (theirs && theirs.similarity >= STRONG && theirs.assigneeId !== actor.userId) {
       const owner = firstName(await memberName(tx, actor.workspaceId, theirs.assigneeId));
       return {
@@ -134,34 +168,80 @@ export async function resolveLead(tx: Tx, env: CommandEnv, lang: Lang, company: 
   };
 }
 
-const SELF = new Set(['me', 'myself', 'self', 'mujhe', 'mujhko', 'mere', 'mera', 'meri', 'main', 'mai', 'khud', 'मुझे', 'मेरे', 'मेरा', 'मेरी', 'मैं', 'खुद', 'ख़ुद']);
+const SELF = new Set([
+  'me',
+  'myself',
+  'self',
+  'mujhe',
+  'mujhko',
+  'mere',
+  'mera',
+  'meri',
+  'main',
+  'mai',
+  'khud',
+  'मुझे',
+  'मेरे',
+  'मेरा',
+  'मेरी',
+  'मैं',
+  'खुद',
+  'ख़ुद',
+]);
 
 /** A team member by name, username or Devanagari spelling ("नेहा" → Neha); "me"/"mujhe" → the sender. */
 export async function findMember(tx: Tx, env: CommandEnv, name: string): Promise<Member | undefined> {
   const n = name.trim();
   if (SELF.has(n.toLowerCase())) return env.member;
   const ws = env.workspace.id;
-  const direct = (await findMemberByName(tx, ws, n)) ?? (hasDevanagari(n) ? await findMemberByName(tx, ws, toLatin(n)) : undefined);
+  const direct =
+    (await findMemberByName(tx, ws, n)) ?? (hasDevanagari(n) ? await findMemberByName(tx, ws, toLatin(n)) : undefined);
   if (direct) return direct;
   const key = soundKey(n);
   if (!key) return undefined;
   const members = (await listMembers(tx, ws)).filter((m) => m.active);
-  const hits = members.filter((m) => soundKey(m.name) === key || soundKey(firstName(m.name)) === key || soundKey(m.username) === key);
+  const hits = members.filter(
+    (m) => soundKey(m.name) === key || soundKey(firstName(m.name)) === key || soundKey(m.username) === key,
+  );
   return hits.length === 1 ? hits[0] : undefined;
 }
 
 /** The member, or a question naming who exists (remembered, so the next message can answer it). */
-export async function resolveMember(tx: Tx, env: CommandEnv, lang: Lang, name: string, command: Command, resolved: Resolved): Promise<Found<Member>> {
+export async function resolveMember(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  name: string,
+  command: Command,
+  resolved: Resolved,
+): Promise<Found<Member>> {
   const m = await findMember(tx, env, name);
   if (m) return { ok: true, value: m };
-  return { ok: false, outcome: { text: await unknownMemberText(tx, env, lang, name), pending: { kind: 'assignee', command, resolved, lang, askedAt: env.now.toISOString() } } };
+  return {
+    ok: false,
+    outcome: {
+      text: await unknownMemberText(tx, env, lang, name),
+      pending: { kind: 'assignee', command, resolved, lang, askedAt: env.now.toISOString() },
+    },
+  };
 }
 
-export async function unknownMemberText(tx: Tx, env: CommandEnv, lang: Lang, name: string, ask = true): Promise<string> {
+export async function unknownMemberText(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  name: string,
+  ask = true,
+): Promise<string> {
   const team = (await listMembers(tx, env.workspace.id))
     .filter((m) => m.active)
     .map((m) => m.name)
     .join(', ');
-  const text = say(lang, `I don't know a team member called "${name}". The team: ${team}.`, `"${name}" naam ka koi team member nahi hai. Team: ${team}.`, `"${name}" नाम का कोई टीम सदस्य नहीं है। टीम: ${team}।`);
+  const text = say(
+    lang,
+    `I don't know a team member called "${name}". The team: ${team}.`,
+    `"${name}" naam ka koi team member nahi hai. Team: ${team}.`,
+    `"${name}" नाम का कोई टीम सदस्य नहीं है। टीम: ${team}।`,
+  );
   return ask ? `${text} ${say(lang, 'Who should it go to?', 'Kisko dena hai?', 'किसे देना है?')}` : text;
 }

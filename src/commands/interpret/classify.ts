@@ -12,25 +12,36 @@ const HELP = rx(
   '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise|ye|yeh|is|this|the)(?:\\s+(?:bot|app))?|\\s+(?:bot|app))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:(?:ye|yeh|is|this)\\s+)?(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
 );
 // canonical "kar" is "karo"
-const HELP2 = rx('^(?:please\\s+|mujhe\\s+|bhai\\s+)*(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$');
+const HELP2 = rx(
+  '^(?:please\\s+|mujhe\\s+|bhai\\s+)*(?:help|madad|kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap)\\s+kya\\s+(?:kya\\s+)?karo\\s+(?:sakte|sakti)\\s+(?:ho|hai|hain))(?:\\s+(?:chahiye|karo|kijiye|dedo|please|bhai|ji|me))*\\s*$',
+);
 
 const DETAIL_LABELS: Array<[string, RegExp]> = [
   ['address', rx('\\baddress\\b')],
   ['turnover', rx('\\bturnover\\b|\\bt/o\\b|\\bannual\\s+sales\\b')],
-  ['current_system', rx('\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b')],
+  [
+    'current_system',
+    rx(
+      '\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b',
+    ),
+  ],
   ['challenges', rx('\\bchallenges\\b|\\bpain\\s+points?\\b')],
 ];
-const INTENT_WORDS = rx('\\b(?:meeting|meetings|demo|demos|qualify|reassign|transfer|history|followups|schedule|reschedule|activity|note|tasks|leads)\\b');
+const INTENT_WORDS = rx(
+  '\\b(?:meeting|meetings|demo|demos|qualify|reassign|transfer|history|followups|schedule|reschedule|activity|note|tasks|leads)\\b',
+);
 
 const STOP_FOLLOWUPS = rx(
-  '(?:\\bstop\\b|\\bcancel\\b|\\bremove\\b|\\bexclude\\b|\\btake\\s+off\\b|\\bhata\\w*|\\bnikal\\w*|\\bno\\s+more\\b|\\bdon\'?t\\s+send\\b|\\bdo\\s+not\\s+send\\b|\\bna\\s+bhejo\\b|\\bunsubscribe\\b|\\bband\\b|\\bdisable\\b|\\bturn\\s+off\\b|\\bopt\\s+out\\b)[^.]{0,40}\\b(?:followups|follow|nurture|reminders|sequence|messages|drip)\\b|\\b(?:followups|nurture|reminders|sequence|drip)\\b[^.]{0,40}(?:\\bstop\\b|\\bbhejna\\s+band\\b|\\bmat\\b|\\bna\\b|\\boff\\b|\\bdisable\\b|\\bhata\\w*|\\bnikal\\w*)',
+  "(?:\\bstop\\b|\\bcancel\\b|\\bremove\\b|\\bexclude\\b|\\btake\\s+off\\b|\\bhata\\w*|\\bnikal\\w*|\\bno\\s+more\\b|\\bdon'?t\\s+send\\b|\\bdo\\s+not\\s+send\\b|\\bna\\s+bhejo\\b|\\bunsubscribe\\b|\\bband\\b|\\bdisable\\b|\\bturn\\s+off\\b|\\bopt\\s+out\\b)[^.]{0,40}\\b(?:followups|follow|nurture|reminders|sequence|messages|drip)\\b|\\b(?:followups|nurture|reminders|sequence|drip)\\b[^.]{0,40}(?:\\bstop\\b|\\bbhejna\\s+band\\b|\\bmat\\b|\\bna\\b|\\boff\\b|\\bdisable\\b|\\bhata\\w*|\\bnikal\\w*)",
 );
 
 const CREATE = [
   rx('\\b(?:naya|add)\\b(?:\\s+(?:a|an|one|ek|naya|the|new|lead|please))*\\s+lead\\b'),
   rx('\\blead\\s+(?:add|naya)\\b'),
   rx('^(?:please\\s+|bhai\\s+)*(?:naya\\s+)?lead\\s*[:\\-]'),
-  rx('\\b(?:there\\s+is|there\'s|got|have|we\\s+have|received|mila|aaya)\\s+(?:a|an|one|ek|naya)?\\s*(?:naya\\s+|new\\s+|fresh\\s+)?lead\\b'),
+  rx(
+    "\\b(?:there\\s+is|there's|got|have|we\\s+have|received|mila|aaya)\\s+(?:a|an|one|ek|naya)?\\s*(?:naya\\s+|new\\s+|fresh\\s+)?lead\\b",
+  ),
   rx('\\b(?:ek\\s+)?(?:naya\\s+)?lead\\s+(?:aaya|mila)\\b'),
   rx('\\bek\\s+(?:naya\\s+)?lead\\s+(?:hai|he|h)\\b|\\blead\\s+(?:hai|he|h)\\s*[:\\-]'),
   rx('\\blead\\s+(?:from|se)\\b'),
@@ -38,7 +49,9 @@ const CREATE = [
   rx('\\bnaya\\s+lead\\b'),
   // "Greenleaf Organics ka lead hai", "Got a referral lead", "ek IndiaMart wala lead aaya"
   rx('\\b(?:ka|ki|ke)\\s+(?:naya\\s+)?lead\\s+(?:hai|he|h|aaya|mila)\\b'),
-  rx('\\b(?:got|have|received|mila|aaya)\\s+(?:a|an|one|ek)\\s+(?:(?!meeting|demo|call|meet|question|doubt|query)[a-z]+\\s+){1,2}(?:wala\\s+)?lead\\b'),
+  rx(
+    '\\b(?:got|have|received|mila|aaya)\\s+(?:a|an|one|ek)\\s+(?:(?!meeting|demo|call|meet|question|doubt|query)[a-z]+\\s+){1,2}(?:wala\\s+)?lead\\b',
+  ),
 ];
 
 const QUALIFY = rx('\\bqualify\\b');
@@ -48,12 +61,20 @@ const HISTORY = rx(
   '\\bhistory\\b|\\bkya\\s+(?:kya\\s+)?hua\\b|\\bwhat\\s+(?:all\\s+|else\\s+)?(?:has\\s+|have\\s+)?(?:happened|been\\s+happening|been\\s+done)\\s+(?:with|to|on|for|so\\s+far|till\\s+now)\\b|\\b(?:poora|full|complete|all|saare)\\s+(?:record|details|updates|activity)\\b|\\b(?:activity|updates)\\b[^,.:]*\\b(?:dikhao|show)\\b|\\b(?:show|dikhao)\\b[^,.:]*\\b(?:activity|updates)\\b|\\b(?:record|status)\\s+(?:dikhao|batao|bhejo|kya)\\b|\\bstatus\\s+(?:of|for|on)\\b|\\b(?:ka|ki|ke)\\s+(?:poora\\s+)?(?:status|record)\\b|\\b(?:full|all|complete|poora)\\s+details\\s+(?:of|for|on)\\b',
 );
 
-const TASKS = rx('\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|\'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\bwhat\'?s\\s+on\\b|\\b(?:what\'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b');
-const LIST_MEETINGS = rx('\\b(?:meetings|demos)\\b|\\b(?:meeting|demo)\\b[^,.]*\\b(?:dikhao|show)\\b|\\b(?:dikhao|show)\\b[^,.]*\\b(?:meeting|demo)\\b|\\b(?:upcoming|pending|aaj|today|tomorrow)\\s+(?:ki|ke|ka|\'s)?\\s*(?:meeting|demo)s?\\b');
-const LEADS = rx('\\bleads\\b|\\b(?:mera|saare|all|my)\\s+lead\\b|\\blead\\s+(?:list|show)\\b|\\b(?:show|dikhao|list)\\s+(?:mera\\s+|my\\s+|all\\s+)?lead\\b');
+const TASKS = rx(
+  "\\btasks\\b|\\bagenda\\b|\\bon\\s+my\\s+plate\\b|\\b(?:my|mera)\\s+(?:schedule|day|calendar|plan)\\b|\\bschedule\\s+(?:for\\s+)?(?:today|tomorrow)\\s*\\??\\s*$|\\b(?:today|tomorrow|parso)\\s*(?:ka|ki|ke|'s)\\s+(?:schedule|plan|agenda|kaam)\\b|\\bwhat\\s+do\\s+i\\s+have\\b|\\bwhat'?s\\s+on\\b|\\b(?:what'?s|whats|what\\s+is|kya)\\s+(?:all\\s+|kya\\s+)?pending\\b|\\bpending\\s+(?:for|hai)\\b|\\bkya\\s+karo\\s+hai\\b",
+);
+const LIST_MEETINGS = rx(
+  "\\b(?:meetings|demos)\\b|\\b(?:meeting|demo)\\b[^,.]*\\b(?:dikhao|show)\\b|\\b(?:dikhao|show)\\b[^,.]*\\b(?:meeting|demo)\\b|\\b(?:upcoming|pending|aaj|today|tomorrow)\\s+(?:ki|ke|ka|'s)?\\s*(?:meeting|demo)s?\\b",
+);
+const LEADS = rx(
+  '\\bleads\\b|\\b(?:mera|saare|all|my)\\s+lead\\b|\\blead\\s+(?:list|show)\\b|\\b(?:show|dikhao|list)\\s+(?:mera\\s+|my\\s+|all\\s+)?lead\\b',
+);
 
 const ACTIVITY_LABEL = [
-  rx('^(?:please\\s+|pls\\s+|bhai\\s+)*(?:add|log|naya)\\s+(?:an?\\s+|naya\\s+)?(?:activity|note|update|call|remark)\\b'),
+  rx(
+    '^(?:please\\s+|pls\\s+|bhai\\s+)*(?:add|log|naya)\\s+(?:an?\\s+|naya\\s+)?(?:activity|note|update|call|remark)\\b',
+  ),
   rx('^(?:please\\s+)*(?:activity|note|log|update|remark)\\s*(?:for|on|to|of|in|about|regarding|:|-)'),
   rx('\\b(?:activity|note)\\s+(?:add|daalo|likho|karo|jodo|log)\\b'),
   rx('\\b(?:activity|note|update|log)\\s*:'),
@@ -69,8 +90,12 @@ const DEMO_NOUN = rx('\\b(?:demo)\\b', 'g');
 export const DONE = rx(
   '\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bho\\s+chuka\\b|\\bhua\\b|\\bpoora\\s+(?:hua|ho|hogaya)\\b|\\bdiya\\b|\\bgave\\b|\\bgiven\\b|\\bhad\\s+(?:a|an|the|our|my)?\\s*(?:good|great|nice|long|short|quick|detailed|productive|positive|successful|first|\\s)*(?:meeting|demo|call)\\b|\\bmet\\b|\\bwent\\s+(?:well|good|great|fine|ok|okay|badly)\\b|\\btook\\s+place\\b|\\bhappened\\b|\\battended\\b|\\bdid\\s+(?:the|a|our)?\\s*(?:meeting|demo)\\b|\\b(?:meeting|demo)\\s+(?:hua|ho)\\b|\\b(?:achhi|acchi|achi|badhiya|badiya|bahut\\s+achhi|good|great|positive|successful|theek|thik)\\s+(?:rahi|raha|rhi|rha|gaya|hua)\\b',
 );
-const STRONG_DONE = rx('\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bhua\\b|\\bwent\\s+well\\b|\\b(?:achhi|acchi|achi|badhiya|good|great)\\s+(?:rahi|raha)\\b');
-const FUTURE = rx('\\b(?:dedo|karna|karni|hona|hogi|hoga|karo)\\s+(?:hai|he|h)\\b|\\b(?:karenge|karega|karegi|will|shall)\\b|\\bto\\s+be\\s+(?:done|held)\\b|\\bhas\\s+to\\b|\\bneeds?\\s+to\\s+be\\b');
+const STRONG_DONE = rx(
+  '\\bdone\\b|\\bho\\s*gaya\\b|\\bhogaya\\b|\\bhua\\b|\\bwent\\s+well\\b|\\b(?:achhi|acchi|achi|badhiya|good|great)\\s+(?:rahi|raha)\\b',
+);
+const FUTURE = rx(
+  '\\b(?:dedo|karna|karni|hona|hogi|hoga|karo)\\s+(?:hai|he|h)\\b|\\b(?:karenge|karega|karegi|will|shall)\\b|\\bto\\s+be\\s+(?:done|held)\\b|\\bhas\\s+to\\b|\\bneeds?\\s+to\\s+be\\b',
+);
 export const RESCHEDULE = rx(
   '\\breschedule\\b|\\b(?:today|tomorrow|parso|parson|monday|tuesday|wednesday|thursday|friday|saturday|sunday|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar)\\s*,?\\s+(?:nahi|nhi|nahin|not)\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\bchange\\b|\\bjagah\\b|\\baage\\s+(?:badha|badhao|kar)\\w*|\\binstead\\b|\\bnew\\s+time\\b|\\bdelay\\b|\\bbring\\s+forward\\b|\\bpreponed?\\b' +
     // "…wali meeting ab 16 tareekh ko hogi", "the Orbit demo is now on Friday": now at a new time.
@@ -88,11 +113,15 @@ export const CANCEL = rx(
 const CANCEL_NOUN = rx('\\b(?:meeting|meetings|meet|call(?!\\s+off\\b)|demo|demos)\\b', 'g');
 const CANCEL_DEMO = rx('\\b(?:demo|demos)\\b');
 // A cancel with a new time is a move: "cancel Friday's meeting, book Monday 3pm instead".
-const REBOOK = rx('\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b');
+const REBOOK = rx(
+  '\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b',
+);
 const TIMEISH = rx('\\d\\s*(?:am|pm|baje|bje)\\b|\\b\\d{1,2}[:.]\\d{2}\\b|\\b(?:noon|baje)\\b');
 const SHOW_WORDS = rx('\\b(?:show|dikhao)\\b');
 // "Don't cancel it", "cancel mat karo" ("mat" reads as "stop"), "cancel nahi karna".
-const NOT_CANCEL = rx("\\b(?:don'?t|do\\s+not|dont|not|never|na)\\s+(?:\\w+\\s+)?cancel\\b|\\bcancel\\s+(?:stop|nahi|na)\\b");
+const NOT_CANCEL = rx(
+  "\\b(?:don'?t|do\\s+not|dont|not|never|na)\\s+(?:\\w+\\s+)?cancel\\b|\\bcancel\\s+(?:stop|nahi|na)\\b",
+);
 // A question, unless it is a polite request ("can you cancel the Orbit demo?").
 const QUESTION = rx('\\?\\s*$');
 const REQUEST = rx('^(?:(?:please|bhai|hi|hey)\\s+)*(?:can|could|will|would)\\s+(?:you|u)\\b');
@@ -122,7 +151,8 @@ function cancelOf(s: string, text: string): Classified | undefined {
   // "Show cancelled meetings" is a list; "Meeting done, they cancelled the AMC" is done with a note.
   if (SHOW_WORDS.test(head) || (!CANCEL.test(head) && DONE.test(head))) return undefined;
   const demo = CANCEL_DEMO.test(noun[0]);
-  if (movesTo(s, text)) return { intent: 'meeting_family', noun: demo ? 'demo' : 'meeting', phase: 'reschedule', confidence: 0.75 };
+  if (movesTo(s, text))
+    return { intent: 'meeting_family', noun: demo ? 'demo' : 'meeting', phase: 'reschedule', confidence: 0.75 };
   // "Is the Orbit demo cancelled?" asks, "don't cancel it" forbids: cancelling on either would be a
   // guess that cannot be undone, and neither is a meeting to book.
   if ((QUESTION.test(s) && !REQUEST.test(s)) || NOT_CANCEL.test(s)) return { intent: 'unknown', confidence: 0.4 };
@@ -150,7 +180,8 @@ const DATEISH = rx(
 );
 
 /** An amount as people write turnover: "5 Cr", "50 lakh", "2.5 crore", "80 लाख". */
-export const MONEY = /(?:^|[^\p{L}\p{N}])(?:rs\.?\s*|₹\s*|inr\s*)?\d+(?:\.\d+)?\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k|करोड़|करोड|लाख)(?![\p{L}\p{N}])/u;
+export const MONEY =
+  /(?:^|[^\p{L}\p{N}])(?:rs\.?\s*|₹\s*|inr\s*)?\d+(?:\.\d+)?\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k|करोड़|करोड|लाख)(?![\p{L}\p{N}])/u;
 
 export function hasDateish(canonLower: string): boolean {
   return DATEISH.test(canonLower);
@@ -160,9 +191,15 @@ const GREETING_ONLY = /^(?:(?:hi|hello|hey|namaste|bhai|sir|please|ok|okay|team|
 
 /** "help", or several help requests in a row: "kaise use karna hai ye bot? commands batao". */
 function isHelp(s: string): boolean {
-  const whole = s.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const whole = s
+    .replace(/[!?.,]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (HELP.test(whole) || HELP2.test(whole)) return true;
-  const parts = s.split(/[!?.,;]+/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !GREETING_ONLY.test(p));
+  const parts = s
+    .split(/[!?.,;]+/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p && !GREETING_ONLY.test(p));
   return parts.length > 0 && parts.length <= 3 && parts.every((p) => HELP.test(p) || HELP2.test(p));
 }
 
@@ -181,14 +218,19 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
 
   let labels = 0;
   for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;
-  const labelFirst = /^(?:for\s+[^:,]{1,40}[:,-]\s*|[^:]{1,40}:\s*)?(?:(?:the|our|their)\s+)?(?:(?:main|biggest|key|major)\s+)?(?:address|turnover|current\s+system|system|challenges)\b/u.test(s);
+  const labelFirst =
+    /^(?:for\s+[^:,]{1,40}[:,-]\s*|[^:]{1,40}:\s*)?(?:(?:the|our|their)\s+)?(?:(?:main|biggest|key|major)\s+)?(?:address|turnover|current\s+system|system|challenges)\b/u.test(
+      s,
+    );
   if (labels >= 2 && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.9 };
   const labelColon = /^(?:address|turnover|current\s+system|system|challenges)\s*[:=]/u.test(s);
-  if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.7 };
+  if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone)
+    return { intent: 'provide_details', confidence: 0.7 };
 
   if (STOP_FOLLOWUPS.test(s)) return { intent: 'stop_followups', confidence: 0.9 };
 
-  for (const re of ACTIVITY_LABEL) if (re.test(s) && !CREATE[0].test(s)) return { intent: 'add_activity', confidence: 0.85 };
+  for (const re of ACTIVITY_LABEL)
+    if (re.test(s) && !CREATE[0].test(s)) return { intent: 'add_activity', confidence: 0.85 };
 
   const qualify = QUALIFY.test(s) && !DISQUALIFY.test(s);
   if (!qualify) {
@@ -206,7 +248,8 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (cancel) return cancel;
 
   if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
-  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s)) return { intent: 'list_tasks', confidence: 0.7 };
+  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s))
+    return { intent: 'list_tasks', confidence: 0.7 };
   if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
 
   if (hasNoun) {
@@ -223,7 +266,10 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       if (bareCall) return { intent: 'add_activity', confidence: 0.6 };
       return { intent: 'meeting_family', noun, phase: 'done', confidence: 0.9 };
     }
-    if (bareCall && !SCHEDULE.test(s) && !dateish) return ACTIVITY_VERBS.test(s) ? { intent: 'add_activity', confidence: 0.6 } : { intent: 'unknown', confidence: 0.3 };
+    if (bareCall && !SCHEDULE.test(s) && !dateish)
+      return ACTIVITY_VERBS.test(s)
+        ? { intent: 'add_activity', confidence: 0.6 }
+        : { intent: 'unknown', confidence: 0.3 };
     if (RESCHEDULE.test(s)) return { intent: 'meeting_family', noun, phase: 'reschedule', confidence: 0.85 };
     const sure = SCHEDULE.test(s) || dateish;
     return { intent: 'meeting_family', noun, phase: 'schedule', confidence: sure ? 0.85 : 0.6 };

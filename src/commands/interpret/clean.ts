@@ -38,10 +38,64 @@ export function cleanName(s: string | undefined): string | undefined {
 }
 
 const COMPANY_EDGE_WORDS = new Set([
-  'the', 'a', 'an', 'm/s', 'ms', 'company', 'client', 'lead', 'leads', 'customer', 'account', 'with', 'for', 'from', 'of',
-  'ka', 'ki', 'ke', 'ko', 'se', 'wala', 'wali', 'wale', 'waala', 'waali', 'waale', 'ji', 'sir', 'bhai', 'please', 'pls',
-  'plz', 'kindly', 'and', 'to', 'at', 'on', 'by', 'is', 'was', 'hai', 'h', 'का', 'की', 'के', 'को', 'से', 'वाली', 'वाला',
-  'वाले', 'लीड', 'जी', 'कंपनी', 'क्लाइंट', 'in', 'me', 'mein', 'में',
+  'the',
+  'a',
+  'an',
+  'm/s',
+  'ms',
+  'company',
+  'client',
+  'lead',
+  'leads',
+  'customer',
+  'account',
+  'with',
+  'for',
+  'from',
+  'of',
+  'ka',
+  'ki',
+  'ke',
+  'ko',
+  'se',
+  'wala',
+  'wali',
+  'wale',
+  'waala',
+  'waali',
+  'waale',
+  'ji',
+  'sir',
+  'bhai',
+  'please',
+  'pls',
+  'plz',
+  'kindly',
+  'and',
+  'to',
+  'at',
+  'on',
+  'by',
+  'is',
+  'was',
+  'hai',
+  'h',
+  'का',
+  'की',
+  'के',
+  'को',
+  'से',
+  'वाली',
+  'वाला',
+  'वाले',
+  'लीड',
+  'जी',
+  'कंपनी',
+  'क्लाइंट',
+  'in',
+  'me',
+  'mein',
+  'में',
 ]);
 
 export function cleanCompany(s: string | undefined): string | undefined {
@@ -58,7 +112,10 @@ export function cleanCompany(s: string | undefined): string | undefined {
 /** Notes keep the user's words; only edge punctuation, a final full stop and joiners go. */
 export function cleanNote(s: string | undefined): string | undefined {
   if (!s) return undefined;
-  let out = s.trim().replace(/^(?:[,;:.\-–—|]+\s*)+/, '').replace(/^(?:and|but|aur|par|also|note|remarks?)\s*[:-]\s*/i, '');
+  let out = s
+    .trim()
+    .replace(/^(?:[,;:.\-–—|]+\s*)+/, '')
+    .replace(/^(?:and|but|aur|par|also|note|remarks?)\s*[:-]\s*/i, '');
   out = out.replace(/\s*[.,;!]+\s*$/, '').trim();
   out = out.replace(/^["']|["']$/g, '').trim();
   return out || undefined;
@@ -66,7 +123,8 @@ export function cleanNote(s: string | undefined): string | undefined {
 
 // A verb before "hai" makes it part of a sentence ("follow up miss ho jata hai", "stock nahi milta
 // hai"), not a copula after a noun ("5 cr hai", "stock mismatch ka hai").
-const VERB_BEFORE_HAI = /(?:^|\s)(?:\p{L}+(?:ta|ti|te)|nahi|nahin|nhi|sakte|sakta|sakti|raha|rahi|rahe|gaya|gayi|hua|hui|chahiye|\p{L}+(?:ता|ती|ते)|नहीं|रहा|रही|रहे|गया|गई|हुआ|हुई|चाहिए)\s+(?:hai|hain|he|h|है|हैं)$/iu;
+const VERB_BEFORE_HAI =
+  /(?:^|\s)(?:\p{L}+(?:ta|ti|te)|nahi|nahin|nhi|sakte|sakta|sakti|raha|rahi|rahe|gaya|gayi|hua|hui|chahiye|\p{L}+(?:ता|ती|ते)|नहीं|रहा|रही|रहे|गया|गई|हुआ|हुई|चाहिए)\s+(?:hai|hain|he|h|है|हैं)$/iu;
 
 /**
  * A details value: "5 cr hai" → "5 cr"; "Tally" stays "Tally". With `keepVerb` (challenges, which
@@ -75,7 +133,8 @@ const VERB_BEFORE_HAI = /(?:^|\s)(?:\p{L}+(?:ta|ti|te)|nahi|nahin|nhi|sakte|sakt
 export function cleanValue(s: string | undefined, opts: { keepVerb?: boolean } = {}): string | undefined {
   if (!s) return undefined;
   let out = trimPunct(s);
-  if (!(opts.keepVerb && VERB_BEFORE_HAI.test(out))) out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
+  if (!(opts.keepVerb && VERB_BEFORE_HAI.test(out)))
+    out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
   out = out.replace(/^(?:is|are|hai|:|-|=)\s+/i, '');
   out = trimPunct(out);
   return out || undefined;

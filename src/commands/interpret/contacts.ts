@@ -5,7 +5,8 @@ import type { Mark } from './doc.ts';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // Optional "+", then an optional "(98765)" group, then digits with spaces, dashes or dots.
-const PHONE = /(?<![\p{L}\p{N}/:.])(?:\+\s?)?(?:\(\s?\d[\d\s-]*\)[\s-]*)?\d[\d\s.-]*\d(?![\p{N}/:]|\.\d|\s?(?:am|pm|baje|बजे)\b)/giu;
+const PHONE =
+  /(?<![\p{L}\p{N}/:.])(?:\+\s?)?(?:\(\s?\d[\d\s-]*\)[\s-]*)?\d[\d\s.-]*\d(?![\p{N}/:]|\.\d|\s?(?:am|pm|baje|बजे)\b)/giu;
 
 export type Found = { value: string; start: number; end: number };
 

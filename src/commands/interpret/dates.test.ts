@@ -15,10 +15,18 @@ const date = (text: string, now?: Date, timeZone?: string) => when(text, now, ti
 
 describe('parseWhen: days', () => {
   it.each([
-    ['today', '2026-03-10'], ['aaj', '2026-03-10'], ['aj', '2026-03-10'], ['आज', '2026-03-10'],
-    ['tomorrow', '2026-03-11'], ['kal', '2026-03-11'], ['कल', '2026-03-11'],
-    ['tommorow', '2026-03-11'], ['tmrw', '2026-03-11'],
-    ['day after tomorrow', '2026-03-12'], ['parso', '2026-03-12'], ['परसों', '2026-03-12'],
+    ['today', '2026-03-10'],
+    ['aaj', '2026-03-10'],
+    ['aj', '2026-03-10'],
+    ['आज', '2026-03-10'],
+    ['tomorrow', '2026-03-11'],
+    ['kal', '2026-03-11'],
+    ['कल', '2026-03-11'],
+    ['tommorow', '2026-03-11'],
+    ['tmrw', '2026-03-11'],
+    ['day after tomorrow', '2026-03-12'],
+    ['parso', '2026-03-12'],
+    ['परसों', '2026-03-12'],
   ])('reads %s as a date without time', (text, expected) => {
     expect(when(text)).toEqual({ date: expected, hasTime: false, text, index: 0 });
   });
@@ -34,12 +42,27 @@ describe('parseWhen: days', () => {
 
 describe('parseWhen: weekdays', () => {
   it.each([
-    ['monday', '2026-03-16'], ['somvar', '2026-03-16'], ['somwar', '2026-03-16'], ['सोमवार', '2026-03-16'],
-    ['wednesday', '2026-03-11'], ['budhvar', '2026-03-11'], ['बुधवार', '2026-03-11'],
-    ['thursday', '2026-03-12'], ['guruvar', '2026-03-12'], ['brihaspativar', '2026-03-12'], ['गुरुवार', '2026-03-12'],
-    ['friday', '2026-03-13'], ['shukravar', '2026-03-13'], ['शुक्रवार', '2026-03-13'],
-    ['saturday', '2026-03-14'], ['shanivar', '2026-03-14'], ['शनिवार', '2026-03-14'],
-    ['sunday', '2026-03-15'], ['ravivar', '2026-03-15'], ['itvaar', '2026-03-15'], ['रविवार', '2026-03-15'],
+    ['monday', '2026-03-16'],
+    ['somvar', '2026-03-16'],
+    ['somwar', '2026-03-16'],
+    ['सोमवार', '2026-03-16'],
+    ['wednesday', '2026-03-11'],
+    ['budhvar', '2026-03-11'],
+    ['बुधवार', '2026-03-11'],
+    ['thursday', '2026-03-12'],
+    ['guruvar', '2026-03-12'],
+    ['brihaspativar', '2026-03-12'],
+    ['गुरुवार', '2026-03-12'],
+    ['friday', '2026-03-13'],
+    ['shukravar', '2026-03-13'],
+    ['शुक्रवार', '2026-03-13'],
+    ['saturday', '2026-03-14'],
+    ['shanivar', '2026-03-14'],
+    ['शनिवार', '2026-03-14'],
+    ['sunday', '2026-03-15'],
+    ['ravivar', '2026-03-15'],
+    ['itvaar', '2026-03-15'],
+    ['रविवार', '2026-03-15'],
   ])('takes a bare %s as the next one', (text, expected) => {
     expect(when(text)).toMatchObject({ date: expected, hasTime: false, text });
   });
@@ -48,14 +71,20 @@ describe('parseWhen: weekdays', () => {
     expect(date(text)).toBe('2026-03-17');
   });
 
-  it.each([['this tuesday', '2026-03-10'], ['is friday', '2026-03-13'], ['this friday', '2026-03-13'], ['इस शुक्रवार', '2026-03-13'], ['coming friday', '2026-03-13']])(
-    'includes today for "this": %s',
-    (text, expected) => expect(date(text)).toBe(expected),
-  );
+  it.each([
+    ['this tuesday', '2026-03-10'],
+    ['is friday', '2026-03-13'],
+    ['this friday', '2026-03-13'],
+    ['इस शुक्रवार', '2026-03-13'],
+    ['coming friday', '2026-03-13'],
+  ])('includes today for "this": %s', (text, expected) => expect(date(text)).toBe(expected));
 
-  it.each([['next friday'], ['agle friday'], ['agla shukravar'], ['अगले शुक्रवार']])('takes %s as the Friday of next week', (text) => {
-    expect(date(text)).toBe('2026-03-20');
-  });
+  it.each([['next friday'], ['agle friday'], ['agla shukravar'], ['अगले शुक्रवार']])(
+    'takes %s as the Friday of next week',
+    (text) => {
+      expect(date(text)).toBe('2026-03-20');
+    },
+  );
 
   it('takes next monday as the coming Monday (it is in next week)', () => {
     expect(date('agle somvar')).toBe('2026-03-16');
@@ -80,7 +109,15 @@ describe('parseWhen: weekdays', () => {
 
 describe('parseWhen: calendar dates', () => {
   it.each([
-    ['14/3'], ['14-3'], ['14/03/2026'], ['14-03-2026'], ['14 March'], ['March 14th'], ['14th march'], ['14 मार्च'], ['14 मार्च 2026'],
+    ['14/3'],
+    ['14-3'],
+    ['14/03/2026'],
+    ['14-03-2026'],
+    ['14 March'],
+    ['March 14th'],
+    ['14th march'],
+    ['14 मार्च'],
+    ['14 मार्च 2026'],
   ])('reads %s day-first as 14 March', (text) => {
     expect(when(text)).toEqual({ date: '2026-03-14', hasTime: false, text, index: 0 });
   });
@@ -119,20 +156,54 @@ describe('parseWhen: calendar dates', () => {
 
 describe('parseWhen: clock times', () => {
   it.each([
-    ['3pm', '2026-03-10T15:00'], ['3 pm', '2026-03-10T15:00'], ['15:30', '2026-03-10T15:30'], ['3:30', '2026-03-10T15:30'],
-    ['7 . 30', '2026-03-10T19:30'], ['4 . 30 am', '2026-03-11T04:30'], ['8 p . m', '2026-03-10T20:00'], ['7 : 25 pm', '2026-03-10T19:25'],
-    ['3 baje', '2026-03-10T15:00'], ['3 bje', '2026-03-10T15:00'], ['3 bajhe', '2026-03-10T15:00'], ['3 बजे', '2026-03-10T15:00'],
-    ['do baje', '2026-03-10T14:00'], ['subah 11 baje', '2026-03-10T11:00'], ['dopahar 2 baje', '2026-03-10T14:00'],
-    ['shaam 6 baje', '2026-03-10T18:00'], ['sham 6 baje', '2026-03-10T18:00'], ['शाम 6 बजे', '2026-03-10T18:00'],
-    ['raat 8 baje', '2026-03-10T20:00'], ['रात 8 बजे', '2026-03-10T20:00'], ['raat ko 8 baje', '2026-03-10T20:00'],
-    ['sava 4', '2026-03-10T16:15'], ['savaa 4 baje', '2026-03-10T16:15'], ['सवा 4 बजे', '2026-03-10T16:15'],
-    ['saadhe 5', '2026-03-10T17:30'], ['sadhe 5 baje', '2026-03-10T17:30'], ['साढ़े 5 बजे', '2026-03-10T17:30'],
-    ['paune 6', '2026-03-10T17:45'], ['पौने 6 बजे', '2026-03-10T17:45'],
-    ['dedh baje', '2026-03-10T13:30'], ['डेढ़ बजे', '2026-03-10T13:30'], ['dhai baje', '2026-03-10T14:30'], ['ढाई बजे', '2026-03-10T14:30'],
-    ['tonight 8', '2026-03-10T20:00'], ['tonight at 8', '2026-03-10T20:00'], ['aaj raat 8', '2026-03-10T20:00'],
-    ['noon', '2026-03-10T12:00'], ['dopahar 12 baje', '2026-03-10T12:00'], ['midnight', '2026-03-11T00:00'], ['aaj raat 12 baje', '2026-03-11T00:00'],
+    ['3pm', '2026-03-10T15:00'],
+    ['3 pm', '2026-03-10T15:00'],
+    ['15:30', '2026-03-10T15:30'],
+    ['3:30', '2026-03-10T15:30'],
+    ['7 . 30', '2026-03-10T19:30'],
+    ['4 . 30 am', '2026-03-11T04:30'],
+    ['8 p . m', '2026-03-10T20:00'],
+    ['7 : 25 pm', '2026-03-10T19:25'],
+    ['3 baje', '2026-03-10T15:00'],
+    ['3 bje', '2026-03-10T15:00'],
+    ['3 bajhe', '2026-03-10T15:00'],
+    ['3 बजे', '2026-03-10T15:00'],
+    ['do baje', '2026-03-10T14:00'],
+    ['subah 11 baje', '2026-03-10T11:00'],
+    ['dopahar 2 baje', '2026-03-10T14:00'],
+    ['shaam 6 baje', '2026-03-10T18:00'],
+    ['sham 6 baje', '2026-03-10T18:00'],
+    ['शाम 6 बजे', '2026-03-10T18:00'],
+    ['raat 8 baje', '2026-03-10T20:00'],
+    ['रात 8 बजे', '2026-03-10T20:00'],
+    ['raat ko 8 baje', '2026-03-10T20:00'],
+    ['sava 4', '2026-03-10T16:15'],
+    ['savaa 4 baje', '2026-03-10T16:15'],
+    ['सवा 4 बजे', '2026-03-10T16:15'],
+    ['saadhe 5', '2026-03-10T17:30'],
+    ['sadhe 5 baje', '2026-03-10T17:30'],
+    ['साढ़े 5 बजे', '2026-03-10T17:30'],
+    ['paune 6', '2026-03-10T17:45'],
+    ['पौने 6 बजे', '2026-03-10T17:45'],
+    ['dedh baje', '2026-03-10T13:30'],
+    ['डेढ़ बजे', '2026-03-10T13:30'],
+    ['dhai baje', '2026-03-10T14:30'],
+    ['ढाई बजे', '2026-03-10T14:30'],
+    ['tonight 8', '2026-03-10T20:00'],
+    ['tonight at 8', '2026-03-10T20:00'],
+    ['aaj raat 8', '2026-03-10T20:00'],
+    ['noon', '2026-03-10T12:00'],
+    ['dopahar 12 baje', '2026-03-10T12:00'],
+    ['midnight', '2026-03-11T00:00'],
+    ['aaj raat 12 baje', '2026-03-11T00:00'],
   ])('reads %s', (text, expected) => {
-    expect(when(text)).toEqual({ at: `${expected}:00+05:30`, date: expected.slice(0, 10), hasTime: true, text, index: 0 });
+    expect(when(text)).toEqual({
+      at: `${expected}:00+05:30`,
+      date: expected.slice(0, 10),
+      hasTime: true,
+      text,
+      index: 0,
+    });
   });
 
   it('reads a bare hour by business hours: 1-7 pm, 8-11 am, 12 noon', () => {
@@ -156,10 +227,14 @@ describe('parseWhen: clock times', () => {
     expect(at('kal raat 2 baje')).toBe('2026-03-12T02:00:00+05:30');
   });
 
-  it.each([['in 30 minutes'], ['30 minute mein'], ['abhi se 30 minute'], ['30 मिनट में'], ['aadhe ghante mein'], ['half an hour mein']])(
-    'counts %s from now',
-    (text) => expect(at(text)).toBe('2026-03-10T10:30:00+05:30'),
-  );
+  it.each([
+    ['in 30 minutes'],
+    ['30 minute mein'],
+    ['abhi se 30 minute'],
+    ['30 मिनट में'],
+    ['aadhe ghante mein'],
+    ['half an hour mein'],
+  ])('counts %s from now', (text) => expect(at(text)).toBe('2026-03-10T10:30:00+05:30'));
 
   it('counts hours from now', () => {
     expect(at('2 hours from now')).toBe('2026-03-10T12:00:00+05:30');
@@ -172,7 +247,9 @@ describe('parseWhen: a day with a part of day or a time', () => {
     expect(when(text)).toEqual({ date: '2026-03-11', hasTime: false, text, index: 0 });
   });
 
-  it.each([['tonight'], ['is afternoon'], ['this evening']])('gives %s as today', (text) => expect(date(text)).toBe('2026-03-10'));
+  it.each([['tonight'], ['is afternoon'], ['this evening']])('gives %s as today', (text) =>
+    expect(date(text)).toBe('2026-03-10'),
+  );
 
   it('takes "shaam ko" as the next evening', () => {
     expect(when('Orbit ko sham ko call karna')).toMatchObject({ date: '2026-03-10', hasTime: false, text: 'sham ko' });
@@ -228,19 +305,36 @@ describe('parseWhen: nothing to schedule', () => {
     [''],
   ])('returns null for "%s"', (text) => expect(when(text)).toBeNull());
 
-  it.each([['har tuesday shaam 5 baje'], ['weekly sync with Orbit'], ['daily 10 baje'], ['every monday 9am'], ['mondays ko subah 6 baje'], ['har roz'], ['हर सोमवार']])(
-    'gives no point for a recurrence: %s',
-    (text) => expect(when(text)).toBeNull(),
-  );
+  it.each([
+    ['har tuesday shaam 5 baje'],
+    ['weekly sync with Orbit'],
+    ['daily 10 baje'],
+    ['every monday 9am'],
+    ['mondays ko subah 6 baje'],
+    ['har roz'],
+    ['हर सोमवार'],
+  ])('gives no point for a recurrence: %s', (text) => expect(when(text)).toBeNull());
 
-  it.each([['is hafte'], ['this week'], ['next month'], ['next 2 weeks ke liye 9 pm'], ['3 se 5 baje'], ['3-5 pm'], ['from 14/3 to 16/3'], ['is weekend'], ['Mon-Fri office'], ['somvar se shukravar tak'], ['monday to friday']])(
-    'gives no point for a range: %s',
-    (text) => expect(when(text)).toBeNull(),
-  );
+  it.each([
+    ['is hafte'],
+    ['this week'],
+    ['next month'],
+    ['next 2 weeks ke liye 9 pm'],
+    ['3 se 5 baje'],
+    ['3-5 pm'],
+    ['from 14/3 to 16/3'],
+    ['is weekend'],
+    ['Mon-Fri office'],
+    ['somvar se shukravar tak'],
+    ['monday to friday'],
+  ])('gives no point for a range: %s', (text) => expect(when(text)).toBeNull());
 
-  it.each([['10 minutes ke liye snooze karo'], ['for 10 minutes'], ['2 ghante ki meeting']])('does not read a bare duration as a point: %s', (text) => {
-    expect(when(text)).toBeNull();
-  });
+  it.each([['10 minutes ke liye snooze karo'], ['for 10 minutes'], ['2 ghante ki meeting']])(
+    'does not read a bare duration as a point: %s',
+    (text) => {
+      expect(when(text)).toBeNull();
+    },
+  );
 });
 
 describe('parseWhen: time zones', () => {

@@ -11,19 +11,38 @@ import { MONEY } from './classify.ts';
 type DetailField = 'address' | 'turnover' | 'current_system' | 'challenges';
 
 const LABELS: Array<{ field: DetailField; re: RegExp }> = [
-  { field: 'current_system', re: rx('\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]') },
+  {
+    field: 'current_system',
+    re: rx(
+      '\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]',
+    ),
+  },
   { field: 'address', re: rx('\\b(?:office\\s+|billing\\s+|shop\\s+)?address\\b(?:\\s+(?:is|hai))?\\s*[:\\-=]?') },
-  { field: 'turnover', re: rx('\\b(?:annual\\s+|yearly\\s+)?turnover\\b(?:\\s+(?:is|hai|of))?\\s*[:\\-=]?|\\bt/o\\b\\s*[:\\-=]?|\\bannual\\s+sales\\b\\s*[:\\-=]?') },
-  { field: 'challenges', re: rx('\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges(?:\\s+points?|\\s+areas?)?|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?') },
+  {
+    field: 'turnover',
+    re: rx(
+      '\\b(?:annual\\s+|yearly\\s+)?turnover\\b(?:\\s+(?:is|hai|of))?\\s*[:\\-=]?|\\bt/o\\b\\s*[:\\-=]?|\\bannual\\s+sales\\b\\s*[:\\-=]?',
+    ),
+  },
+  {
+    field: 'challenges',
+    re: rx(
+      '\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges(?:\\s+points?|\\s+areas?)?|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?',
+    ),
+  },
 ];
 // "wo Zoho use karte hai", "abhi Tally use karte hain": the system comes before the verb.
-const USE_KARTE = rx('(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?', 'gu');
+const USE_KARTE = rx(
+  '(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?',
+  'gu',
+);
 const TRAILING_JOIN = /\s+(?:and|aur|&|but|par|also)(?:\s+(?:the|main|our|their|biggest|key|major|wo|woh))*\s*$/iu;
 
 // "system" and "using" alone are common words inside other values ("no proper follow up system",
 // "billing system is slow"); they start a value only at the start of the message, after a
 // separator, "and" or an amount, or with a colon. "Current system" and the other labels start one anywhere.
-const WEAK_LABEL_AFTER = /(?:^|[,;|\n.]|\b(?:and|aur|&|also|hai)|\d\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k))\s*$/u;
+const WEAK_LABEL_AFTER =
+  /(?:^|[,;|\n.]|\b(?:and|aur|&|also|hai)|\d\s*(?:cr|crs|crore|crores|lakh|lakhs|lac|lacs|mn|million|k))\s*$/u;
 function labelStarts(lower: string, start: number, label: string): boolean {
   if (!/^(?:system|using)\b/.test(label) || /[:=]\s*$/.test(label)) return true;
   return WEAK_LABEL_AFTER.test(lower.slice(0, start));
@@ -34,7 +53,10 @@ function labelStarts(lower: string, start: number, label: string): boolean {
  * current system, challenges), anchored on the amount, which is the one part easy to recognise.
  */
 export function extractDetailsByPosition(doc: Doc): ProvideDetailsCommand {
-  const parts = doc.text.split(/[;|\n]|,(?!\d)/).map((p) => p.trim()).filter(Boolean);
+  const parts = doc.text
+    .split(/[;|\n]|,(?!\d)/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const money = parts.findIndex((p) => MONEY.test(p.toLowerCase()));
   const cmd: ProvideDetailsCommand = { intent: 'provide_details' };
   if (money < 0) return cmd;

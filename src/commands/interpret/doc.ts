@@ -130,7 +130,16 @@ export function buildDoc(text: string, marks: Mark[] = []): Doc {
   let m = 0;
   let firstWord = true;
   const push = (o0: number, o1: number, c: string, word: boolean, mark?: MarkKind) => {
-    tokens.push({ o0, o1, c0: canon.length, c1: canon.length + c.length, raw: text.slice(o0, o1), canon: c, word, mark });
+    tokens.push({
+      o0,
+      o1,
+      c0: canon.length,
+      c1: canon.length + c.length,
+      raw: text.slice(o0, o1),
+      canon: c,
+      word,
+      mark,
+    });
     canon += c;
   };
   while (i < text.length) {
@@ -149,7 +158,10 @@ export function buildDoc(text: string, marks: Mark[] = []): Doc {
       const raw = w[0];
       let c = canonWord(raw, firstWord);
       if (c === raw && raw.includes('-')) {
-        c = raw.split('-').map((p) => canonWord(p, false)).join(' ');
+        c = raw
+          .split('-')
+          .map((p) => canonWord(p, false))
+          .join(' ');
       }
       push(i, i + raw.length, c, true);
       firstWord = false;

@@ -32,7 +32,8 @@ function findDates(text: string, ctx: InterpretContext, parseWhen: ParseWhen, bl
     }
     if (!r || !r.text || r.index < 0) break;
     // Keep the span as it sits in our text even if the parser trimmed or widened it.
-    const index = work.indexOf(r.text, Math.max(0, r.index - 2)) >= 0 ? work.indexOf(r.text, Math.max(0, r.index - 2)) : r.index;
+    const index =
+      work.indexOf(r.text, Math.max(0, r.index - 2)) >= 0 ? work.indexOf(r.text, Math.max(0, r.index - 2)) : r.index;
     out.push({ ...r, index });
     work = work.slice(0, index) + ' '.repeat(r.text.length) + work.slice(index + r.text.length);
   }
@@ -68,11 +69,43 @@ function companyAndNote(doc: Doc): { company?: string; note?: string; weak: bool
 }
 
 // Clauses that only repeat the command ("activity:", "meeting done") sit between company and note.
-const LABEL_ONLY = rx('^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|meeting|demo|done|ho|gaya|hogaya|hua|chuka|diya|poora|is|was|has|been|hai|tha|aaj|today|-|:)\\s*)+$');
+const LABEL_ONLY = rx(
+  '^(?:(?:add|log|naya|activity|note|update|remark|karo|please|ke|liye|ka|ki|for|to|the|an?|meeting|demo|done|ho|gaya|hogaya|hua|chuka|diya|poora|is|was|has|been|hai|tha|aaj|today|-|:)\\s*)+$',
+);
 
 // For a cancel, clauses that only repeat it ("…, cancel", "reason:") and its words that are no company.
-const CANCEL_LABEL_ONLY = rx("^(?:(?:cancel|karo|do|dedo|please|it|this|that|the|an?|meeting|meetings|demo|demos|ka|ki|ke|wala|ho|gaya|hogaya|hua|hai|is|was|has|been|nahi|hogi|off|called|reason|because|today|tomorrow|§|-|:)\\s*)+$");
-const CANCEL_STOP = new Set(['off', 'called', 'calling', 'scrap', 'scrapped', 'happen', 'happening', 'place', 'going', 'ahead', 'longer', 'needed', 'required', "won't", 'wont', 'rehne', 'payegi', 'payega', 'paayegi', 'paayega', 'sakti', 'sakta', 'sakegi', 'sakega', 'reason', 'stands', 'stand']);
+const CANCEL_LABEL_ONLY = rx(
+  '^(?:(?:cancel|karo|do|dedo|please|it|this|that|the|an?|meeting|meetings|demo|demos|ka|ki|ke|wala|ho|gaya|hogaya|hua|hai|is|was|has|been|nahi|hogi|off|called|reason|because|today|tomorrow|§|-|:)\\s*)+$',
+);
+const CANCEL_STOP = new Set([
+  'off',
+  'called',
+  'calling',
+  'scrap',
+  'scrapped',
+  'happen',
+  'happening',
+  'place',
+  'going',
+  'ahead',
+  'longer',
+  'needed',
+  'required',
+  "won't",
+  'wont',
+  'rehne',
+  'payegi',
+  'payega',
+  'paayegi',
+  'paayega',
+  'sakti',
+  'sakta',
+  'sakegi',
+  'sakega',
+  'reason',
+  'stands',
+  'stand',
+]);
 
 /**
  * A cancel's company and reason. The company is in the clause that cancels if it names one ("we
@@ -83,7 +116,12 @@ function cancelParts(doc: Doc): { company?: string; note?: string; weak: boolean
   const because = /\bbecause\b/.exec(doc.skel);
   if (because) {
     const run = pickCompany(doc, 0, because.index, CANCEL_STOP);
-    if (run) return { company: run.text, note: cleanNote(doc.text.slice(origStart(doc, because.index + because[0].length))), weak: run.score < 4 };
+    if (run)
+      return {
+        company: run.text,
+        note: cleanNote(doc.text.slice(origStart(doc, because.index + because[0].length))),
+        weak: run.score < 4,
+      };
   }
   const cls = clauses(doc);
   const runs = cls.slice(0, 3).map((cl) => pickCompany(doc, cl.c0, cl.c1, CANCEL_STOP));
@@ -175,7 +213,10 @@ function extract(
       const { dates, doc } = withDates();
       const assignee = listAssignee(doc);
       const when = dates.find((d) => d.date)?.date;
-      return { command: { intent: 'list_tasks', ...(assignee ? { assignee } : {}), ...(when ? { when } : {}) }, confidence: conf };
+      return {
+        command: { intent: 'list_tasks', ...(assignee ? { assignee } : {}), ...(when ? { when } : {}) },
+        confidence: conf,
+      };
     }
     case 'add_activity': {
       const { doc } = withDates();
@@ -188,7 +229,12 @@ function extract(
       // "Metro Tiles - called twice": a company alone before the first separator, then the note.
       const first = clauses(doc)[0];
       const lead = first ? pickCompany(doc, first.c0, first.c1) : undefined;
-      if (lead && first && doc.canon.slice(first.c0, lead.c0).trim() === '' && doc.canon.slice(lead.c1, first.c1).trim() === '') {
+      if (
+        lead &&
+        first &&
+        doc.canon.slice(first.c0, lead.c0).trim() === '' &&
+        doc.canon.slice(lead.c1, first.c1).trim() === ''
+      ) {
         const { company, note } = companyAndNote(doc);
         if (company && note) return { command: { intent: 'add_activity', company, note }, confidence: conf };
       }
@@ -235,9 +281,11 @@ function extract(
           sure -= 0.15;
         }
       }
-      return { command: { intent, company: run.text, ...(at ? { at } : {}), ...(named ? { assignee: named } : {}) }, confidence: sure };
+      return {
+        command: { intent, company: run.text, ...(at ? { at } : {}), ...(named ? { assignee: named } : {}) },
+        confidence: sure,
+      };
     }
   }
   return unknown(0.3);
 }
-

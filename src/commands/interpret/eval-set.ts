@@ -15,7 +15,10 @@ export function readEvalSet(path: string | URL): EvalLine[] {
     .map((l) => JSON.parse(l) as EvalLine);
 }
 
-export function scoreSet(lines: EvalLine[], interpret: (text: string) => Command): EvalScore & { byLang: Record<string, EvalScore> } {
+export function scoreSet(
+  lines: EvalLine[],
+  interpret: (text: string) => Command,
+): EvalScore & { byLang: Record<string, EvalScore> } {
   const total: EvalScore = { lines: 0, intentRight: 0, allRight: 0, misses: [] };
   const byLang: Record<string, EvalScore> = {};
   for (const line of lines) {

@@ -16,11 +16,23 @@ export const rulesInterpreter: Interpreter = async (text, ctx) => ({ ...interpre
 /** Below this the hybrid mode asks the LLM (rules answer ~0.9 when sure, ≤ 0.35 for unknown). */
 export const HYBRID_THRESHOLD = 0.6;
 
-type InterpreterConfig = Pick<Config, 'COMMANDS_MODE' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'>;
+type InterpreterConfig = Pick<
+  Config,
+  'COMMANDS_MODE' | 'LLM_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'
+>;
 
-export function createInterpreter(config: InterpreterConfig, opts: { fetch?: typeof fetch; onError?: (err: unknown) => void } = {}): Interpreter {
+export function createInterpreter(
+  config: InterpreterConfig,
+  opts: { fetch?: typeof fetch; onError?: (err: unknown) => void } = {},
+): Interpreter {
   if (config.COMMANDS_MODE === 'rules' || !config.LLM_BASE_URL || !config.LLM_MODEL) return rulesInterpreter;
-  const llm = createLlmInterpreter({ baseURL: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS, fetch: opts.fetch });
+  const llm = createLlmInterpreter({
+    baseURL: config.LLM_BASE_URL,
+    apiKey: config.LLM_API_KEY,
+    model: config.LLM_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+    fetch: opts.fetch,
+  });
   const ask = async (text: string, ctx: InterpretContext): Promise<Interpretation | null> => {
     try {
       const r = await llm(text, ctx);

@@ -28,26 +28,54 @@ export function looksLikeSource(text: string, strict = false): boolean {
 // Labels inside a clause. Order matters only for overlapping alternatives.
 const LABELS: Array<{ field: Field | 'phone' | 'email' | 'from'; re: RegExp }> = [
   { field: 'phone', re: rx('\\bcontact\\s+(?:no|number|num|phone)\\b\\.?\\s*[:\\-]?') },
-  { field: 'contact_name', re: rx('\\b(?:(?:spoc|poc|owner|proprietor|director|md|ceo|contact(?:\\s+person)?|person|unka|unki|inka|inki|uska|uski)\\s+)?(?:ka|ki|ke|\'s)\\s+(?:name|naam)\\b(?!\\s+(?:pe|se|me)\\b)(?:\\s+(?:is|hai))?\\s*[:\\-]?|\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\b(?:spoc|poc|owner|proprietor|director|md|ceo|decision\\s+maker)\\b\\s*(?:is|hai|:|-)?\\s*:?|\\b(?:talk|speak|ask)\\s+(?:to|with|for)\\b') },
-  { field: 'phone', re: rx('\\b(?:phone|whatsapp|wa)\\b\\.?(?:\\s*(?:no|number|num)\\b\\.?)?\\s*[:\\-]?|\\bno\\s*[.:]|\\bmob(?:ile)?\\b\\.?\\s*[:\\-]?') },
+  {
+    field: 'contact_name',
+    re: rx(
+      "\\b(?:(?:spoc|poc|owner|proprietor|director|md|ceo|contact(?:\\s+person)?|person|unka|unki|inka|inki|uska|uski)\\s+)?(?:ka|ki|ke|'s)\\s+(?:name|naam)\\b(?!\\s+(?:pe|se|me)\\b)(?:\\s+(?:is|hai))?\\s*[:\\-]?|\\bcontact(?:\\s+(?:person|name))?(?:\\s+(?:is|hai|:|-))*\\s*:?|\\b(?:name|naam|person)\\s*(?:is|hai)?\\s*[:\\-]|\\b(?:spoc|poc|owner|proprietor|director|md|ceo|decision\\s+maker)\\b\\s*(?:is|hai|:|-)?\\s*:?|\\b(?:talk|speak|ask)\\s+(?:to|with|for)\\b",
+    ),
+  },
+  {
+    field: 'phone',
+    re: rx(
+      '\\b(?:phone|whatsapp|wa)\\b\\.?(?:\\s*(?:no|number|num)\\b\\.?)?\\s*[:\\-]?|\\bno\\s*[.:]|\\bmob(?:ile)?\\b\\.?\\s*[:\\-]?',
+    ),
+  },
   { field: 'email', re: rx('\\b(?:email|mail)(?:\\s*id)?\\b\\s*[:\\-]?') },
-  { field: 'company', re: rx('\\b(?:company|firm|business|organi[sz]ation|org)(?:\\s+name)?\\b\\s*(?:is|hai)?\\s*[:\\-]?') },
-  { field: 'source', re: rx('\\b(?:lead\\s+)?source\\b\\s*(?:is|hai|:|-)*\\s*:?|\\b(?:came|come|coming|aaya|got\\s+it|got\\s+this|received)\\s+(?:via|through|thru|from)\\b|\\b(?:via|through|thru)\\b') },
-  { field: 'assignee', re: rx('\\bassignee\\s*[:\\-]?|\\b(?:assign|reassign)(?:\\s+(?:it|this|lead))?(?:\\s+to)?\\b\\s*:?|\\b(?:give|handover|pass|forward|allot)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+|lead\\s+)?to\\b') },
+  {
+    field: 'company',
+    re: rx('\\b(?:company|firm|business|organi[sz]ation|org)(?:\\s+name)?\\b\\s*(?:is|hai)?\\s*[:\\-]?'),
+  },
+  {
+    field: 'source',
+    re: rx(
+      '\\b(?:lead\\s+)?source\\b\\s*(?:is|hai|:|-)*\\s*:?|\\b(?:came|come|coming|aaya|got\\s+it|got\\s+this|received)\\s+(?:via|through|thru|from)\\b|\\b(?:via|through|thru)\\b',
+    ),
+  },
+  {
+    field: 'assignee',
+    re: rx(
+      '\\bassignee\\s*[:\\-]?|\\b(?:assign|reassign)(?:\\s+(?:it|this|lead))?(?:\\s+to)?\\b\\s*:?|\\b(?:give|handover|pass|forward|allot)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+|lead\\s+)?to\\b',
+    ),
+  },
   { field: 'from', re: rx('\\bfrom\\b') },
 ];
 
 // A clause's tail that names what the clause is: "Rekha ko de do", "reference se aaya".
-const KO_ASSIGN = rx('\\s+ko\\s+(?:assign|reassign|dedo|de\\b|de\\s+do|de\\s+dena|dikhao|bhejo|forward|saunp|transfer|handover)\\b[\\s\\p{L}\\p{M}]*$');
+const KO_ASSIGN = rx(
+  '\\s+ko\\s+(?:assign|reassign|dedo|de\\b|de\\s+do|de\\s+dena|dikhao|bhejo|forward|saunp|transfer|handover)\\b[\\s\\p{L}\\p{M}]*$',
+);
 const SE_AAYA = rx('\\s+se\\s+(?:aaya|mila|hai|aaya\\s+hai)\\b[\\s\\p{L}\\p{M}]*$|\\s+se\\s*$');
 const KA_NUMBER = rx('\\s+(?:ka|ki)\\s*$');
 // "Pooja dekhegi", "Amit handle karega", "Neha will handle it", "Vikram ke naam pe": the clause
 // names the assignee.
-const WILL_HANDLE = rx('\\s+(?:(?:ke|ki)\\s+naam\\s+(?:pe|se|me)|dekhega|dekh\\s+(?:lega|legi|lenge)|handle\\s+(?:karega|karegi|karenge|karo)|will\\s+(?:handle|take\\s+care|follow\\s+up|take\\s+it)|to\\s+handle)\\b[\\s\\p{L}\\p{M}]*$');
+const WILL_HANDLE = rx(
+  '\\s+(?:(?:ke|ki)\\s+naam\\s+(?:pe|se|me)|dekhega|dekh\\s+(?:lega|legi|lenge)|handle\\s+(?:karega|karegi|karenge|karo)|will\\s+(?:handle|take\\s+care|follow\\s+up|take\\s+it)|to\\s+handle)\\b[\\s\\p{L}\\p{M}]*$',
+);
 // "Kavita ji se baat karo", "Ramesh se baat karna": the person to talk to is the contact.
 const SE_BAAT = rx('\\s+se\\s+baat\\s+(?:karo|kare|kijiye|hui|hua)\\b[\\s\\p{L}\\p{M}]*$');
 
-const BUSINESS = /\b(?:pvt|private|ltd|limited|llp|inc|corp|co|company|industries|industry|enterprises?|traders?|trading|textiles?|labs?|solutions?|systems?|technologies|tech|infotech|software|foods?|pharma|pharmaceuticals|motors|auto|automobiles|hotels?|resorts?|clinic|hospital|school|academy|college|exports?|imports?|agro|steels?|plastics?|electricals?|electronics|sweets|dairy|bakery|caterers|logistics|transport|builders|constructions?|realty|infra|interiors|furniture|garments|fashions?|jewell?ers|mart|stores?|emporium|agency|agencies|associates|consultants?|services|group|international|global|paints|tiles|opticals|mobiles|diagnostics|spa|salon|gym|fitness|restaurant|cafe|studio|printers|prints|packaging|chemicals|pipes|cables|&\s*sons|and\s+sons|bros|brothers)\b|ट्रेडर्स|टेक्सटाइल्स|इंडस्ट्रीज|एंटरप्राइजेज|लैब्स|फूड्स|होटल|क्लिनिक|अस्पताल|स्कूल|प्राइवेट|लिमिटेड|एंड संस|एक्सपोर्ट्स|प्लास्टिक्स|इंटीरियर्स|सोलर/iu;
+const BUSINESS =
+  /\b(?:pvt|private|ltd|limited|llp|inc|corp|co|company|industries|industry|enterprises?|traders?|trading|textiles?|labs?|solutions?|systems?|technologies|tech|infotech|software|foods?|pharma|pharmaceuticals|motors|auto|automobiles|hotels?|resorts?|clinic|hospital|school|academy|college|exports?|imports?|agro|steels?|plastics?|electricals?|electronics|sweets|dairy|bakery|caterers|logistics|transport|builders|constructions?|realty|infra|interiors|furniture|garments|fashions?|jewell?ers|mart|stores?|emporium|agency|agencies|associates|consultants?|services|group|international|global|paints|tiles|opticals|mobiles|diagnostics|spa|salon|gym|fitness|restaurant|cafe|studio|printers|prints|packaging|chemicals|pipes|cables|&\s*sons|and\s+sons|bros|brothers)\b|ट्रेडर्स|टेक्सटाइल्स|इंडस्ट्रीज|एंटरप्राइजेज|लैब्स|फूड्स|होटल|क्लिनिक|अस्पताल|स्कूल|प्राइवेट|लिमिटेड|एंड संस|एक्सपोर्ट्स|प्लास्टिक्स|इंटीरियर्स|सोलर/iu;
 const PERSON = /^(?:mr|mrs|ms|dr|shri|smt|sri)\b\.?|\s(?:ji|sir|bhai|madam)$|^(?:श्री|श्रीमती|डॉ)|\sजी$/iu;
 const looksLikeBusiness = (s: string) => BUSINESS.test(s);
 const looksLikePerson = (s: string) => PERSON.test(s.trim());
@@ -76,7 +104,10 @@ function splitClauses(doc: Doc): Range[] {
   }
   if (start < c.length && c.slice(start).trim()) out.push({ c0: start, c1: c.length });
   // Separators themselves ("," "(" "¶") are not clauses.
-  return out.filter((r) => /[\p{L}\p{N}]/u.test(c.slice(r.c0, r.c1)) && !doc.tokens.some((t) => t.mark && t.c0 === r.c0 && t.c1 === r.c1));
+  return out.filter(
+    (r) =>
+      /[\p{L}\p{N}]/u.test(c.slice(r.c0, r.c1)) && !doc.tokens.some((t) => t.mark && t.c0 === r.c0 && t.c1 === r.c1),
+  );
 }
 
 function slice(doc: Doc, r: Range): string {
@@ -85,7 +116,9 @@ function slice(doc: Doc, r: Range): string {
 
 function isOnlyLabel(doc: Doc, r: Range): boolean {
   const text = doc.skel.slice(r.c0, r.c1).trim();
-  return /^(?:contact(?:\s+(?:person|name))?|name|source|src|lead\s+source|assignee|assign(?:ed)?(?:\s+to)?|phone|mob(?:ile)?|email|mail|number|no|company(?:\s+name)?|firm)$/.test(text);
+  return /^(?:contact(?:\s+(?:person|name))?|name|source|src|lead\s+source|assignee|assign(?:ed)?(?:\s+to)?|phone|mob(?:ile)?|email|mail|number|no|company(?:\s+name)?|firm)$/.test(
+    text,
+  );
 }
 
 export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Found[] }): CreateLeadCommand | null {
@@ -111,7 +144,11 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
     const lower = text;
     // "Rekha ko assign karo", "Sunil ko de do", "Pooja dekhegi": the whole clause names the
     // assignee; "Kavita ji se baat karo" names the contact.
-    const wholeTails: Array<[RegExp, 'assignee' | 'contact_name']> = [[KO_ASSIGN, 'assignee'], [WILL_HANDLE, 'assignee'], [SE_BAAT, 'contact_name']];
+    const wholeTails: Array<[RegExp, 'assignee' | 'contact_name']> = [
+      [KO_ASSIGN, 'assignee'],
+      [WILL_HANDLE, 'assignee'],
+      [SE_BAAT, 'contact_name'],
+    ];
     let whole = false;
     for (const [re, field] of wholeTails) {
       const m = re.exec(lower);
@@ -153,7 +190,10 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
         runs = runs.filter((x) => x !== source);
       }
       // "got a hot lead", "ek bada lead": a lowercase word between "a" and "lead" describes it.
-      const adjective = beforeLead.find((x) => x !== source && /\b(?:a|an|one|ek)\s+$/.test(doc.skel.slice(head.c0, x.c0)) && /^[\p{Ll}]+$/u.test(x.text));
+      const adjective = beforeLead.find(
+        (x) =>
+          x !== source && /\b(?:a|an|one|ek)\s+$/.test(doc.skel.slice(head.c0, x.c0)) && /^[\p{Ll}]+$/u.test(x.text),
+      );
       runs = runs.filter((x) => x !== adjective);
       const run = runs.reduce<Run | undefined>((best, x) => (!best || x.score > best.score ? x : best), undefined);
       if (run && !out.company) fillCompany(out, run.text);
@@ -177,7 +217,8 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
       } else {
         const value = slice(doc, head);
         // "hai", "please", "ok" alone are not a field
-        if (value && pickCompany(doc, head.c0, head.c1, GREETING) && !TRIGGER.test(lower.slice(headEnd))) items.push({ kind: 'free', text: value, afterContact: seenContact });
+        if (value && pickCompany(doc, head.c0, head.c1, GREETING) && !TRIGGER.test(lower.slice(headEnd)))
+          items.push({ kind: 'free', text: value, afterContact: seenContact });
       }
     }
     for (let h = 0; h < hits.length; h++) {
@@ -213,7 +254,11 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   const free = items.filter((i): i is Extract<Item, { kind: 'free' }> => i.kind === 'free');
   if (!out.company && !out.contact_name && free.length >= 2 && !free[1].afterContact) {
     const [a, b] = free;
-    if ((looksLikePerson(a.text) || !looksLikeBusiness(a.text)) && looksLikeBusiness(b.text) && !looksLikeBusiness(a.text)) {
+    if (
+      (looksLikePerson(a.text) || !looksLikeBusiness(a.text)) &&
+      looksLikeBusiness(b.text) &&
+      !looksLikeBusiness(a.text)
+    ) {
       items.splice(items.indexOf(a), 1);
       items.splice(items.indexOf(b) + 1, 0, a);
     }
@@ -227,7 +272,8 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
     const field = order.find((f) => !out[f]);
     if (!field) break;
     // "Zen Spa is interested": the company ends where the sentence's verb starts
-    if (field === 'company') fillCompany(out, item.text.split(/\s+(?:is|are|was|has|have|hai|he|wants|want|needs|need)\s+/i)[0]);
+    if (field === 'company')
+      fillCompany(out, item.text.split(/\s+(?:is|are|was|has|have|hai|he|wants|want|needs|need)\s+/i)[0]);
     // "…, 98450 12345, Website" with no contact given: a plain source is no person.
     else if (field === 'contact_name' && !out.source && looksLikeSource(item.text, true)) out.source = item.text;
     else if (field === 'contact_name' || field === 'assignee') out[field] = cleanName(item.text);
@@ -261,7 +307,8 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
 const SOURCE_LEAD = rx('^\\s*(?:wala\\s+|ka\\s+|se\\s+)?lead\\b');
 
 // "Nova Dental Care dr sameer kulkarni": a title inside the company starts the contact's name.
-const INNER_TITLE = /^(.*?[\p{L}\p{N}.)&])\s+((?:mr|mrs|ms|mister|dr|shri|sri|shree|smt|kumari)\.?\s+[\p{L}].*|(?:श्री|श्रीमती|डॉ\.?|डॉक्टर)\s*[\p{L}].*)$/iu;
+const INNER_TITLE =
+  /^(.*?[\p{L}\p{N}.)&])\s+((?:mr|mrs|ms|mister|dr|shri|sri|shree|smt|kumari)\.?\s+[\p{L}].*|(?:श्री|श्रीमती|डॉ\.?|डॉक्टर)\s*[\p{L}].*)$/iu;
 
 function fillCompany(out: Partial<Record<Field, string>>, text: string): void {
   const split = INNER_TITLE.exec(text);
@@ -276,7 +323,26 @@ function fillCompany(out: Partial<Record<Field, string>>, text: string): void {
 }
 
 const GREETING = new Set(['bot', 'hey', 'hi', 'hello', 'team', 'good', 'morning', 'dear']);
-const TRIGGER_STOP = new Set(['got', 'there', "there's", 'received', 'enquiry', 'inquiry', 'create', 'register', 'fresh', 'one', 'details', 'bot', 'you', 'for', 'hey', 'hi', 'hello', 'team']);
+const TRIGGER_STOP = new Set([
+  'got',
+  'there',
+  "there's",
+  'received',
+  'enquiry',
+  'inquiry',
+  'create',
+  'register',
+  'fresh',
+  'one',
+  'details',
+  'bot',
+  'you',
+  'for',
+  'hey',
+  'hi',
+  'hello',
+  'team',
+]);
 
 function firstWords(doc: Doc, r: Range, max: number): string {
   const words: Token[] = doc.tokens.filter((t) => t.word && t.c0 >= r.c0 && t.c1 <= r.c1);

@@ -51,15 +51,27 @@ export function commandPrompt(ctx: InterpretContext): string {
 }
 
 /** An Interpreter backed by the LLM; rejects on failure (the caller falls back). */
-export function createLlmInterpreter(settings: LlmSettings): (text: string, ctx: InterpretContext) => Promise<Interpretation> {
-  const provider = createOpenAICompatible({ name: 'parley-commands', baseURL: settings.baseURL, apiKey: settings.apiKey, fetch: settings.fetch, supportsStructuredOutputs: true });
+export function createLlmInterpreter(
+  settings: LlmSettings,
+): (text: string, ctx: InterpretContext) => Promise<Interpretation> {
+  const provider = createOpenAICompatible({
+    name: 'parley-commands',
+    baseURL: settings.baseURL,
+    apiKey: settings.apiKey,
+    fetch: settings.fetch,
+    supportsStructuredOutputs: true,
+  });
   const model = provider.chatModel(settings.model);
   return async (text, ctx) => {
     const { output } = await generateText({
       model,
       system: commandPrompt(ctx),
       prompt: text,
-      output: Output.object({ schema: CommandLlmSchema, name: 'command', description: 'The command the salesperson gave.' }),
+      output: Output.object({
+        schema: CommandLlmSchema,
+        name: 'command',
+        description: 'The command the salesperson gave.',
+      }),
       temperature: 0,
       // The timeout is the whole budget: one attempt, then the rules answer.
       maxRetries: 0,

@@ -76,16 +76,31 @@ export function nameBefore(doc: Doc, c: number, max = 1): NameHit | undefined {
   return name ? { name, c0: parts[0].c0, c1: parts[parts.length - 1].c1 } : undefined;
 }
 
-const ASSIGN_AFTER = rx('\\b(?:assign|reassign)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+)?(?:to\\s+)?|\\b(?:give|handover|transfer|allot|pass|forward)\\s+(?:it|this|the\\s+lead|lead)\\s+to\\s+', 'g');
+const ASSIGN_AFTER = rx(
+  '\\b(?:assign|reassign)\\s+(?:it\\s+|this\\s+|the\\s+lead\\s+)?(?:to\\s+)?|\\b(?:give|handover|transfer|allot|pass|forward)\\s+(?:it|this|the\\s+lead|lead)\\s+to\\s+',
+  'g',
+);
 const ASSIGN_LABEL = rx('\\bassignee\\s*[:\\-]?\\s*|\\bassign(?:ed)?\\s*:\\s*', 'g');
 const ASSIGN_TO = rx('\\b(?:assign|reassign|allot|give|handover)\\b[^,.;]*?\\bto\\s+', 'g');
-const NAME_TAKES = rx('^(?:(?:please|pls|bhai)\\s+)*[^\\s,]+\\s+(?:please\\s+|pls\\s+|can\\s+you\\s+|will\\s+you\\s+)?(?:take|handle|do|attend|conduct|cover|join)\\b', 'g');
-const KO_VERB = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhej|forward|send)', 'g');
-const WILL_DO = rx('\\s+(?:will|to|should|can|shall)\\s+(?:handle|take|attend|do|conduct|join|lead|give|present|go|own|manage|cover)\\b', 'g');
+const NAME_TAKES = rx(
+  '^(?:(?:please|pls|bhai)\\s+)*[^\\s,]+\\s+(?:please\\s+|pls\\s+|can\\s+you\\s+|will\\s+you\\s+)?(?:take|handle|do|attend|conduct|cover|join)\\b',
+  'g',
+);
+const KO_VERB = rx(
+  '\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhej|forward|send)',
+  'g',
+);
+const WILL_DO = rx(
+  '\\s+(?:will|to|should|can|shall)\\s+(?:handle|take|attend|do|conduct|join|lead|give|present|go|own|manage|cover)\\b',
+  'g',
+);
 // "Vikram ke naam pe schedule karo": in Vikram's name.
 const KE_NAAM = rx('\\s+(?:ke|ki)\\s+naam\\s+(?:pe|se|me)\\b', 'g');
 const IN_NAME = rx("\\b(?:in|under)\\s+(?=[\\p{L}\\p{M}]+'s\\s+name\\b)", 'g');
-const HINDI_DO = rx('\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b', 'g');
+const HINDI_DO = rx(
+  '\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b',
+  'g',
+);
 
 export type Assignee = NameHit & { cut0: number; cut1: number };
 
@@ -111,7 +126,8 @@ export function findAssignee(doc: Doc, opts: { from?: number } = {}): Assignee |
       if (n && re === IN_NAME) {
         // "in Rekha's name": the possessive sits on the name's last word
         const name = /^\s+name\b/.exec(c.slice(n.c1));
-        if (name && /'s$/.test(n.name)) hits.push({ ...n, name: n.name.replace(/'s$/, ''), cut0, cut1: n.c1 + name[0].length });
+        if (name && /'s$/.test(n.name))
+          hits.push({ ...n, name: n.name.replace(/'s$/, ''), cut0, cut1: n.c1 + name[0].length });
       } else if (n) hits.push({ ...n, cut0, cut1: n.c1 });
     }
   }
@@ -136,9 +152,18 @@ export function findAssignee(doc: Doc, opts: { from?: number } = {}): Assignee |
 
 // ---------------------------------------------------------------- lists
 
-const POSSESSIVE = rx("([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|plan|lead)\\b", 'gu');
-const OF_NAME = rx('\\b(?:tasks|leads|meetings|demos|lead)\\s+(?:of|for|assign\\s+to|assigned\\s+to|under|owned\\s+by|with)\\s+', 'gu');
-const NAME_KE = rx('\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead|schedule|plan|agenda)\\b', 'gu');
+const POSSESSIVE = rx(
+  "([\\p{L}\\p{M}]+)['’]s\\s+(?:(?:all|pending|open|upcoming|today'?s?)\\s+)?(?:tasks|leads|meetings|demos|schedule|agenda|plan|lead)\\b",
+  'gu',
+);
+const OF_NAME = rx(
+  '\\b(?:tasks|leads|meetings|demos|lead)\\s+(?:of|for|assign\\s+to|assigned\\s+to|under|owned\\s+by|with)\\s+',
+  'gu',
+);
+const NAME_KE = rx(
+  '\\s+(?:ke|ki|ka)\\s+(?:(?:§|saare|all|pending|upcoming|open)\\s+(?:ke\\s+|ki\\s+|ka\\s+)?)*(?:tasks|leads|meetings|demos|lead|schedule|plan|agenda)\\b',
+  'gu',
+);
 
 export function listAssignee(doc: Doc): string | undefined {
   const c = doc.skel;
@@ -165,10 +190,15 @@ export function listAssignee(doc: Doc): string | undefined {
 
 const TO_NAME = rx('\\b(?:to|ko)\\s+', 'gu');
 const HANDLED_BY = rx('\\b(?:handled|managed|owned|taken)\\s+(?:care\\s+of\\s+)?by\\s+', 'gu');
-const KO_GIVE = rx('\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhejo|forward)\\b', 'gu');
+const KO_GIVE = rx(
+  '\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\s+do|de\\s+dena|de\\s+dijiye|de\\b|dikhao|bhejo|forward)\\b',
+  'gu',
+);
 const AB_DEKHEGA = rx('\\s+(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo|karega|karegi)\\b', 'gu');
 const KO_VERB_AT = rx('^\\s+ko\\s+(?:assign|reassign|transfer|handover|saunp|dedo|de\\b|dikhao|bhejo|forward)\\b');
-const NAME_FIRST_VERB = rx('\\b(?:dedo|de\\s+do|de\\s+dena|de\\s+dijiye|assign|transfer|handover|saunp)\\b(?:\\s+(?:karo|dedo|do|please|bhai))*\\s*[.!]*\\s*$');
+const NAME_FIRST_VERB = rx(
+  '\\b(?:dedo|de\\s+do|de\\s+dena|de\\s+dijiye|assign|transfer|handover|saunp)\\b(?:\\s+(?:karo|dedo|do|please|bhai))*\\s*[.!]*\\s*$',
+);
 const WILL_HANDLE = rx('\\s+will\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b', 'gu');
 
 export function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: number } | undefined {
@@ -185,7 +215,8 @@ export function reassignTarget(doc: Doc): { name: string; cut0: number; cut1: nu
   if (first && (c.match(/\bko\b/g) ?? []).length === 1) {
     const after = c.slice(first.c1);
     const ko = /^\s+ko\s+/.exec(after);
-    if (ko && !KO_VERB_AT.test(after) && NAME_FIRST_VERB.test(after)) return { name: first.name, cut0: first.c0, cut1: first.c1 + ko[0].length };
+    if (ko && !KO_VERB_AT.test(after) && NAME_FIRST_VERB.test(after))
+      return { name: first.name, cut0: first.c0, cut1: first.c1 + ko[0].length };
   }
   for (const m of all(KO_GIVE).reverse()) {
     const n = nameBefore(doc, m.index, 1);
@@ -220,4 +251,3 @@ export function trailingName(doc: Doc, company: Run): string | undefined {
   const n = nameAt(doc, last.c0, 1);
   return n && /^[\p{Lu}\p{Lo}]/u.test(last.raw) ? n.name : undefined;
 }
-

@@ -12,8 +12,12 @@ export const deals = pgTable(
   'deals',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     value: numeric('value', { precision: 14, scale: 2, mode: 'number' }).notNull().default(0),
     currency: text('currency').notNull().default('INR'),
@@ -24,5 +28,8 @@ export const deals = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('deals_workspace_lead_idx').on(t.workspaceId, t.leadId), check('deals_probability_range', sql`${t.probability} BETWEEN 0 AND 100`)],
+  (t) => [
+    index('deals_workspace_lead_idx').on(t.workspaceId, t.leadId),
+    check('deals_probability_range', sql`${t.probability} BETWEEN 0 AND 100`),
+  ],
 );

@@ -4,7 +4,19 @@ import { createdAt, id, updatedAt } from './columns.ts';
 import { users } from './users.ts';
 import { workspaces } from './workspaces.ts';
 
-export const leadStatuses = ['new', 'contacted', 'qualified', 'meeting_scheduled', 'demo_scheduled', 'demo_done', 'proposal', 'negotiation', 'won', 'lost', 'customer'] as const;
+export const leadStatuses = [
+  'new',
+  'contacted',
+  'qualified',
+  'meeting_scheduled',
+  'demo_scheduled',
+  'demo_done',
+  'proposal',
+  'negotiation',
+  'won',
+  'lost',
+  'customer',
+] as const;
 export type LeadStatus = (typeof leadStatuses)[number];
 
 /** A contact and the sales opportunity around them (one row: small teams think of them as one). */
@@ -12,7 +24,9 @@ export const leads = pgTable(
   'leads',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     company: text('company'),
     contactName: text('contact_name'),
     phone: text('phone'),

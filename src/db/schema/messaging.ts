@@ -18,7 +18,9 @@ export const channels = pgTable(
   'channels',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: channelKinds }).notNull(),
     name: text('name').notNull(),
     accountId: text('account_id').notNull(),
@@ -39,8 +41,12 @@ export const conversations = pgTable(
   'conversations',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    channelId: uuid('channel_id').notNull().references(() => channels.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
     /** whatsapp | messenger | facebook_comment | maytapi | twilio | app | simulator */
     channel: text('channel').notNull(),
     /** The contact's address on the channel: E.164 phone, provider user id, or comment thread. */
@@ -81,9 +87,15 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
-    channelId: uuid('channel_id').notNull().references(() => channels.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
     direction: text('direction', { enum: ['in', 'out'] }).notNull(),
     providerMessageId: text('provider_message_id'),
     type: text('type').notNull().default('text'),
@@ -117,9 +129,13 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_channel_provider_id_key').on(t.channelId, t.providerMessageId),
     // Only queued (outbound) messages carry a dedupe key: inbound rows add no entry to this index.
-    uniqueIndex('messages_workspace_dedupe_key').on(t.workspaceId, t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
+    uniqueIndex('messages_workspace_dedupe_key')
+      .on(t.workspaceId, t.dedupeKey)
+      .where(sql`${t.dedupeKey} is not null`),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt),
     index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt),
-    index('messages_sending_idx').on(t.status, t.updatedAt).where(sql`${t.status} in ('queued', 'sending')`),
+    index('messages_sending_idx')
+      .on(t.status, t.updatedAt)
+      .where(sql`${t.status} in ('queued', 'sending')`),
   ],
 );

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns.ts';
 import { leads } from './leads.ts';
 import { tasks } from './tasks.ts';
@@ -10,14 +22,21 @@ export const nurtureTriggers = ['demo_done', 'meeting_done', 'lead_created', 'ma
 export type NurtureTrigger = (typeof nurtureTriggers)[number];
 export const attachmentTypes = ['image', 'document', 'video', 'audio'] as const;
 /** A file sent after a step's text: a public URL the provider fetches, with an optional caption. */
-export type StepAttachment = { url: string; mediaType: (typeof attachmentTypes)[number]; caption?: string; filename?: string };
+export type StepAttachment = {
+  url: string;
+  mediaType: (typeof attachmentTypes)[number];
+  caption?: string;
+  filename?: string;
+};
 
 /** The "Message Master": pre-written follow-up sequences a trigger starts for a lead. */
 export const messageMaster = pgTable(
   'message_master',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     trigger: text('trigger', { enum: nurtureTriggers }).notNull().default('demo_done'),
     active: boolean('active').notNull().default(true),
@@ -36,8 +55,12 @@ export const messageMasterSteps = pgTable(
   'message_master_steps',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    sequenceId: uuid('sequence_id').notNull().references(() => messageMaster.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    sequenceId: uuid('sequence_id')
+      .notNull()
+      .references(() => messageMaster.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     delayDays: integer('delay_days').notNull().default(0),
     delayHours: integer('delay_hours').notNull().default(0),
@@ -51,7 +74,10 @@ export const messageMasterSteps = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('message_master_steps_sequence_idx').on(t.sequenceId, t.position), check('message_master_steps_delay', sql`${t.delayDays} >= 0 AND ${t.delayHours} >= 0`)],
+  (t) => [
+    index('message_master_steps_sequence_idx').on(t.sequenceId, t.position),
+    check('message_master_steps_delay', sql`${t.delayDays} >= 0 AND ${t.delayHours} >= 0`),
+  ],
 );
 
 export const enrollmentStatuses = ['active', 'completed', 'stopped'] as const;
@@ -61,9 +87,15 @@ export const nurtureEnrollments = pgTable(
   'nurture_enrollments',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    sequenceId: uuid('sequence_id').notNull().references(() => messageMaster.id, { onDelete: 'cascade' }),
-    leadId: uuid('lead_id').notNull().references(() => leads.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    sequenceId: uuid('sequence_id')
+      .notNull()
+      .references(() => messageMaster.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
     trigger: text('trigger', { enum: nurtureTriggers }).notNull(),
     /** The event that enrolled: the command message id, `manual:<request>`… */
     triggerKey: text('trigger_key').notNull(),
@@ -76,7 +108,9 @@ export const nurtureEnrollments = pgTable(
   },
   (t) => [
     uniqueIndex('nurture_enrollments_event_key').on(t.sequenceId, t.leadId, t.triggerKey),
-    uniqueIndex('nurture_enrollments_active_key').on(t.sequenceId, t.leadId).where(sql`status = 'active'`),
+    uniqueIndex('nurture_enrollments_active_key')
+      .on(t.sequenceId, t.leadId)
+      .where(sql`status = 'active'`),
     index('nurture_enrollments_workspace_lead_idx').on(t.workspaceId, t.leadId),
   ],
 );
@@ -94,7 +128,9 @@ export const reminders = pgTable(
   'reminders',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: reminderKinds }).notNull(),
     enrollmentId: uuid('enrollment_id').references(() => nurtureEnrollments.id, { onDelete: 'cascade' }),
@@ -118,7 +154,9 @@ export const reminders = pgTable(
   },
   (t) => [
     index('reminders_workspace_lead_idx').on(t.workspaceId, t.leadId, t.dueAt),
-    index('reminders_scheduled_due_idx').on(t.dueAt).where(sql`status = 'scheduled'`),
+    index('reminders_scheduled_due_idx')
+      .on(t.dueAt)
+      .where(sql`status = 'scheduled'`),
     uniqueIndex('reminders_enrollment_step_key').on(t.enrollmentId, t.stepId),
     uniqueIndex('reminders_task_due_key').on(t.taskId, t.dueAt),
   ],
@@ -128,7 +166,9 @@ export const reminders = pgTable(
 export const digestRuns = pgTable(
   'digest_runs',
   {
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     localDate: text('local_date').notNull(),
     createdAt: createdAt(),
   },

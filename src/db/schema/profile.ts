@@ -5,7 +5,16 @@ import { leads } from './leads.ts';
 import { users } from './users.ts';
 import { workspaces } from './workspaces.ts';
 
-export const profileKeys = ['name', 'email', 'preferred_staff', 'preferred_times', 'special_notes', 'communication_preferences', 'preferred_services', 'declined'] as const;
+export const profileKeys = [
+  'name',
+  'email',
+  'preferred_staff',
+  'preferred_times',
+  'special_notes',
+  'communication_preferences',
+  'preferred_services',
+  'declined',
+] as const;
 export type ProfileKey = (typeof profileKeys)[number];
 
 /**
@@ -16,7 +25,9 @@ export const profileFacts = pgTable(
   'profile_facts',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
     /** E.164, or the channel user id when no phone is known. */
@@ -26,10 +37,15 @@ export const profileFacts = pgTable(
     confidence: real('confidence').notNull().default(0.8),
     sourceMessageId: uuid('source_message_id').references(() => messages.id, { onDelete: 'set null' }),
     /** active | superseded (corrected by the customer) */
-    status: text('status', { enum: ['active', 'superseded'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'superseded'] })
+      .notNull()
+      .default('active'),
     createdAt: createdAt(),
   },
-  (t) => [index('profile_facts_contact_idx').on(t.workspaceId, t.contact, t.key), index('profile_facts_lead_idx').on(t.workspaceId, t.leadId)],
+  (t) => [
+    index('profile_facts_contact_idx').on(t.workspaceId, t.contact, t.key),
+    index('profile_facts_lead_idx').on(t.workspaceId, t.leadId),
+  ],
 );
 
 /** Consent given or withdrawn, append-only (profiling, marketing, …). */
@@ -37,7 +53,9 @@ export const consents = pgTable(
   'consents',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     contact: text('contact').notNull(),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'set null' }),
     kind: text('kind').notNull(),
@@ -54,7 +72,9 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     action: text('action').notNull(),
     /** A one-way hash of the person's phone, so the trail proves an erasure without keeping the number. */

@@ -15,7 +15,9 @@ export const tasks = pgTable(
   'tasks',
   {
     id: id(),
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
     type: text('type', { enum: taskTypes }).notNull().default('follow_up'),
     title: text('title').notNull(),

@@ -20,7 +20,8 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
       schema: {
         tags,
         summary: 'Create an account',
-        description: 'Without credentials: a new workspace whose first account is its owner. With an owner or admin session or API key: adds a team member to that workspace.',
+        description:
+          'Without credentials: a new workspace whose first account is its owner. With an owner or admin session or API key: adds a team member to that workspace.',
         body: RegisterSchema,
         response: { 201: RegisterResponse, 400: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
       },
@@ -29,8 +30,18 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
       const b = req.body;
       const input = { name: b.name, email: b.email, password: b.password, phone: b.phone, username: b.username };
       const user = req.principal
-        ? await createUser(deps.db, req.principal.actor.workspaceId, { ...input, role: b.role ?? 'agent' }, req.principal.actor)
-        : await registerWorkspace(deps.db, { ...input, workspaceName: b.workspace_name, timeZone: b.time_zone, phoneRegion: b.phone_region });
+        ? await createUser(
+            deps.db,
+            req.principal.actor.workspaceId,
+            { ...input, role: b.role ?? 'agent' },
+            req.principal.actor,
+          )
+        : await registerWorkspace(deps.db, {
+            ...input,
+            workspaceName: b.workspace_name,
+            timeZone: b.time_zone,
+            phoneRegion: b.phone_region,
+          });
       const workspace = await getWorkspace(deps.db, user.workspaceId);
       return reply.status(201).send({ user: toApi(publicUser(user)), workspace: toApi(workspace) });
     },
@@ -38,35 +49,69 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
 
   app.post(
     `${prefix}/login`,
-    { schema: { tags, summary: 'Log in with email and password', body: LoginSchema, response: { 200: LoginResponse, 401: ErrorSchema, 429: ErrorSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Log in with email and password',
+        body: LoginSchema,
+        response: { 200: LoginResponse, 401: ErrorSchema, 429: ErrorSchema },
+      },
+    },
     async (req, reply) => {
       const { token, user, expiresAt } = await login(
         deps.db,
         { email: req.body.email, password: req.body.password, ip: req.ip },
-        { limits: { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowMinutes: deps.config.LOGIN_WINDOW_MINUTES }, sessionTtlHours: deps.config.SESSION_TTL_HOURS },
+        {
+          limits: { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowMinutes: deps.config.LOGIN_WINDOW_MINUTES },
+          sessionTtlHours: deps.config.SESSION_TTL_HOURS,
+        },
       );
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.NODE_ENV === 'production', expires: expiresAt });
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.config.NODE_ENV === 'production',
+        expires: expiresAt,
+      });
       return { token, expires_at: expiresAt.toISOString(), user: toApi(publicUser(user)) };
     },
   );
 
   if (!prefix) return;
 
-  app.post(`${prefix}/logout`, { schema: { tags, summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
-    const bearer = req.headers.authorization?.replace(/^bearer /i, '');
-    const token = bearer?.startsWith('ps_') ? bearer : req.cookies[SESSION_COOKIE];
-    if (token) await logout(deps.db, token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send(null);
-  });
+  app.post(
+    `${prefix}/logout`,
+    { schema: { tags, summary: 'End this session', response: { 204: z.null() } } },
+    async (req, reply) => {
+      const bearer = req.headers.authorization?.replace(/^bearer /i, '');
+      const token = bearer?.startsWith('ps_') ? bearer : req.cookies[SESSION_COOKIE];
+      if (token) await logout(deps.db, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
 
   app.get(
     `${prefix}/me`,
-    { schema: { tags, summary: 'Who am I', response: { 200: z.object({ user: UserSchema.nullable(), role: z.string(), via: z.string(), workspace: WorkspaceSchema }), 401: ErrorSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Who am I',
+        response: {
+          200: z.object({ user: UserSchema.nullable(), role: z.string(), via: z.string(), workspace: WorkspaceSchema }),
+          401: ErrorSchema,
+        },
+      },
+    },
     async (req) => {
       const p = requireAuth(req);
       const workspace = await getWorkspace(deps.db, p.actor.workspaceId);
-      return { user: p.user ? (toApi(publicUser(p.user))) : null, role: p.actor.role, via: p.via, workspace: toApi(workspace) };
+      return {
+        user: p.user ? toApi(publicUser(p.user)) : null,
+        role: p.actor.role,
+        via: p.via,
+        workspace: toApi(workspace),
+      };
     },
   );
 }

@@ -17,15 +17,25 @@ const QueueCounts = z.object({ queued: z.number().int(), active: z.number().int(
 
 export const BotStatusSchema = z.object({
   mode: z.string(),
-  llm: z.object({ configured: z.boolean(), reachable: z.boolean().nullable().describe('null when no LLM is configured') }),
+  llm: z.object({
+    configured: z.boolean(),
+    reachable: z.boolean().nullable().describe('null when no LLM is configured'),
+  }),
   queue: z.object({ inbound_route: QueueCounts, outbound_send: QueueCounts }),
   messages_today: z.object({ in: z.number().int(), out: z.number().int() }),
   bot_replies_today: z.number().int(),
-  context_hit_rate: z.number().nullable().describe('Share of bot replies today made with a CRM record of the customer; null before the first reply'),
+  context_hit_rate: z
+    .number()
+    .nullable()
+    .describe('Share of bot replies today made with a CRM record of the customer; null before the first reply'),
   personalization_rate: z.number().nullable().describe('Share of bot replies today that address the customer by name'),
-  fallbacks: z.record(z.string(), z.number().int()).describe('Bot replies today that fell back, by reason (llm_timeout, llm_error, context_unavailable…)'),
+  fallbacks: z
+    .record(z.string(), z.number().int())
+    .describe('Bot replies today that fell back, by reason (llm_timeout, llm_error, context_unavailable…)'),
   handoffs_today: z.number().int(),
-  last_errors: z.array(z.object({ at: z.string(), where: z.string(), code: z.string().nullable(), message: z.string().nullable() })),
+  last_errors: z.array(
+    z.object({ at: z.string(), where: z.string(), code: z.string().nullable(), message: z.string().nullable() }),
+  ),
   time_zone: z.string(),
   since: z.string(),
 });
@@ -38,7 +48,10 @@ async function llmStatus(deps: Deps): Promise<BotStatus['llm']> {
   if (!base) return { configured: false, reachable: null };
   const key = typeof cfg.LLM_API_KEY === 'string' ? cfg.LLM_API_KEY : undefined;
   try {
-    const res = await (deps.fetch ?? fetch)(`${base.replace(/\/+$/, '')}/models`, { headers: key ? { authorization: `Bearer ${key}` } : {}, signal: AbortSignal.timeout(2000) });
+    const res = await (deps.fetch ?? fetch)(`${base.replace(/\/+$/, '')}/models`, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      signal: AbortSignal.timeout(2000),
+    });
     await res.body?.cancel();
     return { configured: true, reachable: res.ok };
   } catch {
@@ -51,7 +64,11 @@ const rate = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 1000
 export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotStatus> {
   const { db } = deps;
   const ws = await getWorkspace(db, actor.workspaceId);
-  const [since] = rowsOf<{ since: string | Date }>(await db.execute(sql`select (date_trunc('day', ${deps.now().toISOString()}::timestamptz at time zone ${ws.timeZone}) at time zone ${ws.timeZone}) as since`));
+  const [since] = rowsOf<{ since: string | Date }>(
+    await db.execute(
+      sql`select (date_trunc('day', ${deps.now().toISOString()}::timestamptz at time zone ${ws.timeZone}) at time zone ${ws.timeZone}) as since`,
+    ),
+  );
   const start = new Date(since.since).toISOString();
   const today = sql`m.workspace_id = ${ws.id} and m.created_at >= ${start}::timestamptz`;
 
@@ -65,7 +82,9 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
              count(*) filter (where m.meta->'bot'->>'personalized' = 'true')::int as personalized,
              count(*) filter (where coalesce(m.meta->'bot'->>'handoff', '') <> '')::int as handoffs
       from messages m where ${today}`),
-    db.execute(sql`select m.meta->'bot'->>'fallback' as reason, count(*)::int as n from messages m where ${today} and coalesce(m.meta->'bot'->>'fallback', '') <> '' group by 1 order by 1`),
+    db.execute(
+      sql`select m.meta->'bot'->>'fallback' as reason, count(*)::int as n from messages m where ${today} and coalesce(m.meta->'bot'->>'fallback', '') <> '' group by 1 order by 1`,
+    ),
     // Jobs carry only message ids (a route job names a whole ingested batch): joining the messages
     // scopes the queue to this workspace, and the counts are of messages.
     db
@@ -89,14 +108,20 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
   ]);
 
   const t = rowsOf<Record<string, number>>(totals)[0];
-  const queue = { inbound_route: { queued: 0, active: 0, failed: 0 }, outbound_send: { queued: 0, active: 0, failed: 0 } };
+  const queue = {
+    inbound_route: { queued: 0, active: 0, failed: 0 },
+    outbound_send: { queued: 0, active: 0, failed: 0 },
+  };
   for (const j of rowsOf<{ name: string; state: string; n: number }>(jobs)) {
     const q = j.name === 'inbound.route' ? queue.inbound_route : queue.outbound_send;
     const slot = j.state === 'created' || j.state === 'retry' ? 'queued' : (j.state as 'active' | 'failed');
     q[slot] += Number(j.n);
   }
   return {
-    mode: typeof (deps.config as Record<string, unknown>).BOT_MODE === 'string' ? String((deps.config as Record<string, unknown>).BOT_MODE) : 'rules',
+    mode:
+      typeof (deps.config as Record<string, unknown>).BOT_MODE === 'string'
+        ? String((deps.config as Record<string, unknown>).BOT_MODE)
+        : 'rules',
     llm,
     queue,
     messages_today: { in: Number(t.in_count), out: Number(t.out_count) },
@@ -105,7 +130,14 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
     personalization_rate: rate(Number(t.personalized), Number(t.replies)),
     fallbacks: Object.fromEntries(rowsOf<{ reason: string; n: number }>(fallbacks).map((f) => [f.reason, Number(f.n)])),
     handoffs_today: Number(t.handoffs),
-    last_errors: rowsOf<{ at: string | Date; kind: string; purpose: string | null; error_code: string | null; error_title: string | null; fail_reason: string | null }>(errors).map((e) => ({
+    last_errors: rowsOf<{
+      at: string | Date;
+      kind: string;
+      purpose: string | null;
+      error_code: string | null;
+      error_title: string | null;
+      fail_reason: string | null;
+    }>(errors).map((e) => ({
       at: new Date(e.at).toISOString(),
       where: `outbound.send/${e.kind}${e.purpose ? ` (${e.purpose})` : ''}`,
       code: e.error_code ?? e.fail_reason,
@@ -119,7 +151,14 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
 export function botStatusRoutes(app: App, deps: Deps) {
   app.get(
     '/api/bot/status-summary',
-    { schema: { tags: ['customer bot'], summary: 'Customer bot health today: mode, LLM reachability, queue depth, messages, context hit and personalization rates, fallbacks, handoffs, last send errors', response: { 200: BotStatusSchema, 401: ErrorSchema } } },
+    {
+      schema: {
+        tags: ['customer bot'],
+        summary:
+          'Customer bot health today: mode, LLM reachability, queue depth, messages, context hit and personalization rates, fallbacks, handoffs, last send errors',
+        response: { 200: BotStatusSchema, 401: ErrorSchema },
+      },
+    },
     async (req) => botStatusSummary(deps, requireAuth(req).actor),
   );
 }

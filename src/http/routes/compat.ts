@@ -23,18 +23,34 @@ export function compatRoutes(app: App, deps: Deps) {
   const { db } = deps;
   app.get(
     '/leads/:user_id',
-    { schema: { tags, summary: 'Leads assigned to a user', params: z.object({ user_id: z.uuid() }), querystring: PageQuery, response: { 200: page(LeadSchema), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Leads assigned to a user',
+        params: z.object({ user_id: z.uuid() }),
+        querystring: PageQuery,
+        response: { 200: page(LeadSchema), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const user = await getUser(db, actor, req.params.user_id);
-      if (!seesAll(actor) && user.id !== actor.userId) throw forbidden("Agents see only their own leads");
+      if (!seesAll(actor) && user.id !== actor.userId) throw forbidden('Agents see only their own leads');
       const r = await listLeads(db, actor, { assigneeId: user.id, ...req.query });
       return { data: r.data.map(toApi), next_cursor: r.nextCursor };
     },
   );
   app.get(
     '/tasks/:username',
-    { schema: { tags, summary: "A user's upcoming tasks with the company name", params: z.object({ username: z.string().min(1).max(100) }), querystring: PageQuery, response: { 200: page(TaskSchema), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "A user's upcoming tasks with the company name",
+        params: z.object({ username: z.string().min(1).max(100) }),
+        querystring: PageQuery,
+        response: { 200: page(TaskSchema), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const user = await findUserByUsername(db, actor, req.params.username);
@@ -45,7 +61,15 @@ export function compatRoutes(app: App, deps: Deps) {
   );
   app.get(
     '/activities/:lead_id',
-    { schema: { tags, summary: "A lead's activities", params: z.object({ lead_id: z.uuid() }), querystring: PageQuery, response: { 200: page(ActivitySchema), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "A lead's activities",
+        params: z.object({ lead_id: z.uuid() }),
+        querystring: PageQuery,
+        response: { 200: page(ActivitySchema), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const r = await listLeadActivities(db, actor, req.params.lead_id, req.query);
@@ -54,7 +78,14 @@ export function compatRoutes(app: App, deps: Deps) {
   );
   app.get(
     '/history/:lead_id',
-    { schema: { tags, summary: "A lead's complete, chronological history", params: z.object({ lead_id: z.uuid() }), response: { 200: z.object({ data: z.array(HistoryItemSchema) }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "A lead's complete, chronological history",
+        params: z.object({ lead_id: z.uuid() }),
+        response: { 200: z.object({ data: z.array(HistoryItemSchema) }), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       return { data: (await getLeadHistory(db, actor, req.params.lead_id, [messageHistory])).map(historyToApi) };

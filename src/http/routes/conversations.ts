@@ -24,22 +24,48 @@ const tags = ['conversations'];
 const crmTags = ['whatsapp-crm'];
 const CRM = '/api/whatsapp/crm-integration';
 
-export const LeadSummarySchema = LeadSchema.pick({ id: true, company: true, contact_name: true, phone: true, status: true, assignee_id: true });
+export const LeadSummarySchema = LeadSchema.pick({
+  id: true,
+  company: true,
+  contact_name: true,
+  phone: true,
+  status: true,
+  assignee_id: true,
+});
 export const ConversationItemSchema = ConversationSchema.extend({ lead: LeadSummarySchema.nullable() });
 
 export const ConversationAnalyticsSchema = z.object({
   from: z.string(),
   to: z.string(),
   time_zone: z.string(),
-  conversations: z.object({ total: z.number().int(), linked: z.number().int(), unlinked: z.number().int(), conversion_rate: z.number().nullable(), leads_captured: z.number().int() }),
+  conversations: z.object({
+    total: z.number().int(),
+    linked: z.number().int(),
+    unlinked: z.number().int(),
+    conversion_rate: z.number().nullable(),
+    leads_captured: z.number().int(),
+  }),
   messages_per_day: z.array(z.object({ date: z.string(), inbound: z.number().int(), outbound: z.number().int() })),
-  first_response: z.object({ median_seconds: z.number().nullable(), responded: z.number().int(), unanswered: z.number().int() }),
+  first_response: z.object({
+    median_seconds: z.number().nullable(),
+    responded: z.number().int(),
+    unanswered: z.number().int(),
+  }),
   channels: z.array(z.object({ channel: z.string(), conversations: z.number().int(), linked: z.number().int() })),
 });
 
 const itemToApi = ({ conversation, lead }: ConversationWithLead) => ({
   ...toApi(conversation),
-  lead: lead ? { id: lead.id, company: lead.company, contact_name: lead.contactName, phone: lead.phone, status: lead.status, assignee_id: lead.assigneeId } : null,
+  lead: lead
+    ? {
+        id: lead.id,
+        company: lead.company,
+        contact_name: lead.contactName,
+        phone: lead.phone,
+        status: lead.status,
+        assignee_id: lead.assigneeId,
+      }
+    : null,
 });
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -56,26 +82,57 @@ export function conversationRoutes(app: App, deps: Deps) {
         summary: 'List conversations, latest activity first',
         description:
           'Managers and up see all; agents see conversations of leads assigned to them and their own chats with the bot. `search` matches the contact name or phone and the linked lead’s company or contact name.',
-        querystring: PageQuery.extend({ channel: z.string().max(40).optional(), linked: bool.optional(), assignee_id: z.uuid().optional(), search: z.string().trim().max(200).optional() }),
+        querystring: PageQuery.extend({
+          channel: z.string().max(40).optional(),
+          linked: bool.optional(),
+          assignee_id: z.uuid().optional(),
+          search: z.string().trim().max(200).optional(),
+        }),
         response: { 200: page(ConversationItemSchema), ...errors },
       },
     },
     async (req) => {
       const { actor } = requireAuth(req);
       const q = req.query;
-      const result = await listConversations(db, actor, { channel: q.channel, linked: q.linked, assigneeId: q.assignee_id, search: q.search, limit: q.limit, cursor: q.cursor });
+      const result = await listConversations(db, actor, {
+        channel: q.channel,
+        linked: q.linked,
+        assigneeId: q.assignee_id,
+        search: q.search,
+        limit: q.limit,
+        cursor: q.cursor,
+      });
       return { data: result.data.map(itemToApi), next_cursor: result.nextCursor };
     },
   );
 
-  app.get('/api/conversations/:id', { schema: { tags, summary: 'Get a conversation with its lead', params: IdParams, response: { 200: ConversationItemSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return itemToApi(await getVisibleConversation(db, actor, req.params.id));
-  });
+  app.get(
+    '/api/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get a conversation with its lead',
+        params: IdParams,
+        response: { 200: ConversationItemSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return itemToApi(await getVisibleConversation(db, actor, req.params.id));
+    },
+  );
 
   app.get(
     '/api/conversations/:id/messages',
-    { schema: { tags, summary: "A conversation's messages, oldest first", params: IdParams, querystring: PageQuery, response: { 200: page(MessageSchema), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "A conversation's messages, oldest first",
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: page(MessageSchema), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const result = await listConversationMessages(db, actor, req.params.id, req.query);
@@ -104,21 +161,47 @@ export function conversationRoutes(app: App, deps: Deps) {
 
   app.post(
     '/api/conversations/:id/handoff',
-    { schema: { tags, summary: 'Hand the conversation to a human: the customer bot stays silent until release', params: IdParams, body: z.object({ reason: z.string().trim().max(500).optional() }).nullish(), response: { 200: ConversationSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Hand the conversation to a human: the customer bot stays silent until release',
+        params: IdParams,
+        body: z.object({ reason: z.string().trim().max(500).optional() }).nullish(),
+        response: { 200: ConversationSchema, ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       return toApi(await handOff(db, actor, req.params.id, req.body?.reason));
     },
   );
 
-  app.post('/api/conversations/:id/release', { schema: { tags, summary: 'Hand the conversation back to the bot', params: IdParams, response: { 200: ConversationSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return toApi(await releaseHandoff(db, actor, req.params.id));
-  });
+  app.post(
+    '/api/conversations/:id/release',
+    {
+      schema: {
+        tags,
+        summary: 'Hand the conversation back to the bot',
+        params: IdParams,
+        response: { 200: ConversationSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(await releaseHandoff(db, actor, req.params.id));
+    },
+  );
 
   app.post(
     `${CRM}/link-conversation`,
-    { schema: { tags: crmTags, summary: 'Link a conversation to a lead', body: z.object({ conversation_id: z.uuid(), lead_id: z.uuid() }), response: { 200: z.object({ conversation: ConversationSchema, lead: LeadSchema }), ...errors } } },
+    {
+      schema: {
+        tags: crmTags,
+        summary: 'Link a conversation to a lead',
+        body: z.object({ conversation_id: z.uuid(), lead_id: z.uuid() }),
+        response: { 200: z.object({ conversation: ConversationSchema, lead: LeadSchema }), ...errors },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const r = await linkConversationToLead(db, actor, req.body.conversation_id, req.body.lead_id);
@@ -132,22 +215,41 @@ export function conversationRoutes(app: App, deps: Deps) {
       schema: {
         tags: crmTags,
         summary: 'Create a lead from a conversation, or link it to the existing lead with its phone',
-        body: z.object({ conversation_id: z.uuid(), company: z.string().trim().max(200).optional(), contact_name: z.string().trim().max(200).optional(), assignee_id: z.uuid().nullish() }),
+        body: z.object({
+          conversation_id: z.uuid(),
+          company: z.string().trim().max(200).optional(),
+          contact_name: z.string().trim().max(200).optional(),
+          assignee_id: z.uuid().nullish(),
+        }),
         response: { 200: z.object({ lead: LeadSchema, created: z.boolean() }), ...errors },
       },
     },
     async (req) => {
       const { actor } = requireAuth(req);
       const b = req.body;
-      const r = await captureLeadFromConversation(db, actor, b.conversation_id, { company: b.company || undefined, contactName: b.contact_name || undefined, assigneeId: b.assignee_id });
+      const r = await captureLeadFromConversation(db, actor, b.conversation_id, {
+        company: b.company || undefined,
+        contactName: b.contact_name || undefined,
+        assigneeId: b.assignee_id,
+      });
       return { lead: toApi(r.lead), created: r.created };
     },
   );
 
-  app.post(`${CRM}/auto-link`, { schema: { tags: crmTags, summary: 'Link every unlinked conversation to the lead with the same phone (managers and up)', response: { 200: z.object({ linked: z.number().int() }), ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return { linked: await autoLinkConversations(db, actor) };
-  });
+  app.post(
+    `${CRM}/auto-link`,
+    {
+      schema: {
+        tags: crmTags,
+        summary: 'Link every unlinked conversation to the lead with the same phone (managers and up)',
+        response: { 200: z.object({ linked: z.number().int() }), ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return { linked: await autoLinkConversations(db, actor) };
+    },
+  );
 
   app.get(
     `${CRM}/conversation/:id`,
@@ -156,13 +258,26 @@ export function conversationRoutes(app: App, deps: Deps) {
         tags: crmTags,
         summary: 'A conversation with its lead and its latest 200 messages (oldest first)',
         params: IdParams,
-        response: { 200: z.object({ conversation: ConversationSchema, lead: LeadSchema.nullable(), messages: z.array(MessageSchema), more_messages: z.boolean() }), ...errors },
+        response: {
+          200: z.object({
+            conversation: ConversationSchema,
+            lead: LeadSchema.nullable(),
+            messages: z.array(MessageSchema),
+            more_messages: z.boolean(),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => {
       const { actor } = requireAuth(req);
       const r = await getConversationContext(db, actor, req.params.id);
-      return { conversation: toApi(r.conversation), lead: r.lead ? toApi(r.lead) : null, messages: r.messages.map(toApi), more_messages: r.moreMessages };
+      return {
+        conversation: toApi(r.conversation),
+        lead: r.lead ? toApi(r.lead) : null,
+        messages: r.messages.map(toApi),
+        more_messages: r.moreMessages,
+      };
     },
   );
 
@@ -172,7 +287,8 @@ export function conversationRoutes(app: App, deps: Deps) {
       schema: {
         tags: crmTags,
         summary: 'Conversation analytics: volume, linking and conversion, messages per day, median first response',
-        description: 'Over [from, to); a date is a whole day in the workspace time zone (`to` inclusive). Default: the last 30 days; at most 366 days. Team members’ own chats with the bot are not counted.',
+        description:
+          'Over [from, to); a date is a whole day in the workspace time zone (`to` inclusive). Default: the last 30 days; at most 366 days. Team members’ own chats with the bot are not counted.',
         querystring: z.object({ from: dateOrTime.optional(), to: dateOrTime.optional() }),
         response: { 200: ConversationAnalyticsSchema, ...errors },
       },

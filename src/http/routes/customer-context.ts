@@ -24,8 +24,23 @@ const ContextResponse = z.object({
     source: z.string().nullable(),
     notes: z.string().nullable(),
     is_new_customer: z.boolean(),
-    deals: z.array(z.object({ title: z.string(), value: z.number(), currency: z.string(), stage: z.string(), probability: z.number() })),
-    pending_tasks: z.array(z.object({ title: z.string(), description: z.string().nullable(), due_date: z.string().nullable(), priority: z.string() })),
+    deals: z.array(
+      z.object({
+        title: z.string(),
+        value: z.number(),
+        currency: z.string(),
+        stage: z.string(),
+        probability: z.number(),
+      }),
+    ),
+    pending_tasks: z.array(
+      z.object({
+        title: z.string(),
+        description: z.string().nullable(),
+        due_date: z.string().nullable(),
+        priority: z.string(),
+      }),
+    ),
     context_summary: z.string(),
     profile: z.record(z.string(), z.unknown()),
   }),
@@ -34,7 +49,14 @@ const ContextResponse = z.object({
 /** Special notes (medical, fears, allergies…) are for owners and admins; others see the alert, not the text. */
 export function redactProfile(profile: Record<string, unknown>, canReadNotes: boolean): Record<string, unknown> {
   if (canReadNotes || !Array.isArray(profile.special_notes)) return profile;
-  return { ...profile, special_notes: (profile.special_notes as { category: string }[]).map((n) => ({ category: n.category, text: null, alert: true })) };
+  return {
+    ...profile,
+    special_notes: (profile.special_notes as { category: string }[]).map((n) => ({
+      category: n.category,
+      text: null,
+      alert: true,
+    })),
+  };
 }
 
 export function customerContextRoutes(app: App, deps: Deps) {
@@ -53,7 +75,10 @@ export function customerContextRoutes(app: App, deps: Deps) {
       const ws = await getWorkspace(deps.db, actor.workspaceId);
       const contact = contactKey(req.params.phone, ws.phoneRegion);
       if (!seesAll(actor)) {
-        const [lead] = await deps.db.select({ assigneeId: leads.assigneeId }).from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, contact)));
+        const [lead] = await deps.db
+          .select({ assigneeId: leads.assigneeId })
+          .from(leads)
+          .where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.phone, contact)));
         if (lead && lead.assigneeId !== actor.userId) throw forbidden('This customer is assigned to someone else');
       }
       const ctx = await getCustomerContext(deps.db, actor.workspaceId, contact);
@@ -73,7 +98,12 @@ export function customerContextRoutes(app: App, deps: Deps) {
           notes: ctx?.notes ?? null,
           is_new_customer: !known,
           deals: ctx?.deals ?? [],
-          pending_tasks: (ctx?.tasks ?? []).map(({ title, description, due_date, priority }) => ({ title, description, due_date, priority })),
+          pending_tasks: (ctx?.tasks ?? []).map(({ title, description, due_date, priority }) => ({
+            title,
+            description,
+            due_date,
+            priority,
+          })),
           context_summary: contextSummary(ctx),
           profile: redactProfile(profileOf(ctx?.facts ?? []), isAdmin(actor)),
         },

@@ -8,9 +8,18 @@ import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ErrorSchema, IdParams } from '../schemas.ts';
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 413: ErrorSchema, 502: ErrorSchema };
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  413: ErrorSchema,
+  502: ErrorSchema,
+};
 // Sent as a stream, never serialized: the schema is for the OpenAPI document and the reply's type.
-const FileSchema = z.custom<Readable | Buffer>(() => true).meta({ type: 'string', format: 'binary', description: 'The bytes, in the content type the provider gave' });
+const FileSchema = z
+  .custom<Readable | Buffer>(() => true)
+  .meta({ type: 'string', format: 'binary', description: 'The bytes, in the content type the provider gave' });
 
 export function mediaRoutes(app: App, deps: Deps) {
   app.get(
@@ -24,14 +33,21 @@ export function mediaRoutes(app: App, deps: Deps) {
         description:
           'Fetched from the provider on each request and streamed back; nothing is stored. Whoever may read the conversation may open it. 404 when the message has no file, 413 when it is larger than 100 MB, 502 when the provider refuses (its reason is given).',
         params: IdParams,
-        response: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: FileSchema } } }, ...errors },
+        response: {
+          200: { description: 'The file', content: { 'application/octet-stream': { schema: FileSchema } } },
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
       const { actor } = requireAuth(req);
       const file = await fetchMessageMedia(deps, actor, req.params.id);
       reply.headers(fileHeaders(file));
-      return reply.send(file.body instanceof Uint8Array ? Buffer.from(file.body) : Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>));
+      return reply.send(
+        file.body instanceof Uint8Array
+          ? Buffer.from(file.body)
+          : Readable.fromWeb(file.body as NodeReadableStream<Uint8Array>),
+      );
     },
   );
 }

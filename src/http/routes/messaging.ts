@@ -21,8 +21,13 @@ export function messagingRoutes(app: App, deps: Deps) {
       schema: {
         tags: ['simulator'],
         summary: 'Send a message to the bot as if from a WhatsApp number',
-        description: 'Goes through exactly the same pipeline as a WhatsApp message (ingest, route, reply, outbox). Read the replies with GET.',
-        body: z.object({ from: z.string().min(1).max(40), name: z.string().trim().max(200).optional(), text: z.string().min(1).max(4096) }),
+        description:
+          'Goes through exactly the same pipeline as a WhatsApp message (ingest, route, reply, outbox). Read the replies with GET.',
+        body: z.object({
+          from: z.string().min(1).max(40),
+          name: z.string().trim().max(200).optional(),
+          text: z.string().min(1).max(4096),
+        }),
         response: { 202: z.object({ message_id: z.uuid(), conversation_id: z.uuid(), phone: z.string() }), ...errors },
       },
     },
@@ -35,7 +40,17 @@ export function messagingRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/simulator/messages',
-    { schema: { tags: ['simulator'], summary: 'The simulator conversation with one phone, oldest first', querystring: z.object({ phone: z.string().min(1).max(40) }), response: { 200: z.object({ conversation: ConversationSchema.nullable(), data: z.array(MessageSchema) }), ...errors } } },
+    {
+      schema: {
+        tags: ['simulator'],
+        summary: 'The simulator conversation with one phone, oldest first',
+        querystring: z.object({ phone: z.string().min(1).max(40) }),
+        response: {
+          200: z.object({ conversation: ConversationSchema.nullable(), data: z.array(MessageSchema) }),
+          ...errors,
+        },
+      },
+    },
     async (req) => {
       const { actor } = requireAuth(req);
       const r = await simulatorMessages(db, actor, req.query.phone);
@@ -49,8 +64,16 @@ export function messagingRoutes(app: App, deps: Deps) {
       schema: {
         tags: ['compat'],
         summary: "A team member's command from a web or mobile app; the bot's reply comes back in the response",
-        body: z.object({ text: z.string().trim().min(1).max(4096).optional(), message: z.string().trim().min(1).max(4096).optional() }).refine((b) => b.text ?? b.message, { message: 'text is required', path: ['text'] }),
-        response: { 200: z.object({ message_id: z.uuid(), reply: z.string(), replies: z.array(MessageSchema) }), ...errors },
+        body: z
+          .object({
+            text: z.string().trim().min(1).max(4096).optional(),
+            message: z.string().trim().min(1).max(4096).optional(),
+          })
+          .refine((b) => b.text ?? b.message, { message: 'text is required', path: ['text'] }),
+        response: {
+          200: z.object({ message_id: z.uuid(), reply: z.string(), replies: z.array(MessageSchema) }),
+          ...errors,
+        },
       },
     },
     async (req) => {
@@ -59,14 +82,28 @@ export function messagingRoutes(app: App, deps: Deps) {
       const { replies } = await routeInbound(deps, messageId);
       const rows = replies.length ? await db.select().from(messages).where(inArray(messages.id, replies)) : [];
       const ordered = replies.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
-      return { message_id: messageId, reply: ordered.map((r) => r.text ?? '').join('\n\n'), replies: ordered.map(toApi) };
+      return {
+        message_id: messageId,
+        reply: ordered.map((r) => r.text ?? '').join('\n\n'),
+        replies: ordered.map(toApi),
+      };
     },
   );
 
-  app.get('/api/channels', { schema: { tags: ['channels'], summary: "The workspace's channels (secrets are never returned)", response: { 200: z.object({ data: z.array(ChannelSchema) }), ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return { data: (await listChannels(db, actor)).map((c) => toApi(publicChannel(c))) };
-  });
+  app.get(
+    '/api/channels',
+    {
+      schema: {
+        tags: ['channels'],
+        summary: "The workspace's channels (secrets are never returned)",
+        response: { 200: z.object({ data: z.array(ChannelSchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return { data: (await listChannels(db, actor)).map((c) => toApi(publicChannel(c))) };
+    },
+  );
 
   app.post(
     '/api/channels',
@@ -87,7 +124,12 @@ export function messagingRoutes(app: App, deps: Deps) {
     async (req, reply) => {
       const { actor } = requireAuth(req);
       const b = req.body;
-      const row = await createChannel(db, actor, { kind: b.kind, name: b.name, accountId: b.account_id, settings: b.settings, secrets: b.secrets }, deps.secrets);
+      const row = await createChannel(
+        db,
+        actor,
+        { kind: b.kind, name: b.name, accountId: b.account_id, settings: b.settings, secrets: b.secrets },
+        deps.secrets,
+      );
       return reply.status(201).send(toApi(publicChannel(row)));
     },
   );
@@ -99,7 +141,12 @@ export function messagingRoutes(app: App, deps: Deps) {
         tags: ['channels'],
         summary: 'Rename, pause, or change settings or secrets of a channel',
         params: IdParams,
-        body: z.object({ name: z.string().trim().min(1).max(100).optional(), active: z.boolean().optional(), settings: z.record(z.string(), z.unknown()).optional(), secrets: z.record(z.string(), z.string()).optional() }),
+        body: z.object({
+          name: z.string().trim().min(1).max(100).optional(),
+          active: z.boolean().optional(),
+          settings: z.record(z.string(), z.unknown()).optional(),
+          secrets: z.record(z.string(), z.string()).optional(),
+        }),
         response: { 200: ChannelSchema, ...errors },
       },
     },

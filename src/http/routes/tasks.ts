@@ -52,16 +52,43 @@ export function taskRoutes(app: App, deps: Deps) {
       return { data: r.data.map(toApi), next_cursor: r.nextCursor };
     },
   );
-  app.post('/api/tasks', { schema: { tags, summary: 'Create a task (meeting, demo, follow-up, call)', body: TaskCreateSchema, response: { 201: TaskSchema, ...errors } } }, async (req, reply) => {
-    const { actor } = requireAuth(req);
-    return reply.status(201).send(toApi(await createTask(db, actor, taskInput(req.body))));
-  });
-  app.get('/api/tasks/:id', { schema: { tags, summary: 'Get a task', params: IdParams, response: { 200: TaskSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return toApi(await getTask(db, actor, req.params.id));
-  });
-  app.patch('/api/tasks/:id', { schema: { tags, summary: 'Update, reschedule, complete or cancel a task', params: IdParams, body: TaskUpdateSchema, response: { 200: TaskSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return toApi(await updateTask(db, actor, req.params.id, taskInput(req.body)));
-  });
+  app.post(
+    '/api/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Create a task (meeting, demo, follow-up, call)',
+        body: TaskCreateSchema,
+        response: { 201: TaskSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = requireAuth(req);
+      return reply.status(201).send(toApi(await createTask(db, actor, taskInput(req.body))));
+    },
+  );
+  app.get(
+    '/api/tasks/:id',
+    { schema: { tags, summary: 'Get a task', params: IdParams, response: { 200: TaskSchema, ...errors } } },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(await getTask(db, actor, req.params.id));
+    },
+  );
+  app.patch(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update, reschedule, complete or cancel a task',
+        params: IdParams,
+        body: TaskUpdateSchema,
+        response: { 200: TaskSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(await updateTask(db, actor, req.params.id, taskInput(req.body)));
+    },
+  );
 }

@@ -16,24 +16,57 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 export function userRoutes(app: App, deps: Deps) {
   const { db } = deps;
-  app.get('/api/users', { schema: { tags: ['users'], summary: 'Team members of the workspace', response: { 200: z.object({ data: z.array(UserSchema) }), ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return { data: (await listUsers(db, actor)).map((u) => toApi(publicUser(u))) };
-  });
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Team members of the workspace',
+        response: { 200: z.object({ data: z.array(UserSchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return { data: (await listUsers(db, actor)).map((u) => toApi(publicUser(u))) };
+    },
+  );
   app.post(
     '/api/users',
-    { schema: { tags: ['users'], summary: 'Add a team member (owners and admins)', body: RegisterSchema.omit({ workspace_name: true, time_zone: true, phone_region: true }), response: { 201: UserSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Add a team member (owners and admins)',
+        body: RegisterSchema.omit({ workspace_name: true, time_zone: true, phone_region: true }),
+        response: { 201: UserSchema, ...errors },
+      },
+    },
     async (req, reply) => {
       const { actor } = requireAuth(req);
       const b = req.body;
-      const user = await createUser(db, actor.workspaceId, { name: b.name, email: b.email, password: b.password, phone: b.phone, username: b.username, role: b.role }, actor);
+      const user = await createUser(
+        db,
+        actor.workspaceId,
+        { name: b.name, email: b.email, password: b.password, phone: b.phone, username: b.username, role: b.role },
+        actor,
+      );
       return reply.status(201).send(toApi(publicUser(user)));
     },
   );
-  app.get('/api/users/:id', { schema: { tags: ['users'], summary: 'Get a team member', params: IdParams, response: { 200: UserSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return toApi(publicUser(await getUser(db, actor, req.params.id)));
-  });
+  app.get(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Get a team member',
+        params: IdParams,
+        response: { 200: UserSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(publicUser(await getUser(db, actor, req.params.id)));
+    },
+  );
   app.patch(
     '/api/users/:id',
     {
@@ -41,7 +74,13 @@ export function userRoutes(app: App, deps: Deps) {
         tags: ['users'],
         summary: 'Update a team member',
         params: IdParams,
-        body: z.object({ name: z.string().trim().min(1).max(200).optional(), phone: z.string().max(40).nullish(), role: z.enum(roles).optional(), active: z.boolean().optional(), password: z.string().min(8).max(200).optional() }),
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          phone: z.string().max(40).nullish(),
+          role: z.enum(roles).optional(),
+          active: z.boolean().optional(),
+          password: z.string().min(8).max(200).optional(),
+        }),
         response: { 200: UserSchema, ...errors },
       },
     },
@@ -51,17 +90,26 @@ export function userRoutes(app: App, deps: Deps) {
     },
   );
 
-  app.get('/api/workspace', { schema: { tags: ['workspace'], summary: 'This workspace', response: { 200: WorkspaceSchema, ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return toApi(await getWorkspace(db, actor.workspaceId));
-  });
+  app.get(
+    '/api/workspace',
+    { schema: { tags: ['workspace'], summary: 'This workspace', response: { 200: WorkspaceSchema, ...errors } } },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return toApi(await getWorkspace(db, actor.workspaceId));
+    },
+  );
   app.patch(
     '/api/workspace',
     {
       schema: {
         tags: ['workspace'],
         summary: 'Update name, time zone, phone region or settings (owners and admins)',
-        body: z.object({ name: z.string().trim().min(1).max(200).optional(), time_zone: z.string().optional(), phone_region: z.string().optional(), settings: z.record(z.string(), z.unknown()).optional() }),
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          time_zone: z.string().optional(),
+          phone_region: z.string().optional(),
+          settings: z.record(z.string(), z.unknown()).optional(),
+        }),
         response: { 200: WorkspaceSchema, ...errors },
       },
     },
@@ -69,16 +117,31 @@ export function userRoutes(app: App, deps: Deps) {
       const { actor } = requireAuth(req);
       if (!isAdmin(actor)) throw forbidden('Only owners and admins change the workspace');
       const b = req.body;
-      const ws = await updateWorkspace(db, actor.workspaceId, { name: b.name, timeZone: b.time_zone, phoneRegion: b.phone_region, settings: b.settings });
+      const ws = await updateWorkspace(db, actor.workspaceId, {
+        name: b.name,
+        timeZone: b.time_zone,
+        phoneRegion: b.phone_region,
+        settings: b.settings,
+      });
       forgetChannels(); // ingest caches the workspace's phone region
       return toApi(ws);
     },
   );
 
-  app.get('/api/api-keys', { schema: { tags: ['api keys'], summary: 'API keys (owners and admins)', response: { 200: z.object({ data: z.array(ApiKeySchema) }), ...errors } } }, async (req) => {
-    const { actor } = requireAuth(req);
-    return { data: (await listApiKeys(db, actor)).map(toApi) };
-  });
+  app.get(
+    '/api/api-keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'API keys (owners and admins)',
+        response: { 200: z.object({ data: z.array(ApiKeySchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      return { data: (await listApiKeys(db, actor)).map(toApi) };
+    },
+  );
   app.post(
     '/api/api-keys',
     {
@@ -95,9 +158,20 @@ export function userRoutes(app: App, deps: Deps) {
       return reply.status(201).send({ ...toApi(apiKey), key });
     },
   );
-  app.delete('/api/api-keys/:id', { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: IdParams, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    const { actor } = requireAuth(req);
-    await revokeApiKey(db, actor, req.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/api-keys/:id',
+    {
+      schema: {
+        tags: ['api keys'],
+        summary: 'Revoke an API key',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = requireAuth(req);
+      await revokeApiKey(db, actor, req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 }

@@ -2,7 +2,19 @@
 // parsers resolve differently from our conventions: weekdays, "next week", ranges, recurrences).
 import type { Parser, ParsingContext } from 'chrono-node';
 import { addDays, isRealDate, weekdayOf, type YMD } from '../../../lib/zone.ts';
-import { L, R, alt, key, pattern, WEEKDAYS, WEEKDAY_INDEX, AMBIGUOUS_WEEKDAY, MONTHS_DEVANAGARI, MONTH_INDEX, NUMBER_WORDS } from './lexicon.ts';
+import {
+  L,
+  R,
+  alt,
+  key,
+  pattern,
+  WEEKDAYS,
+  WEEKDAY_INDEX,
+  AMBIGUOUS_WEEKDAY,
+  MONTHS_DEVANAGARI,
+  MONTH_INDEX,
+  NUMBER_WORDS,
+} from './lexicon.ts';
 import { TAG, dateKnown, makeResult, relativeDate, todayOf } from './tags.ts';
 
 const parser = (re: RegExp, extract: Parser['extract']): Parser => ({ pattern: () => re, extract });
@@ -11,28 +23,63 @@ const parser = (re: RegExp, extract: Parser['extract']): Parser => ({ pattern: (
 // schedules, and people rarely book something for yesterday.
 const RELATIVE_DAYS: Array<[string[], number]> = [
   [['aaj', 'aj', 'आज'], 0],
-  [['kal', 'kall', 'कल', 'tommorow', 'tomorow', 'tommorrow', 'tomorrrow', 'tmrw', 'tmw', '2mrw', '2moro', '2morrow'], 1],
-  [['parso', 'parson', 'parsoon', 'parsun', 'parsu', 'parsho', 'परसों', 'परसो', 'day after tomorrow', 'day after tmrw', 'day after tmr'], 2],
+  [
+    ['kal', 'kall', 'कल', 'tommorow', 'tomorow', 'tommorrow', 'tomorrrow', 'tmrw', 'tmw', '2mrw', '2moro', '2morrow'],
+    1,
+  ],
+  [
+    [
+      'parso',
+      'parson',
+      'parsoon',
+      'parsun',
+      'parsu',
+      'parsho',
+      'परसों',
+      'परसो',
+      'day after tomorrow',
+      'day after tmrw',
+      'day after tmr',
+    ],
+    2,
+  ],
   [['narso', 'narson', 'नरसों'], 3],
 ];
 const RELATIVE_DAY_INDEX = new Map<string, number>();
 for (const [words, n] of RELATIVE_DAYS) for (const w of words) RELATIVE_DAY_INDEX.set(key(w), n);
 
-export const relativeDayParser = parser(
-  pattern(`${L}${alt([...RELATIVE_DAY_INDEX.keys()])}${R}`),
-  (context, match) => {
-    const days = RELATIVE_DAY_INDEX.get(key(match[0]))!;
-    return makeResult(context, match, relativeDate(context, days), [TAG.relativeDay]);
-  },
-);
+export const relativeDayParser = parser(pattern(`${L}${alt([...RELATIVE_DAY_INDEX.keys()])}${R}`), (context, match) => {
+  const days = RELATIVE_DAY_INDEX.get(key(match[0]))!;
+  return makeResult(context, match, relativeDate(context, days), [TAG.relativeDay]);
+});
 
 const NEXT = ['next', 'agle', 'agla', 'agli', 'agley', 'aagle', 'agale', 'अगले', 'अगला', 'अगली'];
-const THIS = ['this', 'is', 'iss', 'ye', 'yeh', 'yah', 'इस', 'coming', 'upcoming', 'is aane wale', 'aane wale', 'aanewale', 'is wale', 'this coming'];
+const THIS = [
+  'this',
+  'is',
+  'iss',
+  'ye',
+  'yeh',
+  'yah',
+  'इस',
+  'coming',
+  'upcoming',
+  'is aane wale',
+  'aane wale',
+  'aanewale',
+  'is wale',
+  'this coming',
+];
 const LAST = ['last', 'previous', 'pichle', 'pichhle', 'pichla', 'pichhla', 'पिछले', 'पिछला'];
 const EVERY = ['har', 'every', 'each', 'हर', 'pratyek', 'prati'];
 type Mode = 'bare' | 'next' | 'this' | 'last' | 'every';
 const MODE_INDEX = new Map<string, Mode>();
-for (const [words, mode] of [[NEXT, 'next'], [THIS, 'this'], [LAST, 'last'], [EVERY, 'every']] as const) {
+for (const [words, mode] of [
+  [NEXT, 'next'],
+  [THIS, 'this'],
+  [LAST, 'last'],
+  [EVERY, 'every'],
+] as const) {
   for (const w of words) MODE_INDEX.set(key(w), mode);
 }
 const MODIFIER = alt([...MODE_INDEX.keys()]);
@@ -73,17 +120,49 @@ export const weekdayParser = parser(
     const date = weekdayDate(todayOf(context), weekday, mode);
     const before = context.text.slice(Math.max(0, match.index! - 24), match.index);
     const range = RANGE_BEFORE.test(before) || RANGE_AFTER.test(context.text.slice(match.index! + match[0].length));
-    return makeResult(context, match, { ...dateKnown(date), weekday }, [TAG.weekday + weekday, ...(range ? [TAG.range] : [])]);
+    return makeResult(context, match, { ...dateKnown(date), weekday }, [
+      TAG.weekday + weekday,
+      ...(range ? [TAG.range] : []),
+    ]);
   },
 );
 
 // "next week" is a point (the Monday of next week, a date without time) because people book
 // follow-ups that way; "this week", "next month", "next 2 weeks", "weekend" are ranges.
 const PERIOD_WEEK = ['week', 'hafte', 'hafta', 'haftey', 'hafton', 'हफ्ते', 'हफ़्ते', 'हफ्ता', 'सप्ताह'];
-const PERIOD_OTHER = ['weekend', 'month', 'year', 'quarter', 'mahine', 'mahina', 'mahiney', 'mahinay', 'saal', 'sal', 'varsh', 'महीने', 'महीना', 'साल', 'वर्ष'];
-const DURATION_UNITS = [...PERIOD_WEEK, ...PERIOD_OTHER, 'weeks', 'months', 'years', 'days', 'din', 'दिन', 'hours', 'ghante'];
+const PERIOD_OTHER = [
+  'weekend',
+  'month',
+  'year',
+  'quarter',
+  'mahine',
+  'mahina',
+  'mahiney',
+  'mahinay',
+  'saal',
+  'sal',
+  'varsh',
+  'महीने',
+  'महीना',
+  'साल',
+  'वर्ष',
+];
+const DURATION_UNITS = [
+  ...PERIOD_WEEK,
+  ...PERIOD_OTHER,
+  'weeks',
+  'months',
+  'years',
+  'days',
+  'din',
+  'दिन',
+  'hours',
+  'ghante',
+];
 export const periodParser = parser(
-  pattern(`${L}(?:(${MODIFIER}|the|for\\s+the)\\s+(?:(\\d{1,2}|${alt([...NUMBER_WORDS.keys()])})\\s+)?(${alt([...PERIOD_WEEK, ...PERIOD_OTHER, ...DURATION_UNITS])})|(weekend|month\\s+end|year\\s+end))${R}`),
+  pattern(
+    `${L}(?:(${MODIFIER}|the|for\\s+the)\\s+(?:(\\d{1,2}|${alt([...NUMBER_WORDS.keys()])})\\s+)?(${alt([...PERIOD_WEEK, ...PERIOD_OTHER, ...DURATION_UNITS])})|(weekend|month\\s+end|year\\s+end))${R}`,
+  ),
   (context, match) => {
     const modifier = match[1] && key(match[1]);
     const unit = match[3] && key(match[3]);
@@ -99,7 +178,9 @@ export const periodParser = parser(
 
 // "is hafte friday", "agle hafte somvar ko": a weekday of a named week (weeks start on Monday).
 export const weekOfWeekdayParser = parser(
-  pattern(`${L}(${MODIFIER})\\s+${alt(PERIOD_WEEK)}(?:\\s+(?:ka|ki|ke|ko|wale|wala|of|,))?\\s+(${alt(WEEKDAYS.flat())})${R}`),
+  pattern(
+    `${L}(${MODIFIER})\\s+${alt(PERIOD_WEEK)}(?:\\s+(?:ka|ki|ke|ko|wale|wala|of|,))?\\s+(${alt(WEEKDAYS.flat())})${R}`,
+  ),
   (context, match) => {
     const mode = MODE_INDEX.get(key(match[1]))!;
     const weekday = WEEKDAY_INDEX.get(key(match[2]))!;
@@ -133,7 +214,9 @@ export const dayOfMonthParser = parser(
 );
 
 export const recurrenceParser = parser(
-  pattern(`${L}(?:daily|weekly|monthly|quarterly|yearly|annually|fortnightly|biweekly|bi\\s*-?\\s*(?:weekly|monthly|yearly)|every\\s*day|everyday|weekdays|roz|roj|rozana|rojana|rozaana|pratidin|har|हर|रोज़|रोज|रोजाना|रोज़ाना|प्रतिदिन)${R}`),
+  pattern(
+    `${L}(?:daily|weekly|monthly|quarterly|yearly|annually|fortnightly|biweekly|bi\\s*-?\\s*(?:weekly|monthly|yearly)|every\\s*day|everyday|weekdays|roz|roj|rozana|rojana|rozaana|pratidin|har|हर|रोज़|रोज|रोजाना|रोज़ाना|प्रतिदिन)${R}`,
+  ),
   (context, match) => makeResult(context, match, {}, [TAG.recurring]),
 );
 
@@ -143,18 +226,32 @@ export const recurrenceParser = parser(
 // after it but a time or a part of day ("on 5th floor", "to 3rd party" are no dates).
 const ORDINAL_POSTPOSITION = /^\s*(?:ko|par|pe|tak|ki|ke|ka|को|पर|तक|की|के|का)(?![\p{L}\p{M}])/iu;
 const ORDINAL_THEN_TIME = /^\s*,?\s*(?:(?:at|@)\s*)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|baje|bje|बजे)(?![\p{L}\p{M}])/iu;
-const ORDINAL_THEN_END = /^\s*(?:$|[,;.!?)]|(?:at|@|with|for|to|regarding|about|and|in|se|me|mein|morning|evening|afternoon|night|noon|subah|shaam|sham|dopahar|raat|सुबह|शाम|दोपहर|रात)(?![\p{L}\p{M}])|\d)/iu;
+const ORDINAL_THEN_END =
+  /^\s*(?:$|[,;.!?)]|(?:at|@|with|for|to|regarding|about|and|in|se|me|mein|morning|evening|afternoon|night|noon|subah|shaam|sham|dopahar|raat|सुबह|शाम|दोपहर|रात)(?![\p{L}\p{M}])|\d)/iu;
 export const ordinalDayParser = parser(
-  pattern(`${L}(?:(on|to|till|until|by)\\s+)?(?:(the)\\s+)?(\\d{1,2})(?:(st|nd|rd|th)|\\s*(?:taareekh|tareekh|tarikh|tarik|tareek|tarekh|तारीख़|तारीख))${R}`),
+  pattern(
+    `${L}(?:(on|to|till|until|by)\\s+)?(?:(the)\\s+)?(\\d{1,2})(?:(st|nd|rd|th)|\\s*(?:taareekh|tareekh|tarikh|tarik|tareek|tarekh|तारीख़|तारीख))${R}`,
+  ),
   (context, match) => {
     const day = Number(match[3]);
     const after = context.text.slice(match.index! + match[0].length);
-    if (match[4] && !match[2] && !ORDINAL_POSTPOSITION.test(after) && !ORDINAL_THEN_TIME.test(after) && !(match[1] && ORDINAL_THEN_END.test(after))) {
+    if (
+      match[4] &&
+      !match[2] &&
+      !ORDINAL_POSTPOSITION.test(after) &&
+      !ORDINAL_THEN_TIME.test(after) &&
+      !(match[1] && ORDINAL_THEN_END.test(after))
+    ) {
       return null;
     }
     if (day < 1 || day > 31) return null;
     // "from 14th to 19th", "14 till 19th": a span of days.
-    if (match[1] && !/^(?:on|by)$/i.test(match[1]) && /\d(?:st|nd|rd|th)?\s*$/i.test(context.text.slice(0, match.index))) return makeResult(context, match, {}, [TAG.range]);
+    if (
+      match[1] &&
+      !/^(?:on|by)$/i.test(match[1]) &&
+      /\d(?:st|nd|rd|th)?\s*$/i.test(context.text.slice(0, match.index))
+    )
+      return makeResult(context, match, {}, [TAG.range]);
     return makeResult(context, match, { day }, [TAG.monthless]);
   },
 );
@@ -162,7 +259,9 @@ export const ordinalDayParser = parser(
 // "14 मार्च", "14 मार्च 2026", "मार्च 14".
 const DEVANAGARI_MONTH = alt(MONTHS_DEVANAGARI.flat());
 export const devanagariMonthParser = parser(
-  pattern(`${L}(?:(\\d{1,2})\\s*(${DEVANAGARI_MONTH})|(${DEVANAGARI_MONTH})\\s+(\\d{1,2})(?!\\d))(?:\\s*,?\\s*(\\d{4}))?${R}`),
+  pattern(
+    `${L}(?:(\\d{1,2})\\s*(${DEVANAGARI_MONTH})|(${DEVANAGARI_MONTH})\\s+(\\d{1,2})(?!\\d))(?:\\s*,?\\s*(\\d{4}))?${R}`,
+  ),
   (context, match) => {
     const day = Number(match[1] ?? match[4]);
     const month = MONTH_INDEX.get(key(match[2] ?? match[3]))!;
@@ -185,7 +284,20 @@ export const dashDateParser = parser(
 );
 
 // "August 22", "Sept 15th": chrono's day-first (GB) reading skips these as possible years.
-const MONTHS_EN = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS_EN = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const MONTH_EN_INDEX = new Map<string, number>();
 MONTHS_EN.forEach((m, i) => {
   MONTH_EN_INDEX.set(m, i + 1);

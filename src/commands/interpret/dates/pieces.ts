@@ -54,7 +54,8 @@ const KEEP_REFINERS = new Set([
 function buildEngine(): Chrono {
   const engine = GB.clone(); // day-first: 14/3 is 14 March
   const kept = engine.parsers.filter((p) => KEEP_PARSERS.has(p.constructor.name));
-  if (kept.length !== KEEP_PARSERS.size) throw new Error('chrono-node parsers changed; review KEEP_PARSERS in dates/pieces.ts');
+  if (kept.length !== KEEP_PARSERS.size)
+    throw new Error('chrono-node parsers changed; review KEEP_PARSERS in dates/pieces.ts');
   // Ours first: on equal-length overlaps chrono keeps the earlier parser's reading.
   engine.parsers = [...dayParsers, ...timeParsers, ...kept];
   engine.refiners = engine.refiners.filter((r) => KEEP_REFINERS.has(r.constructor.name));
@@ -143,7 +144,13 @@ function fits(group: Group, next: Piece): boolean {
     // "agle hafte" + "somvar": the weekday of next week.
     if ((group.nextWeek && next.weekday !== undefined) || (group.weekday !== undefined && next.nextWeek)) return true;
     // "Monday, 16 March": a weekday labelling an explicit date.
-    return group.pieces.length === 1 && group.weekday !== undefined && !group.nextWeek && next.weekday === undefined && !next.nextWeek;
+    return (
+      group.pieces.length === 1 &&
+      group.weekday !== undefined &&
+      !group.nextWeek &&
+      next.weekday === undefined &&
+      !next.nextWeek
+    );
   }
   if (group.hour !== undefined && next.hour !== undefined) return false;
   if (group.pod && next.pod && group.pod !== next.pod) return false;
@@ -161,10 +168,16 @@ function absorb(group: Group, next: Piece): void {
     } else if (group.date) {
       Object.assign(group, { date: next.date, yearless: next.yearless, monthless: next.monthless, weekday: undefined });
     } else {
-      Object.assign(group, { date: next.date, yearless: next.yearless, monthless: next.monthless, weekday: next.weekday });
+      Object.assign(group, {
+        date: next.date,
+        yearless: next.yearless,
+        monthless: next.monthless,
+        weekday: next.weekday,
+      });
     }
   }
-  if (next.hour !== undefined) Object.assign(group, { hour: next.hour, minute: next.minute, meridiem: next.meridiem, midnight: next.midnight });
+  if (next.hour !== undefined)
+    Object.assign(group, { hour: next.hour, minute: next.minute, meridiem: next.meridiem, midnight: next.midnight });
   if (next.pod) group.pod = next.pod;
   if (next.podThis) group.podThis = true;
   if (next.podSoon) group.podSoon = true;

@@ -66,7 +66,8 @@ export function resolveGroup(group: Group, now: number, timeZone: string): Resol
     // A part of day alone names a day only when it says which: "tonight" / "is afternoon" are
     // today; "shaam ko" is the next evening (today unless it is over).
     if (group.pod && group.podThis) return { date: today };
-    if (group.pod && group.podSoon) return { date: wallAt(now, timeZone).minutes < POD_ENDS[group.pod] * 60 ? today : addDays(today, 1) };
+    if (group.pod && group.podSoon)
+      return { date: wallAt(now, timeZone).minutes < POD_ENDS[group.pod] * 60 ? today : addDays(today, 1) };
     return null;
   }
 

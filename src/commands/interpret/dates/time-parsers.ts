@@ -5,7 +5,18 @@
 import type { Parser } from 'chrono-node';
 import { Meridiem } from 'chrono-node/en';
 import {
-  L, R, alt, key, pattern, PARTS_OF_DAY, POD_INDEX, NUMBER_WORDS, FRACTION_WORDS, CLOCK_FRACTIONS, BAJE, isQuantityNext,
+  L,
+  R,
+  alt,
+  key,
+  pattern,
+  PARTS_OF_DAY,
+  POD_INDEX,
+  NUMBER_WORDS,
+  FRACTION_WORDS,
+  CLOCK_FRACTIONS,
+  BAJE,
+  isQuantityNext,
 } from './lexicon.ts';
 import { TAG, makeResult, relativeDate } from './tags.ts';
 
@@ -85,15 +96,19 @@ const POD_KO = /^\s*(?:ko|को)(?![\p{L}\p{M}\p{N}])/iu;
 
 // A part of day on its own ("kal subah", "is afternoon", "tonight"), noon and midnight.
 export const partOfDayParser = parser(
-  pattern(`${L}(?:(this|is|iss|ye|yeh|इस)\\s+)?(?:(${POD})|(noon|midday|mid-day|12\\s+noon|midnight|aadhi\\s+raat|आधी\\s+रात))${R}`),
+  pattern(
+    `${L}(?:(this|is|iss|ye|yeh|इस)\\s+)?(?:(${POD})|(noon|midday|mid-day|12\\s+noon|midnight|aadhi\\s+raat|आधी\\s+रात))${R}`,
+  ),
   (context, match) => {
     const [, thisWord, podWord, special] = match;
     if (special) {
       const midnight = /mid-?night|aadhi|आधी/iu.test(special);
-      return makeResult(context, match, { hour: midnight ? 0 : 12, minute: 0, meridiem: midnight ? Meridiem.AM : Meridiem.PM }, [
-        TAG.clock,
-        ...(midnight ? [TAG.midnight] : []),
-      ]);
+      return makeResult(
+        context,
+        match,
+        { hour: midnight ? 0 : 12, minute: 0, meridiem: midnight ? Meridiem.AM : Meridiem.PM },
+        [TAG.clock, ...(midnight ? [TAG.midnight] : [])],
+      );
     }
     const word = key(podWord);
     const tags = [TAG.pod + POD_INDEX.get(word)!];
@@ -108,14 +123,50 @@ export const partOfDayParser = parser(
 // (in / after / abhi se) or a postposition (mein / baad / later) is required.
 const UNITS: Array<[string[], number]> = [
   [['min', 'mins', 'minute', 'minutes', 'minut', 'minuts', 'mint', 'mints', 'minat', 'mintues', 'minte', 'मिनट'], 1],
-  [['hour', 'hours', 'hr', 'hrs', 'ghanta', 'ghante', 'ghantey', 'ghanton', 'gante', 'ghnte', 'घंटा', 'घंटे', 'घण्टे', 'घंटों'], 60],
+  [
+    [
+      'hour',
+      'hours',
+      'hr',
+      'hrs',
+      'ghanta',
+      'ghante',
+      'ghantey',
+      'ghanton',
+      'gante',
+      'ghnte',
+      'घंटा',
+      'घंटे',
+      'घण्टे',
+      'घंटों',
+    ],
+    60,
+  ],
   [['day', 'days', 'din', 'दिन'], 1440],
   [['week', 'weeks', 'hafta', 'hafte', 'haftey', 'hafton', 'हफ्ते', 'हफ़्ते', 'हफ्ता', 'सप्ताह'], 7 * 1440],
 ];
 const UNIT_INDEX = new Map<string, number>();
 for (const [words, minutes] of UNITS) for (const w of words) UNIT_INDEX.set(key(w), minutes);
 const ANCHOR = alt(['in', 'within', 'after', 'abhi se', 'ab se', 'abse', 'abhise', 'अभी से', 'अब से']);
-const POST = alt(['mein', 'me', 'mei', 'main', 'mai', 'men', 'में', 'baad', 'bad', 'ke baad', 'ke bad', 'के बाद', 'बाद', 'later', 'from now', 'hence', 'from today']);
+const POST = alt([
+  'mein',
+  'me',
+  'mei',
+  'main',
+  'mai',
+  'men',
+  'में',
+  'baad',
+  'bad',
+  'ke baad',
+  'ke bad',
+  'के बाद',
+  'बाद',
+  'later',
+  'from now',
+  'hence',
+  'from today',
+]);
 const COUNT = alt([...NUMBER_INDEX.keys()]);
 
 export const durationParser = parser(
