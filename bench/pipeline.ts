@@ -264,7 +264,9 @@ async function main() {
   const { openPostgres, rowsOf } = await import('../src/db/client.ts');
   const { migrate } = await import('../src/db/migrate.ts');
   const { allJobs } = await import('../src/jobs/index.ts');
-  const { splitText, textLimit } = await import('../src/outbound/split.ts');
+  const { splitText } = await import('../src/outbound/split.ts');
+  const { defaultChannels } = await import('../src/channels/registry.ts');
+  const whatsappLimit = defaultChannels.surface('whatsapp')!.surface.textLimit;
 
   const { name: dbName, url: dbUrl, admin } = benchDatabase('parley_pipeline');
 
@@ -551,9 +553,8 @@ async function main() {
       const rs = (repliesTo.get(m.id) ?? []).filter((o) => o.conversation_id === m.conversation_id);
       const keys = rs.map((o) => o.dedupe_key ?? '');
       const ok =
-        keys.every((k, i) => k === `reply:${m.id}:${i}` || k === `welcome:${m.conversation_id}:${i}`) &&
-        new Set(keys).size === keys.length;
-      const indices = keys.map((k) => Number(k.split(':').at(-1))).sort((a, b) => a - b);
+        keys.every((k, i) => k === `msg:${m.id}/c/${i}`) && new Set(keys).size === keys.length;
+      const indices = keys.map((k) => Number(k.split('/').at(-1))).sort((a, b) => a - b);
       if (!ok || indices.some((x, i) => x !== i)) badKeys.push({ message: m.id, keys });
     }
     if (badKeys.length)
@@ -601,7 +602,7 @@ async function main() {
       const ids = o.meta?.parts?.sent ?? (o.provider_message_id ? [o.provider_message_id] : []);
       const reqs = ids.map((id) => (id ? requestOf.get(id) : undefined)).filter((r): r is Received => !!r);
       for (const r of reqs) claimed.add(r.answerId!);
-      const expected = o.status === 'sent' ? splitText(o.text ?? '', textLimit('whatsapp')) : [];
+      const expected = o.status === 'sent' ? splitText(o.text ?? '', whatsappLimit) : [];
       if (reqs.length !== expected.length || (o.status === 'sent' && !ids.length))
         wrongCount.push({ id: o.id, status: o.status, requests: reqs.length, parts: expected.length });
       reqs.forEach((r, i) => {
@@ -637,7 +638,8 @@ async function main() {
     for (const o of outbound)
       if (o.reply_to_id && firstRequest.has(o.id))
         ordered.set(o.conversation_id, [...(ordered.get(o.conversation_id) ?? []), o]);
-    const keyIndex = (o: Msg) => Number((o.dedupe_key ?? '').split(':').at(-1) ?? 0);
+    // Dedupe keys are <source>/<recipient>/<n> (outbound/queue.ts).
+    const keyIndex = (o: Msg) => Number((o.dedupe_key ?? '').split('/').at(-1) ?? 0);
     const outOfOrder: unknown[] = [];
     let orderedConvs = 0;
     for (const [convId, rs] of ordered) {

@@ -2,12 +2,9 @@
 // Each entry has a one-line description (the README table is generated from it) and secrets are
 // marked so they are never printed.
 import { z } from 'zod';
+import { channelEnv } from './channels/registry.ts';
+import { envBool as bool, type EnvEntry as Entry } from './lib/env.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-type Entry = { schema: z.ZodType; description: string; secret?: boolean };
 
 export const configEntries = {
   NODE_ENV: {
@@ -84,85 +81,8 @@ export const configEntries = {
     schema: z.coerce.number().int().min(1).default(15),
     description: 'Window of the failed-login limit.',
   },
-  // Channels of the default workspace (more can be added per workspace through /api/channels).
-  WHATSAPP_VERIFY_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'WhatsApp Cloud API: the verify token of the webhook handshake.',
-    secret: true,
-  },
-  WHATSAPP_APP_SECRET: {
-    schema: z.string().min(1).optional(),
-    description: 'WhatsApp Cloud API: the Meta app secret that signs webhooks (X-Hub-Signature-256).',
-    secret: true,
-  },
-  WHATSAPP_ACCESS_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'WhatsApp Cloud API: access token for sending.',
-    secret: true,
-  },
-  WHATSAPP_PHONE_NUMBER_ID: {
-    schema: z.string().min(1).optional(),
-    description: 'WhatsApp Cloud API: the phone number id that sends and receives.',
-  },
-  WHATSAPP_API_URL: {
-    schema: z.url().default('https://graph.facebook.com/v26.0'),
-    description: 'Graph API base URL including the version.',
-  },
-  WHATSAPP_TEMPLATE: {
-    schema: z.string().min(1).optional(),
-    description: 'Template (name:language, e.g. `followup:en`) sent instead of text outside the 24-hour window.',
-  },
-  MESSENGER_PAGE_ID: {
-    schema: z.string().min(1).optional(),
-    description: 'Facebook page id (Messenger and page comments).',
-  },
-  MESSENGER_PAGE_ACCESS_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'Page access token for the Send API and comment replies.',
-    secret: true,
-  },
-  MESSENGER_APP_SECRET: {
-    schema: z.string().min(1).optional(),
-    description: 'Meta app secret that signs Messenger webhooks.',
-    secret: true,
-  },
-  MESSENGER_VERIFY_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'Verify token of the Messenger webhook handshake.',
-    secret: true,
-  },
-  MESSENGER_API_URL: {
-    schema: z.url().default('https://graph.facebook.com/v26.0'),
-    description: 'Graph API base URL for Messenger, including the version.',
-  },
-  MAYTAPI_PRODUCT_ID: { schema: z.string().min(1).optional(), description: 'Maytapi product id.' },
-  MAYTAPI_PHONE_ID: { schema: z.string().min(1).optional(), description: 'Maytapi phone id.' },
-  MAYTAPI_API_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'Maytapi API token (x-maytapi-key).',
-    secret: true,
-  },
-  MAYTAPI_API_URL: { schema: z.url().default('https://api.maytapi.com/api'), description: 'Maytapi API base URL.' },
-  MAYTAPI_WEBHOOK_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'When set, Maytapi webhooks must carry it as `?token=`.',
-    secret: true,
-  },
-  TWILIO_ACCOUNT_SID: { schema: z.string().min(1).optional(), description: 'Twilio account SID.' },
-  TWILIO_AUTH_TOKEN: {
-    schema: z.string().min(1).optional(),
-    description: 'Twilio auth token (signs webhooks, authenticates sends).',
-    secret: true,
-  },
-  TWILIO_WHATSAPP_FROM: {
-    schema: z.string().min(1).optional(),
-    description: 'Twilio WhatsApp sender, e.g. `whatsapp:+14155238886`.',
-  },
-  TWILIO_API_URL: { schema: z.url().default('https://api.twilio.com'), description: 'Twilio API base URL.' },
-  TWILIO_WEBHOOK_URL: {
-    schema: z.url().optional(),
-    description: 'The public URL Twilio calls (its signature covers it).',
-  },
+  // Channels of the default workspace: each channel folder lists its own (channels/<name>/env.ts).
+  ...channelEnv,
   OUTBOUND_RATE_PER_SECOND: {
     schema: z.coerce.number().positive().default(80),
     description: 'Messages per second per sending number.',

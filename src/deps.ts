@@ -2,6 +2,7 @@
 // globals; tests call createDeps with their own database.
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { defaultChannels, type ChannelRegistry } from './channels/registry.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
 import { createInterpreter, type Interpreter } from './commands/interpret/index.ts';
 import type { LlmOptions } from './bot/reply-llm.ts';
@@ -18,6 +19,8 @@ export type Deps = {
   version: string;
   now: () => Date;
   queue: JobQueue;
+  /** The channels this deployment has (tests add their own). */
+  channels: ChannelRegistry;
   secrets: SecretBox;
   /** Provider HTTP calls go through this (tests point providers at fakes by URL, not by mock). */
   fetch?: typeof fetch;
@@ -109,7 +112,7 @@ export function createLogger(
 
 export async function createDeps(
   config: Config,
-  opts: { database?: Database; log?: Logger; now?: () => Date } = {},
+  opts: { database?: Database; log?: Logger; now?: () => Date; channels?: ChannelRegistry } = {},
 ): Promise<Deps> {
   const log = opts.log ?? createLogger(config);
   const database =
@@ -131,6 +134,7 @@ export async function createDeps(
     version,
     now: opts.now ?? (() => new Date()),
     queue,
+    channels: opts.channels ?? defaultChannels,
     secrets: createSecretBox(secretKey),
     rateLimit: createRateLimiter(config.OUTBOUND_RATE_PER_SECOND),
     botLlm:

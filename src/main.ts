@@ -56,7 +56,7 @@ async function serve() {
   const setup = await prepareDatabase(deps.db, deps.config);
   if (deps.config.PARLEY_WORKERS) await deps.queue.work(allJobs, deps);
   else await deps.queue.install(allJobs);
-  await schedules(deps);
+  await deps.queue.schedule(allJobs);
   const app = await buildApp(deps);
   const { PORT, HOST } = deps.config;
   await app.listen({ port: PORT, host: HOST });
@@ -88,20 +88,12 @@ async function serve() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-/** Recurring jobs (pg-boss keeps one schedule per name however many processes set it). */
-async function schedules(deps: Awaited<ReturnType<typeof createDeps>>) {
-  await deps.queue.schedule('outbound.sweep', '*/5 * * * *');
-  await deps.queue.schedule('nurture.sweep', '* * * * *');
-  // And once now: reminders that fell due while the server was down go out on start, not a minute later.
-  await deps.queue.send(deps.db, 'nurture.sweep', {});
-}
-
 /** Job workers only (run several beside `parley serve` with PARLEY_WORKERS=false). */
 async function worker() {
   const deps = await createDeps(config());
   await prepareDatabase(deps.db, deps.config);
   await deps.queue.work(allJobs, deps);
-  await schedules(deps);
+  await deps.queue.schedule(allJobs);
   console.log(`Parley ${deps.version} worker running (${allJobs.map((j) => j.id).join(', ')})`);
   const stop = async () => {
     await deps.close();

@@ -8,7 +8,8 @@ import type { Db } from './db/client.ts';
 import { users } from './db/schema/index.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_LOGIN, seedDemo } from './demo/seed.ts';
-import { syncEnvChannels } from './inbound/channel-accounts.ts';
+import { defaultChannels, type ChannelRegistry } from './channels/registry.ts';
+import { syncEnvChannels } from './channel-accounts/env.ts';
 
 export type SetupResult = {
   migrations: string[];
@@ -18,7 +19,11 @@ export type SetupResult = {
   workspaceId: string;
 };
 
-export async function prepareDatabase(db: Db, config: Config): Promise<SetupResult> {
+export async function prepareDatabase(
+  db: Db,
+  config: Config,
+  channels: ChannelRegistry = defaultChannels,
+): Promise<SetupResult> {
   const migrations = await migrate(db);
   let demoSeeded = false;
   let ws = await findDefaultWorkspace(db);
@@ -28,7 +33,7 @@ export async function prepareDatabase(db: Db, config: Config): Promise<SetupResu
       demoSeeded = true;
     } else ws = await createWorkspace(db, { name: config.PARLEY_WORKSPACE_NAME, isDefault: true });
   }
-  await syncEnvChannels(db, config, ws.id);
+  await syncEnvChannels(db, { channels, config }, ws.id);
   let adminCreated = false;
   if (config.PARLEY_ADMIN_EMAIL && config.PARLEY_ADMIN_PASSWORD) {
     const [existing] = await db

@@ -1,5 +1,6 @@
 // Group commit: concurrent webhook deliveries are stored together, each acknowledged one exactly
 // once and named by exactly one route job, whatever arrives beside it.
+import { routeJob } from '../src/inbound/route.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../src/db/schema/index.ts';
@@ -120,7 +121,7 @@ describe('webhook ingest under concurrency', () => {
       .select()
       .from(messages)
       .where(and(eq(messages.workspaceId, owner.workspaceId), eq(messages.direction, 'in')));
-    await deps.queue.send(deps.db, 'inbound.route', { messageId: inbound.id });
+    await deps.queue.enqueue(routeJob, deps.db, { messageId: inbound.id });
     await drainJobs(deps);
     const rows = await deps.db.select().from(messages).where(eq(messages.conversationId, inbound.conversationId));
     expect(rows.find((m) => m.id === inbound.id)?.routedAt).toBeTruthy();

@@ -3,7 +3,7 @@
 // every job, so a process sent at most 16 messages a second (8 workers) whatever the rate limit.
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { defineJob, type JobDef } from '../src/jobs/queue.ts';
+import { defineJob } from '../src/jobs/queue.ts';
 import { createTestApp } from './helpers/app.ts';
 
 const { deps } = await createTestApp();
@@ -17,9 +17,9 @@ describe('job workers', () => {
       handler: async (p: { n: number }) => void done.push(p.n),
       concurrency: 1,
     });
-    await deps.queue.work([tick] as unknown as JobDef<never, unknown>[], deps);
+    await deps.queue.work([tick], deps);
     const started = Date.now();
-    for (let n = 0; n < 12; n++) await deps.queue.send(deps.db, 'test.tick', { n });
+    for (let n = 0; n < 12; n++) await deps.queue.enqueue(tick, deps.db, { n });
     while (done.length < 12 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
     expect(done.sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
     // One worker, 12 jobs: at one job per 0.5 s poll this took 5.5 s or more.
@@ -37,8 +37,8 @@ describe('job workers', () => {
       queue: { retryLimit: 2, retryDelay: 1, retryBackoff: true, retryDelayMax: 1 },
       concurrency: 1,
     });
-    await deps.queue.work([flaky] as unknown as JobDef<never, unknown>[], deps);
-    await deps.queue.send(deps.db, 'test.flaky', {});
+    await deps.queue.work([flaky], deps);
+    await deps.queue.enqueue(flaky, deps.db, {});
     const started = Date.now();
     while (calls < 2 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
     expect(calls).toBe(2);
@@ -55,10 +55,10 @@ describe('job notifications', () => {
       handler: async (p: { at: number }) => void seen.push(Date.now() - p.at),
       concurrency: 1,
     });
-    await deps.queue.work([ping] as unknown as JobDef<never, unknown>[], deps);
+    await deps.queue.work([ping], deps);
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 120)); // the slot is asleep
-      await deps.queue.send(deps.db, 'test.ping', { at: Date.now() });
+      await deps.queue.enqueue(ping, deps.db, { at: Date.now() });
       const started = Date.now();
       while (seen.length <= i && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 5));
     }

@@ -13,7 +13,7 @@ import { rowsOf } from '../src/db/client.ts';
 import { activities, leads, messages, reminders } from '../src/db/schema/index.ts';
 import { allJobs } from '../src/jobs/index.ts';
 import type { JobQueue } from '../src/jobs/queue.ts';
-import { deliverReminder } from '../src/nurture/remind.ts';
+import { deliverReminder, remindJob } from '../src/nurture/remind.ts';
 import { sweepNurture } from '../src/nurture/sweep.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
 import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
@@ -242,9 +242,9 @@ describe('delivery', () => {
     let sends = 0;
     const crashing: JobQueue = {
       ...deps.queue,
-      send: async (...args) => {
+      enqueue: async (...args) => {
         if (++sends === 2) throw new Error('process killed');
-        return deps.queue.send(...args);
+        return deps.queue.enqueue(...args);
       },
     };
     await expect(deliverReminder({ ...deps, queue: crashing }, day1.id)).rejects.toThrow('process killed');
@@ -253,13 +253,13 @@ describe('delivery', () => {
       await deps.db
         .select()
         .from(messages)
-        .where(sql`${messages.dedupeKey} like ${`reminder:${day1.id}:%`}`),
+        .where(sql`${messages.dedupeKey} like ${`reminder:${day1.id}/%`}`),
     ).toHaveLength(0);
 
     // The job twice at once, then a duplicate job, then the pg-boss job itself.
     const results = await Promise.all([deliverReminder(deps, day1.id), deliverReminder(deps, day1.id)]);
     expect(results.sort()).toEqual(['sent', 'skipped']);
-    await deps.queue.send(deps.db, 'nurture.remind', { reminderId: day1.id, workspaceId: t.workspaceId });
+    await deps.queue.enqueue(remindJob, deps.db, { reminderId: day1.id, workspaceId: t.workspaceId });
     await drainJobs(deps);
     await drainJobs(deps);
     expect(sentTo(t, 'rekha').slice(before)).toHaveLength(3);

@@ -4,7 +4,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
-import { queueMessage } from '../src/outbound/queue.ts';
+import { queueReplies } from '../src/outbound/queue.ts';
 import { sendMessage } from '../src/outbound/send.ts';
 import { sweepStuckSends } from '../src/outbound/sweep.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
@@ -58,18 +58,13 @@ const statusOf = async (id: string) =>
 
 function queueTexts(conv: typeof conversations.$inferSelect, texts: string[]) {
   return deps.db.transaction(async (tx) => {
-    const ids: string[] = [];
-    for (const text of texts)
-      ids.push(
-        await queueMessage(tx, deps.queue, {
-          workspaceId: conv.workspaceId,
-          conversationId: conv.id,
-          channelId: conv.channelId,
-          payload: { type: 'text', text },
-          purpose: 'agent',
-        }),
-      );
-    return ids;
+    const ids = await queueReplies(
+      tx,
+      deps,
+      { workspaceId: conv.workspaceId, key: null, conversation: conv },
+      texts.map((text) => ({ to: 'contact' as const, purpose: 'agent', text })),
+    );
+    return ids as string[];
   });
 }
 
@@ -113,13 +108,9 @@ describe('outbox order', () => {
       const slow = deps.db.transaction(async (tx) => {
         await tx.execute(sql`select 1`);
         await waiting;
-        later = await queueMessage(tx, deps.queue, {
-          workspaceId: conv.workspaceId,
-          conversationId: conv.id,
-          channelId: conv.channelId,
-          payload: { type: 'text', text: 'later' },
-          purpose: 'agent',
-        });
+        [later] = (await queueReplies(tx, deps, { workspaceId: conv.workspaceId, key: null, conversation: conv }, [
+          { to: 'contact', purpose: 'agent', text: 'later' },
+        ])) as string[];
       });
       await new Promise((r) => setTimeout(r, 20));
       const [earlier] = await queueTexts(conv, ['earlier']);

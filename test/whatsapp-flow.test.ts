@@ -259,16 +259,7 @@ describe('routing and opt-out', () => {
     expect(out[1].text).toMatch(/unsubscribed/);
 
     // A notification (not a direct reply) is not sent.
-    const { queueMessage } = await import('../src/outbound/queue.ts');
-    await deps.db.transaction((tx) =>
-      queueMessage(tx, deps.queue, {
-        workspaceId: conv.workspaceId,
-        conversationId: conv.id,
-        channelId,
-        payload: { type: 'text', text: 'Our sale starts today!' },
-        purpose: 'notification',
-      }),
-    );
+    await queueNotification(deps, conv, 'Our sale starts today!');
     await drainJobs(deps);
     const note = (await convMessages(channelId)).find((m) => m.purpose === 'notification')!;
     expect(note).toMatchObject({ status: 'failed', failReason: 'opted_out' });
@@ -434,16 +425,12 @@ describe('crash between send and bookkeeping', () => {
     await post(waText(phoneNumberId, '919876500077', 'hi'));
     await drainJobs(deps);
     const [conv] = await deps.db.select().from(conversations).where(eq(conversations.channelId, channelId));
-    const { queueMessage } = await import('../src/outbound/queue.ts');
-    const id = await deps.db.transaction((tx) =>
-      queueMessage(tx, deps.queue, {
-        workspaceId: conv.workspaceId,
-        conversationId: conv.id,
-        channelId,
-        payload: { type: 'text', text: 'crash me' },
-        purpose: 'notification',
-      }),
-    );
+    const { queueReplies } = await import('../src/outbound/queue.ts');
+    const [id] = (await deps.db.transaction((tx) =>
+      queueReplies(tx, deps, { workspaceId: conv.workspaceId, key: null, conversation: conv }, [
+        { to: 'contact', purpose: 'notification', text: 'crash me' },
+      ]),
+    )) as string[];
     // As if a process claimed it, called the provider and died before recording the result.
     await deps.db
       .update(messages)

@@ -4,7 +4,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
 import { contextSummary, profileOf, temperature, type CustomerContext } from './context.ts';
-import type { Lang } from './language.ts';
+import type { Lang } from '../lib/language.ts';
 
 export type LlmOptions = { baseURL: string; apiKey?: string; model: string; timeoutMs: number };
 

@@ -5,7 +5,7 @@
 import { formatDateTime } from '../lib/time.ts';
 import { temperature, type CustomerContext } from './context.ts';
 import type { CustomerIntent } from './intents.ts';
-import { say, type Lang } from './language.ts';
+import { say, type Lang } from '../lib/language.ts';
 
 export type ReplyInput = {
   ctx: CustomerContext | null;
@@ -41,7 +41,7 @@ function money(v: number, currency: string) {
 export function rulesReply(input: ReplyInput): RulesReply {
   const { ctx, lang, intent } = input;
   const name = input.useName ? first(ctx?.name ?? (input.profile.name as string | undefined)) : null;
-  const hi = (en: string, hiText: string, hinglish: string) => say(lang, { en, hi: hiText, hinglish });
+  const hi = (en: string, hiText: string, hinglish: string) => say(lang, en, hinglish, hiText);
   const greet = name
     ? hi(`Hi ${name}! `, `नमस्ते ${name} जी! `, `Namaste ${name} ji! `)
     : hi('Hi! ', 'नमस्ते! ', 'Namaste! ');

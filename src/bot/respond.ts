@@ -1,18 +1,18 @@
 // The customer path: context → profile → reply. `prepareCustomerReply` runs before the routing
 // transaction (it may call an LLM for seconds); `applyCustomerReply` runs inside it and stores
-// profile facts, hands over to a person when needed, notifies the team and returns the replies.
+// profile facts, hands over to a person when needed, and returns the replies: to the customer, and
+// the notices to the team (the router queues them).
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordActivity } from '../crm/activities.ts';
 import type { Workspace } from '../crm/workspaces.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
-import type { JobQueue } from '../jobs/queue.ts';
 import { formatPhone } from '../lib/phone.ts';
-import { notifyMember } from '../outbound/notify.ts';
+import type { Reply } from '../outbound/queue.ts';
 import { getCustomerContext, profileOf, temperature, type CustomerContext } from './context.ts';
 import { classifyCustomerMessage, isUrgent, type CustomerIntent } from './intents.ts';
-import { detectLanguage, type Lang } from './language.ts';
+import { detectLanguage, type Lang } from '../lib/language.ts';
 import { acknowledgeNotes, nextQuestion } from './profile/ask.ts';
 import { extractProfileFacts } from './profile/extract-rules.ts';
 import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile/facts.ts';
@@ -125,20 +125,17 @@ export async function prepareCustomerReply(
   };
 }
 
-export type AppliedReply = { text: string; purpose: string; meta: Record<string, unknown>; dedupe?: string };
-
 export async function applyCustomerReply(
   tx: Tx,
   env: {
     workspace: Workspace;
     conversation: Conversation;
     message: Message;
-    queue: JobQueue;
     now: Date;
     welcome: string | null;
   },
   p: PreparedReply,
-): Promise<AppliedReply[]> {
+): Promise<Reply[]> {
   const { conversation: conv, message: msg, workspace: ws } = env;
   const contact = conv.contactPhone ?? conv.contactUserId ?? conv.externalId;
   const stored = await storeProfileFacts(tx, {
@@ -189,6 +186,7 @@ export async function applyCustomerReply(
     })
     .where(eq(conversations.id, conv.id));
 
+  const notices: Reply[] = [];
   if (p.reply.handoff || p.reply.notifyTeam) {
     const who = [
       p.ctx?.name ?? conv.contactName ?? 'A customer',
@@ -212,15 +210,8 @@ export async function applyCustomerReply(
     const text = p.reply.handoff
       ? `Handoff: ${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}".${alerts} The bot is paused in this conversation until someone releases it.`
       : `${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}"${alerts}`;
-    for (const memberId of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null)) {
-      await notifyMember(tx, env.queue, {
-        workspaceId: ws.id,
-        memberId,
-        text,
-        purpose: p.reply.handoff ? 'handoff' : 'notification',
-        dedupeKey: `notify:${msg.id}:${memberId}`,
-      });
-    }
+    for (const memberId of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null))
+      notices.push({ to: { member: memberId }, text, purpose: p.reply.handoff ? 'handoff' : 'notification' });
     if (p.reply.handoff && conv.leadId) {
       await recordActivity(tx, {
         workspaceId: ws.id,
@@ -244,14 +235,7 @@ export async function applyCustomerReply(
       handoff: p.reply.handoff ?? null,
     },
   };
-  return [
-    {
-      text: parts.join('\n\n'),
-      purpose: env.welcome ? 'welcome' : 'reply',
-      meta,
-      dedupe: env.welcome ? `welcome:${conv.id}` : undefined,
-    },
-  ];
+  return [{ to: 'contact', text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta }, ...notices];
 }
 
 /** The lead's assignee, or the workspace's owners and admins when nobody is assigned. */

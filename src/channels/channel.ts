@@ -1,20 +1,31 @@
-// The channel adapter contract.
+// The channel adapter contract: everything a provider differs by is declared here, so the rest of
+// Parley never switches on a channel's kind.
 //
 // How to add a channel: create src/channels/<name>/ with
 //   payload.ts       zod schemas of the provider's webhook JSON (and send responses)
-//   adapter.ts       an object satisfying ChannelAdapter: verify, parse, send, and fetchMedia when
-//                    customers can send files (media.ts has the shared download)
+//   env.ts           its environment variables (EnvEntries), if the deployment can configure one account
+//   adapter.ts       a ChannelAdapter made with defineChannel: surfaces and their capabilities, the
+//                    account (env mapping, adapter config, secret keys), the webhook (path, handshake,
+//                    acknowledgement), verify, parse, send, and fetchMedia when customers can send files
+//                    (media.ts has the shared download, http.ts the shared request helpers)
 //   adapter.test.ts  replays recorded payloads from test/fixtures/<name>/ and sends to a fake
 //                    provider server on 127.0.0.1 (test/fakes/)
-// then add it to registry.ts. Nothing else changes: provider JSON never leaves parse(), and only
-// outbound/send calls send().
+// then add it to the list in registry.ts. Nothing else changes: provider JSON never leaves parse(),
+// and only outbound/send calls send(). test/extra-channel.test.ts proves it with a channel of its own.
 //
 // Providers' docs: WhatsApp Cloud API https://developers.facebook.com/docs/whatsapp/cloud-api
 // Messenger Platform https://developers.facebook.com/docs/messenger-platform
 // Maytapi https://maytapi.com/whatsapp-api-documentation
 // Twilio WhatsApp https://www.twilio.com/docs/whatsapp/api
+import type { z } from 'zod';
+import type { EnvEntries, EnvValues } from '../lib/env.ts';
 
-export type ChannelKind = 'whatsapp' | 'messenger' | 'facebook_comment' | 'maytapi' | 'twilio' | 'app' | 'simulator';
+/**
+ * An adapter's kind ("whatsapp"), or a surface: where a conversation lives on that provider. Most
+ * adapters have one surface named like themselves; Messenger also has Page comment threads
+ * ("facebook_comment"). Events and conversations name their surface.
+ */
+export type ChannelKind = string;
 
 export type MessageType =
   | 'text'
@@ -37,7 +48,13 @@ export type Sender = { phone?: string; userId?: string; name?: string };
 
 export type InboundMessage = {
   kind: 'message';
+  /** The surface it arrived on. */
   channel: ChannelKind;
+  /**
+   * Where the conversation lives when it is not the sender's own address: a Page comment thread
+   * is one conversation per commenter and post. Unset: the sender's phone or user id.
+   */
+  conversationKey?: string;
   /** The provider's id of our account that received it (phone_number_id, page id, Maytapi phone id, Twilio number). */
   accountId: string;
   providerMessageId: string;
@@ -197,8 +214,89 @@ export type WebhookRequest = {
   rawBody: Buffer;
 };
 
-export type ChannelAdapter<Config> = {
+/**
+ * The customer-service window: outside it a business may write only with an approved template
+ * (WhatsApp, Twilio), or, on Messenger, with a message tag for a person's reply.
+ */
+export type ReplyWindow = {
+  hours: number;
+  /** Provider error codes meaning "outside the window" (in send errors and failed-status webhooks). */
+  closedCodes: readonly string[];
+  /** The window may be crossed with the account's template (channel setting `template`). */
+  templates: boolean;
+  /** A person's reply (purpose `agent`) within these hours of the contact's last message goes with the tag. */
+  humanAgentTag?: { tag: MessageTag; hours: number };
+};
+
+/** What a conversation on one surface can do. outbound/ and inbound/ read these, never the kind. */
+export type Surface = {
+  /** How the conversation is named in the lead's timeline: "WhatsApp conversation linked …". */
+  label: string;
+  /** The lead source of a lead captured from such a conversation. */
+  leadSource: string;
+  /** The longest text body one message may have (UTF-16 units); longer texts go as several. */
+  textLimit: number;
+  replyWindow?: ReplyWindow;
+  /** An answer first marks the message it answers as read (blue ticks, "seen"). */
+  markRead: boolean;
+  /** Replies go under the thread item they answer (Page comments), not to the contact. */
+  threaded?: boolean;
+};
+
+/** An account the environment configures for the default workspace. */
+export type EnvAccount = {
+  name: string;
+  accountId: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+};
+
+/** A connected account as the adapter needs it: the row's id and settings and its opened secrets. */
+export type AccountInput<Env> = {
+  accountId: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  /** The deployment's environment, for defaults a connected account may leave out (API base URLs). */
+  env: Env;
+};
+
+/** What a webhook delivery is answered with once it is stored. */
+export type WebhookAck = { status: number; contentType?: string; body: unknown };
+export type IngestSummary = { received: number; stored: number; duplicates: number; statuses: number; ignored: number };
+
+export type ChannelAdapter<Config = never, Env extends EnvEntries = EnvEntries> = {
   kind: ChannelKind;
+  /** The provider's name for people: "WhatsApp (Twilio)". */
+  label: string;
+  /** Its surfaces by name; one is named like the kind. */
+  surfaces: Record<string, Surface>;
+  /** Team notifications can reach a member's phone number through it (in registry order of preference). */
+  reachesPhones: boolean;
+  /** Every workspace has one, made on first use, with nothing to connect (the simulator, in-app). */
+  builtin?: boolean;
+  /** Replies are handed back in the HTTP response of the message they answer (in-app): not sent. */
+  inline?: boolean;
+  /** Environment variables of the deployment's own account (README table, config.ts). */
+  env?: Env;
+  account?: {
+    /** The account the environment configures, if any. */
+    fromEnv(env: EnvValues<Env>): EnvAccount | null;
+    /** The adapter config of an account: its settings and secrets over the environment's defaults. */
+    config(input: AccountInput<EnvValues<Env>>): Config;
+    /** The canonical form of an account id as webhooks name it (Twilio: the E.164 of "whatsapp:+1…"). */
+    key?(accountId: string): string;
+    /** Config keys that hold secrets: never echoed to a client, scrubbed from provider errors. */
+    secretKeys: readonly string[];
+    /** What the API accepts as settings and secrets of a connected account. */
+    settings?: z.ZodType<Record<string, unknown>>;
+    secrets?: z.ZodType<Record<string, unknown>>;
+  };
+  /** Where the provider delivers webhooks, and what it expects back. */
+  webhook?: {
+    path: string;
+    /** The answer to a stored delivery; JSON counts by default. */
+    ack?(summary: IngestSummary): WebhookAck;
+  };
   /** Answers a GET verification handshake (Meta's hub.challenge); null means 403. */
   handshake?(query: Record<string, string | undefined>, config: Config): string | null;
   /** Checks the signature or token on the raw request. */
@@ -212,3 +310,14 @@ export type ChannelAdapter<Config> = {
    */
   fetchMedia?(config: Config, media: MediaRef, fetchImpl?: typeof fetch): Promise<FetchedMedia>;
 };
+
+/** Any adapter, as the registry holds them (its config is opaque outside its folder). */
+export type AnyChannelAdapter = ChannelAdapter<any, any>;
+
+/** Declares an adapter, keeping its config and environment types. */
+export function defineChannel<Config, Env extends EnvEntries = EnvEntries>(
+  adapter: ChannelAdapter<Config, Env>,
+): ChannelAdapter<Config, Env> {
+  if (!adapter.surfaces[adapter.kind]) throw new Error(`channel ${adapter.kind}: no surface named like the kind`);
+  return adapter;
+}

@@ -61,6 +61,8 @@ export const ListTasksSchema = z.object({
 });
 export const LeadHistorySchema = z.object({ intent: z.literal('lead_history'), company: text });
 export const StopFollowupsSchema = z.object({ intent: z.literal('stop_followups'), company: text });
+/** Hand the lead's paused (handed-off) conversations back to the customer bot; `company` may be a phone. */
+export const ReleaseBotSchema = z.object({ intent: z.literal('release_bot'), company: text });
 export const HelpSchema = z.object({ intent: z.literal('help') });
 export const UnknownSchema = z.object({ intent: z.literal('unknown') });
 
@@ -82,6 +84,7 @@ export const CommandSchema = z.discriminatedUnion('intent', [
   ListTasksSchema,
   LeadHistorySchema,
   StopFollowupsSchema,
+  ReleaseBotSchema,
   HelpSchema,
   UnknownSchema,
 ]);
@@ -105,6 +108,7 @@ export type ListLeadsCommand = z.infer<typeof ListLeadsSchema>;
 export type ListTasksCommand = z.infer<typeof ListTasksSchema>;
 export type LeadHistoryCommand = z.infer<typeof LeadHistorySchema>;
 export type StopFollowupsCommand = z.infer<typeof StopFollowupsSchema>;
+export type ReleaseBotCommand = z.infer<typeof ReleaseBotSchema>;
 export type HelpCommand = z.infer<typeof HelpSchema>;
 export type UnknownCommand = z.infer<typeof UnknownSchema>;
 

@@ -1,6 +1,7 @@
 // command → CRM change + replies. Runs inside the routing transaction as the member who sent the
-// message; every change goes through crm/ (which writes the activities) and notifications through
-// the outbox, so nothing is sent from here. The router routes each message once, in one
+// message; every change goes through crm/ (which writes the activities). It returns its replies —
+// the answer to the sender and the notifications to other members — and the router queues them:
+// nothing is written to the outbox or sent from here. The router routes each message once, in one
 // transaction: no retries or dedupe of our own are needed.
 //
 // A question the bot asked waits in the conversation's state: the numbered choice between leads,
@@ -11,9 +12,9 @@ import type { Command } from './command.ts';
 import { buildDoc, normalizeInput } from './interpret/doc.ts';
 import { extractDetails, extractDetailsByPosition } from './interpret/details.ts';
 import { parseWhen } from './interpret/dates.ts';
-import { createLead } from '../crm/leads.ts';
+import { addLead } from '../nurture/lead-created.ts';
 import type { Tx } from '../db/client.ts';
-import type { Reply } from '../inbound/replies.ts';
+import type { Reply } from '../outbound/queue.ts';
 import { AppError } from '../lib/errors.ts';
 import {
   actorOf,
@@ -24,7 +25,7 @@ import {
   type Pending,
   type Resolved,
 } from './execute/context.ts';
-import { detectLanguage, say, type Lang } from './execute/language.ts';
+import { detectLanguage, say, type Lang } from '../lib/language.ts';
 import {
   addActivity,
   createLeadCommand,
@@ -35,6 +36,7 @@ import {
 } from './execute/leads.ts';
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
 import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
+import { releaseBotCommand } from './execute/release.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
 
@@ -64,7 +66,7 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
     if (answer && outcome.pending === undefined) outcome = { ...outcome, pending: null };
   }
   if (outcome.pending !== undefined) await writePending(tx, env, outcome.pending);
-  return [{ text: outcome.text }];
+  return [{ to: 'contact', purpose: 'reply', text: outcome.text }, ...env.notices];
 }
 
 /**
@@ -72,10 +74,14 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
  * rolls back this command's partial changes and becomes the reply, not a failed job.
  */
 async function runStep(tx: Tx, env: CommandEnv, lang: Lang, step: Step): Promise<Outcome> {
+  const notices = env.notices.length;
   try {
     return await tx.transaction(async (sp) => {
       if (!step.create) return dispatch(sp, env, lang, step.command, step.resolved);
-      const lead = await createLead(sp, actorOf(env), { company: step.create, assigneeId: env.member.id });
+      const { lead } = await addLead(sp, { queue: env.queue, now: () => env.now }, actorOf(env), {
+        company: step.create,
+        assigneeId: env.member.id,
+      });
       const out = await dispatch(sp, env, lang, step.command, { ...step.resolved, leadId: lead.id });
       const made = say(
         lang,
@@ -87,6 +93,7 @@ async function runStep(tx: Tx, env: CommandEnv, lang: Lang, step: Step): Promise
     });
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
+    env.notices.length = notices; // rolled back with the command: nobody hears of it
     return { text: refusal(err, lang) };
   }
 }
@@ -123,6 +130,8 @@ function dispatch(tx: Tx, env: CommandEnv, lang: Lang, cmd: Command, resolved: R
       return leadHistoryCommand(tx, env, lang, cmd, resolved);
     case 'stop_followups':
       return stopFollowups(tx, env, lang, cmd, resolved);
+    case 'release_bot':
+      return releaseBotCommand(tx, env, cmd);
     case 'help':
       return helpReply(env, lang);
     case 'unknown':

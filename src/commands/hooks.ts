@@ -6,7 +6,8 @@ import type { Lead } from '../crm/leads.ts';
 import { memberName } from '../crm/members.ts';
 import type { Tx } from '../db/client.ts';
 import type { NurtureTrigger } from '../db/schema/index.ts';
-import { describeEnrolled, enrollLead, stopFollowups } from '../nurture/enroll.ts';
+import { describeEnrolled, enrollLead } from '../nurture/enroll.ts';
+import { stopFollowups } from '../nurture/stop.ts';
 import type { CommandEnv } from './execute/context.ts';
 
 async function startSequences(tx: Tx, env: CommandEnv, lead: Lead, trigger: NurtureTrigger): Promise<string | void> {
@@ -27,25 +28,6 @@ async function startSequences(tx: Tx, env: CommandEnv, lead: Lead, trigger: Nurt
       ? 'you'
       : await memberName(tx, env.workspace.id, lead.assigneeId);
   return describeEnrolled(done, env.workspace.timeZone, who);
-}
-
-/** A lead was created by a command: sequences with the `lead_created` trigger start (once per lead). */
-export async function onLeadCreated(tx: Tx, env: CommandEnv, lead: Lead): Promise<string | void> {
-  const done = await enrollLead(tx, env.queue, {
-    workspaceId: env.workspace.id,
-    leadId: lead.id,
-    assigneeId: lead.assigneeId,
-    trigger: 'lead_created',
-    triggerKey: `lead:${lead.id}`,
-    at: env.now,
-    actorId: env.member.id,
-  });
-  if (done.length)
-    return describeEnrolled(
-      done,
-      env.workspace.timeZone,
-      lead.assigneeId === env.member.id ? 'you' : await memberName(tx, env.workspace.id, lead.assigneeId ?? ''),
-    );
 }
 
 /** A demo was marked done for this lead (once per "demo done" message). */

@@ -1,31 +1,24 @@
-// Provider webhooks: verify on the raw bytes, parse, ingest (committed together with the
-// deliveries arriving meanwhile), answer. A body we cannot read is 400 and a bad signature 401,
-// with nothing stored; when the database cannot take the delivery the answer is 503 so the
-// provider retries. An unknown account is acknowledged.
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PayloadError, type InboundEvent, type WebhookRequest } from '../channels/channel.ts';
-import { adapterFor } from '../channels/registry.ts';
-import { decodeTwilioForm } from '../channels/twilio/payload.ts';
+// Provider webhooks: one route per adapter that declares a webhook path (and a GET route for those
+// with a handshake). Bodies keep their raw bytes, which signatures are computed over; receiving
+// (lookup, verify, ingest) is inbound/receive's.
+import type { FastifyRequest } from 'fastify';
+import type { WebhookRequest } from '../channels/channel.ts';
 import type { Deps } from '../deps.ts';
-import {
-  cachedChannelsByAccount,
-  channelConfig,
-  envChannels,
-  twilioAccountId,
-  type ChannelRow,
-} from '../inbound/channel-accounts.ts';
-import { ingestQueued } from '../inbound/ingest.ts';
+import { answerHandshake, receiveWebhook } from '../inbound/receive.ts';
 import { AppError } from '../lib/errors.ts';
-import { channels } from '../db/schema/index.ts';
-import { and, eq } from 'drizzle-orm';
 import type { App } from './app-types.ts';
-
-type Kind = 'whatsapp' | 'messenger' | 'maytapi' | 'twilio';
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
   }
+}
+
+/** A form body as name → first value (Twilio's webhooks). */
+function decodeForm(raw: Buffer): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) if (!(key in form)) form[key] = value;
+  return form;
 }
 
 /** JSON and form bodies keep their raw bytes: signatures are computed over them. */
@@ -42,13 +35,12 @@ export function registerRawBodyParsers(app: App) {
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     req.rawBody = body;
-    done(null, decodeTwilioForm(body));
+    done(null, decodeForm(body));
   });
 }
 
-const accountKey = (kind: Kind, accountId: string) => (kind === 'twilio' ? twilioAccountId(accountId) : accountId);
-
-function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest {
+/** What verify() sees: the URL as the provider called it (PUBLIC_URL, else the Host header). */
+function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest & { body: unknown } {
   const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
   return {
     method: req.method,
@@ -56,108 +48,26 @@ function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest
     headers: req.headers,
     query: req.query as Record<string, string>,
     rawBody: req.rawBody ?? Buffer.alloc(0),
+    body: req.body,
   };
-}
-
-/** A stand-in row for the environment's channel, to verify deliveries for accounts we do not know. */
-function envRow(deps: Deps, kind: Kind): ChannelRow | undefined {
-  const c = envChannels(deps.config).find((e) => e.kind === kind);
-  if (!c) return undefined;
-  return {
-    id: '',
-    workspaceId: '',
-    kind,
-    name: c.name,
-    accountId: c.accountId,
-    settings: c.settings,
-    secrets: null,
-    fromEnv: true,
-    active: true,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  };
-}
-
-async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: FastifyReply) {
-  const adapter = adapterFor(kind);
-  let events: InboundEvent[];
-  try {
-    events = adapter.parse(req.body);
-  } catch (err) {
-    if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
-    throw err;
-  }
-  const wreq = webhookRequest(req, kind === 'twilio' ? deps.config.TWILIO_WEBHOOK_URL : undefined);
-  try {
-    const ids = [...new Set(events.map((e) => accountKey(kind, e.accountId)))];
-    // A delivery with nothing for us (echoes, the page's own comments, edits) names no account:
-    // any of this provider's channels may have signed it, and a signed one is answered 200.
-    const known = ids.length ? await cachedChannelsByAccount(deps.db, kind, ids) : await activeChannels(deps, kind);
-    const candidates = known.length ? known : [envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
-    const verified = candidates.filter((ch) => verifies(deps, adapter, wreq, ch));
-    if (!verified.length)
-      return reply
-        .status(401)
-        .send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
-    const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
-    const result = await ingestQueued(deps, {
-      events,
-      channelFor: (accountId) => byAccount.get(accountKey(kind, accountId)),
-    });
-    if (kind === 'twilio')
-      return reply.status(200).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-    return reply.status(200).send({
-      received: events.length,
-      stored: result.stored.length,
-      duplicates: result.duplicates,
-      statuses: result.statuses,
-      ignored: result.ignored,
-    });
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    req.log.error({ err }, 'webhook could not be stored');
-    throw new AppError('unavailable', 'Could not store the delivery; retry later');
-  }
-}
-
-async function activeChannels(deps: Deps, kind: Kind): Promise<ChannelRow[]> {
-  return deps.db
-    .select()
-    .from(channels)
-    .where(and(eq(channels.kind, kind), eq(channels.active, true)));
-}
-
-function verifies(deps: Deps, adapter: ReturnType<typeof adapterFor>, wreq: WebhookRequest, row: ChannelRow): boolean {
-  try {
-    return adapter.verify(wreq, channelConfig(row, deps.config, deps.secrets));
-  } catch {
-    return false; // a channel whose secrets cannot be opened verifies nothing
-  }
-}
-
-async function handshake(deps: Deps, kind: 'whatsapp' | 'messenger', req: FastifyRequest, reply: FastifyReply) {
-  const adapter = adapterFor(kind);
-  const rows = await activeChannels(deps, kind);
-  const candidates = [...rows, envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
-  for (const row of candidates) {
-    let cfg: Record<string, unknown>;
-    try {
-      cfg = channelConfig(row, deps.config, deps.secrets);
-    } catch {
-      continue;
-    }
-    const challenge = adapter.handshake?.(req.query as Record<string, string>, cfg);
-    if (challenge !== null && challenge !== undefined) return reply.type('text/plain').send(challenge);
-  }
-  return reply.status(403).type('text/plain').send('Forbidden');
 }
 
 export function webhookRoutes(app: App, deps: Deps) {
   const hide = { hide: true };
-  app.get('/webhooks/whatsapp', { schema: hide }, (req, reply) => handshake(deps, 'whatsapp', req, reply));
-  app.post('/webhooks/whatsapp', { schema: hide }, (req, reply) => receive(deps, 'whatsapp', req, reply));
-  app.get('/webhooks/messenger', { schema: hide }, (req, reply) => handshake(deps, 'messenger', req, reply));
-  app.post('/webhooks/messenger', { schema: hide }, (req, reply) => receive(deps, 'messenger', req, reply));
-  app.post('/webhook', { schema: hide }, (req, reply) => receive(deps, 'maytapi', req, reply));
-  app.post('/webhooks/twilio', { schema: hide }, (req, reply) => receive(deps, 'twilio', req, reply));
+  for (const adapter of deps.channels.all) {
+    if (!adapter.webhook) continue;
+    const { kind } = adapter;
+    if (adapter.handshake)
+      app.get(adapter.webhook.path, { schema: hide }, async (req, reply) => {
+        const challenge = await answerHandshake(deps, kind, req.query as Record<string, string>);
+        return challenge === null
+          ? reply.status(403).type('text/plain').send('Forbidden')
+          : reply.type('text/plain').send(challenge);
+      });
+    app.post(adapter.webhook.path, { schema: hide }, async (req, reply) => {
+      const ack = await receiveWebhook(deps, kind, webhookRequest(req));
+      if (ack.contentType) reply.type(ack.contentType);
+      return reply.status(ack.status).send(ack.body);
+    });
+  }
 }

@@ -9,25 +9,21 @@ import type { Database, Db, DbOrTx } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import { windowClosedCodes } from '../outbound/send.ts';
+import { routeJob } from './route.ts';
 import { uuidv7 } from '../lib/ids.ts';
-import { workspaceRegions, type ChannelRow } from './channel-accounts.ts';
+import type { ChannelRow } from '../channel-accounts/accounts.ts';
+import { workspaceRegions } from '../channel-accounts/cache.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
 
 export type IngestResult = { stored: string[]; duplicates: number; statuses: number; ignored: number };
 
-export type IngestDeps = { db: Db; database: Database; queue: JobQueue };
+export type IngestDeps = { db: Db; database: Database; queue: JobQueue; channels: ChannelRegistry };
 
-/** Where a contact lives on a channel: their phone, their provider user id, or a comment thread. */
+/** Where a contact lives on a channel: the adapter's conversation key (a comment thread), their phone or user id. */
 function contactOf(ev: InboundMessage, region: string) {
   const phone = ev.from.phone ? normalizePhone(ev.from.phone, region) : null;
-  if (ev.channel === 'facebook_comment') {
-    return {
-      externalId: `comment:${ev.from.userId ?? 'unknown'}:${ev.thread?.postId ?? ''}`,
-      phone,
-      userId: ev.from.userId ?? null,
-    };
-  }
-  return { externalId: phone ?? ev.from.userId ?? ev.from.phone ?? 'unknown', phone, userId: ev.from.userId ?? null };
+  const externalId = ev.conversationKey ?? phone ?? ev.from.userId ?? ev.from.phone ?? 'unknown';
+  return { externalId, phone, userId: ev.from.userId ?? null };
 }
 
 function payloadOf(ev: InboundMessage): Record<string, unknown> {
@@ -51,7 +47,12 @@ const rank = sql`(case ${messages.status} when 'queued' then 0 when 'sending' th
 const rankOf: Record<InboundStatus['status'], number> = { sent: 2, delivered: 3, read: 4, failed: 3 };
 
 /** Moves outbound messages forward only: a late `delivered` never replaces `read`; `failed` keeps the error. */
-export async function applyStatus(tx: DbOrTx, channel: ChannelRow, ev: InboundStatus): Promise<number> {
+export async function applyStatus(
+  tx: DbOrTx,
+  channel: ChannelRow,
+  ev: InboundStatus,
+  windowClosedCodes: ReadonlySet<string>,
+): Promise<number> {
   const err = ev.errors?.[0];
   const set = {
     status: ev.status,
@@ -269,7 +270,7 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
       const route = msgs.filter((m) => m.id && m.route === 'job' && got.has(m.id)).map((m) => m.id!);
       // One job hands the whole batch over to routing (routing takes each message in its own
       // transaction, in order per conversation); a job per message would cost more than the rest.
-      if (route.length) await deps.queue.insertMany(q, 'inbound.route', [{ messageIds: route }]);
+      if (route.length) await deps.queue.enqueueMany(routeJob, q, [{ messageIds: route }]);
       return got;
     });
     for (const m of msgs) {
@@ -280,7 +281,7 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
 
   if (statuses.length) {
     await deps.db.transaction(async (tx) => {
-      for (const s of statuses) results[s.d].statuses += await applyStatus(tx, s.channel, s.ev);
+      for (const s of statuses) results[s.d].statuses += await applyStatus(tx, s.channel, s.ev, deps.channels.windowClosedCodes);
     });
   }
   return results;

@@ -4,25 +4,28 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { customerReplies } from '../bot/customer.ts';
+import type { LlmOptions } from '../bot/reply-llm.ts';
+import { prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import { executeCommand } from '../commands/execute.ts';
+import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
 import type { Config } from '../config.ts';
+import { captureLead, type Conversation } from '../conversations/linking.ts';
 import { systemActor } from '../crm/actor.ts';
 import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
-import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
-import { prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
-import { detectLanguage, say } from '../bot/language.ts';
+import { detectLanguage, say } from '../lib/language.ts';
+import { queueReplies, type Reply } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
-import type { LlmOptions } from '../bot/reply-llm.ts';
-import { queueMessage } from '../outbound/queue.ts';
-import { captureLead, type Conversation } from './linking.ts';
-import { optOutIntent, optOutReply, optInReply } from './opt-out.ts';
-import { customerReplies, teamReplies, type Reply, type ReplyContext } from './replies.ts';
+import { optInReply, optOutIntent, optOutReply } from './opt-out.ts';
 
 export type RouteDeps = {
   db: Db;
   queue: JobQueue;
+  channels: ChannelRegistry;
   config: Config;
   log: Logger;
   now: () => Date;
@@ -114,59 +117,66 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
   return out;
 }
 
+/**
+ * One message, as the flow reads: a team member's is a command; a customer's may be an erasure
+ * confirmation or STOP/START; otherwise the conversation is linked to its lead (captured when
+ * new), and the bot answers unless a person has taken over. Every answer is data, queued here.
+ */
 async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ahead: Ahead = {}): Promise<string[]> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const member = await teamMemberOf(tx, conv);
-  const ctx: ReplyContext = {
-    workspace: ws,
-    conversation: conv,
-    message: msg,
-    member,
-    now: deps.now(),
-    queue: deps.queue,
-    interpreted: ahead.interpreted,
-    prepared: ahead.prepared,
-    log: deps.log,
-  };
-  const replies = msg.type === 'reaction' ? [] : await decide(tx, ctx);
-  const ids: string[] = [];
-  for (const [i, r] of replies.entries()) {
-    ids.push(
-      await queueMessage(tx, deps.queue, {
-        workspaceId: conv.workspaceId,
-        conversationId: conv.id,
-        channelId: conv.channelId,
-        payload: r.payload ?? { type: 'text', text: r.text },
-        purpose: r.purpose ?? 'reply',
-        dedupeKey: `${r.dedupe ?? `reply:${msg.id}`}:${i}`,
-        replyToId: msg.id,
-        deliveredInline: conv.channel === 'app',
-        meta: r.meta,
-      }),
-    );
-  }
-  await tx.update(messages).set({ routedAt: ctx.now }).where(eq(messages.id, msg.id));
-  return ids;
+  const turn: Turn = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), ahead };
+  const replies = msg.type === 'reaction' ? [] : await decide(deps, tx, turn);
+  const ids = await queueReplies(
+    tx,
+    deps,
+    { workspaceId: conv.workspaceId, key: `msg:${msg.id}`, conversation: conv, replyToId: msg.id },
+    replies,
+  );
+  await tx.update(messages).set({ routedAt: turn.now }).where(eq(messages.id, msg.id));
+  // The answers in this conversation (the in-app channel hands them back in its response).
+  return ids.filter((id, i): id is string => !!id && replies[i].to === 'contact');
 }
 
-async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
-  const { conversation: conv, message: msg, member } = ctx;
+type Turn = {
+  workspace: Workspace;
+  conversation: Conversation;
+  message: Message;
+  member: Member | undefined;
+  now: Date;
+  ahead: Ahead;
+};
+
+async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
+  const { conversation: conv, message: msg, member } = t;
   if (member) {
     if (conv.memberId !== member.id)
       await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
-    return teamReplies(tx, ctx);
+    const interpreted =
+      t.ahead.interpreted ?? (await rulesInterpreter(msg.text ?? '', { now: t.now, timeZone: t.workspace.timeZone }));
+    const env = {
+      workspace: t.workspace,
+      member,
+      conversation: conv,
+      message: msg,
+      queue: deps.queue,
+      channels: deps.channels,
+      now: t.now,
+      notices: [],
+    };
+    return executeCommand(tx, env, interpreted.command);
   }
-  if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, ctx);
+  if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, t);
   const intent = optOutIntent(msg.text);
   if (intent === 'stop') {
     // Confirm once: a second STOP while opted out changes nothing and says nothing.
     const changed = await tx
       .update(conversations)
-      .set({ optedOutAt: ctx.now })
+      .set({ optedOutAt: t.now })
       .where(and(eq(conversations.id, conv.id), isNull(conversations.optedOutAt)))
       .returning({ id: conversations.id });
-    if (conv.leadId) await tx.update(leads).set({ optedOutAt: ctx.now }).where(eq(leads.id, conv.leadId));
-    return changed.length ? [{ text: optOutReply(msg.text), purpose: 'opt_out' }] : [];
+    if (conv.leadId) await tx.update(leads).set({ optedOutAt: t.now }).where(eq(leads.id, conv.leadId));
+    return changed.length ? [{ to: 'contact', text: optOutReply(msg.text), purpose: 'opt_out' }] : [];
   }
   if (intent === 'start') {
     const changed = await tx
@@ -175,18 +185,26 @@ async function decide(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
       .where(and(eq(conversations.id, conv.id), sql`${conversations.optedOutAt} is not null`))
       .returning({ id: conversations.id });
     if (conv.leadId) await tx.update(leads).set({ optedOutAt: null }).where(eq(leads.id, conv.leadId));
-    return changed.length ? [{ text: optInReply(msg.text), purpose: 'opt_out' }] : [];
+    return changed.length ? [{ to: 'contact', text: optInReply(msg.text), purpose: 'opt_out' }] : [];
   }
-  const { conversation: linked, captured } = await linkOrCapture(tx, ctx.workspace.settings, conv);
+  const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, conv);
   if (conv.handedOffAt) return [];
-  return customerReplies(tx, { ...ctx, conversation: linked, newCustomer: captured || !linked.leadId });
+  return customerReplies(tx, {
+    workspace: t.workspace,
+    conversation: linked,
+    message: msg,
+    now: t.now,
+    prepared: t.ahead.prepared,
+    newCustomer: captured || !linked.leadId,
+    log: deps.log,
+  });
 }
 
 /**
  * The customer confirmed "DELETE MY DATA": everything about them is erased (audited), and a bare
  * conversation with the same id is kept only to deliver the confirmation.
  */
-async function eraseOnRequest(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
+async function eraseOnRequest(tx: Tx, ctx: Turn): Promise<Reply[]> {
   const conv = ctx.conversation;
   await eraseContact(tx, systemActor(conv.workspaceId), conv.contactPhone!, { source: 'customer' });
   await tx
@@ -207,13 +225,14 @@ async function eraseOnRequest(tx: Tx, ctx: ReplyContext): Promise<Reply[]> {
   const lang = detectLanguage(ctx.message.text);
   return [
     {
-      text: say(lang, {
-        en: 'Done: your details and messages have been deleted from our records.',
-        hi: 'हो गया: आपकी जानकारी और संदेश हमारे रिकॉर्ड से मिटा दिए गए हैं।',
-        hinglish: 'Ho gaya: aapki details aur messages hamare records se mita diye gaye hain.',
-      }),
+      to: 'contact',
+      text: say(
+        lang,
+        'Done: your details and messages have been deleted from our records.',
+        'Ho gaya: aapki details aur messages hamare records se mita diye gaye hain.',
+        'हो गया: आपकी जानकारी और संदेश हमारे रिकॉर्ड से मिटा दिए गए हैं।',
+      ),
       purpose: 'reply',
-      dedupe: `erased:${ctx.message.id}`,
     },
   ];
 }
@@ -236,6 +255,7 @@ async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | u
 
 /** Auto-links by phone; captures a new lead unless the workspace turned capture off. */
 async function linkOrCapture(
+  deps: RouteDeps,
   tx: Tx,
   settings: Record<string, unknown>,
   conv: Conversation,
@@ -250,7 +270,7 @@ async function linkOrCapture(
       .where(and(eq(leads.workspaceId, conv.workspaceId), eq(leads.phone, conv.contactPhone!)));
     if (!lead) return { conversation: conv, captured: false };
   }
-  const { lead, created } = await captureLead(tx, actor, conv.id);
+  const { lead, created } = await captureLead(tx, deps, actor, conv.id);
   return { conversation: { ...conv, leadId: lead.id }, captured: created };
 }
 

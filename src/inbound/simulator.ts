@@ -4,15 +4,15 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { Actor } from '../crm/actor.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
-import type { Database, Db } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
 import { badRequest, forbidden } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import { builtinChannel } from './channel-accounts.ts';
-import { ingestEvents } from './ingest.ts';
+import { builtinChannel } from '../channel-accounts/accounts.ts';
+import { ingestEvents, type IngestDeps } from './ingest.ts';
 
-export type SimDeps = { db: Db; database: Database; queue: JobQueue; now: () => Date };
+export type SimDeps = IngestDeps & { now: () => Date };
 
 /** A message "from" a phone to the workspace's simulator channel. */
 export async function simulateInbound(
@@ -23,7 +23,7 @@ export async function simulateInbound(
   const ws = await getWorkspace(deps.db, actor.workspaceId);
   const phone = normalizePhone(input.from, ws.phoneRegion);
   if (!phone) throw badRequest('Invalid phone number', { from: `"${input.from}" is not a valid phone number` });
-  const channel = await builtinChannel(deps.db, actor.workspaceId, 'simulator');
+  const channel = await builtinChannel(deps.db, actor.workspaceId, deps.channels.get('simulator'));
   const ev: InboundMessage = {
     kind: 'message',
     channel: 'simulator',
@@ -43,11 +43,11 @@ export async function simulateInbound(
 }
 
 /** Everything said in the simulator with one phone, oldest first. */
-export async function simulatorMessages(db: Db, actor: Actor, phoneInput: string) {
+export async function simulatorMessages(db: Db, deps: { channels: ChannelRegistry }, actor: Actor, phoneInput: string) {
   const ws = await getWorkspace(db, actor.workspaceId);
   const phone = normalizePhone(phoneInput, ws.phoneRegion);
   if (!phone) throw badRequest('Invalid phone number', { phone: `"${phoneInput}" is not a valid phone number` });
-  const channel = await builtinChannel(db, actor.workspaceId, 'simulator');
+  const channel = await builtinChannel(db, actor.workspaceId, deps.channels.get('simulator'));
   const [conv] = await db
     .select()
     .from(conversations)
@@ -68,7 +68,7 @@ export async function appInbound(
   text: string,
 ): Promise<{ messageId: string; conversationId: string }> {
   if (!actor.userId) throw forbidden('The app channel is for team members; log in as one');
-  const channel = await builtinChannel(deps.db, actor.workspaceId, 'app');
+  const channel = await builtinChannel(deps.db, actor.workspaceId, deps.channels.get('app'));
   await deps.db
     .insert(conversations)
     .values({

@@ -1,19 +1,13 @@
-// Every job, in one list.
+// Every job, in one list: the workers run these, and `parley serve` / `parley worker` set the
+// schedules of the ones with a cron.
 import { routeJob } from '../inbound/route.ts';
 import { digestJob } from '../nurture/digest.ts';
-import { partJob, remindJob } from '../nurture/remind.ts';
+import { remindJob } from '../nurture/remind.ts';
 import { nurtureSweepJob } from '../nurture/sweep.ts';
 import { sendJob } from '../outbound/send.ts';
 import { sweepJob } from '../outbound/sweep.ts';
-import type { JobDef } from './queue.ts';
+import type { Deps } from '../deps.ts';
+import type { AnyJob } from './queue.ts';
 
-// nurture.part before nurture.remind: a drain (tests) then sends a reminder's parts one per round.
-export const allJobs = [
-  routeJob,
-  sendJob,
-  sweepJob,
-  partJob,
-  remindJob,
-  nurtureSweepJob,
-  digestJob,
-] as unknown as JobDef<never, unknown>[];
+/** Each handler's deps are a part of Deps: `satisfies` checks that the workers can give them. */
+export const allJobs = [routeJob, sendJob, sweepJob, remindJob, nurtureSweepJob, digestJob] satisfies AnyJob<Deps>[];

@@ -1,6 +1,9 @@
 // The job queue: pg-boss on the same database (PGlite or PostgreSQL). The only pg-boss import.
-// Jobs are data — an id, a zod payload schema, a handler — defined with defineJob and listed in
-// jobs/index.ts. Handlers must be idempotent: every job may run twice.
+// Jobs are data — an id, a zod payload schema, a handler and, for recurring work, a cron — made
+// with defineJob beside their handler and listed in jobs/index.ts. They are enqueued by value
+// (`queue.enqueue(sendJob, tx, { messageId })`), so a payload that does not fit its job does not
+// compile, and is checked again against the schema. Handlers must be idempotent: every job may
+// run twice.
 import { fromDrizzle, fromPglite, PgBoss, type Clock, type JobWithMetadata, type Queue } from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -14,10 +17,20 @@ export type JobDef<P = unknown, D = unknown> = {
   id: string;
   schema: z.ZodType<P>;
   handler: (payload: P, deps: D, ctx: JobContext) => Promise<void>;
+  /** Recurring: a cron expression (pg-boss keeps one schedule per job however many processes set it). */
+  cron?: string;
+  /** With cron: also run once when the workers start (work that fell due while they were down). */
+  runOnStart?: boolean;
   queue?: Omit<Queue, 'name'>;
   /** Jobs of this queue run this many at a time per process. */
   concurrency?: number;
 };
+
+/** A job of any payload whose handler takes deps D (the job list). */
+export type AnyJob<D> = JobDef<any, D>;
+
+/** What enqueue needs of a job: its id and payload schema. */
+export type JobRef<P> = { id: string; schema: z.ZodType<P> };
 
 export function defineJob<P, D>(def: JobDef<P, D>): JobDef<P, D> {
   return def;
@@ -25,18 +38,23 @@ export function defineJob<P, D>(def: JobDef<P, D>): JobDef<P, D> {
 
 export type SendOptions = { startAfter?: Date | number; singletonKey?: string; priority?: number };
 
+export type QueueCounts = { queued: number; active: number; failed: number };
+
 export type JobQueue = {
   /** Installs pg-boss's schema and creates the queues (no workers). */
-  install(defs: JobDef<never, never>[]): Promise<void>;
+  install(defs: AnyJob<never>[]): Promise<void>;
   /** Starts workers for these jobs. */
-  work<D>(defs: JobDef<never, D>[], deps: D): Promise<void>;
+  work<D>(defs: AnyJob<D>[], deps: D): Promise<void>;
+  /** Sets the schedules of the jobs that have a cron (the server and workers do, tests don't). */
+  schedule(defs: AnyJob<never>[]): Promise<void>;
   /** Enqueues a job inside the caller's transaction (or on its own when given the db). */
-  send(db: DbOrTx, id: string, payload: object, opts?: SendOptions): Promise<void>;
+  enqueue<P>(job: JobRef<P>, db: DbOrTx, payload: P, opts?: SendOptions): Promise<void>;
   /** Enqueues many jobs of one queue in one statement, inside the caller's (Drizzle or raw) transaction. */
-  insertMany(db: DbOrTx | RawQuery, id: string, payloads: object[]): Promise<void>;
-  schedule(id: string, cron: string, payload?: object, opts?: { tz?: string; key?: string }): Promise<void>;
+  enqueueMany<P>(job: JobRef<P>, db: DbOrTx | RawQuery, payloads: P[]): Promise<void>;
+  /** Jobs waiting, running and failed (retained), per job id, from pg-boss's queue statistics. */
+  counts(ids: string[]): Promise<Record<string, QueueCounts>>;
   /** Tests: runs every job that is due, until none is left. Returns how many ran. */
-  drain<D>(defs: JobDef<never, D>[], deps: D, opts?: { maxRounds?: number }): Promise<number>;
+  drain<D>(defs: AnyJob<D>[], deps: D, opts?: { maxRounds?: number }): Promise<number>;
   stop(): Promise<void>;
 };
 
@@ -66,7 +84,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   let started: Promise<unknown> | null = null;
   const ensureStarted = () => (started ??= boss.start());
 
-  const run = async <D>(def: JobDef<never, D>, deps: D, job: JobWithMetadata<unknown>) => {
+  const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
     await def.handler(payload, deps, {
       jobId: job.id,
@@ -100,7 +118,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     for (const [name, set] of sleepers) if (queue === null || name === queue) for (const done of [...set]) done();
   };
   let unlisten: (() => Promise<void>) | null = null;
-  const slot = async <D>(def: JobDef<never, D>, deps: D) => {
+  const slot = async <D>(def: AnyJob<D>, deps: D) => {
     while (!stopping) {
       let job: JobWithMetadata<unknown> | undefined;
       try {
@@ -136,7 +154,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     }
   };
 
-  const createQueues = async (defs: JobDef<never, never>[]) => {
+  const createQueues = async (defs: AnyJob<never>[]) => {
     const existing = new Map((await boss.getQueues()).map((q) => [q.name, q]));
     for (const def of defs) {
       const queue = existing.get(def.id);
@@ -166,12 +184,21 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     },
     async work(defs, deps) {
       await ensureStarted();
-      await createQueues(defs as JobDef<never, never>[]);
+      await createQueues(defs as AnyJob<never>[]);
       stopping = false;
       unlisten ??= await listenForJobs(database, wake, opts.log);
       for (const def of defs) for (let i = 0; i < (def.concurrency ?? 2); i++) slots.push(slot(def, deps));
     },
-    async send(db, id, payload, o = {}) {
+    async schedule(defs) {
+      await ensureStarted();
+      for (const def of defs) {
+        if (!def.cron) continue;
+        await boss.schedule(def.id, def.cron, {});
+        // Once now as well: what fell due while no worker ran goes out on start, not a cron tick later.
+        if (def.runOnStart) await boss.send(def.id, {});
+      }
+    },
+    async enqueue(job, db, payload, o = {}) {
       // Starting here would deadlock inside a PGlite transaction (one connection): start first.
       if (!started) throw new Error('job queue not started: call install() or work() at boot');
       await started;
@@ -179,9 +206,10 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (o.startAfter !== undefined) options.startAfter = o.startAfter;
       if (o.singletonKey !== undefined) options.singletonKey = o.singletonKey;
       if (o.priority !== undefined) options.priority = o.priority;
-      await boss.send(id, payload, { ...options, db: fromDrizzle(db as never, sql as never) });
+      const data = job.schema.parse(payload) as object;
+      await boss.send(job.id, data, { ...options, db: fromDrizzle(db as never, sql as never) });
     },
-    async insertMany(db, id, payloads) {
+    async enqueueMany(job, db, payloads) {
       if (!payloads.length) return;
       if (!started) throw new Error('job queue not started: call install() or work() at boot');
       await started;
@@ -193,15 +221,17 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
               }),
             }
           : fromDrizzle(db as never, sql as never);
-      await boss.insert(
-        id,
-        payloads.map((data) => ({ data })),
-        { db: executor as never },
-      );
+      const jobs = payloads.map((p) => ({ data: job.schema.parse(p) as object }));
+      await boss.insert(job.id, jobs, { db: executor as never });
     },
-    async schedule(id, cron, payload = {}, o = {}) {
+    async counts(ids) {
       await ensureStarted();
-      await boss.schedule(id, cron, payload, { tz: o.tz, key: o.key });
+      const out: Record<string, QueueCounts> = {};
+      for (const id of ids) {
+        const q = await boss.getQueue(id);
+        out[id] = { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0, failed: q?.failedCount ?? 0 };
+      }
+      return out;
     },
     async drain(defs, deps, o = {}) {
       await ensureStarted();

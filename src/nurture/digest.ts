@@ -6,11 +6,9 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/client.ts';
 import { leads, messageMasterSteps, reminders, tasks, users, workspaces } from '../db/schema/index.ts';
 import { defineJob } from '../jobs/queue.ts';
-import { notifyMember } from '../outbound/notify.ts';
-import { DIGEST_JOB } from './sweep.ts';
+import { queueReplies } from '../outbound/queue.ts';
 import type { NurtureDeps } from './remind.ts';
-import { stepLabel } from './remind.ts';
-import { formatDay, formatTime, localDayBounds } from './schedule.ts';
+import { formatDay, formatTime, localDayBounds, stepLabel } from './schedule.ts';
 
 const MAX_LINES = 10;
 const typeName: Record<string, string> = {
@@ -134,17 +132,11 @@ export async function sendDigests(deps: NurtureDeps, workspaceId: string, date: 
     try {
       await deps.db.transaction(async (tx) => {
         const text = await buildDigest(tx, { workspaceId, member, date, timeZone: ws.timeZone });
-        if (
-          text &&
-          (await notifyMember(tx, deps.queue, {
-            workspaceId,
-            memberId: member.id,
-            text,
-            purpose: 'digest',
-            dedupeKey: `digest:${member.id}:${date}`,
-          }))
-        )
-          sent++;
+        if (!text) return;
+        const [id] = await queueReplies(tx, deps, { workspaceId, key: `digest:${date}` }, [
+          { to: { member: member.id }, purpose: 'digest', text },
+        ]);
+        if (id) sent++;
       });
     } catch (err) {
       deps.log.error({ err, memberId: member.id }, 'digest failed');
@@ -157,7 +149,7 @@ export async function sendDigests(deps: NurtureDeps, workspaceId: string, date: 
 }
 
 export const digestJob = defineJob({
-  id: DIGEST_JOB,
+  id: 'nurture.digest',
   schema: z.object({ workspaceId: z.uuid(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
   handler: async (p, deps: NurtureDeps) => {
     await sendDigests(deps, p.workspaceId, p.date);

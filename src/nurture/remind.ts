@@ -2,11 +2,10 @@
 // header (whom to forward it to), the step's exact text as its own message, then each attachment.
 //
 // Exactly once: one transaction locks the reminder row, checks it is still `scheduled`, queues the
-// header in the outbox with the job of the next part, and marks the reminder `sent`. A job that
-// runs twice, a second job from the sweep, or a retry after a crash finds it sent (or finds
-// nothing committed and starts over). Each later part has a dedupe key (reminder, part), so a
-// part job that runs twice finds its message queued; the outbox then sends each row once.
-import { and, desc, eq, sql } from 'drizzle-orm';
+// parts (replies to the assignee, in order: the outbox sends a conversation's messages in the
+// order they were written) and marks the reminder `sent`. A job that runs twice, a second job from
+// the sweep, or a retry after a crash finds it sent (or finds nothing committed and starts over).
+import { and, desc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
@@ -14,10 +13,8 @@ import { recordActivity } from '../crm/activities.ts';
 import { getMember } from '../crm/members.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import {
-  attachmentTypes,
   leads,
   messageMasterSteps,
-  messages,
   nurtureEnrollments,
   reminders,
   tasks,
@@ -25,15 +22,24 @@ import {
 } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { formatPhone } from '../lib/phone.ts';
-import { notifyMember } from '../outbound/notify.ts';
-import { completeEnrollment, REMIND_JOB, stepLabel, stopFollowups, stopReasonOf, type Reminder } from './enroll.ts';
-import { formatDay, formatShort } from './schedule.ts';
+import { queueReplies, type Reply } from '../outbound/queue.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import { formatDay, formatShort, stepLabel } from './schedule.ts';
+import { completeEnrollment, stopFollowups, stopReasonOf } from './stop.ts';
 
-export type NurtureDeps = { db: Db; queue: JobQueue; config: Config; log: Logger; now: () => Date };
+export type Reminder = typeof reminders.$inferSelect;
+
+export type NurtureDeps = {
+  db: Db;
+  queue: JobQueue;
+  channels: ChannelRegistry;
+  config: Config;
+  log: Logger;
+  now: () => Date;
+};
 
 /** A reminder sent this long after its time says so in its header. */
 export const LATE_AFTER_MS = 15 * 60_000;
-export const PART_JOB = 'nurture.part';
 
 type Lead = typeof leads.$inferSelect;
 
@@ -124,7 +130,7 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
       assignee: assignee.name,
       demo_date: formatDay(await demoDate(tx, lead, enrollment.triggeredAt), ws.timeZone),
     };
-    const parts: Part[] = [
+    const parts: Reply['payload'][] = [
       {
         type: 'text',
         text: headerText({
@@ -135,7 +141,7 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
         }),
       },
       { type: 'text', text: renderText(step.text, vars) },
-      ...step.attachments.map((a): Part => ({
+      ...step.attachments.map((a): Reply['payload'] => ({
         type: 'media',
         mediaType: a.mediaType,
         url: a.url,
@@ -143,12 +149,12 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
         ...(a.filename ? { filename: a.filename } : {}),
       })),
     ];
-    const chain: PartPayload = { reminderId: r.id, workspaceId: r.workspaceId, memberId: assignee.id, index: 0, parts };
-    const first = await queuePart(tx, deps.queue, chain);
-    if (!first) return close('failed', 'assignee_inactive');
+    const replies = parts.map((payload): Reply => ({ to: { member: assignee.id }, purpose: 'reminder', payload }));
+    const ids = await queueReplies(tx, deps, { workspaceId: r.workspaceId, key: `reminder:${r.id}` }, replies);
+    if (ids.some((id) => !id)) return close('failed', 'assignee_inactive');
     await tx
       .update(reminders)
-      .set({ status: 'sent', sentAt: now, late, assigneeId: assignee.id, messageIds: [first] })
+      .set({ status: 'sent', sentAt: now, late, assigneeId: assignee.id, messageIds: ids as string[] })
       .where(eq(reminders.id, r.id));
     const moved = r.assigneeId && r.assigneeId !== assignee.id ? ' (reassigned since it was scheduled)' : '';
     await recordActivity(tx, {
@@ -165,76 +171,6 @@ export async function deliverReminder(deps: NurtureDeps, reminderId: string): Pr
   });
 }
 
-// The parts go out one after the other: each part's job queues its message only once the previous
-// one has left the outbox (sent, or failed for good), then chains the next. Queued together they
-// would race through the outbox's parallel workers and arrive in any order.
-const PartSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({
-    type: z.literal('media'),
-    mediaType: z.enum(attachmentTypes),
-    url: z.string(),
-    caption: z.string().optional(),
-    filename: z.string().optional(),
-  }),
-]);
-type Part = z.infer<typeof PartSchema>;
-const PartPayloadSchema = z.object({
-  reminderId: z.uuid(),
-  workspaceId: z.uuid(),
-  memberId: z.uuid(),
-  index: z.number().int().min(0),
-  parts: z.array(PartSchema).min(1),
-  /** The previous part's message; this one waits until it has left. */
-  after: z.uuid().optional(),
-  waits: z.number().int().min(0).optional(),
-});
-type PartPayload = z.infer<typeof PartPayloadSchema>;
-
-/** Queues part `index` (same dedupe key, same row: safe to repeat) and the job of the next one. */
-async function queuePart(tx: DbOrTx, queue: JobQueue, p: PartPayload): Promise<string | null> {
-  const part = p.parts[p.index];
-  const id = await notifyMember(tx, queue, {
-    workspaceId: p.workspaceId,
-    memberId: p.memberId,
-    ...(part.type === 'text' ? { text: part.text } : { payload: part }),
-    purpose: 'reminder',
-    dedupeKey: `reminder:${p.reminderId}:${p.index}`,
-  });
-  if (!id) return null;
-  if (p.index + 1 < p.parts.length) await queue.send(tx, PART_JOB, { ...p, index: p.index + 1, after: id, waits: 0 });
-  return id;
-}
-
-/** Sends the next part of a reminder once the one before it has left the outbox. */
-export async function deliverPart(deps: NurtureDeps, p: PartPayload): Promise<'queued' | 'waiting'> {
-  if (p.after) {
-    const [prev] = await deps.db.select({ status: messages.status }).from(messages).where(eq(messages.id, p.after));
-    if (prev && (prev.status === 'queued' || prev.status === 'sending')) {
-      const waits = (p.waits ?? 0) + 1;
-      await deps.queue.send(deps.db, PART_JOB, { ...p, waits }, { startAfter: Math.min(2 ** waits, 60) });
-      return 'waiting';
-    }
-  }
-  await deps.db.transaction(async (tx) => {
-    const id = await queuePart(tx, deps.queue, p);
-    if (id)
-      await tx.execute(
-        sql`update ${reminders} set message_ids = message_ids || ${JSON.stringify([id])}::jsonb where id = ${p.reminderId} and not message_ids @> ${JSON.stringify([id])}::jsonb`,
-      );
-  });
-  return 'queued';
-}
-
-export const partJob = defineJob({
-  id: PART_JOB,
-  schema: PartPayloadSchema,
-  handler: async (p, deps: NurtureDeps) => {
-    await deliverPart(deps, p);
-  },
-  queue: { retryLimit: 5, retryBackoff: true, retryDelay: 5 },
-});
-
 async function markFailed(db: Db, reminderId: string, reason: string) {
   await db
     .update(reminders)
@@ -243,7 +179,7 @@ async function markFailed(db: Db, reminderId: string, reason: string) {
 }
 
 export const remindJob = defineJob({
-  id: REMIND_JOB,
+  id: 'nurture.remind',
   schema: z.object({ reminderId: z.uuid(), workspaceId: z.uuid().optional() }),
   handler: async (p, deps: NurtureDeps, ctx) => {
     try {
@@ -259,4 +195,3 @@ export const remindJob = defineJob({
   concurrency: 4,
 });
 
-export { stepLabel, type Reminder };

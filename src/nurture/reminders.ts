@@ -8,8 +8,10 @@ import type { Db } from '../db/client.ts';
 import { messageMaster, messageMasterSteps, messages, nurtureEnrollments, reminders } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
-import { completeEnrollment, enrollLead, stopFollowups, type Enrolled, type Reminder } from './enroll.ts';
-import { stepLabel } from './remind.ts';
+import { enrollLead, type Enrolled } from './enroll.ts';
+import type { Reminder } from './remind.ts';
+import { stepLabel } from './schedule.ts';
+import { completeEnrollment, stopFollowups } from './stop.ts';
 
 export type ReminderView = Reminder & {
   label: string;

@@ -124,3 +124,10 @@ export function formatDay(at: Date, timeZone: string): string {
 export function formatTime(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-IN', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true }).format(at);
 }
+
+/** "Day 3 follow-up" from the step's title or delay. */
+export function stepLabel(step: { title: string | null; delayDays: number; delayHours: number }): string {
+  if (step.title) return step.title;
+  if (step.delayDays > 0) return `Day ${step.delayDays} follow-up`;
+  return `${step.delayHours}-hour follow-up`;
+}

@@ -1,4 +1,4 @@
-// nurture.sweep (every minute) finds work and fans out; one item failing never stops the rest:
+// nurture.sweep (every minute, and once at start) finds work and fans out; one item failing never stops the rest:
 //  - meetings and demos starting within the workspace's lead time remind their assignee (the
 //    reminder row, unique per task and time, is the claim; a rescheduled task gets a new one);
 //  - sequence reminders whose job was lost (overdue, not queued lately) are queued again;
@@ -10,12 +10,12 @@ import { rowsOf } from '../db/client.ts';
 import { digestRuns, leads, nurtureEnrollments, reminders, workspaces } from '../db/schema/index.ts';
 import { defineJob } from '../jobs/queue.ts';
 import { formatPhone } from '../lib/phone.ts';
-import { notifyMember } from '../outbound/notify.ts';
-import { REMIND_JOB, stopFollowups, stopReasonOf } from './enroll.ts';
-import type { NurtureDeps } from './remind.ts';
+import { queueReplies } from '../outbound/queue.ts';
+import { digestJob } from './digest.ts';
+import { remindJob, type NurtureDeps } from './remind.ts';
+import { stopFollowups, stopReasonOf } from './stop.ts';
 import { formatTime, localNow, minutesOf, reminderSettingsOf } from './schedule.ts';
 
-export const DIGEST_JOB = 'nurture.digest';
 /** pg-boss runs a due job within seconds; one still waiting after this was lost. */
 const REQUEUE_AFTER_MS = 5 * 60_000;
 /** A digest not sent within this long after its time (the server was down) is skipped that day. */
@@ -106,13 +106,12 @@ export const remindTasks: Part = async (deps, now, scope) => {
       const minutes = Math.max(1, Math.round((dueAt.getTime() - now.getTime()) / 60_000));
       const who = [t.contact_name, t.phone ? formatPhone(t.phone) : null].filter(Boolean).join(', ');
       const text = `⏰ ${t.type === 'demo' ? 'Demo' : 'Meeting'} in ${minutes} min (${formatTime(dueAt, t.time_zone)}): ${t.title}${who ? ` — ${who}` : ''}`;
-      const id = await notifyMember(tx, deps.queue, {
-        workspaceId: t.workspace_id,
-        memberId: t.assignee_id,
-        text,
-        purpose: 'reminder',
-        dedupeKey: `task-reminder:${t.id}:${dueAt.toISOString()}`,
-      });
+      const [id] = await queueReplies(
+        tx,
+        deps,
+        { workspaceId: t.workspace_id, key: `task:${t.id}@${dueAt.toISOString()}` },
+        [{ to: { member: t.assignee_id }, purpose: 'reminder', text }],
+      );
       if (id)
         await tx
           .update(reminders)
@@ -147,7 +146,7 @@ export const requeueOverdue: Part = async (deps, now, scope) => {
   return each(deps, 'requeue reminder', rows, (r) =>
     deps.db.transaction(async (tx) => {
       await tx.update(reminders).set({ enqueuedAt: now }).where(eq(reminders.id, r.id));
-      await deps.queue.send(tx, REMIND_JOB, { reminderId: r.id, workspaceId: r.workspaceId });
+      await deps.queue.enqueue(remindJob, tx, { reminderId: r.id, workspaceId: r.workspaceId });
       return true;
     }),
   );
@@ -220,7 +219,7 @@ export const queueDigests: Part = async (deps, now, scope) => {
         .values({ workspaceId: d.workspaceId, localDate: d.date })
         .onConflictDoNothing()
         .returning();
-      if (claimed) await deps.queue.send(tx, DIGEST_JOB, d);
+      if (claimed) await deps.queue.enqueue(digestJob, tx, d);
       return !!claimed;
     }),
   );
@@ -255,5 +254,7 @@ export const nurtureSweepJob = defineJob({
   handler: async (_p, deps: NurtureDeps) => {
     await sweepNurture(deps);
   },
+  cron: '* * * * *',
+  runOnStart: true,
   queue: { retryLimit: 0 },
 });

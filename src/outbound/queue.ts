@@ -1,50 +1,124 @@
-// The outbox: replies and notifications become outbound message rows, and a job `outbound.send`
-// per row. Nothing here talks to a provider; outbound/send does.
-import { eq, sql } from 'drizzle-orm';
+// The outbox. Bots, commands, nurture and people produce replies as plain data; queueReplies is the
+// only writer of outbound message rows: it stores each reply in the caller's transaction and
+// enqueues its send (outbound.send). Nothing here talks to a provider; outbound/send does.
+//
+// A reply goes to the contact of the conversation being answered, or to a team member: on the
+// member's conversation with the workspace's first channel that reaches phones (registry order),
+// created if needed; a member without a phone, or a workspace without such a channel, gets it on
+// the simulator, where the dashboard shows it.
+//
+// One dedupe scheme: `<source>/<recipient>/<n>` — the source is what the replies answer or are
+// about (`msg:<id>`, `reminder:<id>`, `task:<id>@<time>`, `digest:<date>`), the recipient `c` (the
+// contact) or `m:<member id>`, n the reply's place among those to that recipient. The same source
+// queued again (a job that runs twice) finds its rows and adds nothing.
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { OutboundPayload } from '../channels/channel.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import { builtinChannel } from '../channel-accounts/accounts.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { conversations, messages } from '../db/schema/index.ts';
+import { channels, conversations, messages, users } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { sendJob } from './send.ts';
 
-export type QueueMessage = {
-  workspaceId: string;
-  conversationId: string;
-  channelId: string;
-  payload: Exclude<OutboundPayload, { type: 'mark_read' }>;
-  /** reply | welcome | opt_out | notification | reminder | agent … */
+export type ReplyPayload = Exclude<OutboundPayload, { type: 'mark_read' }>;
+
+export type Reply = {
+  /** The contact of the conversation being answered, or a team member (by user id). */
+  to: 'contact' | { member: string };
+  /** reply | welcome | opt_out | notification | handoff | reminder | digest | agent … */
   purpose: string;
-  /** Same key, same message: lets a retried job queue its replies again without duplicates. */
-  dedupeKey?: string;
-  authorId?: string | null;
-  replyToId?: string | null;
-  /** Already delivered by the caller (the in-app channel answers in the HTTP response). */
-  deliveredInline?: boolean;
+  text?: string;
+  /** Anything but plain text (a template, a file); `text` is then ignored. */
+  payload?: ReplyPayload;
   /** How a bot reply was made, for the status summary. */
   meta?: Record<string, unknown>;
 };
 
-const textOf = (p: QueueMessage['payload']) =>
+export type ReplySource = {
+  workspaceId: string;
+  /** What the replies answer or are about; null: no dedupe (a person's message, sent once by its request). */
+  key: string | null;
+  /** The conversation whose contact `'contact'` replies go to. */
+  conversation?: { id: string; channelId: string; channel: string };
+  /** The message `'contact'` replies answer (marked as read when they go). */
+  replyToId?: string | null;
+  authorId?: string | null;
+};
+
+export type OutboxDeps = { queue: JobQueue; channels: ChannelRegistry };
+
+const textOf = (p: ReplyPayload) =>
   p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? null) : `[template ${p.name}]`;
 
-/** Stores an outbound message and enqueues its send in the caller's transaction. Returns its id (or the existing one). */
-export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage): Promise<string> {
+/**
+ * Stores the replies and enqueues their sends. Returns each reply's message id (the existing one
+ * for a repeat), or null for a reply to a member who is not active.
+ */
+export async function queueReplies(
+  tx: DbOrTx,
+  deps: OutboxDeps,
+  source: ReplySource,
+  replies: Reply[],
+): Promise<(string | null)[]> {
+  const counts = new Map<string, number>();
+  const ids: (string | null)[] = [];
+  for (const r of replies) {
+    const target = r.to === 'contact' ? source.conversation : await memberConversation(tx, deps, source.workspaceId, r.to.member);
+    if (!target) {
+      if (r.to === 'contact') throw new Error('queueReplies: a reply to the contact needs the conversation');
+      ids.push(null);
+      continue;
+    }
+    const recipient = r.to === 'contact' ? 'c' : `m:${r.to.member}`;
+    const n = counts.get(recipient) ?? 0;
+    counts.set(recipient, n + 1);
+    ids.push(
+      await insertOutbound(tx, deps, {
+        workspaceId: source.workspaceId,
+        conversation: target,
+        payload: r.payload ?? { type: 'text', text: r.text ?? '' },
+        purpose: r.purpose,
+        dedupeKey: source.key === null ? null : `${source.key}/${recipient}/${n}`,
+        authorId: source.authorId ?? null,
+        replyToId: r.to === 'contact' ? (source.replyToId ?? null) : null,
+        meta: r.meta ?? null,
+      }),
+    );
+  }
+  return ids;
+}
+
+type OutboundRow = {
+  workspaceId: string;
+  conversation: { id: string; channelId: string; channel: string };
+  payload: ReplyPayload;
+  purpose: string;
+  dedupeKey: string | null;
+  authorId: string | null;
+  replyToId: string | null;
+  meta: Record<string, unknown> | null;
+};
+
+async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, m: OutboundRow): Promise<string> {
+  // The in-app channel answers in the HTTP response of the message: its replies are delivered.
+  const inline = !!deps.channels.surface(m.conversation.channel)?.adapter.inline;
   const [row] = await tx
     .insert(messages)
     .values({
       workspaceId: m.workspaceId,
-      conversationId: m.conversationId,
-      channelId: m.channelId,
+      conversationId: m.conversation.id,
+      channelId: m.conversation.channelId,
       direction: 'out',
       type: m.payload.type === 'media' ? m.payload.mediaType : m.payload.type,
       text: textOf(m.payload),
       payload: m.payload as unknown as Record<string, unknown>,
-      status: m.deliveredInline ? 'sent' : 'queued',
-      sentAt: m.deliveredInline ? new Date() : null,
+      status: inline ? 'sent' : 'queued',
+      sentAt: inline ? new Date() : null,
       purpose: m.purpose,
-      dedupeKey: m.dedupeKey ?? null,
-      authorId: m.authorId ?? null,
-      replyToId: m.replyToId ?? null,
-      meta: m.meta ?? null,
+      dedupeKey: m.dedupeKey,
+      authorId: m.authorId,
+      replyToId: m.replyToId,
+      meta: m.meta,
       // The database's clock at the insert, not the transaction's start: outbound/send sends a
       // conversation's messages in this order, and a routing transaction that began earlier may
       // have waited for the conversation's lock behind the one that routed the earlier message.
@@ -56,13 +130,53 @@ export async function queueMessage(tx: DbOrTx, queue: JobQueue, m: QueueMessage)
     const [existing] = await tx
       .select({ id: messages.id })
       .from(messages)
-      .where(sql`${messages.workspaceId} = ${m.workspaceId} and ${messages.dedupeKey} = ${m.dedupeKey}`);
+      .where(and(eq(messages.workspaceId, m.workspaceId), eq(messages.dedupeKey, m.dedupeKey!)));
     return existing.id;
   }
   await tx
     .update(conversations)
-    .set({ lastMessageAt: new Date(), ...(m.deliveredInline ? { lastOutboundAt: new Date() } : {}) })
-    .where(eq(conversations.id, m.conversationId));
-  if (!m.deliveredInline) await queue.send(tx, 'outbound.send', { messageId: row.id });
+    .set({ lastMessageAt: new Date(), ...(inline ? { lastOutboundAt: new Date() } : {}) })
+    .where(eq(conversations.id, m.conversation.id));
+  if (!inline) await deps.queue.enqueue(sendJob, tx, { messageId: row.id });
   return row.id;
+}
+
+/** The member's conversation on the channel that reaches them (made if needed), or null for an inactive member. */
+async function memberConversation(tx: DbOrTx, deps: OutboxDeps, workspaceId: string, memberId: string) {
+  const [member] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, memberId)));
+  if (!member || !member.active) return null;
+  const phoneKinds = deps.channels.all.filter((a) => a.reachesPhones).map((a) => a.kind);
+  const available =
+    member.phone && phoneKinds.length
+      ? await tx
+          .select()
+          .from(channels)
+          .where(
+            and(eq(channels.workspaceId, workspaceId), eq(channels.active, true), inArray(channels.kind, phoneKinds)),
+          )
+      : [];
+  const channel =
+    phoneKinds.map((k) => available.find((c) => c.kind === k)).find(Boolean) ??
+    (await builtinChannel(tx, workspaceId, deps.channels.get('simulator')));
+  const externalId = member.phone ?? `member:${member.id}`;
+  await tx
+    .insert(conversations)
+    .values({
+      workspaceId,
+      channelId: channel.id,
+      channel: channel.kind,
+      externalId,
+      contactPhone: member.phone,
+      contactName: member.name,
+      memberId: member.id,
+    })
+    .onConflictDoNothing();
+  const [conv] = await tx
+    .select({ id: conversations.id, channelId: conversations.channelId, channel: conversations.channel })
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, externalId)));
+  return conv;
 }

@@ -6,21 +6,23 @@
 // visible through the API.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ProviderError, type OutboundPayload, type Recipient } from '../channels/channel.ts';
-import { adapterFor, hasReplyWindow } from '../channels/registry.ts';
+import { ProviderError, type OutboundPayload, type Recipient, type Surface } from '../channels/channel.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
-import { channelConfig, getChannel, windowTemplate, type ChannelRow } from '../inbound/channel-accounts.ts';
+import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
+import { channelConfig, windowTemplate } from '../channel-accounts/config.ts';
 import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
-import { splitText, textLimit } from './split.ts';
+import { splitText } from './split.ts';
 
 export type SendDeps = {
   db: Db;
   queue: JobQueue;
   config: Config;
+  channels: ChannelRegistry;
   secrets: SecretBox;
   log: Logger;
   now: () => Date;
@@ -28,11 +30,7 @@ export type SendDeps = {
   rateLimit: (key: string) => Promise<void>;
 };
 
-const WINDOW_MS = 24 * 3600_000;
-/** Messenger's HUMAN_AGENT tag lets a person answer for 7 days after the contact's last message. */
-const HUMAN_AGENT_MS = 7 * 24 * 3600_000;
-/** Provider codes meaning "outside the customer-service window" (also in failed-status webhooks). */
-export const windowClosedCodes = new Set(['131047', '63016', '10', '2018278', '551']);
+const HOUR_MS = 3600_000;
 /**
  * Purposes that answer the contact directly; the only messages an opted-out contact still gets. A
  * welcome is the answer to a new customer's first message (greeting and reply in one text).
@@ -42,13 +40,17 @@ const directPurposes = new Set(['reply', 'welcome', 'opt_out', 'agent']);
 type Conversation = typeof conversations.$inferSelect;
 type Message = typeof messages.$inferSelect;
 
+/** The surface of a conversation on a channel account: what it can do. */
+function surfaceOf(deps: SendDeps, conv: Conversation, channel: ChannelRow): Surface {
+  return deps.channels.surface(conv.channel)?.surface ?? deps.channels.get(channel.kind).surfaces[channel.kind];
+}
+
 /**
- * A comment reply goes under the comment it answers; the conversation's thread only names the
- * latest comment, which may have arrived after the one being answered.
+ * A threaded reply (a Page comment's) goes under the item it answers; the conversation's thread
+ * only names the latest comment, which may have arrived after the one being answered.
  */
-async function recipientOf(db: Db, conv: Conversation, msg: Message): Promise<Recipient> {
-  if (conv.channel !== 'facebook_comment')
-    return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
+async function recipientOf(db: Db, surface: Surface, conv: Conversation, msg: Message): Promise<Recipient> {
+  if (!surface.threaded) return { phone: conv.contactPhone ?? undefined, userId: conv.contactUserId ?? undefined };
   if (msg.replyToId) {
     const [answered] = await db
       .select({ payload: messages.payload })
@@ -123,7 +125,7 @@ export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(1);
   if (next?.status === 'queued')
-    await deps.queue.send(deps.db, 'outbound.send', { messageId: next.id }, { priority: 1 });
+    await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
 }
 
 async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promise<void> {
@@ -133,36 +135,41 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
   if (conv.optedOutAt && !directPurposes.has(msg.purpose ?? '')) return fail(deps.db, msg.id, 'opted_out');
 
   let payload = msg.payload as unknown as OutboundPayload;
+  const surface = surfaceOf(deps, conv, channel);
+  const window = surface.replyWindow;
   const now = deps.now();
   const sinceInbound = conv.lastInboundAt ? now.getTime() - conv.lastInboundAt.getTime() : Infinity;
-  const inWindow = sinceInbound < WINDOW_MS;
-  // A public reply under a Page comment is not a Messenger message: no 24-hour window applies.
-  const windowed = hasReplyWindow(channel.kind) && conv.channel !== 'facebook_comment';
-  if (windowed && payload.type !== 'template' && !inWindow) {
+  if (window && payload.type !== 'template' && sinceInbound >= window.hours * HOUR_MS) {
+    const tag = window.humanAgentTag;
     if (
-      channel.kind === 'messenger' &&
+      tag &&
       msg.purpose === 'agent' &&
-      sinceInbound < HUMAN_AGENT_MS &&
+      sinceInbound < tag.hours * HOUR_MS &&
       (payload.type === 'text' || payload.type === 'media')
     ) {
-      payload = { ...payload, tag: 'HUMAN_AGENT' };
+      payload = { ...payload, tag: tag.tag };
     } else {
-      const fallback = channel.kind === 'messenger' ? null : windowFallback(channel, payload);
+      const fallback = window.templates ? windowFallback(channel, payload) : null;
       if (!fallback) return fail(deps.db, msg.id, 'window_closed');
       payload = fallback;
     }
   }
-  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel);
-  await send(deps, msg, conv, channel, payload, ctx, true);
+  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel, surface);
+  await send(deps, msg, conv, channel, surface, payload, ctx, true);
 }
 
 /**
  * An answer marks the message it answers as read (WhatsApp's blue ticks, Messenger's "seen"),
  * once, before the answer goes out. Best effort: a failure is logged and changes nothing else.
  */
-async function markAnsweredRead(deps: SendDeps, msg: Message, conv: Conversation, channel: ChannelRow): Promise<void> {
-  if (!msg.replyToId || !['whatsapp', 'messenger'].includes(channel.kind) || conv.channel === 'facebook_comment')
-    return;
+async function markAnsweredRead(
+  deps: SendDeps,
+  msg: Message,
+  conv: Conversation,
+  channel: ChannelRow,
+  surface: Surface,
+): Promise<void> {
+  if (!msg.replyToId || !surface.markRead) return;
   const [answered] = await deps.db
     .select({ providerMessageId: messages.providerMessageId, direction: messages.direction })
     .from(messages)
@@ -170,9 +177,9 @@ async function markAnsweredRead(deps: SendDeps, msg: Message, conv: Conversation
   if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
     // Not a message: it takes no token of the number's messages-per-second limit.
-    await adapterFor(channel.kind).send(
-      channelConfig(channel, deps.config, deps.secrets),
-      await recipientOf(deps.db, conv, msg),
+    await deps.channels.get(channel.kind).send(
+      channelConfig(deps, channel),
+      await recipientOf(deps.db, surface, conv, msg),
       { type: 'mark_read', messageId: answered.providerMessageId },
       deps.fetch,
     );
@@ -196,15 +203,13 @@ async function deliver(
   msg: Message,
   conv: Conversation,
   channel: ChannelRow,
+  surface: Surface,
   payload: OutboundPayload,
 ): Promise<{ providerMessageId: string | null; parts?: PartsState }> {
-  const adapter = adapterFor(channel.kind);
-  const config = channelConfig(channel, deps.config, deps.secrets);
-  const to = await recipientOf(deps.db, conv, msg);
-  const texts =
-    payload.type === 'text'
-      ? splitText(payload.text, textLimit(conv.channel === 'facebook_comment' ? conv.channel : channel.kind))
-      : [];
+  const adapter = deps.channels.get(channel.kind);
+  const config = channelConfig(deps, channel);
+  const to = await recipientOf(deps.db, surface, conv, msg);
+  const texts = payload.type === 'text' ? splitText(payload.text, surface.textLimit) : [];
   if (texts.length <= 1) {
     await deps.rateLimit(channel.id);
     return adapter.send(config, to, payload, deps.fetch);
@@ -237,12 +242,13 @@ async function send(
   msg: Message,
   conv: Conversation,
   channel: ChannelRow,
+  surface: Surface,
   payload: OutboundPayload,
   ctx: JobContext,
   mayFallBack: boolean,
 ): Promise<void> {
   try {
-    const result = await deliver(deps, msg, conv, channel, payload);
+    const result = await deliver(deps, msg, conv, channel, surface, payload);
     const sentAt = deps.now();
     await deps.db.transaction(async (tx) => {
       await tx
@@ -264,9 +270,12 @@ async function send(
       deps.log.error({ err, messageId: msg.id }, 'send failed unexpectedly');
       return fail(deps.db, msg.id, 'internal');
     }
-    if (err.code && windowClosedCodes.has(err.code)) {
-      const fallback = mayFallBack && payload.type !== 'template' ? windowFallback(channel, payload) : null;
-      if (fallback) return send(deps, msg, conv, channel, fallback, ctx, false);
+    if (err.code && surface.replyWindow?.closedCodes.includes(err.code)) {
+      const fallback =
+        mayFallBack && payload.type !== 'template' && surface.replyWindow.templates
+          ? windowFallback(channel, payload)
+          : null;
+      if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false);
       return fail(deps.db, msg.id, 'window_closed', err.code, err.message);
     }
     if (err.retryable && !ctx.lastAttempt) {

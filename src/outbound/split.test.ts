@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { splitText, textLimit } from './split.ts';
+import { defaultChannels } from '../channels/registry.ts';
+import { splitText } from './split.ts';
+
+const textLimit = (surface: string) => defaultChannels.surface(surface)!.surface.textLimit;
 
 describe('splitText', () => {
   it('keeps a text within the limit whole', () => {
@@ -33,11 +36,8 @@ describe('splitText', () => {
   });
 
   it('knows each channel’s limit', () => {
-    expect([textLimit('whatsapp'), textLimit('messenger'), textLimit('twilio'), textLimit('simulator')]).toEqual([
-      4096,
-      2000,
-      1600,
-      Infinity,
-    ]);
+    expect(
+      ['whatsapp', 'messenger', 'facebook_comment', 'maytapi', 'twilio', 'simulator'].map(textLimit),
+    ).toEqual([4096, 2000, 8000, 4096, 1600, Infinity]);
   });
 });

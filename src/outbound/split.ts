@@ -1,16 +1,6 @@
 // Texts longer than a channel takes in one message are sent as several, split where a reader
-// would pause: between paragraphs, then lines, then sentences, then words.
-
-/** The longest text body each channel accepts in one message (UTF-16 units: never more than its characters). */
-const limits: Record<string, number> = {
-  whatsapp: 4096,
-  maytapi: 4096,
-  twilio: 1600,
-  messenger: 2000,
-  facebook_comment: 8000,
-};
-
-export const textLimit = (channel: string): number => limits[channel] ?? Infinity;
+// would pause: between paragraphs, then lines, then sentences, then words. Each surface declares
+// its limit (channels/*/adapter.ts, `textLimit`).
 
 const SENTENCE_END = /[.!?।॥…](?=\s)/g;
 

@@ -1,4 +1,4 @@
-// outbound.sweep (every 5 minutes): a message left in `sending` means the process died between
+// outbound.sweep (every 5 minutes, its cron): a message left in `sending` means the process died between
 // calling the provider and recording the result. It may or may not have left, and sending it
 // again could deliver it twice, so it is failed as `delivery_unknown` for a person to check —
 // unless a status webhook has since proven it was delivered. A conversation's later messages wait
@@ -52,5 +52,6 @@ export const sweepJob = defineJob({
   handler: async (_p, deps: SweepDeps) => {
     await sweepStuckSends(deps);
   },
+  cron: '*/5 * * * *',
   queue: { retryLimit: 1 },
 });

@@ -64,9 +64,10 @@ async function redactElsewhere(tx: DbOrTx, s: Subject): Promise<number> {
   const convs = s.conversationIds;
   const patterns = mentionPatterns(s.contact);
   const aboutThem = [
-    // notifyMember keys team notifications by the customer message they are about.
+    // Notices to the team about a customer's message carry it as their source: msg:<id>/m:<member>/<n>
+    // (outbound/queue.ts).
     convs.length
-      ? sql`(m.dedupe_key like 'notify:%' and split_part(m.dedupe_key, ':', 2) in (select x.id::text from messages x where x.conversation_id in ${convs}))`
+      ? sql`(m.dedupe_key like 'msg:%/m:%' and split_part(m.dedupe_key, '/', 1) in (select 'msg:' || x.id::text from messages x where x.conversation_id in ${convs}))`
       : null,
     ...patterns.map((p) => sql`m.text like ${p}`),
   ].filter((c) => c !== null);

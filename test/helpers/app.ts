@@ -8,7 +8,7 @@ import { openTestDatabase } from './db.ts';
 import { allJobs } from '../../src/jobs/index.ts';
 import { eq } from 'drizzle-orm';
 import { messages } from '../../src/db/schema/index.ts';
-import { queueMessage } from '../../src/outbound/queue.ts';
+import { queueReplies } from '../../src/outbound/queue.ts';
 
 export type TestContext = { app: App; deps: Deps };
 
@@ -127,22 +127,17 @@ export const messageRow = async (deps: Deps, id: string) =>
 /** Queues a text on a conversation (purpose `notification` unless given), runs the jobs and returns the row. */
 export async function queueNotification(
   deps: Deps,
-  conv: { id: string; workspaceId: string; channelId: string },
+  conv: { id: string; workspaceId: string; channelId: string; channel: string },
   text: string,
   purpose = 'notification',
 ) {
-  const id = await deps.db.transaction((tx) =>
-    queueMessage(tx, deps.queue, {
-      workspaceId: conv.workspaceId,
-      conversationId: conv.id,
-      channelId: conv.channelId,
-      payload: { type: 'text', text },
-      purpose,
-      dedupeKey: unique('k'),
-    }),
+  const [id] = await deps.db.transaction((tx) =>
+    queueReplies(tx, deps, { workspaceId: conv.workspaceId, key: unique('k'), conversation: conv }, [
+      { to: 'contact', purpose, text },
+    ]),
   );
   await drainJobs(deps);
-  return messageRow(deps, id);
+  return messageRow(deps, id!);
 }
 
 /** Drains the queue until the message leaves `queued` (pg-boss retries with backoff), or the timeout. */

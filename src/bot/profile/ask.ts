@@ -2,7 +2,7 @@
 // settled, never when the customer is urgent, upset or handed over, never a list of questions,
 // and never a field they declined.
 import type { CustomerIntent } from '../intents.ts';
-import { say, type Lang } from '../language.ts';
+import { say, type Lang } from '../../lib/language.ts';
 import type { SpecialNote } from './facts.ts';
 
 export type Askable = 'name' | 'preferred_times' | 'communication_preferences' | 'email';
@@ -51,16 +51,17 @@ export function nextQuestion(input: {
   if (!input.profile.communication_preferences) missing.push('communication_preferences');
   if (!input.knownEmail && !input.profile.email) missing.push('email');
   const field = missing.find((f) => !declined.has(f));
-  return field ? { field, text: say(input.lang, questions[field]) } : null;
+  return field ? { field, text: say(input.lang, questions[field].en, questions[field].hinglish, questions[field].hi) } : null;
 }
 
 /** "I've noted that …" for sensitive details, so the customer knows what we keep. */
 export function acknowledgeNotes(notes: SpecialNote[], lang: Lang): string | null {
   if (!notes.length) return null;
   const list = notes.map((n) => n.text).join('; ');
-  return say(lang, {
-    en: `I've noted that (${list}) so our team can take care of it.`,
-    hi: `मैंने नोट कर लिया है (${list}), ताकि हमारी टीम इसका ध्यान रख सके।`,
-    hinglish: `Maine note kar liya hai (${list}), taaki hamari team iska dhyan rakh sake.`,
-  });
+  return say(
+    lang,
+    `I've noted that (${list}) so our team can take care of it.`,
+    `Maine note kar liya hai (${list}), taaki hamari team iska dhyan rakh sake.`,
+    `मैंने नोट कर लिया है (${list}), ताकि हमारी टीम इसका ध्यान रख सके।`,
+  );
 }

@@ -6,16 +6,19 @@
 // own messages (`fromMe`: sent from the phone or through the API). A customer's file is a link in
 // the webhook (message.url, on Maytapi's CDN) fetched as it is: the API key stays with the API.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
+  defineChannel,
   ProviderError,
-  type ChannelAdapter,
   type MediaRef,
   type OutboundPayload,
   type Recipient,
   type SendResult,
   type WebhookRequest,
 } from '../channel.ts';
+import { parseJson, providerFetch, trimSlash } from '../http.ts';
 import { downloadMedia, filenameFromUrl } from '../media.ts';
+import { maytapiEnv } from './env.ts';
 import { parseMaytapi } from './parse.ts';
 import { MaytapiSendResponseSchema, type MaytapiSendRequest } from './payload.ts';
 
@@ -31,15 +34,41 @@ export type MaytapiConfig = {
 };
 
 export const MAYTAPI_DEFAULT_API_URL = 'https://api.maytapi.com/api';
-const SEND_TIMEOUT_MS = 15_000;
 
-export const maytapiAdapter: ChannelAdapter<MaytapiConfig> = {
+export const maytapiAdapter = defineChannel<MaytapiConfig, typeof maytapiEnv>({
   kind: 'maytapi',
+  label: 'WhatsApp (Maytapi)',
+  // A linked phone: no Cloud API window or templates, and it shows reads itself.
+  surfaces: { maytapi: { label: 'WhatsApp conversation', leadSource: 'whatsapp', textLimit: 4096, markRead: false } },
+  reachesPhones: true,
+  env: maytapiEnv,
+  account: {
+    fromEnv: (env) =>
+      env.MAYTAPI_PHONE_ID
+        ? {
+            name: 'WhatsApp (Maytapi)',
+            accountId: env.MAYTAPI_PHONE_ID,
+            settings: { apiUrl: env.MAYTAPI_API_URL, productId: env.MAYTAPI_PRODUCT_ID ?? '' },
+            secrets: { apiToken: env.MAYTAPI_API_TOKEN ?? '', webhookToken: env.MAYTAPI_WEBHOOK_TOKEN },
+          }
+        : null,
+    config: ({ accountId, settings, secrets, env }) =>
+      ({
+        phoneId: accountId,
+        productId: settings.productId,
+        apiUrl: settings.apiUrl ?? env.MAYTAPI_API_URL,
+        ...secrets,
+      }) as MaytapiConfig,
+    secretKeys: ['apiToken', 'webhookToken'],
+    settings: z.looseObject({ apiUrl: z.url().optional(), productId: z.string().optional() }),
+    secrets: z.looseObject({ apiToken: z.string().optional(), webhookToken: z.string().optional() }),
+  },
+  webhook: { path: '/webhook' },
   verify: verifyMaytapi,
   parse: parseMaytapi,
   send: sendMaytapi,
   fetchMedia: fetchMaytapiMedia,
-};
+});
 
 async function fetchMaytapiMedia(config: MaytapiConfig, media: MediaRef, fetchImpl: typeof fetch = fetch) {
   if (!media.url)
@@ -83,21 +112,14 @@ async function sendMaytapi(
     throw new ProviderError('Maytapi needs a phone number to send to', { retryable: false, code: 'no_recipient' });
   const body = sendRequest(toNumber, payload);
   if (!body) return { providerMessageId: null }; // mark_read: the linked phone shows reads itself
-  const base = (config.apiUrl || MAYTAPI_DEFAULT_API_URL).replace(/\/+$/, '');
+  const base = trimSlash(config.apiUrl || MAYTAPI_DEFAULT_API_URL);
   const url = `${base}/${encodeURIComponent(config.productId)}/${encodeURIComponent(config.phoneId)}/sendMessage`;
-  let res: Response;
-  try {
-    res = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-maytapi-key': config.apiToken },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw networkError('Maytapi', err);
-  }
-  const text = await res.text().catch(() => '');
-  const parsed = MaytapiSendResponseSchema.safeParse(safeJson(text));
+  const { response: res, text } = await providerFetch('Maytapi', fetchImpl, url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-maytapi-key': config.apiToken },
+    body: JSON.stringify(body),
+  });
+  const parsed = MaytapiSendResponseSchema.safeParse(parseJson(text));
   const retryable = res.status === 429 || res.status >= 500;
   if (!res.ok || !parsed.success || !parsed.data.success) {
     const message = parsed.success ? parsed.data.message : undefined;
@@ -133,23 +155,5 @@ function sendRequest(toNumber: string, payload: OutboundPayload): MaytapiSendReq
       });
     case 'mark_read':
       return null;
-  }
-}
-
-function networkError(provider: string, err: unknown): ProviderError {
-  const name = err instanceof Error ? err.name : '';
-  const timedOut = name === 'TimeoutError' || name === 'AbortError';
-  const reason = err instanceof Error ? err.message : String(err);
-  return new ProviderError(`${provider} request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, {
-    retryable: true,
-    code: timedOut ? 'timeout' : 'network',
-  });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

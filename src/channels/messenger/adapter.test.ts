@@ -237,6 +237,7 @@ describe('messenger parse', () => {
     'fb_comment_add.json': [
       comment({
         providerMessageId: '712750021053074_1063824911537852',
+        conversationKey: `comment:24266381753005180:${POST}`,
         from: { userId: '24266381753005180', name: 'Kavya Nair' },
         timestamp: new Date(1781004098 * 1000),
         text: 'Price of 2BHK? Please DM',
@@ -246,6 +247,7 @@ describe('messenger parse', () => {
     'fb_comment_reply.json': [
       comment({
         providerMessageId: '712750021053074_1063824911599911',
+        conversationKey: `comment:24266381753005180:${POST}`,
         from: { userId: '24266381753005180', name: 'Kavya Nair' },
         timestamp: new Date(1781004199 * 1000),
         text: 'Also is there a gym?',
@@ -259,6 +261,7 @@ describe('messenger parse', () => {
     'fb_comment_photo.json': [
       comment({
         providerMessageId: '712750021053074_1063824911612345',
+        conversationKey: `comment:31847562093847561:${POST}`,
         from: { userId: '31847562093847561', name: 'Imran Sheikh' },
         timestamp: new Date(1781004299 * 1000),
         text: 'Like this layout',

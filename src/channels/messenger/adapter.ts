@@ -9,13 +9,16 @@
 // as a second text message. Outside the 24-hour window a person's reply goes with the HUMAN_AGENT
 // message tag (outbound/send decides when). A customer's attachment is a public CDN link in the
 // webhook (payload.url): fetched without the page token, which must not leave Graph.
-import { ProviderError, type ChannelAdapter, type OutboundPayload, type SendResult } from '../channel.ts';
+import { z } from 'zod';
+import { defineChannel, ProviderError, type OutboundPayload, type SendResult } from '../channel.ts';
 import { downloadMedia, filenameFromUrl } from '../media.ts';
-import { answerHandshake, postToGraph, trimSlash, verifyMetaSignature } from '../whatsapp/graph.ts';
+import { trimSlash } from '../http.ts';
+import { answerHandshake, postToGraph, verifyMetaSignature } from '../meta-graph.ts';
+import { messengerEnv } from './env.ts';
 import { parseMessengerWebhook } from './parse.ts';
 import { FbCommentReplyResponseSchema, FbSendResponseSchema } from './payload.ts';
 
-export { GRAPH_API_URL as MESSENGER_DEFAULT_API_URL } from '../whatsapp/graph.ts';
+export { GRAPH_API_URL as MESSENGER_DEFAULT_API_URL } from '../meta-graph.ts';
 
 export type MessengerConfig = {
   pageId: string;
@@ -29,8 +32,65 @@ export type MessengerConfig = {
 const unsupported = (what: string) =>
   new ProviderError(`Messenger cannot send ${what}`, { retryable: false, code: 'unsupported' });
 
-export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
+/**
+ * Meta's codes for a message outside the window: 10 with subcode 2018278 (outside the allowed
+ * window), 551 (this person isn't available right now).
+ */
+const WINDOW_CLOSED = ['10', '2018278', '551'];
+
+export const messengerAdapter = defineChannel<MessengerConfig, typeof messengerEnv>({
   kind: 'messenger',
+  label: 'Facebook page',
+  surfaces: {
+    messenger: {
+      label: 'Messenger conversation',
+      leadSource: 'messenger',
+      textLimit: 2000,
+      replyWindow: {
+        hours: 24,
+        closedCodes: WINDOW_CLOSED,
+        templates: false,
+        // A person's reply may go for 7 days with HUMAN_AGENT (the page's app needs the permission).
+        humanAgentTag: { tag: 'HUMAN_AGENT', hours: 7 * 24 },
+      },
+      markRead: true,
+    },
+    // A public reply under a Page comment is not a Messenger message: no window, no read receipt.
+    facebook_comment: {
+      label: 'Facebook comment thread',
+      leadSource: 'facebook',
+      textLimit: 8000,
+      markRead: false,
+      threaded: true,
+    },
+  },
+  reachesPhones: false,
+  env: messengerEnv,
+  account: {
+    fromEnv: (env) =>
+      env.MESSENGER_PAGE_ID
+        ? {
+            name: 'Facebook page',
+            accountId: env.MESSENGER_PAGE_ID,
+            settings: { apiUrl: env.MESSENGER_API_URL },
+            secrets: {
+              pageAccessToken: env.MESSENGER_PAGE_ACCESS_TOKEN ?? '',
+              appSecret: env.MESSENGER_APP_SECRET ?? '',
+              verifyToken: env.MESSENGER_VERIFY_TOKEN ?? '',
+            },
+          }
+        : null,
+    config: ({ accountId, settings, secrets, env }) =>
+      ({ pageId: accountId, apiUrl: settings.apiUrl ?? env.MESSENGER_API_URL, ...secrets }) as MessengerConfig,
+    secretKeys: ['pageAccessToken', 'appSecret', 'verifyToken'],
+    settings: z.looseObject({ apiUrl: z.url().optional() }),
+    secrets: z.looseObject({
+      pageAccessToken: z.string().optional(),
+      appSecret: z.string().optional(),
+      verifyToken: z.string().optional(),
+    }),
+  },
+  webhook: { path: '/webhooks/messenger' },
 
   handshake(query, config) {
     return answerHandshake(query, config.verifyToken);
@@ -100,7 +160,7 @@ export const messengerAdapter: ChannelAdapter<MessengerConfig> = {
       filename: media.filename ?? filenameFromUrl(media.url),
     });
   },
-};
+});
 
 function withToken(url: string, config: MessengerConfig) {
   return `${url}?access_token=${encodeURIComponent(config.pageAccessToken)}`;

@@ -3,7 +3,7 @@
 // carries Page comments (channel `facebook_comment`). What the Page itself says — echoes of our
 // sends, the Page's own comments — never becomes a message to answer.
 import type { InboundEvent, InboundMessage, InboundStatus, MessageType } from '../channel.ts';
-import { parseOrThrow } from '../whatsapp/graph.ts';
+import { parseOrThrow } from '../meta-graph.ts';
 import { FbCommentSchema, FbWebhookSchema, type FbAttachment, type FbMessaging } from './payload.ts';
 
 const WHAT = 'Messenger Platform webhook';
@@ -24,6 +24,7 @@ export function parseMessengerWebhook(body: unknown): InboundEvent[] {
         channel: 'facebook_comment',
         accountId: pageId,
         providerMessageId: comment.comment_id,
+        conversationKey: `comment:${comment.from?.id ?? 'unknown'}:${comment.post_id ?? ''}`,
         from: clean({ userId: comment.from?.id, name: comment.from?.name }),
         timestamp: comment.created_time ?? new Date((entry.time ?? 0) * 1000),
         type: 'comment',

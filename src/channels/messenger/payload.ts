@@ -5,7 +5,7 @@
 //       message_deliveries, message_reads, message_echoes, message_reactions)
 //       https://developers.facebook.com/docs/graph-api/webhooks/reference/page/#feed (Page comments)
 import { z } from 'zod';
-import { UnixSeconds } from '../whatsapp/graph.ts';
+import { UnixSeconds } from '../meta-graph.ts';
 
 const str = z.string();
 const opt = z.string().optional();

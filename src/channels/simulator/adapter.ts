@@ -2,13 +2,17 @@
 // POST /api/simulator/messages as InboundMessage events (the same pipeline as WhatsApp); sending
 // just succeeds, and the outbound rows are what GET /api/simulator/messages reads.
 import { randomUUID } from 'node:crypto';
-import type { ChannelAdapter } from '../channel.ts';
+import { defineChannel } from '../channel.ts';
 
 export type SimulatorConfig = Record<string, never>;
 
-export const simulatorAdapter: ChannelAdapter<SimulatorConfig> = {
+export const simulatorAdapter = defineChannel<SimulatorConfig>({
   kind: 'simulator',
+  label: 'Simulator',
+  surfaces: { simulator: { label: 'Simulator conversation', leadSource: 'simulator', textLimit: Infinity, markRead: false } },
+  reachesPhones: false,
+  builtin: true,
   verify: () => true,
   parse: () => [],
   send: async () => ({ providerMessageId: `sim.${randomUUID()}` }),
-};
+});

@@ -7,16 +7,20 @@
 // A customer's file is the webhook's MediaUrl0: fetched with HTTP basic auth (Account SID : auth
 // token), Twilio answers with a redirect to a short-lived signed CDN link, followed without them.
 // https://www.twilio.com/docs/messaging/api/media-resource
+import { z } from 'zod';
+import { normalizePhone } from '../../lib/phone.ts';
 import {
+  defineChannel,
   ProviderError,
-  type ChannelAdapter,
   type FetchedMedia,
   type MediaRef,
   type OutboundPayload,
   type Recipient,
   type SendResult,
 } from '../channel.ts';
+import { parseJson, providerFetch, trimSlash } from '../http.ts';
 import { downloadMedia } from '../media.ts';
+import { twilioEnv } from './env.ts';
 import { parseTwilio } from './parse.ts';
 import { TwilioMessageResourceSchema, TwilioRestErrorSchema } from './payload.ts';
 import { verifyTwilioSignature } from './signature.ts';
@@ -34,15 +38,74 @@ export type TwilioConfig = {
 };
 
 export const TWILIO_DEFAULT_API_URL = 'https://api.twilio.com';
-const SEND_TIMEOUT_MS = 15_000;
 
-export const twilioAdapter: ChannelAdapter<TwilioConfig> = {
+/** Twilio names our number in `To` as "whatsapp:+1415…"; the account id is its E.164. */
+export const twilioAccountId = (from: string) => normalizePhone(from) ?? from.replace(/^whatsapp:/, '');
+
+export const twilioAdapter = defineChannel<TwilioConfig, typeof twilioEnv>({
   kind: 'twilio',
+  label: 'WhatsApp (Twilio)',
+  surfaces: {
+    twilio: {
+      label: 'WhatsApp conversation',
+      leadSource: 'whatsapp',
+      textLimit: 1600,
+      // 63016: outside the window, usually in the status callback after Twilio accepted the send.
+      replyWindow: { hours: 24, closedCodes: ['63016'], templates: true },
+      markRead: false,
+    },
+  },
+  reachesPhones: true,
+  env: twilioEnv,
+  account: {
+    fromEnv: (env) =>
+      env.TWILIO_WHATSAPP_FROM
+        ? {
+            name: 'WhatsApp (Twilio)',
+            accountId: twilioAccountId(env.TWILIO_WHATSAPP_FROM),
+            settings: {
+              apiUrl: env.TWILIO_API_URL,
+              accountSid: env.TWILIO_ACCOUNT_SID ?? '',
+              whatsappFrom: env.TWILIO_WHATSAPP_FROM,
+              webhookUrl: env.TWILIO_WEBHOOK_URL ?? '',
+            },
+            secrets: { authToken: env.TWILIO_AUTH_TOKEN ?? '' },
+          }
+        : null,
+    // A connected account may leave out what the deployment knows: the base URL, the public
+    // webhook URL and its own number.
+    config: ({ accountId, settings, secrets, env }) =>
+      ({
+        accountSid: settings.accountSid,
+        whatsappFrom: settings.whatsappFrom ?? accountId,
+        apiUrl: settings.apiUrl ?? env.TWILIO_API_URL,
+        webhookUrl: settings.webhookUrl ?? env.TWILIO_WEBHOOK_URL,
+        ...secrets,
+      }) as TwilioConfig,
+    key: twilioAccountId,
+    secretKeys: ['authToken'],
+    settings: z.looseObject({
+      apiUrl: z.url().optional(),
+      accountSid: z.string().optional(),
+      whatsappFrom: z.string().optional(),
+      webhookUrl: z.string().optional(),
+    }),
+    secrets: z.looseObject({ authToken: z.string().optional() }),
+  },
+  // Twilio expects TwiML back; an empty <Response> sends nothing.
+  webhook: {
+    path: '/webhooks/twilio',
+    ack: () => ({
+      status: 200,
+      contentType: 'text/xml',
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+    }),
+  },
   verify: verifyTwilioSignature,
   parse: parseTwilio,
   send: sendTwilio,
   fetchMedia: fetchTwilioMedia,
-};
+});
 
 const basicAuth = (config: TwilioConfig) =>
   `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
@@ -77,7 +140,7 @@ async function fetchTwilioMedia(
       retryable: false,
       code: 'other_account',
     });
-  const base = (config.apiUrl || TWILIO_DEFAULT_API_URL).replace(/\/+$/, '');
+  const base = trimSlash(config.apiUrl || TWILIO_DEFAULT_API_URL);
   return downloadMedia({
     provider: 'Twilio',
     fetchImpl,
@@ -134,32 +197,18 @@ async function sendTwilio(
       break;
   }
 
-  const base = (config.apiUrl || TWILIO_DEFAULT_API_URL).replace(/\/+$/, '');
+  const base = trimSlash(config.apiUrl || TWILIO_DEFAULT_API_URL);
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
-  let res: Response;
-  try {
-    res = await fetchImpl(url, {
-      method: 'POST',
-      headers: {
-        authorization: basicAuth(config),
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: form.toString(),
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
-  } catch (err) {
-    const name = err instanceof Error ? err.name : '';
-    const timedOut = name === 'TimeoutError' || name === 'AbortError';
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ProviderError(`Twilio request ${timedOut ? 'timed out' : 'failed'}: ${reason}`, {
-      retryable: true,
-      code: timedOut ? 'timeout' : 'network',
-    });
-  }
-
-  const text = await res.text().catch(() => '');
-  const json = safeJson(text);
+  const { response: res, text } = await providerFetch('Twilio', fetchImpl, url, {
+    method: 'POST',
+    headers: {
+      authorization: basicAuth(config),
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    },
+    body: form.toString(),
+  });
+  const json = parseJson(text);
   if (res.ok) {
     const resource = TwilioMessageResourceSchema.safeParse(json);
     if (resource.success) return { providerMessageId: resource.data.sid };
@@ -174,7 +223,7 @@ async function sendTwilio(
 
 /** Twilio's REST error body `{code, message, more_info, status}` → ProviderError. */
 function twilioError(status: number, text: string): ProviderError {
-  const error = TwilioRestErrorSchema.safeParse(safeJson(text));
+  const error = TwilioRestErrorSchema.safeParse(parseJson(text));
   const code = error.success && error.data.code !== undefined ? String(error.data.code) : `http_${status}`;
   const message = (error.success && error.data.message) || text.slice(0, 200) || 'no body';
   return new ProviderError(`Twilio error ${code} (HTTP ${status}): ${message}`, {
@@ -188,12 +237,4 @@ function twilioError(status: number, text: string): ProviderError {
 function whatsappAddress(value: string): string {
   if (/^whatsapp:/i.test(value)) return `whatsapp:${value.slice('whatsapp:'.length).trim()}`;
   return `whatsapp:+${value.replace(/\D/g, '')}`;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

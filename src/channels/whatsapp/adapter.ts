@@ -4,27 +4,22 @@
 // Docs: https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/guides/mark-message-as-read
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media
-import {
-  MEDIA_MAX_BYTES,
-  ProviderError,
-  type ChannelAdapter,
-  type OutboundPayload,
-  type Recipient,
-} from '../channel.ts';
+import { z } from 'zod';
+import { defineChannel, MEDIA_MAX_BYTES, ProviderError, type OutboundPayload, type Recipient } from '../channel.ts';
 import { downloadMedia, tooLarge } from '../media.ts';
 import {
   answerHandshake,
   getFromGraph,
   graphError,
-  parseJson,
   postToGraph,
-  trimSlash,
   verifyMetaSignature,
-} from './graph.ts';
+} from '../meta-graph.ts';
+import { parseJson, trimSlash } from '../http.ts';
+import { whatsappEnv } from './env.ts';
 import { parseWhatsAppWebhook } from './parse.ts';
 import { WaMediaInfoSchema, WaSendResponseSchema } from './payload.ts';
 
-export { GRAPH_API_URL as WHATSAPP_DEFAULT_API_URL } from './graph.ts';
+export { GRAPH_API_URL as WHATSAPP_DEFAULT_API_URL } from '../meta-graph.ts';
 
 export type WhatsAppConfig = {
   phoneNumberId: string;
@@ -35,8 +30,52 @@ export type WhatsAppConfig = {
   apiUrl: string;
 };
 
-export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
+/** Meta's code for "outside the 24-hour window" (re-engagement message). */
+const WINDOW_CLOSED = ['131047'];
+
+export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>({
   kind: 'whatsapp',
+  label: 'WhatsApp',
+  surfaces: {
+    whatsapp: {
+      label: 'WhatsApp conversation',
+      leadSource: 'whatsapp',
+      textLimit: 4096,
+      replyWindow: { hours: 24, closedCodes: WINDOW_CLOSED, templates: true },
+      markRead: true,
+    },
+  },
+  reachesPhones: true,
+  env: whatsappEnv,
+  account: {
+    fromEnv: (env) =>
+      env.WHATSAPP_PHONE_NUMBER_ID
+        ? {
+            name: 'WhatsApp',
+            accountId: env.WHATSAPP_PHONE_NUMBER_ID,
+            settings: { apiUrl: env.WHATSAPP_API_URL, template: env.WHATSAPP_TEMPLATE },
+            secrets: {
+              accessToken: env.WHATSAPP_ACCESS_TOKEN ?? '',
+              appSecret: env.WHATSAPP_APP_SECRET ?? '',
+              verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? '',
+            },
+          }
+        : null,
+    config: ({ accountId, settings, secrets, env }) =>
+      ({
+        phoneNumberId: accountId,
+        apiUrl: settings.apiUrl ?? env.WHATSAPP_API_URL,
+        ...secrets,
+      }) as WhatsAppConfig,
+    secretKeys: ['accessToken', 'appSecret', 'verifyToken'],
+    settings: z.looseObject({ apiUrl: z.url().optional(), template: z.string().min(1).optional() }),
+    secrets: z.looseObject({
+      accessToken: z.string().optional(),
+      appSecret: z.string().optional(),
+      verifyToken: z.string().optional(),
+    }),
+  },
+  webhook: { path: '/webhooks/whatsapp' },
 
   handshake(query, config) {
     return answerHandshake(query, config.verifyToken);
@@ -100,7 +139,7 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppConfig> = {
       failure: (status, text) => graphError('WhatsApp', status, parseJson(text)),
     });
   },
-};
+});
 
 /** The JSON body of POST /{phone_number_id}/messages for one outbound payload. */
 export function buildWhatsAppMessage(to: Recipient, payload: OutboundPayload): Record<string, unknown> {

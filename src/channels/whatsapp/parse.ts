@@ -10,7 +10,7 @@ import {
   type ProviderErrorInfo,
   type Sender,
 } from '../channel.ts';
-import { parseOrThrow } from './graph.ts';
+import { parseOrThrow } from '../meta-graph.ts';
 import {
   WaContentSchemas,
   WaValueSchema,

@@ -5,7 +5,7 @@
 // Docs: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/reference/messages
 //       https://developers.facebook.com/docs/whatsapp/business-scoped-user-ids (BSUIDs, 2026)
 import { z } from 'zod';
-import { UnixSeconds } from './graph.ts';
+import { UnixSeconds } from '../meta-graph.ts';
 
 const str = z.string();
 const opt = z.string().optional();

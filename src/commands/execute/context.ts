@@ -8,8 +8,10 @@ import type { Workspace } from '../../crm/workspaces.ts';
 import type { Tx } from '../../db/client.ts';
 import { conversations, type users } from '../../db/schema/index.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
-import type { Conversation } from '../../inbound/linking.ts';
-import type { Lang } from './language.ts';
+import type { ChannelRegistry } from '../../channels/registry.ts';
+import type { Conversation } from '../../conversations/linking.ts';
+import type { Reply } from '../../outbound/queue.ts';
+import type { Lang } from '../../lib/language.ts';
 
 /** Everything a command runs with: who sent it, where, and when. */
 export type CommandEnv = {
@@ -17,8 +19,12 @@ export type CommandEnv = {
   member: typeof users.$inferSelect;
   conversation: Conversation;
   message: { id: string; text: string | null };
+  /** For jobs a command schedules (follow-up reminders). */
   queue: JobQueue;
+  channels: ChannelRegistry;
   now: Date;
+  /** Notifications to other members the command produced; returned with its reply. */
+  notices: Reply[];
 };
 
 export const actorOf = (env: CommandEnv): Actor => ({

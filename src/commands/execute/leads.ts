@@ -1,7 +1,6 @@
 // Lead commands: create, qualify (and the details answer), reassign, add an activity, stop
 // follow-ups. Every change goes through crm/ (which writes the activity); the assignee hears about
-// new work through notifyMember.
-import { onLeadCreated } from '../hooks.ts';
+// new work through a notification returned with the reply.
 import type {
   AddActivityCommand,
   Command,
@@ -14,33 +13,32 @@ import type {
 import { onStopFollowups } from '../hooks.ts';
 import { recordActivity } from '../../crm/activities.ts';
 import { systemActor } from '../../crm/actor.ts';
-import { assignLead, createLead, findLeadByPhone, updateLead, type Lead, type LeadInput } from '../../crm/leads.ts';
-import { memberName } from '../../crm/members.ts';
+import { assignLead, findLeadByPhone, updateLead, type Lead, type LeadInput } from '../../crm/leads.ts';
+import { addLead } from '../../nurture/lead-created.ts';
+import { getMember, memberName } from '../../crm/members.ts';
 import { addNote } from '../../crm/notes.ts';
 import { listTasks, updateTask } from '../../crm/tasks.ts';
 import type { Tx } from '../../db/client.ts';
-import { notifyMember } from '../../outbound/notify.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
-import { firstName, say, statusLabel, type Lang } from './language.ts';
+import { firstName, say, statusLabel, type Lang } from '../../lib/language.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 
-/** Queues a WhatsApp notification to another member; one per message, member and kind. */
+/**
+ * A notification to another member, returned with the command's reply (the outbox queues it).
+ * True when it will go: the member exists and is active. `_kind` names it for readers of the call.
+ */
 export async function notify(
   tx: Tx,
   env: CommandEnv,
   memberId: string | null | undefined,
-  kind: string,
+  _kind: string,
   text: string,
 ): Promise<boolean> {
   if (!memberId || memberId === env.member.id) return false;
-  const id = await notifyMember(tx, env.queue, {
-    workspaceId: env.workspace.id,
-    memberId,
-    text,
-    purpose: 'notification',
-    dedupeKey: `command:${env.message.id}:${kind}:${memberId}`,
-  });
-  return id !== null;
+  const member = await getMember(tx, env.workspace.id, memberId);
+  if (!member?.active) return false;
+  env.notices.push({ to: { member: memberId }, purpose: 'notification', text });
+  return true;
 }
 
 const sender = (env: CommandEnv) => firstName(env.member.name);
@@ -76,7 +74,7 @@ export async function createLeadCommand(
     if (!m.ok) return m.outcome;
     assignee = m.value;
   }
-  const lead = await createLead(tx, actor, {
+  const { lead } = await addLead(tx, { queue: env.queue, now: () => env.now }, actor, {
     company: cmd.company,
     contactName: cmd.contact_name,
     phone: cmd.phone,
@@ -84,7 +82,6 @@ export async function createLeadCommand(
     source: cmd.source,
     assigneeId: assignee.id,
   });
-  await onLeadCreated(tx, env, lead);
   const facts = [lead.contactName, lead.phone, lead.email, lead.source].filter(Boolean).join(', ');
   const what = `${leadLabel(lead)}${facts ? ` (${facts})` : ''}`;
   const to = assignee.id === env.member.id ? say(lang, 'you', 'aapko', 'आपको') : firstName(assignee.name);

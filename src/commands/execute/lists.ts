@@ -9,7 +9,7 @@ import { listTasks, listUpcomingTasks, type TaskWithCompany } from '../../crm/ta
 import type { Tx } from '../../db/client.ts';
 import { instantOf } from '../../lib/zone.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
-import { firstName, formatTime, formatWhen, say, statusLabel, type Lang } from './language.ts';
+import { firstName, formatTime, formatWhen, say, statusLabel, type Lang } from '../../lib/language.ts';
 import { findMember, leadLabel, resolveLead, unknownMemberText } from './resolve.ts';
 
 const SHOW = 10;

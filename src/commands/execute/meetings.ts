@@ -21,7 +21,7 @@ import { createTask, listTasks, updateTask, type Task } from '../../crm/tasks.ts
 import type { LeadStatus } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/client.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
-import { firstName, formatWhen, say, type Lang } from './language.ts';
+import { firstName, formatWhen, say, type Lang } from '../../lib/language.ts';
 import { notify } from './leads.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 

@@ -8,7 +8,7 @@ import { findMemberByName, listMembers, memberName, type Member } from '../../cr
 import type { Tx } from '../../db/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
-import { firstName, say, statusLabel, type Lang } from './language.ts';
+import { firstName, say, statusLabel, type Lang } from '../../lib/language.ts';
 import { hasDevanagari, soundKey, toLatin } from './spelling.ts';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };

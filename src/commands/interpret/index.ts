@@ -3,15 +3,20 @@
 // LLM only when they answer `unknown` or are unsure). Whenever the LLM fails, times out or has no
 // usable answer, the rules answer: a salesperson always gets a reply.
 import type { Config } from '../../config.ts';
-import type { Command } from '../command.ts';
 import { createLlmInterpreter } from './llm.ts';
+import { releaseTarget } from './release.ts';
 import { interpretRules } from './rules.ts';
+import type { InterpretContext, Interpretation, Interpreter } from './types.ts';
 
-export type Interpretation = { command: Command; confidence: number; source: 'rules' | 'llm' };
-export type InterpretContext = { now: Date; timeZone: string };
-export type Interpreter = (text: string, ctx: InterpretContext) => Promise<Interpretation>;
+export type { InterpretContext, Interpretation, Interpreter } from './types.ts';
 
 export const rulesInterpreter: Interpreter = async (text, ctx) => ({ ...interpretRules(text, ctx), source: 'rules' });
+
+/** "release Orbit": read the same in every mode, before the LLM is asked anything. */
+const released = (text: string): Interpretation | null => {
+  const company = releaseTarget(text);
+  return company ? { command: { intent: 'release_bot', company }, confidence: 0.95, source: 'rules' } : null;
+};
 
 /** Below this the hybrid mode asks the LLM (rules answer ~0.9 when sure, ≤ 0.35 for unknown). */
 export const HYBRID_THRESHOLD = 0.6;
@@ -42,7 +47,8 @@ export function createInterpreter(
       return null;
     }
   };
-  if (config.COMMANDS_MODE === 'llm') return async (text, ctx) => (await ask(text, ctx)) ?? rulesInterpreter(text, ctx);
+  if (config.COMMANDS_MODE === 'llm')
+    return async (text, ctx) => released(text) ?? (await ask(text, ctx)) ?? rulesInterpreter(text, ctx);
   return async (text, ctx) => {
     const rules = await rulesInterpreter(text, ctx);
     if (rules.command.intent !== 'unknown' && rules.confidence >= HYBRID_THRESHOLD) return rules;

@@ -7,7 +7,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, Output } from 'ai';
 import { CommandLlmSchema, commandFromLlm } from '../command.ts';
 import { formatInstant, wallAt } from '../../lib/zone.ts';
-import type { InterpretContext, Interpretation } from './index.ts';
+import type { InterpretContext, Interpretation } from './types.ts';
 
 export type LlmSettings = {
   baseURL: string;
@@ -39,6 +39,7 @@ export function commandPrompt(ctx: InterpretContext): string {
     '- add_activity: log a call, visit or remark (company, note).',
     '- reassign_lead: give the lead to another team member (company, assignee).',
     '- list_leads (assignee when someone else’s), list_tasks (assignee, when).',
+    '- release_bot: hand the lead\'s paused conversations back to the customer bot (company, or a phone).',
     '- lead_history (company), stop_followups (company), help, unknown.',
     '',
     'Rules:',

@@ -4,6 +4,7 @@
 import type { Command } from '../command.ts';
 import { parseWhen } from './dates.ts';
 import { interpretWith, type InterpretContext } from './engine.ts';
+import { releaseTarget } from './release.ts';
 
 export type { InterpretContext } from './engine.ts';
 
@@ -13,5 +14,7 @@ export type { InterpretContext } from './engine.ts';
  * (including a command that lacks a required field, such as a reschedule without a new time).
  */
 export function interpretRules(text: string, ctx: InterpretContext): { command: Command; confidence: number } {
+  const release = releaseTarget(text);
+  if (release) return { command: { intent: 'release_bot', company: release }, confidence: 0.95 };
   return interpretWith(text, ctx, parseWhen);
 }

@@ -5,9 +5,6 @@ import { leads } from './leads.ts';
 import { users } from './users.ts';
 import { workspaces } from './workspaces.ts';
 
-export const channelKinds = ['whatsapp', 'messenger', 'maytapi', 'twilio', 'app', 'simulator'] as const;
-export type ChannelRowKind = (typeof channelKinds)[number];
-
 /**
  * A connected account: a WhatsApp number, a Facebook page, a Maytapi phone, a Twilio sender, the
  * in-app channel, the simulator. `account_id` is the provider's id that webhooks name
@@ -21,7 +18,8 @@ export const channels = pgTable(
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: channelKinds }).notNull(),
+    /** The adapter's kind (channels/registry.ts lists them). */
+    kind: text('kind').notNull(),
     name: text('name').notNull(),
     accountId: text('account_id').notNull(),
     /** Non-secret settings (API base URL, template names, rate limit). */
@@ -47,7 +45,7 @@ export const conversations = pgTable(
     channelId: uuid('channel_id')
       .notNull()
       .references(() => channels.id, { onDelete: 'cascade' }),
-    /** whatsapp | messenger | facebook_comment | maytapi | twilio | app | simulator */
+    /** The surface it is on: an adapter's kind, or one of its other surfaces (facebook_comment). */
     channel: text('channel').notNull(),
     /** The contact's address on the channel: E.164 phone, provider user id, or comment thread. */
     externalId: text('external_id').notNull(),

@@ -8,7 +8,7 @@ import { getLeadHistory } from '../../crm/history.ts';
 import { listLeads } from '../../crm/leads.ts';
 import { listUpcomingTasks } from '../../crm/tasks.ts';
 import type { Deps } from '../../deps.ts';
-import { messageHistory } from '../../inbound/linking.ts';
+import { messageHistory } from '../../conversations/linking.ts';
 import { forbidden } from '../../lib/errors.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';

@@ -3,7 +3,6 @@ import type { Deps } from '../../deps.ts';
 import {
   autoLinkConversations,
   captureLeadFromConversation,
-  conversationAnalytics,
   getConversationContext,
   getVisibleConversation,
   handOff,
@@ -13,7 +12,8 @@ import {
   releaseHandoff,
   sendAgentMessage,
   type ConversationWithLead,
-} from '../../inbound/conversations.ts';
+} from '../../conversations/inbox.ts';
+import { conversationAnalytics } from '../../conversations/analytics.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ConversationSchema, ErrorSchema, IdParams, LeadSchema, MessageSchema, PageQuery, page } from '../schemas.ts';
@@ -72,7 +72,7 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const dateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export function conversationRoutes(app: App, deps: Deps) {
-  const { db, queue } = deps;
+  const { db } = deps;
 
   app.get(
     '/api/conversations',
@@ -155,7 +155,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req, reply) => {
       const { actor } = requireAuth(req);
-      return reply.status(201).send(toApi(await sendAgentMessage(db, queue, actor, req.params.id, req.body.text)));
+      return reply.status(201).send(toApi(await sendAgentMessage(db, deps, actor, req.params.id, req.body.text)));
     },
   );
 
@@ -172,7 +172,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      return toApi(await handOff(db, actor, req.params.id, req.body?.reason));
+      return toApi(await handOff(db, deps, actor, req.params.id, req.body?.reason));
     },
   );
 
@@ -188,7 +188,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      return toApi(await releaseHandoff(db, actor, req.params.id));
+      return toApi(await releaseHandoff(db, deps, actor, req.params.id));
     },
   );
 
@@ -204,7 +204,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      const r = await linkConversationToLead(db, actor, req.body.conversation_id, req.body.lead_id);
+      const r = await linkConversationToLead(db, deps, actor, req.body.conversation_id, req.body.lead_id);
       return { conversation: toApi(r.conversation), lead: toApi(r.lead!) };
     },
   );
@@ -227,7 +227,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     async (req) => {
       const { actor } = requireAuth(req);
       const b = req.body;
-      const r = await captureLeadFromConversation(db, actor, b.conversation_id, {
+      const r = await captureLeadFromConversation(db, deps, actor, b.conversation_id, {
         company: b.company || undefined,
         contactName: b.contact_name || undefined,
         assigneeId: b.assignee_id,
@@ -247,7 +247,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      return { linked: await autoLinkConversations(db, actor) };
+      return { linked: await autoLinkConversations(db, deps, actor) };
     },
   );
 

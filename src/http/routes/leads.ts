@@ -3,7 +3,6 @@ import { listLeadActivities } from '../../crm/activities.ts';
 import { getLeadHistory } from '../../crm/history.ts';
 import {
   assignLead,
-  createLead,
   findLeadByPhone,
   getLead,
   listLeads,
@@ -11,10 +10,10 @@ import {
   type LeadInput,
 } from '../../crm/leads.ts';
 import { addNote, listNotes } from '../../crm/notes.ts';
-import { enrollLead } from '../../nurture/enroll.ts';
+import { addLead } from '../../nurture/lead-created.ts';
 import { leadStatuses } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
-import { messageHistory } from '../../inbound/linking.ts';
+import { messageHistory } from '../../conversations/linking.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import {
@@ -96,20 +95,7 @@ export function leadRoutes(app: App, deps: Deps) {
     { schema: { tags, summary: 'Create a lead', body: LeadCreateSchema, response: { 201: LeadSchema, ...errors } } },
     async (req, reply) => {
       const { actor } = requireAuth(req);
-      const lead = await db.transaction(async (tx) => {
-        const created = await createLead(tx, actor, leadInput(req.body));
-        // Sequences with the lead_created trigger start with the lead (same transaction).
-        await enrollLead(tx, deps.queue, {
-          workspaceId: actor.workspaceId,
-          leadId: created.id,
-          assigneeId: created.assigneeId,
-          trigger: 'lead_created',
-          triggerKey: `lead:${created.id}`,
-          at: deps.now(),
-          actorId: actor.userId,
-        });
-        return created;
-      });
+      const { lead } = await addLead(db, deps, actor, leadInput(req.body));
       return reply.status(201).send(toApi(lead));
     },
   );

@@ -3,7 +3,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import type { FetchedMedia } from '../../channels/channel.ts';
 import type { Deps } from '../../deps.ts';
-import { fetchMessageMedia } from '../../inbound/media.ts';
+import { fetchMessageMedia } from '../../conversations/media.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ErrorSchema, IdParams } from '../schemas.ts';

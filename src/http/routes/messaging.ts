@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { messages } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
-import { createChannel, listChannels, publicChannel, updateChannel } from '../../inbound/channel-accounts.ts';
+import { createChannel, listChannels, publicChannel, updateChannel } from '../../channel-accounts/accounts.ts';
 import { routeInbound } from '../../inbound/route.ts';
 import { appInbound, simulateInbound, simulatorMessages } from '../../inbound/simulator.ts';
 import type { App } from '../app-types.ts';
@@ -53,7 +53,7 @@ export function messagingRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      const r = await simulatorMessages(db, actor, req.query.phone);
+      const r = await simulatorMessages(db, deps, actor, req.query.phone);
       return { conversation: r.conversation ? toApi(r.conversation) : null, data: r.messages.map(toApi) };
     },
   );
@@ -112,7 +112,7 @@ export function messagingRoutes(app: App, deps: Deps) {
         tags: ['channels'],
         summary: 'Connect a channel (owners and admins); secrets are encrypted at rest',
         body: z.object({
-          kind: z.enum(['whatsapp', 'messenger', 'maytapi', 'twilio']),
+          kind: z.enum(deps.channels.connectable as [string, ...string[]]),
           name: z.string().trim().min(1).max(100),
           account_id: z.string().trim().min(1).max(100),
           settings: z.record(z.string(), z.unknown()).optional(),
@@ -124,12 +124,13 @@ export function messagingRoutes(app: App, deps: Deps) {
     async (req, reply) => {
       const { actor } = requireAuth(req);
       const b = req.body;
-      const row = await createChannel(
-        db,
-        actor,
-        { kind: b.kind, name: b.name, accountId: b.account_id, settings: b.settings, secrets: b.secrets },
-        deps.secrets,
-      );
+      const row = await createChannel(db, deps, actor, {
+        kind: b.kind,
+        name: b.name,
+        accountId: b.account_id,
+        settings: b.settings,
+        secrets: b.secrets,
+      });
       return reply.status(201).send(toApi(publicChannel(row)));
     },
   );
@@ -152,7 +153,7 @@ export function messagingRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const { actor } = requireAuth(req);
-      return toApi(publicChannel(await updateChannel(db, actor, req.params.id, req.body, deps.secrets)));
+      return toApi(publicChannel(await updateChannel(db, deps, actor, req.params.id, req.body)));
     },
   );
 }

@@ -6,7 +6,7 @@ import { getWorkspace, updateWorkspace } from '../../crm/workspaces.ts';
 import { roles } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { forbidden } from '../../lib/errors.ts';
-import { forgetChannels } from '../../inbound/channel-accounts.ts';
+import { forgetChannels } from '../../channel-accounts/cache.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ApiKeySchema, ErrorSchema, IdParams, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';

@@ -1,5 +1,6 @@
-// The language a team member wrote in, so the bot answers in kind: English, Hinglish (Hindi in
-// Latin letters) or Hindi (Devanagari). Plus the few formatting helpers replies share.
+// The language someone wrote in — a team member's command or a customer's message — so the bot
+// answers in kind: English, Hinglish (Hindi in Latin letters) or Hindi (Devanagari). Plus the few
+// formatting helpers replies share. Both bots use this one module.
 export type Lang = 'en' | 'hinglish' | 'hi';
 
 const DEVANAGARI = /[\u0900-\u097F]/g;
@@ -12,7 +13,9 @@ const HINGLISH = new Set(
     'dikhao dikha dikhado batao bata aaj kal parso baje bje wala wali wale saath sath liye mere mera meri mujhe hamare kya kyu nahi nhi ' +
     'haan bhai abhi sab sabhi sabki unko usko unka uska yeh ye woh wo tha thi chahiye agle agla subah shaam sham dopahar raat kitne ' +
     'kaun kab naya nayi ek aur lekin bhi mein mai kuch rakho rakh lagao bolo bhejo banao bana chuka chuki khush accha acha theek thik ' +
-    'bola boli chahte baat hoga hogi karenge karega wapas phir fir jaldi baad pehle toh unhe humko hume'
+    'bola boli chahte baat hoga hogi karenge karega wapas phir fir jaldi baad pehle toh unhe humko hume ' +
+    // and the words customers write
+    'nahin kyun kaise aap aapka aapki aapko hum humein kijiye ji bataiye kitna raha rahi dijiye milega milegi'
   ).split(' '),
 );
 

@@ -1,5 +1,5 @@
 // Conversations as the dashboard and the API see them (spec 001): the inbox, a conversation's
-// messages, a human's reply, handoff to a human and back, linking, and the conversation analytics.
+// messages, a human's reply, handoff to a human and back, linking (analytics.ts: the numbers).
 //
 // Visibility mirrors leads: managers, admins and owners see every conversation of the workspace.
 // An agent sees the conversations linked to leads assigned to them, and unlinked conversations they
@@ -13,12 +13,13 @@ import { getLead, type Lead } from '../crm/leads.ts';
 import { memberName } from '../crm/members.ts';
 import { clampLimit, decodeCursor, toPage, type Page, type PageParams } from '../crm/pagination.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
-import { rowsOf, type DbOrTx } from '../db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import type { LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { badRequest, forbidden, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import { queueMessage } from '../outbound/queue.ts';
+import { queueReplies, type OutboxDeps } from '../outbound/queue.ts';
 import { autoLink, captureLead, linkConversation, type Conversation } from './linking.ts';
 
 export type Message = typeof messages.$inferSelect;
@@ -46,7 +47,8 @@ function visibility(actor: Actor): SQL | undefined {
   );
 }
 
-const scope = (actor: Actor) => and(eq(conversations.workspaceId, actor.workspaceId), visibility(actor));
+/** The conversations the actor may see. */
+export const scope = (actor: Actor) => and(eq(conversations.workspaceId, actor.workspaceId), visibility(actor));
 
 /** A conversation the actor may see, with its lead; 404 otherwise. */
 export async function getVisibleConversation(db: DbOrTx, actor: Actor, id: string): Promise<ConversationWithLead> {
@@ -64,7 +66,8 @@ const isTimeCursor = (v: unknown): v is TimeCursor =>
   !Number.isNaN(Date.parse((v as TimeCursor).at));
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 /** A timestamp as ISO-8601 UTC text with microseconds: exact in cursors, parseable by Date. */
-const isoText = (t: SQL) => sql<string>`to_char(${t} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** A timestamp as ISO text with microseconds (cursors compare it exactly). */
+export const isoText = (t: SQL) => sql<string>`to_char(${t} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Conversations the actor may see, latest activity first. `search` matches contact name or phone and the linked lead's company or contact. */
 export async function listConversations(
@@ -156,7 +159,7 @@ export async function getConversationContext(
 /** A human's reply from the dashboard: an outbound row (purpose `agent`) that outbound.send delivers. */
 export async function sendAgentMessage(
   db: DbOrTx,
-  queue: JobQueue,
+  deps: OutboxDeps,
   actor: Actor,
   conversationId: string,
   text: string,
@@ -164,30 +167,29 @@ export async function sendAgentMessage(
   return db.transaction(async (tx) => {
     const { conversation: conv } = await getVisibleConversation(tx, actor, conversationId);
     // The in-app channel answers inside its own HTTP request; there is nobody to deliver to later.
-    if (conv.channel === 'app')
+    if (deps.channels.surface(conv.channel)?.adapter.inline)
       throw badRequest('In-app conversations cannot be replied to', {
         conversation_id: 'an in-app command conversation',
       });
-    const id = await queueMessage(tx, queue, {
-      workspaceId: actor.workspaceId,
-      conversationId: conv.id,
-      channelId: conv.channelId,
-      payload: { type: 'text', text },
-      purpose: 'agent',
-      authorId: actor.userId,
-    });
-    const [row] = await tx.select().from(messages).where(eq(messages.id, id));
+    const [id] = await queueReplies(
+      tx,
+      deps,
+      { workspaceId: actor.workspaceId, key: null, conversation: conv, authorId: actor.userId },
+      [{ to: 'contact', purpose: 'agent', text }],
+    );
+    const [row] = await tx.select().from(messages).where(eq(messages.id, id!));
     return row;
   });
 }
 
-const describeConversation = (c: Conversation) =>
-  c.channel === 'facebook_comment'
-    ? 'Facebook comment thread'
-    : `${c.channel[0].toUpperCase()}${c.channel.slice(1)} conversation`;
+type Channels = { channels: ChannelRegistry };
+
+const describeConversation = (deps: Channels, c: Conversation) =>
+  deps.channels.surface(c.channel)?.surface.label ?? `${c.channel} conversation`;
 
 async function setHandoff(
   db: DbOrTx,
+  deps: Channels,
   actor: Actor,
   conversationId: string,
   on: boolean,
@@ -213,8 +215,8 @@ async function setHandoff(
         actorId: actor.userId,
         type: on ? 'conversation.handed_off' : 'conversation.released',
         text: on
-          ? `${describeConversation(conv)} handed to a human by ${by}${row.handoffReason ? `: ${row.handoffReason}` : ''}`
-          : `${describeConversation(conv)} handed back to the bot by ${by}`,
+          ? `${describeConversation(deps, conv)} handed to a human by ${by}${row.handoffReason ? `: ${row.handoffReason}` : ''}`
+          : `${describeConversation(deps, conv)} handed back to the bot by ${by}`,
         changes: {
           handedOffAt: { old: conv.handedOffAt?.toISOString() ?? null, new: row.handedOffAt?.toISOString() ?? null },
         },
@@ -225,168 +227,61 @@ async function setHandoff(
 }
 
 /** A human takes over: the customer bot stays silent until release. Idempotent. */
-export const handOff = (db: DbOrTx, actor: Actor, conversationId: string, reason?: string) =>
-  setHandoff(db, actor, conversationId, true, reason);
+export const handOff = (db: DbOrTx, deps: Channels, actor: Actor, conversationId: string, reason?: string) =>
+  setHandoff(db, deps, actor, conversationId, true, reason);
 
 /** The bot answers again. Idempotent. */
-export const releaseHandoff = (db: DbOrTx, actor: Actor, conversationId: string) =>
-  setHandoff(db, actor, conversationId, false);
+export const releaseHandoff = (db: DbOrTx, deps: Channels, actor: Actor, conversationId: string) =>
+  setHandoff(db, deps, actor, conversationId, false);
+
+/** Releases every handed-off conversation of a lead; returns how many there were. */
+export async function releaseLeadConversations(
+  db: DbOrTx,
+  deps: Channels,
+  actor: Actor,
+  leadId: string,
+): Promise<number> {
+  const convs = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, actor.workspaceId),
+        eq(conversations.leadId, leadId),
+        isNotNull(conversations.handedOffAt),
+      ),
+    );
+  for (const c of convs) await releaseHandoff(db, deps, actor, c.id);
+  return convs.length;
+}
 
 /** Links a conversation the actor may see to a lead the actor may see. */
 export async function linkConversationToLead(
   db: DbOrTx,
+  deps: Channels,
   actor: Actor,
   conversationId: string,
   leadId: string,
 ): Promise<ConversationWithLead> {
   await getVisibleConversation(db, actor, conversationId);
-  const conversation = await linkConversation(db, actor, conversationId, leadId);
+  const conversation = await linkConversation(db, deps, actor, conversationId, leadId);
   return { conversation, lead: await getLead(db, actor, leadId) };
 }
 
 /** Creates a lead from a conversation the actor may see, or links it to the lead with its phone. */
 export async function captureLeadFromConversation(
   db: DbOrTx,
+  deps: Channels & LeadCreatedDeps,
   actor: Actor,
   conversationId: string,
   input: { company?: string; contactName?: string; assigneeId?: string | null },
 ) {
   await getVisibleConversation(db, actor, conversationId);
-  return captureLead(db, actor, conversationId, input);
+  return captureLead(db, deps, actor, conversationId, input);
 }
 
 /** Links every unlinked conversation whose phone matches a lead: workspace housekeeping, so managers and up. */
-export async function autoLinkConversations(db: DbOrTx, actor: Actor): Promise<number> {
+export async function autoLinkConversations(db: DbOrTx, deps: Channels, actor: Actor): Promise<number> {
   if (!seesAll(actor)) throw forbidden('Only managers, admins and owners auto-link the workspace’s conversations');
-  return autoLink(db, actor);
-}
-
-export type ConversationAnalytics = {
-  from: Date;
-  to: Date;
-  timeZone: string;
-  conversations: {
-    total: number;
-    linked: number;
-    unlinked: number;
-    conversionRate: number | null;
-    leadsCaptured: number;
-  };
-  messagesPerDay: { date: string; inbound: number; outbound: number }[];
-  firstResponse: { medianSeconds: number | null; responded: number; unanswered: number };
-  channels: { channel: string; conversations: number; linked: number }[];
-};
-
-const dayRe = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * Analytics of customer conversations (team members' chats with the bot are not customers), over
- * [from, to). A bare date is a whole day in the workspace time zone (`to` inclusive); the default
- * is the last 30 days. Definitions:
- * - conversations: started (created) in the range; linked = has a lead; conversion rate =
- *   linked / total; leads captured = distinct leads created after their conversation started.
- * - messages per day: received, and sent (queued or delivered, not failed), reactions excluded,
- *   by day in the workspace time zone.
- * - first response: for conversations whose first inbound message falls in the range, seconds
- *   from it to the first outbound message (bot or human, not failed) at or after it; the median
- *   of those that got one.
- */
-export async function conversationAnalytics(
-  db: DbOrTx,
-  actor: Actor,
-  range: { from?: string; to?: string } = {},
-): Promise<ConversationAnalytics> {
-  const tz = (await getWorkspace(db, actor.workspaceId)).timeZone;
-  const bound = (v: string | undefined, end: boolean) =>
-    v === undefined
-      ? null
-      : dayRe.test(v)
-        ? sql`((${v}::date + ${sql.raw(end ? '1' : '0')})::timestamp at time zone ${tz})`
-        : sql`${v}::timestamptz`;
-  const hiExpr = bound(range.to, true) ?? sql`now()`;
-  const loExpr = bound(range.from, false) ?? sql`(${hiExpr} - interval '30 days')`;
-  const [b] = rowsOf<{ lo: string; hi: string; lo_day: string; hi_day: string; days: number }>(
-    await db.execute(
-      sql`select ${isoText(sql`lo`)} as lo, ${isoText(sql`hi`)} as hi, to_char(lo at time zone ${tz}, 'YYYY-MM-DD') as lo_day, to_char((hi - interval '1 microsecond') at time zone ${tz}, 'YYYY-MM-DD') as hi_day, extract(epoch from hi - lo)::float8 / 86400 as days from (select ${loExpr} as lo, ${hiExpr} as hi) r`,
-    ),
-  );
-  if (!(Number(b.days) > 0)) throw badRequest('`from` must be before `to`', { from: 'after to' });
-  if (Number(b.days) > 366)
-    throw badRequest('The range may span at most 366 days', { from: 'more than 366 days before to' });
-  const lo = sql`${b.lo}::timestamptz`;
-  const hi = sql`${b.hi}::timestamptz`;
-  const customer = and(scope(actor), isNull(conversations.memberId));
-  const counted = sql`${messages.type} <> 'reaction' and (${messages.direction} = 'in' or ${messages.status} <> 'failed')`;
-
-  const totals = rowsOf<{ channel: string | null; total: number; linked: number; captured: number }>(
-    await db.execute(sql`
-      select ${conversations.channel} as channel, count(*)::int as total, count(${conversations.leadId})::int as linked,
-             count(distinct ${conversations.leadId}) filter (where ${leads.createdAt} >= ${conversations.createdAt})::int as captured
-      from ${conversations} left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-      where ${customer} and ${conversations.createdAt} >= ${lo} and ${conversations.createdAt} < ${hi}
-      group by grouping sets ((${conversations.channel}), ())
-      order by 1`),
-  );
-  const daily = rowsOf<{ day: string; inbound: number; outbound: number }>(
-    await db.execute(sql`
-      select to_char(${messages.createdAt} at time zone ${tz}, 'YYYY-MM-DD') as day,
-             count(*) filter (where ${messages.direction} = 'in')::int as inbound, count(*) filter (where ${messages.direction} = 'out')::int as outbound
-      from ${messages} join ${conversations} on ${conversations.id} = ${messages.conversationId}
-        left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-      where ${customer} and ${messages.workspaceId} = ${actor.workspaceId} and ${messages.createdAt} >= ${lo} and ${messages.createdAt} < ${hi} and ${counted}
-      group by 1`),
-  );
-  const [fr] = rowsOf<{ median: number | null; responded: number; total: number }>(
-    await db.execute(sql`
-      with firsts as (
-        select ${conversations.id} as id, min(${messages.createdAt}) as first_in
-        from ${conversations} join ${messages} on ${messages.conversationId} = ${conversations.id} and ${messages.direction} = 'in' and ${counted}
-          left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-        where ${customer} and ${conversations.lastInboundAt} >= ${lo}
-        group by ${conversations.id}
-      ), responses as (
-        select extract(epoch from (select min(o.created_at) from messages o where o.conversation_id = f.id and o.direction = 'out' and o.status <> 'failed' and o.created_at >= f.first_in) - f.first_in)::float8 as secs
-        from firsts f where f.first_in >= ${lo} and f.first_in < ${hi}
-      )
-      select percentile_cont(0.5) within group (order by secs) as median, count(secs)::int as responded, count(*)::int as total from responses`),
-  );
-
-  const all = totals.find((t) => t.channel === null) ?? { total: 0, linked: 0, captured: 0 };
-  const byDay = new Map(daily.map((d) => [d.day, d]));
-  const messagesPerDay: ConversationAnalytics['messagesPerDay'] = [];
-  for (
-    let d = new Date(`${b.lo_day}T00:00:00Z`);
-    d.toISOString().slice(0, 10) <= b.hi_day;
-    d.setUTCDate(d.getUTCDate() + 1)
-  ) {
-    const date = d.toISOString().slice(0, 10);
-    messagesPerDay.push({
-      date,
-      inbound: Number(byDay.get(date)?.inbound ?? 0),
-      outbound: Number(byDay.get(date)?.outbound ?? 0),
-    });
-  }
-  const total = Number(all.total);
-  const linked = Number(all.linked);
-  return {
-    from: new Date(b.lo),
-    to: new Date(b.hi),
-    timeZone: tz,
-    conversations: {
-      total,
-      linked,
-      unlinked: total - linked,
-      conversionRate: total ? linked / total : null,
-      leadsCaptured: Number(all.captured),
-    },
-    messagesPerDay,
-    firstResponse: {
-      medianSeconds: fr?.median === null || fr?.median === undefined ? null : Number(fr.median),
-      responded: Number(fr?.responded ?? 0),
-      unanswered: Number(fr?.total ?? 0) - Number(fr?.responded ?? 0),
-    },
-    channels: totals
-      .filter((t) => t.channel !== null)
-      .map((t) => ({ channel: t.channel!, conversations: Number(t.total), linked: Number(t.linked) })),
-  };
+  return autoLink(db, deps, actor);
 }

@@ -4,23 +4,15 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordActivity } from '../crm/activities.ts';
 import type { Actor } from '../crm/actor.ts';
 import type { HistorySource } from '../crm/history.ts';
-import { createLead, getLead, type Lead } from '../crm/leads.ts';
+import { getLead, type Lead } from '../crm/leads.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
+import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import { notFound } from '../lib/errors.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
-
-const channelSource: Record<string, string> = {
-  whatsapp: 'whatsapp',
-  maytapi: 'whatsapp',
-  twilio: 'whatsapp',
-  messenger: 'messenger',
-  facebook_comment: 'facebook',
-  simulator: 'simulator',
-  app: 'app',
-};
 
 export async function getConversation(db: DbOrTx, actor: Actor, id: string): Promise<Conversation> {
   const [c] = await db
@@ -35,7 +27,11 @@ export async function getConversation(db: DbOrTx, actor: Actor, id: string): Pro
   return c;
 }
 
-async function setLead(db: DbOrTx, actor: Actor, conv: Conversation, lead: Lead, how: string) {
+type Channels = { channels: ChannelRegistry };
+
+async function setLead(db: DbOrTx, deps: Channels, actor: Actor, conv: Conversation, lead: Lead, how: string) {
+  // How the conversation is named in the timeline: "WhatsApp conversation linked by hand".
+  const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
   if (conv.leadId === lead.id) return;
   await db.update(conversations).set({ leadId: lead.id, updatedAt: new Date() }).where(eq(conversations.id, conv.id));
   const by = actor.userId ? ` by ${await memberName(db, actor.workspaceId, actor.userId)}` : '';
@@ -44,7 +40,7 @@ async function setLead(db: DbOrTx, actor: Actor, conv: Conversation, lead: Lead,
     leadId: lead.id,
     actorId: actor.userId,
     type: 'conversation.linked',
-    text: `${conv.channel === 'facebook_comment' ? 'Facebook comment thread' : `${conv.channel[0].toUpperCase()}${conv.channel.slice(1)} conversation`} linked ${how}${by}`,
+    text: `${label} linked ${how}${by}`,
     changes: { conversationId: { old: conv.leadId, new: conv.id } },
   });
 }
@@ -52,6 +48,7 @@ async function setLead(db: DbOrTx, actor: Actor, conv: Conversation, lead: Lead,
 /** Links a conversation to a lead the actor can see. */
 export async function linkConversation(
   db: DbOrTx,
+  deps: Channels,
   actor: Actor,
   conversationId: string,
   leadId: string,
@@ -59,7 +56,7 @@ export async function linkConversation(
   return db.transaction(async (tx) => {
     const conv = await getConversation(tx, actor, conversationId);
     const lead = await getLead(tx, actor, leadId);
-    await setLead(tx, actor, conv, lead, 'by hand');
+    await setLead(tx, deps, actor, conv, lead, 'by hand');
     return { ...conv, leadId: lead.id };
   });
 }
@@ -67,6 +64,7 @@ export async function linkConversation(
 /** Links to the lead with the conversation's phone, or creates one (source: the channel). */
 export async function captureLead(
   db: DbOrTx,
+  deps: LeadCreatedDeps & Channels,
   actor: Actor,
   conversationId: string,
   input: { company?: string; contactName?: string; assigneeId?: string | null } = {},
@@ -83,24 +81,24 @@ export async function captureLead(
         )[0]
       : undefined;
     if (existing) {
-      await setLead(tx, actor, conv, existing, 'to the lead with the same phone');
+      await setLead(tx, deps, actor, conv, existing, 'to the lead with the same phone');
       return { lead: existing, created: false };
     }
-    const lead = await createLead(tx, actor, {
+    const { lead } = await addLead(tx, deps, actor, {
       company: input.company ?? null,
       contactName: input.contactName ?? conv.contactName ?? (conv.contactPhone ? null : 'Unknown contact'),
       phone: conv.contactPhone,
-      source: channelSource[conv.channel] ?? conv.channel,
+      source: deps.channels.surface(conv.channel)?.surface.leadSource ?? conv.channel,
       assigneeId: input.assigneeId,
       customFields: conv.contactUserId ? { [`${conv.channel}_user_id`]: conv.contactUserId } : {},
     });
-    await setLead(tx, actor, conv, lead, 'when the lead was captured');
+    await setLead(tx, deps, actor, conv, lead, 'when the lead was captured');
     return { lead, created: true };
   });
 }
 
 /** Links every unlinked conversation whose phone matches a lead. Returns how many it linked. */
-export async function autoLink(db: DbOrTx, actor: Actor): Promise<number> {
+export async function autoLink(db: DbOrTx, deps: Channels, actor: Actor): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .select({ conv: conversations, lead: leads })
@@ -110,7 +108,7 @@ export async function autoLink(db: DbOrTx, actor: Actor): Promise<number> {
         and(eq(leads.workspaceId, conversations.workspaceId), eq(leads.phone, conversations.contactPhone)),
       )
       .where(and(eq(conversations.workspaceId, actor.workspaceId), isNull(conversations.leadId)));
-    for (const r of rows) await setLead(tx, actor, r.conv, r.lead, 'automatically by phone number');
+    for (const r of rows) await setLead(tx, deps, actor, r.conv, r.lead, 'automatically by phone number');
     return rows.length;
   });
 }

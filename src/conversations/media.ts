@@ -2,18 +2,18 @@
 // provider when a team member opens it. Parley stores only the provider's reference (a WhatsApp
 // media id, a CDN or Twilio link); the bytes pass through and are not kept.
 //
-// Who may open it: whoever may read the conversation (inbound/conversations.ts), so another
+// Who may open it: whoever may read the conversation (conversations/inbox.ts), so another
 // workspace's message, or an agent's colleague's, answers 404 like an unknown id.
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { MEDIA_MAX_BYTES, ProviderError, type FetchedMedia, type MediaRef } from '../channels/channel.ts';
-import { adapterFor, type AdapterKind } from '../channels/registry.ts';
 import type { Actor } from '../crm/actor.ts';
 import { messages } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, notFound } from '../lib/errors.ts';
-import { channelConfig, getChannel } from './channel-accounts.ts';
-import { getVisibleConversation } from './conversations.ts';
+import { getChannel } from '../channel-accounts/accounts.ts';
+import { channelConfig, secretValues } from '../channel-accounts/config.ts';
+import { getVisibleConversation } from './inbox.ts';
 
 const MediaRefSchema = z.looseObject({
   id: z.string().min(1).optional(),
@@ -25,18 +25,7 @@ const MediaRefSchema = z.looseObject({
   voice: z.boolean().optional(),
 });
 
-/** Config keys that hold secrets, so that no provider's answer can echo one back to the client. */
-const SECRET_KEYS = [
-  'accessToken',
-  'pageAccessToken',
-  'appSecret',
-  'verifyToken',
-  'apiToken',
-  'webhookToken',
-  'authToken',
-];
-
-type MediaDeps = Pick<Deps, 'db' | 'config' | 'secrets' | 'fetch' | 'log'>;
+type MediaDeps = Pick<Deps, 'db' | 'config' | 'secrets' | 'channels' | 'fetch' | 'log'>;
 
 /** Opens the file of a message the actor may see: 404 without one, 413 over the limit, 502 when the provider fails. */
 export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId: string): Promise<FetchedMedia> {
@@ -63,17 +52,17 @@ export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId
     throw new AppError('not_found', `This ${message.type} message has no file to open`);
 
   const channel = await getChannel(db, message.channelId);
-  const adapter = adapterFor(channel.kind as AdapterKind);
+  const adapter = deps.channels.get(channel.kind);
   if (channel.workspaceId !== actor.workspaceId || !adapter.fetchMedia)
     throw new AppError('not_found', `${channel.name} messages have no files to open`);
-  const config = channelConfig(channel, deps.config, deps.secrets);
+  const config = channelConfig(deps, channel);
 
   let file: FetchedMedia;
   try {
     file = await adapter.fetchMedia(config, media.data as MediaRef, deps.fetch);
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
-    const reason = withoutSecrets(err.message, config);
+    const reason = withoutSecrets(err.message, secretValues(deps, channel.kind, config));
     deps.log.warn(
       { messageId, channel: channel.kind, code: err.code, status: err.status, reason },
       'could not fetch media',
@@ -90,11 +79,9 @@ export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId
   return file;
 }
 
-function withoutSecrets(text: string, config: Record<string, unknown>): string {
+/** No provider's answer may echo one of the channel's secrets back to the client. */
+function withoutSecrets(text: string, secrets: string[]): string {
   let out = text;
-  for (const key of SECRET_KEYS) {
-    const value = config[key];
-    if (typeof value === 'string' && value.length >= 4) out = out.replaceAll(value, '[secret]');
-  }
+  for (const value of secrets) out = out.replaceAll(value, '[secret]');
   return out;
 }

@@ -1,19 +1,17 @@
 // What WhatsApp Cloud API and Messenger share: both are Meta's Graph API. Webhooks are signed the
 // same way (X-Hub-Signature-256), verified with the same GET handshake, and sends fail with the
-// same error shape. messenger/ imports this file rather than repeating it.
+// same error shape. Both adapters import this file rather than repeating it.
 //
 // Docs: https://developers.facebook.com/docs/graph-api/webhooks/getting-started
 //       https://developers.facebook.com/docs/graph-api/guides/error-handling
 //       https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { PayloadError, ProviderError, type WebhookRequest } from '../channel.ts';
+import { PayloadError, ProviderError, type WebhookRequest } from './channel.ts';
+import { parseJson, providerFetch } from './http.ts';
 
 /** Graph base URL including the version (v26.0 is current as of 2026-07-29). */
 export const GRAPH_API_URL = 'https://graph.facebook.com/v26.0';
-
-/** A send that hangs this long is abandoned and reported as retryable. */
-export const GRAPH_TIMEOUT_MS = 15_000;
 
 /**
  * Graph error codes worth retrying: throttling (4, 17, 32, 613, 80006 Messenger, 80007 WhatsApp
@@ -151,27 +149,11 @@ async function requestGraph({
   method,
   body,
 }: Omit<GraphPost, 'body'> & { method: 'GET' | 'POST'; body?: unknown }): Promise<unknown> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetchImpl(url, {
-      method,
-      headers: method === 'POST' ? { 'content-type': 'application/json', ...headers } : { ...headers },
-      ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS),
-    });
-    text = await response.text();
-  } catch (err) {
-    // The request may or may not have reached Meta; the sender retries and the webhook status
-    // tells the truth later.
-    const name = err instanceof Error ? err.name : '';
-    const timedOut = name === 'TimeoutError' || name === 'AbortError';
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ProviderError(`${provider} API ${timedOut ? 'timed out' : 'unreachable'}: ${reason}`, {
-      retryable: true,
-      code: timedOut ? 'timeout' : 'network',
-    });
-  }
+  const { response, text } = await providerFetch(provider, fetchImpl, url, {
+    method,
+    headers: method === 'POST' ? { 'content-type': 'application/json', ...headers } : { ...headers },
+    ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
+  });
   const json = parseJson(text);
   if (!response.ok) throw graphError(provider, response.status, json);
   if (json === undefined) {
@@ -183,14 +165,3 @@ async function requestGraph({
   }
   return json;
 }
-
-/** The JSON of a body, or undefined when it is empty or not JSON. */
-export function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export const trimSlash = (url: string) => url.replace(/\/+$/, '');

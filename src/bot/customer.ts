@@ -1,0 +1,61 @@
+// A customer's message, answered: a new conversation gets the workspace's welcome once (with the
+// customer's name when known), and every message the bot's reply (context → profile → reply).
+import { and, eq, isNull } from 'drizzle-orm';
+import pino, { type Logger } from 'pino';
+import type { Workspace } from '../crm/workspaces.ts';
+import type { Tx } from '../db/client.ts';
+import { conversations, type messages } from '../db/schema/index.ts';
+import type { Conversation } from '../conversations/linking.ts';
+import type { Reply } from '../outbound/queue.ts';
+import { applyCustomerReply, prepareCustomerReply, type PreparedReply } from './respond.ts';
+
+export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
+
+export function welcomeText(workspace: Workspace, name: string | null): string {
+  const s = workspace.settings as Record<string, unknown>;
+  const template =
+    typeof s.welcome_message === 'string' && s.welcome_message.trim() ? s.welcome_message : DEFAULT_WELCOME;
+  const business = typeof s.business_name === 'string' && s.business_name ? s.business_name : workspace.name;
+  const first = name?.trim().split(/\s+/)[0];
+  return template
+    .replace('{name}', first ? ` ${first}` : '')
+    .replace('{business}', business)
+    .replace(/\s+!/, '!');
+}
+
+export type CustomerTurn = {
+  workspace: Workspace;
+  conversation: Conversation;
+  message: typeof messages.$inferSelect;
+  now: Date;
+  /** Prepared outside the transaction (context, LLM); made here with the rules when absent. */
+  prepared?: PreparedReply;
+  /** The customer has no CRM record from before this message (they get the welcome). */
+  newCustomer: boolean;
+  log?: Logger;
+};
+
+export async function customerReplies(tx: Tx, t: CustomerTurn): Promise<Reply[]> {
+  // Welcome once per new conversation: the conditional update is the guard, also against a job
+  // that runs twice. A known customer gets a personal reply instead of the generic welcome.
+  const isNewConversation = !t.conversation.welcomedAt;
+  if (isNewConversation)
+    await tx
+      .update(conversations)
+      .set({ welcomedAt: t.now })
+      .where(and(eq(conversations.id, t.conversation.id), isNull(conversations.welcomedAt)));
+  const prepared =
+    t.prepared ??
+    (await prepareCustomerReply({ db: tx, log: t.log ?? silent, now: () => t.now }, t.workspace, t.conversation, t.message));
+  const welcome =
+    isNewConversation && t.newCustomer
+      ? welcomeText(t.workspace, t.conversation.contactName ?? prepared.extraction.facts.name ?? null)
+      : null;
+  return applyCustomerReply(
+    tx,
+    { workspace: t.workspace, conversation: t.conversation, message: t.message, now: t.now, welcome },
+    prepared,
+  );
+}
+
+const silent = pino({ level: 'silent' });
