@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Every test runs on PGlite. With TEST_DATABASE_URL set, the database tests (test/**, and
-// src/**/*.db.test.ts) run again on that PostgreSQL server, in a database of their own.
+// Every test runs on PGlite. With TEST_DATABASE_URL set, the flow tests (test/**, the ones that
+// touch the database) run again on that PostgreSQL server, in a database of their own; the unit
+// tests beside the code (src/**) need no database.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -20,7 +21,7 @@ export default defineConfig({
             {
               test: {
                 name: 'postgres',
-                include: ['src/**/*.db.test.ts', 'test/**/*.test.ts'],
+                include: ['test/**/*.test.ts'],
                 globalSetup: ['test/setup-postgres.ts'],
                 env: { PARLEY_TEST_DB: 'postgres' },
               },

@@ -552,8 +552,7 @@ async function main() {
     for (const m of inbound) {
       const rs = (repliesTo.get(m.id) ?? []).filter((o) => o.conversation_id === m.conversation_id);
       const keys = rs.map((o) => o.dedupe_key ?? '');
-      const ok =
-        keys.every((k, i) => k === `msg:${m.id}/c/${i}`) && new Set(keys).size === keys.length;
+      const ok = keys.every((k, i) => k === `msg:${m.id}/c/${i}`) && new Set(keys).size === keys.length;
       const indices = keys.map((k) => Number(k.split('/').at(-1))).sort((a, b) => a - b);
       if (!ok || indices.some((x, i) => x !== i)) badKeys.push({ message: m.id, keys });
     }

@@ -29,7 +29,7 @@ import { customerContextRoutes } from './http/routes/customer-context.ts';
 import { messageMasterRoutes } from './http/routes/message-master.ts';
 import { privacyRoutes } from './http/routes/privacy.ts';
 import { botStatusRoutes } from './http/routes/bot-status.ts';
-import { metricsRoutes } from './lib/metrics.ts';
+import { metricsRoutes } from './http/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
 declare module 'fastify' {

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { channelEnv } from './channels/registry.ts';
 import { envBool as bool, type EnvEntry as Entry } from './lib/env.ts';
 
-
 export const configEntries = {
   NODE_ENV: {
     schema: z.enum(['development', 'production', 'test']).default('development'),

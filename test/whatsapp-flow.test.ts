@@ -135,17 +135,33 @@ describe('WhatsApp webhook', () => {
     expect(await convMessages(channelId)).toHaveLength(0);
   });
 
-  it('acknowledges a delivery for an unknown phone number and ignores it', async () => {
+  it('refuses a delivery for an unknown phone number that nothing can verify, and stores nothing', async () => {
     await connect();
     const body = waFixture('wa_text.json', '999999999999999');
-    // Unknown number and no environment channel to check the signature with: nothing verifies it.
-    expect([200, 401]).toContain((await post(body)).statusCode);
-    const [row] = await deps.db
-      .select()
-      .from(messages)
-      .where(eq(messages.providerMessageId, 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0VCMEExRjJDNEQ1RTZGNzA4MTkyQQA='))
-      .limit(1);
-    expect(row?.channelId ?? null).not.toBe('999999999999999');
+    const count = async () => (await deps.db.select({ id: messages.id }).from(messages)).length;
+    const before = await count();
+    // Unknown number and no environment account to check the signature with: nothing verifies it.
+    expect((await post(body)).statusCode).toBe(401);
+    expect(await count()).toBe(before);
+  });
+
+  it('acknowledges a delivery for an unknown phone number signed with the environment account, and ignores it', async () => {
+    const env = await createTestApp({
+      LOG_LEVEL: 'error',
+      WHATSAPP_PHONE_NUMBER_ID: '100200300400500',
+      WHATSAPP_APP_SECRET: 'env-app-secret',
+      WHATSAPP_ACCESS_TOKEN: 'env-token',
+    });
+    const body = waFixture('wa_text.json', '999999999999999');
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, 'env-app-secret') },
+      payload: body,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ received: 1, stored: 0, ignored: 1 });
+    expect(await env.deps.db.select().from(messages)).toHaveLength(0);
   });
 
   it('stores every message type, batches and Unicode exactly as signed', async () => {

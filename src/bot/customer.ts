@@ -46,7 +46,12 @@ export async function customerReplies(tx: Tx, t: CustomerTurn): Promise<Reply[]>
       .where(and(eq(conversations.id, t.conversation.id), isNull(conversations.welcomedAt)));
   const prepared =
     t.prepared ??
-    (await prepareCustomerReply({ db: tx, log: t.log ?? silent, now: () => t.now }, t.workspace, t.conversation, t.message));
+    (await prepareCustomerReply(
+      { db: tx, log: t.log ?? silent, now: () => t.now },
+      t.workspace,
+      t.conversation,
+      t.message,
+    ));
   const welcome =
     isNewConversation && t.newCustomer
       ? welcomeText(t.workspace, t.conversation.contactName ?? prepared.extraction.facts.name ?? null)

@@ -68,7 +68,15 @@ function connectable(registry: ChannelRegistry, kind: string) {
 
 /** Settings or secrets as the adapter accepts them, or a 400 naming the field. */
 function validated(
-  schema: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } } | undefined,
+  schema:
+    | {
+        safeParse(v: unknown): {
+          success: boolean;
+          data?: unknown;
+          error?: { issues: { path: PropertyKey[]; message: string }[] };
+        };
+      }
+    | undefined,
   field: 'settings' | 'secrets',
   value: Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {

@@ -35,11 +35,7 @@ export function forgetChannels(): void {
 }
 
 /** findChannelsByAccount through the cache (unknown accounts are cached too). */
-export async function cachedChannelsByAccount(
-  db: DbOrTx,
-  kind: string,
-  accountIds: string[],
-): Promise<ChannelRow[]> {
+export async function cachedChannelsByAccount(db: DbOrTx, kind: string, accountIds: string[]): Promise<ChannelRow[]> {
   const c = cachesOf(db);
   const now = Date.now();
   const out: ChannelRow[] = [];
@@ -84,4 +80,3 @@ export async function workspaceRegions(db: DbOrTx, workspaceIds: string[]): Prom
   }
   return out;
 }
-

@@ -10,7 +10,14 @@ import { simulatorAdapter } from './simulator/adapter.ts';
 import { twilioAdapter } from './twilio/adapter.ts';
 import { whatsappAdapter } from './whatsapp/adapter.ts';
 
-const builtIn = [whatsappAdapter, messengerAdapter, maytapiAdapter, twilioAdapter, appAdapter, simulatorAdapter] as const;
+const builtIn = [
+  whatsappAdapter,
+  messengerAdapter,
+  maytapiAdapter,
+  twilioAdapter,
+  appAdapter,
+  simulatorAdapter,
+] as const;
 
 export type ChannelRegistry = {
   /** Every adapter, in order of preference. */
@@ -29,7 +36,9 @@ export type ChannelRegistry = {
 export function createChannelRegistry(adapters: readonly AnyChannelAdapter[]): ChannelRegistry {
   const byKind = new Map(adapters.map((a) => [a.kind, a]));
   const surfaces = new Map(
-    adapters.flatMap((adapter) => Object.entries(adapter.surfaces).map(([name, surface]) => [name, { adapter, surface }])),
+    adapters.flatMap((adapter) =>
+      Object.entries(adapter.surfaces).map(([name, surface]) => [name, { adapter, surface }]),
+    ),
   );
   return {
     all: adapters,
@@ -41,9 +50,7 @@ export function createChannelRegistry(adapters: readonly AnyChannelAdapter[]): C
     find: (kind) => byKind.get(kind),
     surface: (name) => surfaces.get(name),
     connectable: adapters.filter((a) => !a.builtin).map((a) => a.kind),
-    windowClosedCodes: new Set(
-      [...surfaces.values()].flatMap(({ surface }) => surface.replyWindow?.closedCodes ?? []),
-    ),
+    windowClosedCodes: new Set([...surfaces.values()].flatMap(({ surface }) => surface.replyWindow?.closedCodes ?? [])),
   };
 }
 

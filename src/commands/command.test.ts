@@ -24,6 +24,7 @@ describe('command contract', () => {
       'list_tasks',
       'lead_history',
       'stop_followups',
+      'release_bot',
       'help',
       'unknown',
     ]);

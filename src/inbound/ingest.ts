@@ -281,7 +281,8 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
 
   if (statuses.length) {
     await deps.db.transaction(async (tx) => {
-      for (const s of statuses) results[s.d].statuses += await applyStatus(tx, s.channel, s.ev, deps.channels.windowClosedCodes);
+      for (const s of statuses)
+        results[s.d].statuses += await applyStatus(tx, s.channel, s.ev, deps.channels.windowClosedCodes);
     });
   }
   return results;

@@ -24,7 +24,19 @@ function envRow(deps: ReceiveDeps, kind: string): ChannelRow | undefined {
   const c = envChannels(deps.channels, deps.config).find((e) => e.kind === kind);
   if (!c) return undefined;
   const at = new Date();
-  return { id: '', workspaceId: '', kind, name: c.name, accountId: c.accountId, settings: c.settings, secrets: null, fromEnv: true, active: true, createdAt: at, updatedAt: at };
+  return {
+    id: '',
+    workspaceId: '',
+    kind,
+    name: c.name,
+    accountId: c.accountId,
+    settings: c.settings,
+    secrets: null,
+    fromEnv: true,
+    active: true,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function configOf(deps: ReceiveDeps, row: ChannelRow): Record<string, unknown> | null {
@@ -63,9 +75,7 @@ export async function receiveWebhook(
     const ids = [...new Set(events.map((e) => key(e.accountId)))];
     // A delivery with nothing for us (echoes, the page's own comments, edits) names no account:
     // any of this provider's channels may have signed it, and a signed one is answered 200.
-    const known = ids.length
-      ? await cachedChannelsByAccount(deps.db, kind, ids)
-      : await activeChannels(deps.db, kind);
+    const known = ids.length ? await cachedChannelsByAccount(deps.db, kind, ids) : await activeChannels(deps.db, kind);
     const candidates = known.length ? known : [envRow(deps, kind)].filter((r): r is ChannelRow => !!r);
     const verified = candidates.filter((ch) => verifies(deps, adapter, req, ch));
     if (!verified.length)

@@ -85,7 +85,7 @@ type Ahead = { interpreted?: Interpretation; prepared?: PreparedReply };
 async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Promise<Map<string, Ahead>> {
   const out = new Map<string, Ahead>();
   const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, target.conversationId));
-  const member = await teamMemberOf(deps.db, conv);
+  const member = await teamMemberOf(deps, deps.db, conv);
   if (!member && (!deps.botLlm || conv.handedOffAt)) return out;
   const pending = await deps.db
     .select()
@@ -124,7 +124,7 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
  */
 async function routeOne(deps: RouteDeps, tx: Tx, ws: Workspace, msg: Message, ahead: Ahead = {}): Promise<string[]> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, msg.conversationId));
-  const member = await teamMemberOf(tx, conv);
+  const member = await teamMemberOf(deps, tx, conv);
   const turn: Turn = { workspace: ws, conversation: conv, message: msg, member, now: deps.now(), ahead };
   const replies = msg.type === 'reaction' ? [] : await decide(deps, tx, turn);
   const ids = await queueReplies(
@@ -237,8 +237,9 @@ async function eraseOnRequest(tx: Tx, ctx: Turn): Promise<Reply[]> {
   ];
 }
 
-async function teamMemberOf(db: Db | Tx, conv: Conversation): Promise<Member | undefined> {
-  if (conv.channel === 'app' && conv.memberId) {
+/** The team member speaking: by phone, or on the in-app channel the member the conversation is theirs. */
+async function teamMemberOf(deps: RouteDeps, db: Db | Tx, conv: Conversation): Promise<Member | undefined> {
+  if (deps.channels.surface(conv.channel)?.adapter.inline && conv.memberId) {
     const [m] = await db
       .select()
       .from(users)

@@ -14,7 +14,14 @@ import {
 import type { JobQueue } from '../jobs/queue.ts';
 import { recordActivity } from '../crm/activities.ts';
 import { remindJob } from './remind.ts';
-import { businessHoursOf, DEFAULT_SEND_TIME, formatShort, reminderSettingsOf, stepDueAt, stepLabel } from './schedule.ts';
+import {
+  businessHoursOf,
+  DEFAULT_SEND_TIME,
+  formatShort,
+  reminderSettingsOf,
+  stepDueAt,
+  stepLabel,
+} from './schedule.ts';
 
 export { stepLabel } from './schedule.ts';
 

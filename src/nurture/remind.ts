@@ -12,18 +12,11 @@ import type { Config } from '../config.ts';
 import { recordActivity } from '../crm/activities.ts';
 import { getMember } from '../crm/members.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import {
-  leads,
-  messageMasterSteps,
-  nurtureEnrollments,
-  reminders,
-  tasks,
-  workspaces,
-} from '../db/schema/index.ts';
+import { leads, messageMasterSteps, nurtureEnrollments, reminders, tasks, workspaces } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { formatPhone } from '../lib/phone.ts';
 import { queueReplies, type Reply } from '../outbound/queue.ts';
-import type { ChannelRegistry } from '../channels/registry.ts';
+import type { OutboxDeps } from '../outbound/queue.ts';
 import { formatDay, formatShort, stepLabel } from './schedule.ts';
 import { completeEnrollment, stopFollowups, stopReasonOf } from './stop.ts';
 
@@ -32,7 +25,7 @@ export type Reminder = typeof reminders.$inferSelect;
 export type NurtureDeps = {
   db: Db;
   queue: JobQueue;
-  channels: ChannelRegistry;
+  channels: OutboxDeps['channels'];
   config: Config;
   log: Logger;
   now: () => Date;
@@ -194,4 +187,3 @@ export const remindJob = defineJob({
   queue: { retryLimit: 5, retryBackoff: true, retryDelay: 30, retryDelayMax: 900 },
   concurrency: 4,
 });
-

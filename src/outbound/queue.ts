@@ -63,7 +63,8 @@ export async function queueReplies(
   const counts = new Map<string, number>();
   const ids: (string | null)[] = [];
   for (const r of replies) {
-    const target = r.to === 'contact' ? source.conversation : await memberConversation(tx, deps, source.workspaceId, r.to.member);
+    const target =
+      r.to === 'contact' ? source.conversation : await memberConversation(tx, deps, source.workspaceId, r.to.member);
     if (!target) {
       if (r.to === 'contact') throw new Error('queueReplies: a reply to the contact needs the conversation');
       ids.push(null);

@@ -124,8 +124,7 @@ export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId
     )
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(1);
-  if (next?.status === 'queued')
-    await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
+  if (next?.status === 'queued') await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
 }
 
 async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promise<void> {
@@ -177,12 +176,14 @@ async function markAnsweredRead(
   if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
     // Not a message: it takes no token of the number's messages-per-second limit.
-    await deps.channels.get(channel.kind).send(
-      channelConfig(deps, channel),
-      await recipientOf(deps.db, surface, conv, msg),
-      { type: 'mark_read', messageId: answered.providerMessageId },
-      deps.fetch,
-    );
+    await deps.channels
+      .get(channel.kind)
+      .send(
+        channelConfig(deps, channel),
+        await recipientOf(deps.db, surface, conv, msg),
+        { type: 'mark_read', messageId: answered.providerMessageId },
+        deps.fetch,
+      );
   } catch (err) {
     deps.log.warn(
       { err: err instanceof Error ? err.message : String(err), messageId: msg.id },

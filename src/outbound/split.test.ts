@@ -36,8 +36,13 @@ describe('splitText', () => {
   });
 
   it('knows each channel’s limit', () => {
-    expect(
-      ['whatsapp', 'messenger', 'facebook_comment', 'maytapi', 'twilio', 'simulator'].map(textLimit),
-    ).toEqual([4096, 2000, 8000, 4096, 1600, Infinity]);
+    expect(['whatsapp', 'messenger', 'facebook_comment', 'maytapi', 'twilio', 'simulator'].map(textLimit)).toEqual([
+      4096,
+      2000,
+      8000,
+      4096,
+      1600,
+      Infinity,
+    ]);
   });
 });

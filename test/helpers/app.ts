@@ -1,6 +1,7 @@
 // A Parley app on the test database, and helpers to make workspaces and members through the API.
 import { afterAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
+import type { ChannelRegistry } from '../../src/channels/registry.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createDeps, type Deps } from '../../src/deps.ts';
 import type { App } from '../../src/http/app-types.ts';
@@ -15,7 +16,7 @@ export type TestContext = { app: App; deps: Deps };
 /** One app per test file; closed after the file's tests. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { now?: () => Date } = {},
+  opts: { now?: () => Date; channels?: ChannelRegistry } = {},
 ): Promise<TestContext> {
   const database = await openTestDatabase();
   const config: Config = loadConfig({
@@ -25,7 +26,7 @@ export async function createTestApp(
     PARLEY_SECRET_KEY: 'test-secret-key-0123456789',
     ...env,
   });
-  const deps = await createDeps(config, { database, now: opts.now });
+  const deps = await createDeps(config, { database, now: opts.now, channels: opts.channels });
   await deps.queue.install(allJobs);
   const app = await buildApp(deps);
   afterAll(async () => {

@@ -51,7 +51,9 @@ export function nextQuestion(input: {
   if (!input.profile.communication_preferences) missing.push('communication_preferences');
   if (!input.knownEmail && !input.profile.email) missing.push('email');
   const field = missing.find((f) => !declined.has(f));
-  return field ? { field, text: say(input.lang, questions[field].en, questions[field].hinglish, questions[field].hi) } : null;
+  return field
+    ? { field, text: say(input.lang, questions[field].en, questions[field].hinglish, questions[field].hi) }
+    : null;
 }
 
 /** "I've noted that …" for sensitive details, so the customer knows what we keep. */

@@ -233,7 +233,9 @@ describe('extractProfileFacts', () => {
     ]) {
       const started = performance.now();
       extractProfileFacts(text);
-      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(250); // ~20 ms here; generous for loaded CI
+      // ~20 ms on an idle machine; catastrophic backtracking would take minutes, so the bound only
+      // has to tell those apart, also on a machine busy with other work.
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(2000);
     }
   });
 

@@ -9,7 +9,9 @@ export type SimulatorConfig = Record<string, never>;
 export const simulatorAdapter = defineChannel<SimulatorConfig>({
   kind: 'simulator',
   label: 'Simulator',
-  surfaces: { simulator: { label: 'Simulator conversation', leadSource: 'simulator', textLimit: Infinity, markRead: false } },
+  surfaces: {
+    simulator: { label: 'Simulator conversation', leadSource: 'simulator', textLimit: Infinity, markRead: false },
+  },
   reachesPhones: false,
   builtin: true,
   verify: () => true,

@@ -7,13 +7,7 @@
 import { z } from 'zod';
 import { defineChannel, MEDIA_MAX_BYTES, ProviderError, type OutboundPayload, type Recipient } from '../channel.ts';
 import { downloadMedia, tooLarge } from '../media.ts';
-import {
-  answerHandshake,
-  getFromGraph,
-  graphError,
-  postToGraph,
-  verifyMetaSignature,
-} from '../meta-graph.ts';
+import { answerHandshake, getFromGraph, graphError, postToGraph, verifyMetaSignature } from '../meta-graph.ts';
 import { parseJson, trimSlash } from '../http.ts';
 import { whatsappEnv } from './env.ts';
 import { parseWhatsAppWebhook } from './parse.ts';

@@ -8,9 +8,8 @@ import type { Workspace } from '../../crm/workspaces.ts';
 import type { Tx } from '../../db/client.ts';
 import { conversations, type users } from '../../db/schema/index.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
-import type { ChannelRegistry } from '../../channels/registry.ts';
 import type { Conversation } from '../../conversations/linking.ts';
-import type { Reply } from '../../outbound/queue.ts';
+import type { OutboxDeps, Reply } from '../../outbound/queue.ts';
 import type { Lang } from '../../lib/language.ts';
 
 /** Everything a command runs with: who sent it, where, and when. */
@@ -21,7 +20,7 @@ export type CommandEnv = {
   message: { id: string; text: string | null };
   /** For jobs a command schedules (follow-up reminders). */
   queue: JobQueue;
-  channels: ChannelRegistry;
+  channels: OutboxDeps['channels'];
   now: Date;
   /** Notifications to other members the command produced; returned with its reply. */
   notices: Reply[];

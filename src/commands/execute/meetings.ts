@@ -13,7 +13,8 @@ import type {
   ScheduleMeetingCommand,
 } from '../command.ts';
 import { onDemoDone, onMeetingDone } from '../hooks.ts';
-import { lastStatusChange, recordActivity } from '../../crm/activities.ts';
+import { recordActivity } from '../../crm/activities.ts';
+import { lastStatusChange } from '../../crm/lead-activities.ts';
 import { updateLead, type Lead } from '../../crm/leads.ts';
 import { memberName } from '../../crm/members.ts';
 import { addNote } from '../../crm/notes.ts';

@@ -39,7 +39,7 @@ export function commandPrompt(ctx: InterpretContext): string {
     '- add_activity: log a call, visit or remark (company, note).',
     '- reassign_lead: give the lead to another team member (company, assignee).',
     '- list_leads (assignee when someone else’s), list_tasks (assignee, when).',
-    '- release_bot: hand the lead\'s paused conversations back to the customer bot (company, or a phone).',
+    "- release_bot: hand the lead's paused conversations back to the customer bot (company, or a phone).",
     '- lead_history (company), stop_followups (company), help, unknown.',
     '',
     'Rules:',

@@ -1,7 +1,7 @@
 // GET /api/bot/status-summary: is the customer bot healthy, and how well does it know customers?
 // Everything is counted in SQL for the caller's workspace: messages and the `meta.bot` that every
-// bot reply carries (mode, context hit, personalized, fallback, handoff), the job tables of pg-boss
-// joined to the messages the jobs are about, and the failed outbound messages. "Today" starts at
+// bot reply carries (mode, context hit, personalized, fallback, handoff), and the failed outbound
+// messages; the queue depth comes from pg-boss's queue statistics. "Today" starts at
 // midnight in the workspace's time zone.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -12,6 +12,9 @@ import type { Deps } from '../../deps.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ErrorSchema } from '../schemas.ts';
+import { routeJob } from '../../inbound/route.ts';
+import type { QueueCounts } from '../../jobs/queue.ts';
+import { sendJob } from '../../outbound/send.ts';
 
 const QueueCounts = z.object({ queued: z.number().int(), active: z.number().int(), failed: z.number().int() });
 
@@ -85,21 +88,11 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
     db.execute(
       sql`select m.meta->'bot'->>'fallback' as reason, count(*)::int as n from messages m where ${today} and coalesce(m.meta->'bot'->>'fallback', '') <> '' group by 1 order by 1`,
     ),
-    // Jobs carry only message ids (a route job names a whole ingested batch): joining the messages
-    // scopes the queue to this workspace, and the counts are of messages.
-    db
-      .execute(
-        sql`select j.name, j.state::text as state, count(*)::int as n
-            from pgboss.job j
-            cross join lateral jsonb_array_elements_text(case when jsonb_typeof(j.data->'messageIds') = 'array' then j.data->'messageIds' else jsonb_build_array(j.data->'messageId') end) as e(mid)
-            join messages m on m.id = (case when e.mid ~ '^[0-9a-fA-F-]{36}$' then e.mid::uuid end)
-            where j.name in ('inbound.route', 'outbound.send') and j.state in ('created', 'retry', 'active', 'failed') and m.workspace_id = ${ws.id}
-            group by 1, 2`,
-      )
-      .catch((err: unknown) => {
-        deps.log.warn({ err }, 'status summary: job counts unavailable');
-        return { rows: [] };
-      }),
+    // The deployment's queues, from pg-boss's statistics (its workers are shared by every workspace).
+    deps.queue.counts([routeJob.id, sendJob.id]).catch((err: unknown) => {
+      deps.log.warn({ err }, 'status summary: job counts unavailable');
+      return {} as Record<string, QueueCounts>;
+    }),
     db.execute(sql`
       select coalesce(m.failed_at, m.updated_at) as at, ch.kind, m.purpose, m.error_code, m.error_title, m.fail_reason
       from messages m join channels ch on ch.id = m.channel_id
@@ -108,15 +101,8 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
   ]);
 
   const t = rowsOf<Record<string, number>>(totals)[0];
-  const queue = {
-    inbound_route: { queued: 0, active: 0, failed: 0 },
-    outbound_send: { queued: 0, active: 0, failed: 0 },
-  };
-  for (const j of rowsOf<{ name: string; state: string; n: number }>(jobs)) {
-    const q = j.name === 'inbound.route' ? queue.inbound_route : queue.outbound_send;
-    const slot = j.state === 'created' || j.state === 'retry' ? 'queued' : (j.state as 'active' | 'failed');
-    q[slot] += Number(j.n);
-  }
+  const none = { queued: 0, active: 0, failed: 0 };
+  const queue = { inbound_route: jobs[routeJob.id] ?? none, outbound_send: jobs[sendJob.id] ?? none };
   return {
     mode:
       typeof (deps.config as Record<string, unknown>).BOT_MODE === 'string'

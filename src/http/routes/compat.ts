@@ -2,7 +2,7 @@
 // there, for frontends built against that system. Same services and shapes as the /api routes.
 import { z } from 'zod';
 import { getUser, findUserByUsername } from '../../auth/users.ts';
-import { listLeadActivities } from '../../crm/activities.ts';
+import { listLeadActivities } from '../../crm/lead-activities.ts';
 import { seesAll } from '../../crm/actor.ts';
 import { getLeadHistory } from '../../crm/history.ts';
 import { listLeads } from '../../crm/leads.ts';

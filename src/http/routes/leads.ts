@@ -1,14 +1,7 @@
 import { z } from 'zod';
-import { listLeadActivities } from '../../crm/activities.ts';
+import { listLeadActivities } from '../../crm/lead-activities.ts';
 import { getLeadHistory } from '../../crm/history.ts';
-import {
-  assignLead,
-  findLeadByPhone,
-  getLead,
-  listLeads,
-  updateLead,
-  type LeadInput,
-} from '../../crm/leads.ts';
+import { assignLead, findLeadByPhone, getLead, listLeads, updateLead, type LeadInput } from '../../crm/leads.ts';
 import { addNote, listNotes } from '../../crm/notes.ts';
 import { addLead } from '../../nurture/lead-created.ts';
 import { leadStatuses } from '../../db/schema/index.ts';

@@ -15,8 +15,9 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { rowsOf, type Db } from '../db/client.ts';
+import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Deps } from '../deps.ts';
-import type { App } from '../http/app-types.ts';
+import type { App } from './app-types.ts';
 
 export type Metrics = {
   registry: Registry;
@@ -25,12 +26,10 @@ export type Metrics = {
   webhookDeliveries: Counter<'provider' | 'result'>;
 };
 
-/** POST /webhooks/whatsapp → whatsapp; Maytapi posts to /webhook. */
-function webhookProvider(method: string, route: string): string | null {
-  if (method !== 'POST') return null;
-  if (route === '/webhook') return 'maytapi';
-  const m = /^\/webhooks\/([a-z]+)$/.exec(route);
-  return m ? m[1] : null;
+/** The provider whose webhook path a route is (POST /webhooks/whatsapp → whatsapp; Maytapi posts to /webhook). */
+function webhookProviders(channels: ChannelRegistry): (method: string, route: string) => string | null {
+  const byPath = new Map(channels.all.flatMap((a) => (a.webhook ? [[a.webhook.path, a.kind] as const] : [])));
+  return (method, route) => (method === 'POST' ? (byPath.get(route) ?? null) : null);
 }
 
 const webhookResult = (status: number) =>
@@ -60,8 +59,13 @@ function databaseSnapshot(db: Db, log?: Logger) {
 }
 
 /** Registers the request hook, the database-backed collectors and GET /metrics on this app. */
-export function registerMetrics(app: App, registry: Registry, opts: { db?: Db; log?: Logger } = {}): Metrics {
+export function registerMetrics(
+  app: App,
+  registry: Registry,
+  opts: { db?: Db; log?: Logger; channels: ChannelRegistry },
+): Metrics {
   collectDefaultMetrics({ register: registry });
+  const webhookProvider = webhookProviders(opts.channels);
   const registers = [registry];
   const httpRequests = new Counter({
     name: 'parley_http_requests_total',
@@ -126,5 +130,5 @@ export function registerMetrics(app: App, registry: Registry, opts: { db?: Db; l
 
 /** For buildApp: a registry of this app's own. */
 export function metricsRoutes(app: App, deps: Deps): Metrics {
-  return registerMetrics(app, new Registry(), { db: deps.db, log: deps.log });
+  return registerMetrics(app, new Registry(), { db: deps.db, log: deps.log, channels: deps.channels });
 }
