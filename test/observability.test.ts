@@ -39,64 +39,71 @@ const summary = async (s: Session) => {
 };
 
 describe('GET /api/bot/status-summary', () => {
-  it('counts today’s messages, bot replies, context hits, personalization, handoffs, queue and send errors', async () => {
-    const owner = await newWorkspace(app, 'Sunrise Realty');
-    const phoneNumberId = await connect(app, owner);
-    await app.inject({
-      method: 'POST',
-      url: '/api/leads',
-      headers: owner.auth,
-      payload: { contact_name: 'Rahul Mehta', company: 'Mehta Homes', phone: '+91 98700 11111', score: 85 },
-    });
-    const say = async (from: string, text: string) => {
-      expect((await webhook(app, waText(phoneNumberId, from, text, { name: 'Customer' }))).statusCode).toBe(200);
-      await drainJobs(deps);
-    };
-    await say('919870011111', 'Hi, what is the price of the 2BHK?');
-    await say('919870022222', 'Hello');
-    await say('919870011111', 'I want to talk to a real person');
-    // An invalid token fails both calls of the answer: marking the message read (best effort, ignored) and the reply.
-    graph.failNext(401, graphErrors.invalidToken(), 2);
-    await say('919870033333', 'hi');
+  it(
+    'counts today’s messages, bot replies, context hits, personalization, handoffs, queue and send errors',
+    { timeout: 90_000 },
+    async () => {
+      const owner = await newWorkspace(app, 'Sunrise Realty');
+      const phoneNumberId = await connect(app, owner);
+      await app.inject({
+        method: 'POST',
+        url: '/api/leads',
+        headers: owner.auth,
+        payload: { contact_name: 'Rahul Mehta', company: 'Mehta Homes', phone: '+91 98700 11111', score: 85 },
+      });
+      const say = async (from: string, text: string) => {
+        expect((await webhook(app, waText(phoneNumberId, from, text, { name: 'Customer' }))).statusCode).toBe(200);
+        await drainJobs(deps);
+      };
+      await say('919870011111', 'Hi, what is the price of the 2BHK?');
+      await say('919870022222', 'Hello');
+      await say('919870011111', 'I want to talk to a real person');
+      // An invalid token fails both calls of the answer: marking the message read (best effort, ignored) and the reply.
+      graph.failNext(401, graphErrors.invalidToken(), 2);
+      await say('919870033333', 'hi');
 
-    const s = await summary(owner);
-    const rows = await deps.db.select().from(messages).where(eq(messages.workspaceId, owner.workspaceId));
-    const bot = rows
-      .filter((m) => m.meta && (m.meta as { bot?: unknown }).bot)
-      .map((m) => (m.meta as { bot: { context_hit: boolean; personalized: boolean } }).bot);
-    expect(bot.length).toBeGreaterThanOrEqual(3);
-    const share = (n: number) => Math.round((n / bot.length) * 1000) / 1000;
+      const s = await summary(owner);
+      const rows = await deps.db.select().from(messages).where(eq(messages.workspaceId, owner.workspaceId));
+      const bot = rows
+        .filter((m) => m.meta && (m.meta as { bot?: unknown }).bot)
+        .map((m) => (m.meta as { bot: { context_hit: boolean; personalized: boolean } }).bot);
+      expect(bot.length).toBeGreaterThanOrEqual(3);
+      const share = (n: number) => Math.round((n / bot.length) * 1000) / 1000;
 
-    expect(s).toMatchObject({
-      mode: 'rules',
-      llm: { configured: false, reachable: null },
-      queue: { inbound_route: { queued: 0, active: 0, failed: 0 }, outbound_send: { queued: 0, active: 0, failed: 0 } },
-      messages_today: { in: 4, out: rows.filter((m) => m.direction === 'out').length },
-      bot_replies_today: bot.length,
-      context_hit_rate: share(bot.filter((b) => b.context_hit).length),
-      personalization_rate: share(bot.filter((b) => b.personalized).length),
-      fallbacks: {},
-      handoffs_today: 1,
-      time_zone: 'Asia/Kolkata',
-    });
-    expect(s.context_hit_rate).toBeGreaterThan(0);
-    expect(s.personalization_rate).toBeGreaterThan(0);
-    expect(s.last_errors).toHaveLength(1);
-    expect(s.last_errors[0]).toMatchObject({ code: '190', where: expect.stringContaining('whatsapp') });
-    expect(Date.parse(s.last_errors[0].at)).toBeGreaterThan(Date.now() - 60_000);
+      expect(s).toMatchObject({
+        mode: 'rules',
+        llm: { configured: false, reachable: null },
+        queue: {
+          inbound_route: { queued: 0, active: 0, failed: 0 },
+          outbound_send: { queued: 0, active: 0, failed: 0 },
+        },
+        messages_today: { in: 4, out: rows.filter((m) => m.direction === 'out').length },
+        bot_replies_today: bot.length,
+        context_hit_rate: share(bot.filter((b) => b.context_hit).length),
+        personalization_rate: share(bot.filter((b) => b.personalized).length),
+        fallbacks: {},
+        handoffs_today: 1,
+        time_zone: 'Asia/Kolkata',
+      });
+      expect(s.context_hit_rate).toBeGreaterThan(0);
+      expect(s.personalization_rate).toBeGreaterThan(0);
+      expect(s.last_errors).toHaveLength(1);
+      expect(s.last_errors[0]).toMatchObject({ code: '190', where: expect.stringContaining('whatsapp') });
+      expect(Date.parse(s.last_errors[0].at)).toBeGreaterThan(Date.now() - 60_000);
 
-    // Another workspace sees only its own (nothing yet).
-    const other = await summary(await newWorkspace(app, 'Elsewhere'));
-    expect(other).toMatchObject({
-      messages_today: { in: 0, out: 0 },
-      bot_replies_today: 0,
-      context_hit_rate: null,
-      personalization_rate: null,
-      handoffs_today: 0,
-      last_errors: [],
-    });
-    expect((await app.inject({ method: 'GET', url: '/api/bot/status-summary' })).statusCode).toBe(401);
-  });
+      // Another workspace sees only its own (nothing yet).
+      const other = await summary(await newWorkspace(app, 'Elsewhere'));
+      expect(other).toMatchObject({
+        messages_today: { in: 0, out: 0 },
+        bot_replies_today: 0,
+        context_hit_rate: null,
+        personalization_rate: null,
+        handoffs_today: 0,
+        last_errors: [],
+      });
+      expect((await app.inject({ method: 'GET', url: '/api/bot/status-summary' })).statusCode).toBe(401);
+    },
+  );
 
   it('checks the LLM server with GET {LLM_BASE_URL}/models, within 2 seconds', async () => {
     const seen: string[] = [];

@@ -3,6 +3,7 @@
 // API by owners and admins. What an account may hold is the adapter's to say (its settings and
 // secrets schemas); secrets are sealed before they are stored.
 import { and, eq } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { isAdmin, type Actor } from '../crm/actor.ts';
 import type { DbOrTx } from '../db/client.ts';
@@ -68,22 +69,14 @@ function connectable(registry: ChannelRegistry, kind: string) {
 
 /** Settings or secrets as the adapter accepts them, or a 400 naming the field. */
 function validated(
-  schema:
-    | {
-        safeParse(v: unknown): {
-          success: boolean;
-          data?: unknown;
-          error?: { issues: { path: PropertyKey[]; message: string }[] };
-        };
-      }
-    | undefined,
+  schema: z.ZodType<Record<string, unknown>> | undefined,
   field: 'settings' | 'secrets',
   value: Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
   if (!schema || value === undefined) return value;
   const r = schema.safeParse(value);
-  if (r.success) return r.data as Record<string, unknown>;
-  const issue = r.error!.issues[0];
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
   throw badRequest(`Invalid channel ${field}`, { [[field, ...issue.path.map(String)].join('.')]: issue.message });
 }
 
