@@ -107,8 +107,13 @@ export const knowledgeChunks = pgTable(
     record: text('record').notNull(),
     part: integer('part').notNull().default(0),
     text: text('text').notNull(),
+    /** The values, normalised (the `path: value` lines' right-hand sides). */
     searchText: text('search_text').notNull(),
-    tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector('kb_simple'::regconfig, search_text)`),
+    /** The field names (`price`, `support level`): searched with a low weight, so "whitening price" prefers the whitening record's price. */
+    keyText: text('key_text').notNull().default(''),
+    tsv: tsvector('tsv').generatedAlwaysAs(
+      sql`setweight(to_tsvector('kb_simple'::regconfig, search_text), 'A') || setweight(to_tsvector('kb_simple'::regconfig, key_text), 'D')`,
+    ),
     /** Identifiers in the record: phones (E.164), emails, ids (lower case, without separators). */
     keys: text('keys').array().$type<string[]>().notNull().default([]),
     contactKeys: text('contact_keys').array().$type<string[]>(),
