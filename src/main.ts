@@ -92,6 +92,7 @@ async function serve() {
 async function schedules(deps: Awaited<ReturnType<typeof createDeps>>) {
   await deps.queue.schedule('outbound.sweep', '*/5 * * * *');
   await deps.queue.schedule('nurture.sweep', '* * * * *');
+  await deps.queue.schedule('knowledge.sweep', '* * * * *');
   // And once now: reminders that fell due while the server was down go out on start, not a minute later.
   await deps.queue.send(deps.db, 'nurture.sweep', {});
 }

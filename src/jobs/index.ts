@@ -1,5 +1,6 @@
 // Every job, in one list.
 import { routeJob } from '../inbound/route.ts';
+import { refreshJob, sweepJobDef } from '../knowledge/jobs.ts';
 import { digestJob } from '../nurture/digest.ts';
 import { partJob, remindJob } from '../nurture/remind.ts';
 import { nurtureSweepJob } from '../nurture/sweep.ts';
@@ -16,4 +17,6 @@ export const allJobs = [
   remindJob,
   nurtureSweepJob,
   digestJob,
+  refreshJob,
+  sweepJobDef,
 ] as unknown as JobDef<never, unknown>[];
