@@ -104,7 +104,7 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
     else if (!optOutIntent(m.text))
       out.set(m.id, {
         prepared: await prepareCustomerReply(
-          { db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm },
+          { db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm, config: deps.config },
           ws,
           conv,
           m,

@@ -41,6 +41,13 @@ export const leafKey = (path: string): string => {
   return humanizeKey(last.replace(/["\]]/g, ''));
 };
 
+/** Every field name along a path: `clinic.hours.saturday` → clinic, hours, saturday. */
+export const segmentsOf = (path: string): string[] =>
+  path
+    .split(/\.|\[/)
+    .map((p) => humanizeKey(p.replace(/["\]]/g, '')))
+    .filter((p) => p && !/^\d+$/.test(p));
+
 export const compactId = (s: string) => normalizeText(s).replace(/[^\p{L}\p{N}]/gu, '');
 
 export function phonesIn(text: string, region: string): string[] {
@@ -109,7 +116,7 @@ export function chunkRecords(records: SourceRecord[], o: ChunkOptions): Chunk[] 
         part,
         text,
         searchText: normalizeText(lines.map((l) => l.value).join(' \n ')),
-        keyText: [...new Set(lines.map((l) => leafKey(l.path)))].join(' '),
+        keyText: [...new Set(lines.flatMap((l) => segmentsOf(l.path)))].join(' '),
         keys: [...keys],
         contactKeys: owner,
         hash: hashOf(`${o.visibility}\n${(owner ?? []).join(',')}\n${text}`),

@@ -106,7 +106,11 @@ async function getFollowing(
         guard,
       });
     } catch (err) {
-      if (err instanceof UrlRefused) throw new FetchError('refused', err.message);
+      if (err instanceof UrlRefused)
+        throw new FetchError(
+          'refused',
+          hop ? `The CRM redirected to a URL Parley does not fetch: ${err.message}` : err.message,
+        );
       if (err instanceof TooLarge)
         throw new FetchError('too_large', `The CRM sent more than ${Math.round(limits.maxBytes / 1024 / 1024)} MB`);
       if (err instanceof TimedOut)

@@ -317,7 +317,7 @@ export async function syncHistory(db: DbOrTx, actor: Actor, linkId: string, limi
     .select()
     .from(knowledgeSyncs)
     .where(and(eq(knowledgeSyncs.workspaceId, actor.workspaceId), eq(knowledgeSyncs.linkId, linkId)))
-    .orderBy(desc(knowledgeSyncs.startedAt))
+    .orderBy(desc(knowledgeSyncs.startedAt), desc(knowledgeSyncs.id))
     .limit(limit);
 }
 
@@ -345,8 +345,8 @@ export function publicLink(link: Link, box: SecretBox, channel?: LinkChannel) {
     type: link.type,
     channels: link.channels,
     active_channels: link.activeChannels,
-    api_key: openSecrets(box, link).api_key ? '***' : null,
-    headers: Object.fromEntries(link.headerNames.map((h) => [h, '***'])),
+    api_key: openSecrets(box, link).api_key ? ('***' as const) : null,
+    headers: Object.fromEntries(link.headerNames.map((h) => [h, '***' as const])),
     description: link.description,
     is_active: channel ? link.activeChannels.includes(channel) : link.activeChannels.length > 0,
     visibility: link.visibility,

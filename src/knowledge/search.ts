@@ -10,7 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../db/client.ts';
 import type { LinkChannel } from '../db/schema/index.ts';
-import { identifiersIn, leafKey } from './chunk.ts';
+import { identifiersIn } from './chunk.ts';
 import { vectorAvailable, vectorLiteral, type Embedder } from './embeddings.ts';
 import { CONCEPTS, conceptWords, normalizeText, planQuestion, wordsOf, type QuestionPlan } from './text.ts';
 
@@ -150,6 +150,12 @@ type Row = {
   last_fetched_at: string | Date | null;
 };
 
+/** A concept's words or field names among these words (as prefixes for words of 4+ letters). */
+export function conceptIn(concept: string, words: string[]): boolean {
+  const wanted = [...CONCEPTS[concept].keys, ...CONCEPTS[concept].words].map(normalizeText);
+  return words.some((t) => wanted.some((w) => t === w || (w.length >= 4 && t.startsWith(w))));
+}
+
 /** How much of the question a chunk covers: its content words (as prefixes or corrected) and concepts. */
 export function coverageOf(
   plan: QuestionPlan,
@@ -164,12 +170,7 @@ export function coverageOf(
       (t.length >= 3 && list.some((w) => w.startsWith(t))) ||
       (fixes[t] ?? []).some((f) => tokens.has(f)),
   );
-  const leaves = new Set(chunk.text.split('\n').flatMap((l) => wordsOf(leafKey(l.slice(0, l.indexOf(': '))))));
-  const concepts = plan.concepts.filter((c) =>
-    [...CONCEPTS[c].keys, ...CONCEPTS[c].words].some(
-      (w) => leaves.has(normalizeText(w)) || tokens.has(normalizeText(w)),
-    ),
-  );
+  const concepts = plan.concepts.filter((c) => conceptIn(c, list));
   return { coverage: plan.terms.length ? matched.length / plan.terms.length : 0, concepts };
 }
 

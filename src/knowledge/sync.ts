@@ -71,7 +71,7 @@ async function recordSync(
     ...o,
   });
   await db.execute(sql`delete from knowledge_syncs where link_id = ${link.id} and id not in (
-    select id from knowledge_syncs where link_id = ${link.id} order by started_at desc limit ${HISTORY_KEPT})`);
+    select id from knowledge_syncs where link_id = ${link.id} order by started_at desc, id desc limit ${HISTORY_KEPT})`);
 }
 
 /**
