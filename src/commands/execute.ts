@@ -37,6 +37,7 @@ import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unkn
 import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
+import { crmRecordReply } from '../knowledge/team.ts';
 
 export type { CommandEnv } from './execute/context.ts';
 
@@ -46,6 +47,8 @@ type Step = { command: Command; resolved: Resolved; create?: string };
 export async function executeCommand(tx: Tx, env: CommandEnv, command: Command): Promise<Reply[]> {
   const pending = readPending(env);
   const text = env.message.text ?? '';
+  const crmRecord = await crmRecordReply(tx, actorOf(env), text, detectLanguage(text));
+  if (crmRecord) return [{ text: crmRecord }];
   // A one- or two-word answer ("2", "haan", "Rekha") keeps the language the question was asked in.
   const lang =
     pending && words(text) <= 2 && !hasDevanagari(text) ? pending.lang : detectLanguage(text, pending?.lang ?? 'en');

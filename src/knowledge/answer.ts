@@ -36,7 +36,7 @@ export type CustomerKnowledge = {
 const NONE: CustomerKnowledge = { answer: null, prompt: null, meta: () => null };
 /** Intents that are never answered from knowledge: they are about people, not facts. */
 const NOT_FACTS = new Set(['human', 'upset', 'delete_data', 'greeting', 'thanks', 'bye']);
-const MIN_COVERAGE = 0.5;
+const MIN_COVERAGE = 0.6;
 const PROMPT_CHUNKS = 5;
 
 /** The customer's keys as chunks store them: E.164 phone, lower-case email. */
@@ -109,7 +109,8 @@ function factOf(hit: SearchHit, plan: QuestionPlan, lang: Lang): { fact: string;
   return { fact: subject && !plan.personal ? `${subject.value} — ${facts}` : facts, faq: false };
 }
 
-function frame(lang: Lang, personal: boolean, fact: string): string {
+function frame(lang: Lang, personal: boolean, raw: string): string {
+  const fact = raw.replace(/[.।!?\s]+$/u, '');
   if (personal)
     return {
       en: `Your record shows: ${fact}.`,

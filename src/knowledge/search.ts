@@ -164,14 +164,16 @@ export function coverageOf(
 ) {
   const tokens = new Set([...wordsOf(chunk.search_text), ...wordsOf(chunk.key_text)]);
   const list = [...tokens];
-  const matched = plan.terms.filter(
-    (t) =>
-      tokens.has(t) ||
-      (t.length >= 3 && list.some((w) => w.startsWith(t))) ||
-      (fixes[t] ?? []).some((f) => tokens.has(f)),
-  );
+  // A word found as it is (or as a prefix, or without its plural s) counts 1; only through a
+  // spelling correction, 0.75 — so "cars" matching "cards" alone is not an answer.
+  const score = (t: string) => {
+    const stems = t.length >= 4 && /s$/.test(t) ? [t, t.replace(/e?s$/, '')] : [t];
+    if (stems.some((x) => tokens.has(x) || (x.length >= 3 && list.some((w) => w.startsWith(x))))) return 1;
+    return (fixes[t] ?? []).some((f) => tokens.has(f)) ? 0.75 : 0;
+  };
+  const matched = plan.terms.reduce((n, t) => n + score(t), 0);
   const concepts = plan.concepts.filter((c) => conceptIn(c, list));
-  return { coverage: plan.terms.length ? matched.length / plan.terms.length : 0, concepts };
+  return { coverage: plan.terms.length ? matched / plan.terms.length : 0, concepts };
 }
 
 export async function searchKnowledge(
@@ -185,7 +187,10 @@ export async function searchKnowledge(
   const where = scopeSql(scope);
   const fixes = await corrections(db, scope.workspaceId, plan.terms);
   const lexemes = new Set<string>();
-  for (const t of plan.terms) lexemes.add(tsLexeme(t, t.length >= 3 && !/^\d+$/.test(t)));
+  for (const t of plan.terms) {
+    lexemes.add(tsLexeme(t, t.length >= 3 && !/^\d+$/.test(t)));
+    if (t.length >= 5 && /s$/.test(t)) lexemes.add(tsLexeme(t.replace(/e?s$/, ''), true)); // "implants" → implant:*
+  }
   for (const fs of Object.values(fixes)) for (const f of fs) lexemes.add(tsLexeme(f, false));
   const conceptLexemes = new Set<string>();
   for (const w of conceptWords(plan.concepts)) for (const part of wordsOf(w)) conceptLexemes.add(tsLexeme(part, false));

@@ -34,7 +34,7 @@ const STOP = new Set(
   // English
   (
     'a an the is are am was were be been being do does did of to in on at for from by with and or not no ' +
-    'what whats which who whom whose why how much many can could would should will shall may might must ' +
+    'what whats which who whom whose when why how much many can could would should will shall may might must ' +
     'i im me my mine you your yours we our ours us it its this that these those there here please pls plz tell ' +
     'know about any some get give have has had need want like just also ok okay hi hello hey thanks thank ' +
     'there s t d ll re ve m if then than so very really too ' +
