@@ -3,7 +3,7 @@
 // rules mode a chunk that clearly answers the question becomes the reply, stated in the
 // customer's language (their own record for "my appointment / my plan / what do I owe"); the LLM
 // gets the top chunks as data with their source names. What was used goes into the message meta.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Workspace } from '../crm/workspaces.ts';
@@ -197,10 +197,16 @@ export async function knowledgeForCustomer(
   if (!text || normalizeText(text).length < 2) return NONE;
   try {
     const conv = input.conversation;
+    // One cheap look first: a workspace without active sources (most, before they add one) pays nothing more.
     const [channel] = await deps.db
-      .select({ accountId: channels.accountId, kind: channels.kind })
+      .select({
+        accountId: channels.accountId,
+        kind: channels.kind,
+        sources: sql<boolean>`exists (select 1 from knowledge_links l where l.workspace_id = ${input.workspace.id} and cardinality(l.active_channels) > 0 and l.chunks > 0)`,
+      })
       .from(channels)
       .where(eq(channels.id, conv.channelId));
+    if (!channel?.sources) return NONE;
     const keys = contactKeysOf(conv.contactPhone, input.email ?? null, input.workspace.phoneRegion);
     const { hits, trace } = await searchKnowledge(
       deps.db,

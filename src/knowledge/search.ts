@@ -10,7 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../db/client.ts';
 import type { LinkChannel } from '../db/schema/index.ts';
-import { identifiersIn } from './chunk.ts';
+import { identifiersIn, withoutIdentifiers } from './chunk.ts';
 import { vectorAvailable, vectorLiteral, type Embedder } from './embeddings.ts';
 import { CONCEPTS, conceptWords, normalizeText, planQuestion, wordsOf, type QuestionPlan } from './text.ts';
 
@@ -63,75 +63,119 @@ export const textArray = (values: string[]): SQL =>
       )}]::text[]`
     : sql`'{}'::text[]`;
 
-function scopeSql(s: SearchScope): SQL {
-  const parts: SQL[] = [
-    sql`c.workspace_id = ${s.workspaceId}`,
-    sql`l.workspace_id = ${s.workspaceId}`,
-    sql`cardinality(l.active_channels) > 0`,
-  ];
-  if (s.pageId) parts.push(sql`l.page_id = ${s.pageId}`);
-  if (s.channel) parts.push(sql`${s.channel} = any(l.active_channels)`);
-  if (s.audience.kind === 'contact')
-    parts.push(
-      s.audience.keys.length
-        ? sql`(c.contact_keys is null or c.contact_keys && ${textArray(s.audience.keys)})`
-        : sql`c.contact_keys is null`,
-    );
-  else if (!s.audience.perContact) parts.push(sql`c.contact_keys is null`);
-  if (s.perContactOnly) parts.push(sql`c.contact_keys is not null`);
-  return sql.join(parts, sql` and `);
-}
-
-const tsLexeme = (w: string, prefix: boolean) => `'${w.replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
-
-async function corrections(db: DbOrTx, workspaceId: string, terms: string[]): Promise<Record<string, string[]>> {
-  const eligible = terms.filter((t) => t.length >= 3 && !/\d/.test(t));
-  if (!eligible.length) return {};
-  const rows = rowsOf<{ q: string; word: string }>(
-    await db.execute(sql`select t.q, w.word from unnest(${textArray(eligible)}) as t(q)
-      cross join lateral (select word from knowledge_terms where workspace_id = ${workspaceId} and word % t.q and word <> t.q
-        order by similarity(word, t.q) desc limit 3) w`),
-  );
-  const out: Record<string, string[]> = {};
-  for (const r of rows) (out[r.q] ??= []).push(r.word);
-  return out;
-}
-
-const from = sql`knowledge_chunks c join knowledge_links l on l.id = c.link_id`;
-
-/**
- * The question's own words decide which chunks match; the concept words (price, hours…) only
- * break ties, so "teeth whitening price" does not rank every priced record alike.
- */
-async function fullTextLeg(db: DbOrTx, scope: SQL, content: string, concepts: string): Promise<string[]> {
-  const main = content || concepts;
-  if (!main) return [];
-  const extra = content && concepts ? concepts : '';
-  const rank = extra
-    ? sql`ts_rank_cd(c.tsv, q.q) + 0.2 * ts_rank_cd(c.tsv, to_tsquery('kb_simple', ${extra}))`
-    : sql`ts_rank_cd(c.tsv, q.q)`;
+/** The links in scope (active, on the page and channel): a small lookup that keeps the chunk queries on one table. */
+async function linksInScope(db: DbOrTx, s: SearchScope): Promise<string[]> {
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select c.id from ${from}, to_tsquery('kb_simple', ${main}) as q(q)
-      where ${scope} and c.tsv @@ q.q order by ${rank} desc, c.id limit ${LEG_LIMIT}`),
+    await db.execute(sql`select id from knowledge_links where workspace_id = ${s.workspaceId} and cardinality(active_channels) > 0
+      ${s.pageId ? sql`and page_id = ${s.pageId}` : sql``} ${s.channel ? sql`and ${s.channel} = any(active_channels)` : sql``}`),
   );
   return rows.map((r) => r.id);
 }
 
-async function identifierLeg(db: DbOrTx, scope: SQL, keys: string[]): Promise<string[]> {
-  if (!keys.length) return [];
+/**
+ * Who may see what, as branches searched apart and merged: a customer's public chunks (their own
+ * partial index, without the many per-contact records) and their own records (by contact key).
+ */
+function audienceBranches(s: SearchScope): SQL[] {
+  const own = (keys: string[]) => sql`c.contact_keys && ${textArray(keys)}`;
+  if (s.perContactOnly) {
+    if (s.audience.kind === 'contact') return s.audience.keys.length ? [own(s.audience.keys)] : [];
+    return [sql`c.contact_keys is not null`];
+  }
+  if (s.audience.kind === 'contact')
+    return s.audience.keys.length ? [sql`c.contact_keys is null`, own(s.audience.keys)] : [sql`c.contact_keys is null`];
+  return [s.audience.perContact ? sql`true` : sql`c.contact_keys is null`];
+}
+
+const tsLexeme = (w: string, prefix: boolean) => `'${w.replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
+
+type TermInfo = { fixes: Record<string, string[]>; common: Set<string> };
+
+/**
+ * Spelling corrections of the question's words from the workspace's vocabulary (pg_trgm), and the
+ * words so common (in more than a fifth of the chunks) that they only count when all words match.
+ */
+async function termInfo(db: DbOrTx, workspaceId: string, terms: string[]): Promise<TermInfo> {
+  const out: TermInfo = { fixes: {}, common: new Set() };
+  if (!terms.length) return out;
+  const rows = rowsOf<{ q: string; df: number | null; total: number; fixes: string[] | null }>(
+    await db.execute(sql`select t.q,
+        (select ndoc from knowledge_terms where workspace_id = ${workspaceId} and word = t.q) as df,
+        (select coalesce(sum(chunks), 0)::int from knowledge_links where workspace_id = ${workspaceId}) as total,
+        case when length(t.q) >= 3 and t.q !~ '[0-9]' then array(select word from knowledge_terms
+          where workspace_id = ${workspaceId} and word % t.q and word <> t.q order by similarity(word, t.q) desc limit 3) end as fixes
+      from unnest(${textArray(terms)}) as t(q)`),
+  );
+  for (const r of rows) {
+    if (r.fixes?.length) out.fixes[r.q] = r.fixes;
+    if (r.df !== null && Number(r.total) > 50 && Number(r.df) / Number(r.total) > 0.2) out.common.add(r.q);
+  }
+  return out;
+}
+
+/** Candidates ranked per branch, at most this many each: GIN finds them, only these are ranked. */
+const RANK_CAP = 300;
+
+async function rankedMatches(db: DbOrTx, base: SQL, branches: SQL[], query: string, extra: string): Promise<string[]> {
+  const rank = extra
+    ? sql`ts_rank_cd(c.tsv, q.q) + 0.2 * ts_rank_cd(c.tsv, to_tsquery('kb_simple', ${extra}))`
+    : sql`ts_rank_cd(c.tsv, q.q)`;
+  const parts = branches.map(
+    (b) => sql`(select c.id, ${rank} as r from (select c.id, c.tsv from knowledge_chunks c, to_tsquery('kb_simple', ${query}) as q(q)
+      where ${base} and ${b} and c.tsv @@ q.q limit ${RANK_CAP}) c, to_tsquery('kb_simple', ${query}) as q(q))`,
+  );
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`select id from (${sql.join(parts, sql` union all `)}) x order by r desc, id limit ${LEG_LIMIT}`),
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Full text in two steps: chunks with every word of the question (each word as a prefix or one of
+ * its corrections), then — when those are few — chunks with some of them, leaving out words most
+ * chunks have. The concept words (price, hours…) only break ties, so "teeth whitening price"
+ * does not rank every priced record alike; alone (a Hindi question about English data) they match.
+ */
+async function fullTextLeg(
+  db: DbOrTx,
+  base: SQL,
+  branches: SQL[],
+  groups: { term: string; alternatives: string[] }[],
+  info: TermInfo,
+  concepts: string,
+): Promise<string[]> {
+  if (!branches.length) return [];
+  if (!groups.length) return concepts ? rankedMatches(db, base, branches, concepts, '') : [];
+  const group = (g: { alternatives: string[] }) => `(${g.alternatives.join(' | ')})`;
+  const all = await rankedMatches(db, base, branches, groups.map(group).join(' & '), concepts);
+  if (all.length >= 5 || groups.length === 1) {
+    if (all.length || !concepts) return all;
+    return rankedMatches(db, base, branches, concepts, '');
+  }
+  const rare = groups.filter((g) => !info.common.has(g.term));
+  const some = rare.length ? await rankedMatches(db, base, branches, rare.map(group).join(' | '), concepts) : [];
+  const merged = [...new Set([...all, ...some])].slice(0, LEG_LIMIT);
+  if (merged.length || !concepts) return merged;
+  return rankedMatches(db, base, branches, concepts, '');
+}
+
+async function identifierLeg(db: DbOrTx, base: SQL, branches: SQL[], keys: string[]): Promise<string[]> {
+  if (!keys.length || !branches.length) return [];
   const k = textArray(keys);
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select c.id from ${from} where ${scope} and c.keys && ${k}
+    await db.execute(sql`select c.id from knowledge_chunks c where ${base} and (${sql.join(branches, sql` or `)}) and c.keys && ${k}
       order by cardinality(array(select unnest(c.keys) intersect select unnest(${k}))) desc, c.id limit ${LEG_LIMIT}`),
   );
   return rows.map((r) => r.id);
 }
 
-async function vectorLeg(db: DbOrTx, scope: SQL, embedder: Embedder, q: string): Promise<string[]> {
+async function vectorLeg(db: DbOrTx, base: SQL, branches: SQL[], embedder: Embedder, q: string): Promise<string[]> {
+  if (!branches.length) return [];
   const [v] = await embedder.embed([q], 5000);
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select c.id from knowledge_embeddings e join ${from} on c.id = e.chunk_id
-      where ${scope} and e.model = ${embedder.model} order by e.embedding <=> ${vectorLiteral(v)}::vector limit ${LEG_LIMIT}`),
+    await db.execute(sql`select c.id from knowledge_embeddings e join knowledge_chunks c on c.id = e.chunk_id
+      where ${base} and (${sql.join(branches, sql` or `)}) and e.model = ${embedder.model}
+      order by e.embedding <=> ${vectorLiteral(v)}::vector limit ${LEG_LIMIT}`),
   );
   return rows.map((r) => r.id);
 }
@@ -183,26 +227,41 @@ export async function searchKnowledge(
   opts: { limit?: number; embedder?: Embedder | null; region?: string; vectorDb?: DbOrTx } = {},
 ): Promise<{ hits: SearchHit[]; trace: SearchTrace }> {
   const limit = opts.limit ?? 5;
-  const plan = planQuestion(q);
-  const where = scopeSql(scope);
-  const fixes = await corrections(db, scope.workspaceId, plan.terms);
-  const lexemes = new Set<string>();
-  for (const t of plan.terms) {
-    lexemes.add(tsLexeme(t, t.length >= 3 && !/^\d+$/.test(t)));
-    if (t.length >= 5 && /s$/.test(t)) lexemes.add(tsLexeme(t.replace(/e?s$/, ''), true)); // "implants" → implant:*
-  }
-  for (const fs of Object.values(fixes)) for (const f of fs) lexemes.add(tsLexeme(f, false));
+  const region = opts.region ?? 'IN';
+  const keys = identifiersIn(q, region);
+  // Phones, emails and ids are the identifier leg's: as words they would match every record.
+  const plan = { ...planQuestion(withoutIdentifiers(q)), personal: planQuestion(q).personal };
+  const emptyTrace = (): SearchTrace => ({
+    plan,
+    corrections: {},
+    legs: { full_text: 0, identifier: 0, vector: null },
+    vector: opts.embedder ? 'on' : 'not_configured',
+  });
+  const links = await linksInScope(db, scope);
+  if (!links.length) return { hits: [], trace: emptyTrace() };
+  const base = sql`c.workspace_id = ${scope.workspaceId} and c.link_id in (${sql.join(
+    links.map((l) => sql`${l}::uuid`),
+    sql`, `,
+  )})`;
+  const branches = audienceBranches(scope);
+  const info = await termInfo(db, scope.workspaceId, plan.terms);
+  const fixes = info.fixes;
+  const groups = plan.terms.map((t) => {
+    const alternatives = new Set([tsLexeme(t, t.length >= 3 && !/^\d+$/.test(t))]);
+    if (t.length >= 5 && /s$/.test(t)) alternatives.add(tsLexeme(t.replace(/e?s$/, ''), true)); // "implants" → implant:*
+    for (const f of fixes[t] ?? []) alternatives.add(tsLexeme(f, false));
+    return { term: t, alternatives: [...alternatives] };
+  });
   const conceptLexemes = new Set<string>();
   for (const w of conceptWords(plan.concepts)) for (const part of wordsOf(w)) conceptLexemes.add(tsLexeme(part, false));
-  const keys = identifiersIn(q, opts.region ?? 'IN');
 
   let vector: SearchTrace['vector'] = opts.embedder ? 'on' : 'not_configured';
   if (opts.embedder && !(await vectorAvailable(opts.vectorDb ?? db))) vector = 'no_extension';
   const [ft, ids, vec] = await Promise.all([
-    fullTextLeg(db, where, [...lexemes].join(' | '), [...conceptLexemes].join(' | ')),
-    identifierLeg(db, where, keys),
+    fullTextLeg(db, base, branches, groups, info, [...conceptLexemes].join(' | ')),
+    identifierLeg(db, base, branches, keys),
     vector === 'on'
-      ? vectorLeg(db, where, opts.embedder!, q).catch(() => {
+      ? vectorLeg(db, base, branches, opts.embedder!, q).catch(() => {
           vector = 'failed';
           return null;
         })
@@ -231,7 +290,7 @@ export async function searchKnowledge(
   const rows = rowsOf<Row>(
     await db.execute(sql`select c.id, c.link_id, c.record, c.part, c.text, c.search_text, c.key_text,
       c.contact_keys is not null as per_contact, l.name, l.type, l.last_fetched_at
-      from ${from} where c.id in (${sql.join(
+      from knowledge_chunks c join knowledge_links l on l.id = c.link_id where c.id in (${sql.join(
         top.map(([id]) => sql`${id}::uuid`),
         sql`, `,
       )})`),

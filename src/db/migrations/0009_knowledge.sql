@@ -92,12 +92,14 @@ ALTER TABLE "knowledge_syncs" ADD CONSTRAINT "knowledge_syncs_link_id_knowledge_
 ALTER TABLE "knowledge_terms" ADD CONSTRAINT "knowledge_terms_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_link_idx" ON "knowledge_chunks" USING btree ("link_id","record","part");--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_tsv_idx" ON "knowledge_chunks" USING gin ("tsv");--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_public_tsv_idx" ON "knowledge_chunks" USING gin ("tsv") WHERE "knowledge_chunks"."contact_keys" is null;--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_keys_idx" ON "knowledge_chunks" USING gin ("keys");--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_contact_keys_idx" ON "knowledge_chunks" USING gin ("contact_keys");--> statement-breakpoint
 CREATE UNIQUE INDEX "knowledge_links_page_url_key" ON "knowledge_links" USING btree ("workspace_id","page_id","url") WHERE "knowledge_links"."url" is not null;--> statement-breakpoint
 CREATE INDEX "knowledge_links_due_idx" ON "knowledge_links" USING btree ("next_fetch_at") WHERE "knowledge_links"."type" = 'api' and "knowledge_links"."status" <> 'failed';--> statement-breakpoint
 CREATE INDEX "knowledge_syncs_link_idx" ON "knowledge_syncs" USING btree ("link_id","started_at");--> statement-breakpoint
-CREATE INDEX "knowledge_terms_word_trgm_idx" ON "knowledge_terms" USING gin ("word" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "knowledge_terms_word_trgm_idx" ON "knowledge_terms" USING gin ("word" gin_trgm_ops);
+--> statement-breakpoint
 DO $$ BEGIN
   -- The vector leg exists only where pgvector does (PGlite has it; a PostgreSQL without it still migrates).
   IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN

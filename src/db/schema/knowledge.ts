@@ -123,6 +123,10 @@ export const knowledgeChunks = pgTable(
   (t) => [
     index('knowledge_chunks_link_idx').on(t.linkId, t.record, t.part),
     index('knowledge_chunks_tsv_idx').using('gin', t.tsv),
+    // What customers search: public chunks only, without the (many) per-contact records.
+    index('knowledge_chunks_public_tsv_idx')
+      .using('gin', t.tsv)
+      .where(sql`${t.contactKeys} is null`),
     index('knowledge_chunks_keys_idx').using('gin', t.keys),
     index('knowledge_chunks_contact_keys_idx').using('gin', t.contactKeys),
   ],
