@@ -73,7 +73,10 @@ export function identifiersIn(text: string, region: string, leaf?: string): stri
 
 /** The text without its emails, phone numbers and letter-digit ids (the identifier leg has them). */
 export const withoutIdentifiers = (text: string): string =>
-  text.replace(EMAIL, ' ').replace(PHONE, ' ').replace(MIXED_ID, (m) => (m.length >= 3 ? ' ' : m));
+  text
+    .replace(EMAIL, ' ')
+    .replace(PHONE, ' ')
+    .replace(MIXED_ID, (m) => (m.length >= 3 ? ' ' : m));
 
 function contactKeysOf(lines: Line[], o: ChunkOptions): string[] {
   const wanted = o.keyFields?.length ? o.keyFields.map((k) => humanizeKey(k)) : null;

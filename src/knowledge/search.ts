@@ -76,15 +76,18 @@ async function linksInScope(db: DbOrTx, s: SearchScope): Promise<string[]> {
  * Who may see what, as branches searched apart and merged: a customer's public chunks (their own
  * partial index, without the many per-contact records) and their own records (by contact key).
  */
-function audienceBranches(s: SearchScope): SQL[] {
-  const own = (keys: string[]) => sql`c.contact_keys && ${textArray(keys)}`;
+type Branch = { where: SQL; boost: number };
+
+function audienceBranches(s: SearchScope, personal: boolean): Branch[] {
+  // "my appointment": the customer's own record comes before anything public.
+  const own = (keys: string[]) => ({ where: sql`c.contact_keys && ${textArray(keys)}`, boost: personal ? 10 : 0 });
+  const pub = { where: sql`c.contact_keys is null`, boost: 0 };
   if (s.perContactOnly) {
     if (s.audience.kind === 'contact') return s.audience.keys.length ? [own(s.audience.keys)] : [];
-    return [sql`c.contact_keys is not null`];
+    return [{ where: sql`c.contact_keys is not null`, boost: 0 }];
   }
-  if (s.audience.kind === 'contact')
-    return s.audience.keys.length ? [sql`c.contact_keys is null`, own(s.audience.keys)] : [sql`c.contact_keys is null`];
-  return [s.audience.perContact ? sql`true` : sql`c.contact_keys is null`];
+  if (s.audience.kind === 'contact') return s.audience.keys.length ? [pub, own(s.audience.keys)] : [pub];
+  return [s.audience.perContact ? { where: sql`true`, boost: 0 } : pub];
 }
 
 const tsLexeme = (w: string, prefix: boolean) => `'${w.replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
@@ -116,16 +119,26 @@ async function termInfo(db: DbOrTx, workspaceId: string, terms: string[]): Promi
 /** Candidates ranked per branch, at most this many each: GIN finds them, only these are ranked. */
 const RANK_CAP = 300;
 
-async function rankedMatches(db: DbOrTx, base: SQL, branches: SQL[], query: string, extra: string): Promise<string[]> {
+async function rankedMatches(
+  db: DbOrTx,
+  base: SQL,
+  branches: Branch[],
+  query: string,
+  extra: string,
+): Promise<string[]> {
   const rank = extra
     ? sql`ts_rank_cd(c.tsv, q.q) + 0.2 * ts_rank_cd(c.tsv, to_tsquery('kb_simple', ${extra}))`
     : sql`ts_rank_cd(c.tsv, q.q)`;
   const parts = branches.map(
-    (b) => sql`(select c.id, ${rank} as r from (select c.id, c.tsv from knowledge_chunks c, to_tsquery('kb_simple', ${query}) as q(q)
-      where ${base} and ${b} and c.tsv @@ q.q limit ${RANK_CAP}) c, to_tsquery('kb_simple', ${query}) as q(q))`,
+    (
+      b,
+    ) => sql`(select c.id, ${rank} + ${b.boost} as r from (select c.id, c.tsv from knowledge_chunks c, to_tsquery('kb_simple', ${query}) as q(q)
+      where ${base} and ${b.where} and c.tsv @@ q.q limit ${RANK_CAP}) c, to_tsquery('kb_simple', ${query}) as q(q))`,
   );
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select id from (${sql.join(parts, sql` union all `)}) x order by r desc, id limit ${LEG_LIMIT}`),
+    await db.execute(
+      sql`select id from (${sql.join(parts, sql` union all `)}) x order by r desc, id limit ${LEG_LIMIT}`,
+    ),
   );
   return rows.map((r) => r.id);
 }
@@ -139,7 +152,7 @@ async function rankedMatches(db: DbOrTx, base: SQL, branches: SQL[], query: stri
 async function fullTextLeg(
   db: DbOrTx,
   base: SQL,
-  branches: SQL[],
+  branches: Branch[],
   groups: { term: string; alternatives: string[] }[],
   info: TermInfo,
   concepts: string,
@@ -159,22 +172,28 @@ async function fullTextLeg(
   return rankedMatches(db, base, branches, concepts, '');
 }
 
-async function identifierLeg(db: DbOrTx, base: SQL, branches: SQL[], keys: string[]): Promise<string[]> {
+async function identifierLeg(db: DbOrTx, base: SQL, branches: Branch[], keys: string[]): Promise<string[]> {
   if (!keys.length || !branches.length) return [];
   const k = textArray(keys);
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select c.id from knowledge_chunks c where ${base} and (${sql.join(branches, sql` or `)}) and c.keys && ${k}
+    await db.execute(sql`select c.id from knowledge_chunks c where ${base} and (${sql.join(
+      branches.map((b) => b.where),
+      sql` or `,
+    )}) and c.keys && ${k}
       order by cardinality(array(select unnest(c.keys) intersect select unnest(${k}))) desc, c.id limit ${LEG_LIMIT}`),
   );
   return rows.map((r) => r.id);
 }
 
-async function vectorLeg(db: DbOrTx, base: SQL, branches: SQL[], embedder: Embedder, q: string): Promise<string[]> {
+async function vectorLeg(db: DbOrTx, base: SQL, branches: Branch[], embedder: Embedder, q: string): Promise<string[]> {
   if (!branches.length) return [];
   const [v] = await embedder.embed([q], 5000);
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`select c.id from knowledge_embeddings e join knowledge_chunks c on c.id = e.chunk_id
-      where ${base} and (${sql.join(branches, sql` or `)}) and e.model = ${embedder.model}
+      where ${base} and (${sql.join(
+        branches.map((b) => b.where),
+        sql` or `,
+      )}) and e.model = ${embedder.model}
       order by e.embedding <=> ${vectorLiteral(v)}::vector limit ${LEG_LIMIT}`),
   );
   return rows.map((r) => r.id);
@@ -243,7 +262,7 @@ export async function searchKnowledge(
     links.map((l) => sql`${l}::uuid`),
     sql`, `,
   )})`;
-  const branches = audienceBranches(scope);
+  const branches = audienceBranches(scope, plan.personal);
   const info = await termInfo(db, scope.workspaceId, plan.terms);
   const fixes = info.fixes;
   const groups = plan.terms.map((t) => {

@@ -91,10 +91,10 @@ ALTER TABLE "knowledge_syncs" ADD CONSTRAINT "knowledge_syncs_workspace_id_works
 ALTER TABLE "knowledge_syncs" ADD CONSTRAINT "knowledge_syncs_link_id_knowledge_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."knowledge_links"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "knowledge_terms" ADD CONSTRAINT "knowledge_terms_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_link_idx" ON "knowledge_chunks" USING btree ("link_id","record","part");--> statement-breakpoint
-CREATE INDEX "knowledge_chunks_tsv_idx" ON "knowledge_chunks" USING gin ("tsv");--> statement-breakpoint
-CREATE INDEX "knowledge_chunks_public_tsv_idx" ON "knowledge_chunks" USING gin ("tsv") WHERE "knowledge_chunks"."contact_keys" is null;--> statement-breakpoint
-CREATE INDEX "knowledge_chunks_keys_idx" ON "knowledge_chunks" USING gin ("keys");--> statement-breakpoint
-CREATE INDEX "knowledge_chunks_contact_keys_idx" ON "knowledge_chunks" USING gin ("contact_keys");--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_tsv_idx" ON "knowledge_chunks" USING gin ("tsv") WITH (fastupdate=false);--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_public_tsv_idx" ON "knowledge_chunks" USING gin ("tsv") WITH (fastupdate=false) WHERE "knowledge_chunks"."contact_keys" is null;--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_keys_idx" ON "knowledge_chunks" USING gin ("keys") WITH (fastupdate=false);--> statement-breakpoint
+CREATE INDEX "knowledge_chunks_contact_keys_idx" ON "knowledge_chunks" USING gin ("contact_keys") WITH (fastupdate=false);--> statement-breakpoint
 CREATE UNIQUE INDEX "knowledge_links_page_url_key" ON "knowledge_links" USING btree ("workspace_id","page_id","url") WHERE "knowledge_links"."url" is not null;--> statement-breakpoint
 CREATE INDEX "knowledge_links_due_idx" ON "knowledge_links" USING btree ("next_fetch_at") WHERE "knowledge_links"."type" = 'api' and "knowledge_links"."status" <> 'failed';--> statement-breakpoint
 CREATE INDEX "knowledge_syncs_link_idx" ON "knowledge_syncs" USING btree ("link_id","started_at");--> statement-breakpoint

@@ -122,13 +122,15 @@ export const knowledgeChunks = pgTable(
   },
   (t) => [
     index('knowledge_chunks_link_idx').on(t.linkId, t.record, t.part),
-    index('knowledge_chunks_tsv_idx').using('gin', t.tsv),
+    // GIN without the pending list: a sync pays for its inserts, searches never scan a long list.
+    index('knowledge_chunks_tsv_idx').using('gin', t.tsv).with({ fastupdate: false }),
     // What customers search: public chunks only, without the (many) per-contact records.
     index('knowledge_chunks_public_tsv_idx')
       .using('gin', t.tsv)
-      .where(sql`${t.contactKeys} is null`),
-    index('knowledge_chunks_keys_idx').using('gin', t.keys),
-    index('knowledge_chunks_contact_keys_idx').using('gin', t.contactKeys),
+      .where(sql`${t.contactKeys} is null`)
+      .with({ fastupdate: false }),
+    index('knowledge_chunks_keys_idx').using('gin', t.keys).with({ fastupdate: false }),
+    index('knowledge_chunks_contact_keys_idx').using('gin', t.contactKeys).with({ fastupdate: false }),
   ],
 );
 
