@@ -31,7 +31,7 @@ module.exports = {
     only('auth', ['crm', 'db', 'lib', 'config.ts'], 'Accounts, sessions and roles.'),
     only(
       'jobs',
-      ['db', 'lib', 'inbound', 'outbound', 'nurture', 'deps.ts'],
+      ['db', 'lib', 'inbound', 'knowledge', 'outbound', 'nurture', 'deps.ts'],
       'jobs/queue.ts is the one pg-boss import; jobs/index.ts lists the jobs.',
     ),
     only(
@@ -50,18 +50,23 @@ module.exports = {
       'Message Master produces replies; the outbox sends them.',
     ),
     only(
+      'knowledge',
+      ['crm', 'db', 'jobs', 'lib', 'config.ts'],
+      'CRM links: fetch, flatten, chunk, index, search; the bots call it, it calls nobody back.',
+    ),
+    only(
       'conversations',
       ['channels', 'crm', 'db', 'lib', 'channel-accounts', 'nurture/lead-created.ts', 'outbound/queue.ts', 'deps.ts'],
       'The inbox, linking, analytics and media of conversations.',
     ),
     only(
       'commands',
-      ['crm', 'db', 'lib', 'conversations', 'nurture', 'outbound/queue.ts', 'jobs/queue.ts', 'config.ts'],
+      ['crm', 'db', 'lib', 'conversations', 'knowledge', 'nurture', 'outbound/queue.ts', 'jobs/queue.ts', 'config.ts'],
       'Commands call crm/ and return replies; they never import channels/ or outbound/send.',
     ),
     only(
       'bot',
-      ['crm', 'db', 'lib', 'conversations/linking.ts', 'outbound/queue.ts'],
+      ['crm', 'db', 'lib', 'knowledge', 'conversations/linking.ts', 'outbound/queue.ts', 'config.ts'],
       'The customer bot calls crm/ and returns replies; it never imports channels/ or outbound/send.',
     ),
     only(

@@ -26,6 +26,11 @@ const benches: { file: string; args: string[]; what: string }[] = [
   },
   { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
   { file: 'eval-profile.ts', args: [], what: 'profile-fact extraction precision/recall and throughput' },
+  {
+    file: 'knowledge.ts',
+    args: [],
+    what: 'knowledge retrieval: recall@3 on the EN/HI/Hinglish question set, search latency at 10k and 100k chunks (PostgreSQL)',
+  },
 ];
 
 function run(file: string, args: string[]): Promise<number> {

@@ -29,6 +29,8 @@ import { customerContextRoutes } from './http/routes/customer-context.ts';
 import { messageMasterRoutes } from './http/routes/message-master.ts';
 import { privacyRoutes } from './http/routes/privacy.ts';
 import { botStatusRoutes } from './http/routes/bot-status.ts';
+import { crmLinkRoutes } from './http/routes/crm-links.ts';
+import { knowledgeRoutes } from './http/routes/knowledge.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 
@@ -88,6 +90,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   messageMasterRoutes(app, deps);
   privacyRoutes(app, deps);
   botStatusRoutes(app, deps);
+  crmLinkRoutes(app, deps);
+  knowledgeRoutes(app, deps);
   webhookRoutes(app, deps);
   homeRoutes(app, deps);
   return app;

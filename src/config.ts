@@ -137,6 +137,47 @@ export const configEntries = {
     schema: z.coerce.number().int().min(100).max(120_000).default(15_000),
     description: 'Time the LLM gets for one command before the rules answer instead.',
   },
+  // Knowledge: CRM links, files and FAQs the bots answer from.
+  KNOWLEDGE_ALLOW_PRIVATE_HOSTS: {
+    schema: z.string().optional(),
+    description:
+      'Comma-separated `host[:port]` that CRM links may reach although private (an internal CRM), over plain http too.',
+  },
+  KNOWLEDGE_FETCH_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    description: 'Time one CRM page may take to arrive, body included.',
+  },
+  KNOWLEDGE_MAX_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
+    description: 'Bytes one fetch of a CRM link may bring (all pages), and the largest upload or push.',
+  },
+  KNOWLEDGE_MAX_RECORDS: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    description: 'Records indexed per knowledge source; the rest are left out (the sync history says so).',
+  },
+  KNOWLEDGE_MAX_PAGES: {
+    schema: z.coerce.number().int().min(1).max(1000).default(20),
+    description: 'Pages followed (`next` link or `Link` header) in one fetch of a CRM link.',
+  },
+  EMBEDDINGS_BASE_URL: {
+    schema: z.url().optional(),
+    description:
+      'OpenAI-compatible embeddings API (e.g. `https://api.openai.com/v1`): with EMBEDDINGS_MODEL, adds a vector leg to knowledge search where pgvector exists.',
+  },
+  EMBEDDINGS_MODEL: {
+    schema: z.string().min(1).optional(),
+    description: 'Embedding model on that server (e.g. `text-embedding-3-small`).',
+  },
+  EMBEDDINGS_API_KEY: {
+    schema: z.string().min(1).optional(),
+    description: 'API key of the embeddings server (sent as a Bearer token).',
+    secret: true,
+  },
   PARLEY_WORKERS: {
     schema: bool.default(true),
     description: 'Run the job workers in the server process (`false` when separate `parley worker` processes do).',
@@ -173,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!config.LLM_BASE_URL) problems.push(`LLM_BASE_URL: required when COMMANDS_MODE=${config.COMMANDS_MODE}`);
     if (!config.LLM_MODEL) problems.push(`LLM_MODEL: required when COMMANDS_MODE=${config.COMMANDS_MODE}`);
   }
+  if (!!config.EMBEDDINGS_BASE_URL !== !!config.EMBEDDINGS_MODEL)
+    problems.push('EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL: set both, or neither');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

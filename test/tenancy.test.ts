@@ -20,6 +20,8 @@ const bodies: Record<string, unknown> = {
   'POST /api/message-master/:id/steps': { delay_days: 1, text: 'sneaky step' },
   'PATCH /api/message-master/steps/:id': { text: 'sneaky text' },
   'POST /api/leads/:id/enrollments': { sequence_id: '00000000-0000-7000-8000-000000000000' },
+  'PATCH /api/knowledge/links/:id': { name: 'Hijacked', visibility: 'public' },
+  'POST /api/knowledge/links/:id/push': { secret: 'data' },
 };
 
 describe('tenancy', () => {
@@ -92,6 +94,21 @@ describe('tenancy', () => {
         payload: { sequence_id: sequence.id },
       })
     ).json().reminders[0];
+    const knowledge = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/dashboard/crm-links',
+        headers: a.auth,
+        payload: {
+          page_id: channel.account_id,
+          channels: ['whatsapp'],
+          name: 'Secret A FAQ',
+          type: 'faq',
+          faq: [{ question: 'Secret A question?', answer: 'Secret A answer' }],
+          is_active: true,
+        },
+      })
+    ).json().crm_link;
     const snapshot = async () =>
       Promise.all(
         [
@@ -108,6 +125,8 @@ describe('tenancy', () => {
           '/api/channels',
           `/api/message-master/${sequence.id}`,
           `/api/leads/${lead.id}/reminders`,
+          `/api/knowledge/links/${knowledge.id}`,
+          `/api/dashboard/rag/documents/details?page_id=${channel.account_id}`,
         ].map(async (url) => (await app.inject({ method: 'GET', url, headers: a.auth })).body),
       );
     const before = await snapshot();
@@ -130,6 +149,7 @@ describe('tenancy', () => {
       '/api/message-master/:id': sequence.id,
       '/api/message-master/steps/:id': sequence.steps[0].id,
       '/api/reminders/:id': reminder.id,
+      '/api/knowledge/links/:id': knowledge.id,
     };
     const tried: string[] = [];
     // Lookups by phone are not ids: another workspace's customer is simply unknown there (below).
@@ -167,6 +187,11 @@ describe('tenancy', () => {
       '/api/conversations?search=secret',
       '/api/whatsapp/crm-integration/analytics',
       '/api/message-master',
+      '/api/dashboard/crm-links/all',
+      `/api/dashboard/crm-links?page_id=${channel.account_id}`,
+      `/api/dashboard/rag/documents/details?page_id=${channel.account_id}&source=crm`,
+      '/api/knowledge/search?q=secret',
+      `/api/knowledge/search?q=secret&page_id=${channel.account_id}&channel=whatsapp`,
     ]) {
       const res = await app.inject({ method: 'GET', url, headers: b.auth });
       expect(res.statusCode, url).toBe(200);
@@ -181,6 +206,9 @@ describe('tenancy', () => {
         'Secret A Corp',
         'Secret A follow-ups',
         'secret-token-a',
+        knowledge.id,
+        'Secret A FAQ',
+        'Secret A answer',
       ])
         expect(res.body, url).not.toContain(secret);
     }

@@ -7,7 +7,8 @@ import type { Tx } from '../db/client.ts';
 import { conversations, type messages } from '../db/schema/index.ts';
 import type { Conversation } from '../conversations/linking.ts';
 import type { Reply } from '../outbound/queue.ts';
-import { applyCustomerReply, prepareCustomerReply, type PreparedReply } from './respond.ts';
+import type { Config } from '../config.ts';
+import { applyCustomerReply, prepareCustomerReply, type PreparedReply, type SurfaceInfo } from './respond.ts';
 
 export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
 
@@ -25,6 +26,8 @@ export function welcomeText(workspace: Workspace, name: string | null): string {
 
 export type CustomerTurn = {
   workspace: Workspace;
+  surface: SurfaceInfo;
+  config?: Config;
   conversation: Conversation;
   message: typeof messages.$inferSelect;
   now: Date;
@@ -47,10 +50,11 @@ export async function customerReplies(tx: Tx, t: CustomerTurn): Promise<Reply[]>
   const prepared =
     t.prepared ??
     (await prepareCustomerReply(
-      { db: tx, log: t.log ?? silent, now: () => t.now },
+      { db: tx, log: t.log ?? silent, now: () => t.now, config: t.config },
       t.workspace,
       t.conversation,
       t.message,
+      t.surface,
     ));
   const welcome =
     isNewConversation && t.newCustomer

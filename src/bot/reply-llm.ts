@@ -41,7 +41,15 @@ export function systemPrompt(persona: Persona, ctx: CustomerContext | null, lang
 
 export async function llmReply(
   opts: LlmOptions,
-  input: { persona: Persona; ctx: CustomerContext | null; lang: Lang; text: string; fetch?: typeof fetch },
+  input: {
+    persona: Persona;
+    ctx: CustomerContext | null;
+    lang: Lang;
+    text: string;
+    fetch?: typeof fetch;
+    /** Knowledge chunks as a data block (knowledge/answer.ts), appended to the system prompt. */
+    knowledge?: string | null;
+  },
 ): Promise<string> {
   const provider = createOpenAICompatible({
     name: 'parley-llm',
@@ -58,7 +66,7 @@ export async function llmReply(
     history.push({ role: 'user', content: input.text });
   const { text } = await generateText({
     model: provider.chatModel(opts.model),
-    system: systemPrompt(input.persona, input.ctx, input.lang),
+    system: [systemPrompt(input.persona, input.ctx, input.lang), input.knowledge].filter(Boolean).join('\n\n'),
     messages: history,
     abortSignal: AbortSignal.timeout(opts.timeoutMs),
     maxRetries: 0,

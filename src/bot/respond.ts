@@ -19,8 +19,17 @@ import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile
 import { storeProfileFacts } from './profile/store.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
+import { knowledgeForCustomer, type KnowledgeMeta } from '../knowledge/answer.ts';
+import type { Config } from '../config.ts';
 
-export type BotDeps = { db: DbOrTx; log: Logger; now: () => Date; fetch?: typeof fetch; llm?: LlmOptions | null };
+export type BotDeps = {
+  db: DbOrTx;
+  log: Logger;
+  now: () => Date;
+  fetch?: typeof fetch;
+  llm?: LlmOptions | null;
+  config?: Config;
+};
 
 type Conversation = typeof conversations.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -36,6 +45,8 @@ export type PreparedReply = {
   fallback: string | null;
   latencyMs: number;
   personalized: boolean;
+  /** The knowledge chunks the reply used (rules answer or LLM prompt). */
+  knowledge: KnowledgeMeta | null;
 };
 
 export function personaOf(ws: Workspace): Persona {
@@ -52,11 +63,19 @@ export function personaOf(ws: Workspace): Persona {
 
 const firstName = (n: string | null | undefined) => n?.trim().split(/\s+/)[0] ?? null;
 
+/**
+ * What the bot needs to know of the conversation's channel, from the registry (the router has
+ * it): its family ("whatsapp" for Maytapi and Twilio too, "facebook" for Page comments) and
+ * whether its account is a built-in one (the simulator stands for the workspace's WhatsApp).
+ */
+export type SurfaceInfo = { family: string; builtin: boolean };
+
 export async function prepareCustomerReply(
   deps: BotDeps,
   ws: Workspace,
   conv: Conversation,
   msg: Message,
+  surface: SurfaceInfo = { family: conv.channel, builtin: false },
 ): Promise<PreparedReply> {
   const started = Date.now();
   const text = msg.text ?? '';
@@ -93,12 +112,21 @@ export async function prepareCustomerReply(
     timeZone: ws.timeZone,
     failedBefore: !!state.failedBefore,
   };
-  let reply = rulesReply(input);
+  const knowledge = await knowledgeForCustomer(deps, {
+    workspace: ws,
+    conversation: conv,
+    text,
+    lang,
+    intent,
+    email: ctx?.email,
+    surface,
+  });
+  let reply: RulesReply = knowledge.answer ?? rulesReply(input);
   let mode: PreparedReply['mode'] = 'rules';
   // Handoffs, upset customers and data requests stay on the rules path: they must not depend on a model.
   if (deps.llm && !reply.handoff && !['human', 'upset', 'delete_data'].includes(intent)) {
     try {
-      const t = await llmReply(deps.llm, { persona, ctx, lang, text, fetch: deps.fetch });
+      const t = await llmReply(deps.llm, { persona, ctx, lang, text, fetch: deps.fetch, knowledge: knowledge.prompt });
       reply = { ...reply, text: t, understood: true };
       mode = 'llm';
     } catch (err) {
@@ -122,6 +150,7 @@ export async function prepareCustomerReply(
     fallback,
     latencyMs,
     personalized: !!name && reply.text.includes(name),
+    knowledge: knowledge.meta(mode),
   };
 }
 
@@ -234,6 +263,7 @@ export async function applyCustomerReply(
       lang: p.lang,
       handoff: p.reply.handoff ?? null,
     },
+    ...(p.knowledge ? { knowledge: p.knowledge } : {}),
   };
   return [{ to: 'contact', text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta }, ...notices];
 }

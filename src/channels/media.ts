@@ -1,8 +1,7 @@
 // Downloading a customer's file from a provider, shared by the adapters' fetchMedia: a timeout
 // for the answer, redirects followed by hand (credentials never follow them off the origin that
 // asked for them), the size limit, and the provider's content type and file name.
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { checkDestination as checkUrlDestination, resolveAll, UrlRefused, type Resolver } from '../lib/url-guard.ts';
 import { MEDIA_MAX_BYTES, ProviderError, type FetchedMedia } from './channel.ts';
 
 /** How long the provider may take to start answering; the bytes then stream as fast as they come. */
@@ -62,68 +61,34 @@ export function checkMediaUrl(provider: string, url: string, apiUrl?: string): U
   );
 }
 
-// Addresses a media link may not lead to: loopback, private networks, link-local (cloud metadata
-// lives at 169.254.169.254), carrier-grade NAT, "this network", multicast and reserved space.
-const internal = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  internal.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  internal.addSubnet(net, bits, 'ipv6');
-
-const isInternal = (address: string): boolean => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return internal.check(mapped, 'ipv4');
-  return isIP(address) === 6 ? internal.check(address, 'ipv6') : internal.check(address, 'ipv4');
-};
-
 /**
  * Media links come from webhooks (a Maytapi webhook without a token can be forged): one that leads
- * into the server's own network is refused, whatever its scheme. The configured API's origin is
- * trusted (the operator chose it; tests and local gateways live there). Checked before every hop;
- * a name that resolves differently between the check and the connection is not caught here.
+ * into the server's own network is refused, whatever its scheme (lib/url-guard.ts decides what
+ * "inside" is). The configured API's origin is trusted (the operator chose it; tests and local
+ * gateways live there). Checked before every hop.
  */
 export async function checkDestination(
   provider: string,
   url: URL,
   apiUrl?: string,
-  resolve: ((host: string) => Promise<string[]>) | null = resolveAll,
+  resolve: Resolver | null = resolveAll,
 ): Promise<void> {
   if (url.origin === originOf(apiUrl)) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!isIP(host) && !resolve) return;
-  let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : await resolve!(host);
-  } catch {
-    throw new ProviderError(`${provider}'s media host ${url.host} could not be found`, {
-      retryable: true,
-      code: 'network',
-    });
-  }
-  if (!addresses.length || addresses.some(isInternal)) {
+    await checkUrlDestination(url, { resolve });
+  } catch (err) {
+    if (!(err instanceof UrlRefused)) throw err;
+    if (err.code === 'unresolvable')
+      throw new ProviderError(`${provider}'s media host ${url.host} could not be found`, {
+        retryable: true,
+        code: 'network',
+      });
     throw new ProviderError(
       `${provider} gave a media link into a private network (${url.host}); Parley will not fetch it`,
       { retryable: false, code: 'bad_media_url' },
     );
   }
 }
-
-const resolveAll = async (host: string) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 function originOf(url: string | undefined): string | undefined {
   try {

@@ -39,6 +39,7 @@ import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from '
 import { releaseBotCommand } from './execute/release.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
+import { crmRecordReply } from '../knowledge/team.ts';
 
 export type { CommandEnv } from './execute/context.ts';
 
@@ -48,6 +49,8 @@ type Step = { command: Command; resolved: Resolved; create?: string };
 export async function executeCommand(tx: Tx, env: CommandEnv, command: Command): Promise<Reply[]> {
   const pending = readPending(env);
   const text = env.message.text ?? '';
+  const crmRecord = await crmRecordReply(tx, actorOf(env), text, detectLanguage(text));
+  if (crmRecord) return [{ to: 'contact', purpose: 'reply', text: crmRecord }];
   // A one- or two-word answer ("2", "haan", "Rekha") keeps the language the question was asked in.
   const lang =
     pending && words(text) <= 2 && !hasDevanagari(text) ? pending.lang : detectLanguage(text, pending?.lang ?? 'en');

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { sql } from 'drizzle-orm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
@@ -40,7 +41,7 @@ export type Database = {
 /** Rows of a raw `db.execute(sql`…`)`; both drivers answer `{ rows }`. */
 export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
-export const pgliteExtensions = { pg_trgm, vector };
+export const pgliteExtensions = { pg_trgm, unaccent, vector };
 
 export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): Promise<Database> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });

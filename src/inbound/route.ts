@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { customerReplies } from '../bot/customer.ts';
 import type { LlmOptions } from '../bot/reply-llm.ts';
-import { prepareCustomerReply, type PreparedReply } from '../bot/respond.ts';
+import { prepareCustomerReply, type PreparedReply, type SurfaceInfo } from '../bot/respond.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { executeCommand } from '../commands/execute.ts';
 import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
@@ -107,10 +107,11 @@ async function prepareAhead(deps: RouteDeps, ws: Workspace, target: Message): Pr
     else if (!optOutIntent(m.text))
       out.set(m.id, {
         prepared: await prepareCustomerReply(
-          { db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm },
+          { db: deps.db, log: deps.log, now: deps.now, fetch: deps.fetch, llm: deps.botLlm, config: deps.config },
           ws,
           conv,
           m,
+          surfaceInfo(deps, conv),
         ),
       });
   }
@@ -191,6 +192,8 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
   if (conv.handedOffAt) return [];
   return customerReplies(tx, {
     workspace: t.workspace,
+    surface: surfaceInfo(deps, conv),
+    config: deps.config,
     conversation: linked,
     message: msg,
     now: t.now,
@@ -235,6 +238,12 @@ async function eraseOnRequest(tx: Tx, ctx: Turn): Promise<Reply[]> {
       purpose: 'reply',
     },
   ];
+}
+
+/** The bot's view of the conversation's channel: its family and whether the account is built in. */
+function surfaceInfo(deps: RouteDeps, conv: Conversation): SurfaceInfo {
+  const found = deps.channels.surface(conv.channel);
+  return { family: found?.surface.leadSource ?? conv.channel, builtin: !!found?.adapter.builtin };
 }
 
 /** The team member speaking: by phone, or on the in-app channel the member the conversation is theirs. */

@@ -1,6 +1,7 @@
 // Every job, in one list: the workers run these, and `parley serve` / `parley worker` set the
 // schedules of the ones with a cron.
 import { routeJob } from '../inbound/route.ts';
+import { knowledgeSweepJob, refreshJob } from '../knowledge/jobs.ts';
 import { digestJob } from '../nurture/digest.ts';
 import { remindJob } from '../nurture/remind.ts';
 import { nurtureSweepJob } from '../nurture/sweep.ts';
@@ -10,4 +11,13 @@ import type { Deps } from '../deps.ts';
 import type { AnyJob } from './queue.ts';
 
 /** Each handler's deps are a part of Deps: `satisfies` checks that the workers can give them. */
-export const allJobs = [routeJob, sendJob, sweepJob, remindJob, nurtureSweepJob, digestJob] satisfies AnyJob<Deps>[];
+export const allJobs = [
+  routeJob,
+  sendJob,
+  sweepJob,
+  remindJob,
+  nurtureSweepJob,
+  digestJob,
+  refreshJob,
+  knowledgeSweepJob,
+] satisfies AnyJob<Deps>[];

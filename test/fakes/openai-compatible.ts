@@ -3,6 +3,9 @@
 //   response_format json_schema / json_object → the JSON object as `message.content`
 //   tools (+ tool_choice)                     → `message.tool_calls` with the JSON as arguments
 //   otherwise                                 → `message.content` as text
+// POST /v1/embeddings answers in OpenAI's embeddings format: by default a bag-of-words vector
+// (1,024 dimensions), with `synonyms` mapping words onto one another so tests can
+// make "bleaching" mean "whitening" — something the lexical legs cannot know.
 // What it answers comes from `answer(request)` (tests set it); failNext() queues HTTP errors in
 // OpenAI's error shape, hangNext() accepts a request and never answers (timeouts), invalidNext()
 // answers with content that is not JSON, rawNext() with any content.
@@ -35,8 +38,30 @@ export type FakeOpenAi = {
   hangNext(times?: number): void;
   invalidNext(times?: number): void;
   rawNext(content: string, times?: number): void;
+  /** Words the embeddings treat as the same word. */
+  synonyms: Record<string, string>;
+  /** Texts embedded so far. */
+  embedded: string[];
   close(): Promise<void>;
 };
+
+export const EMBEDDING_DIMENSIONS = 1024;
+
+// Each word gets its own dimension in order of first sight (no hash collisions for the few
+// hundred words a test uses), so similarity is exactly shared words.
+const dimensionOf = new Map<string, number>();
+
+/** The fake's embedding of a text: its words (after synonyms) as a bag, L2-normalised. */
+export function fakeEmbedding(text: string, synonyms: Record<string, string> = {}): number[] {
+  const v = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
+  for (const raw of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const w = synonyms[raw] ?? raw;
+    if (!dimensionOf.has(w)) dimensionOf.set(w, dimensionOf.size % EMBEDDING_DIMENSIONS);
+    v[dimensionOf.get(w)!] += 1;
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
 
 type Queued = { kind: 'fail'; status: number } | { kind: 'hang' } | { kind: 'raw'; content: string };
 
@@ -160,6 +185,8 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
       ),
     rawNext: (content, times = 1) =>
       queue.push(...Array.from({ length: times }, () => ({ kind: 'raw' as const, content }))),
+    synonyms: {},
+    embedded: [],
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const s of sockets) s.destroy();
@@ -197,6 +224,30 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
         });
       }
       requests.push({ path: url.pathname, headers, body });
+      if (req.method === 'POST' && url.pathname === '/v1/embeddings') {
+        if (opts.apiKey && headers.authorization !== `Bearer ${opts.apiKey}`) return send(res, 401, errorBody(401));
+        const next = queue.shift();
+        if (next?.kind === 'fail') return send(res, next.status, errorBody(next.status));
+        const e = body as unknown as { model?: string; input?: string | string[] };
+        const inputs = typeof e.input === 'string' ? [e.input] : Array.isArray(e.input) ? e.input : null;
+        if (!e.model || !inputs?.length)
+          return send(res, 400, {
+            error: {
+              message: "'input' is a required property",
+              type: 'invalid_request_error',
+              param: null,
+              code: null,
+            },
+          });
+        fake.embedded.push(...inputs);
+        const tokens = inputs.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+        return send(res, 200, {
+          object: 'list',
+          data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(t, fake.synonyms) })),
+          model: e.model,
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        });
+      }
       if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions')
         return send(res, 404, {
           error: {

@@ -8,3 +8,4 @@ export * from './activities.ts';
 export * from './messaging.ts';
 export * from './profile.ts';
 export * from './nurture.ts';
+export * from './knowledge.ts';

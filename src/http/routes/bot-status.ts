@@ -14,6 +14,7 @@ import { requireAuth } from '../auth.ts';
 import { ErrorSchema } from '../schemas.ts';
 import { routeJob } from '../../inbound/route.ts';
 import type { QueueCounts } from '../../jobs/queue.ts';
+import { knowledgeStatus, KnowledgeStatusSchema } from '../../knowledge/status.ts';
 import { sendJob } from '../../outbound/send.ts';
 
 const QueueCounts = z.object({ queued: z.number().int(), active: z.number().int(), failed: z.number().int() });
@@ -32,6 +33,11 @@ export const BotStatusSchema = z.object({
     .nullable()
     .describe('Share of bot replies today made with a CRM record of the customer; null before the first reply'),
   personalization_rate: z.number().nullable().describe('Share of bot replies today that address the customer by name'),
+  knowledge_hit_rate: z
+    .number()
+    .nullable()
+    .describe('Share of bot replies today made with knowledge chunks (a CRM link, file or FAQ)'),
+  knowledge: KnowledgeStatusSchema,
   fallbacks: z
     .record(z.string(), z.number().int())
     .describe('Bot replies today that fell back, by reason (llm_timeout, llm_error, context_unavailable…)'),
@@ -75,7 +81,7 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
   const start = new Date(since.since).toISOString();
   const today = sql`m.workspace_id = ${ws.id} and m.created_at >= ${start}::timestamptz`;
 
-  const [llm, totals, fallbacks, jobs, errors] = await Promise.all([
+  const [llm, totals, fallbacks, jobs, errors, knowledge] = await Promise.all([
     llmStatus(deps),
     db.execute(sql`
       select count(*) filter (where m.direction = 'in')::int as in_count,
@@ -83,6 +89,7 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
              count(*) filter (where m.meta->'bot' is not null)::int as replies,
              count(*) filter (where m.meta->'bot'->>'context_hit' = 'true')::int as context_hits,
              count(*) filter (where m.meta->'bot'->>'personalized' = 'true')::int as personalized,
+             count(*) filter (where m.meta->'bot' is not null and jsonb_array_length(coalesce(m.meta->'knowledge'->'chunks', '[]'::jsonb)) > 0)::int as knowledge_hits,
              count(*) filter (where coalesce(m.meta->'bot'->>'handoff', '') <> '')::int as handoffs
       from messages m where ${today}`),
     db.execute(
@@ -98,6 +105,7 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
       from messages m join channels ch on ch.id = m.channel_id
       where m.workspace_id = ${ws.id} and m.direction = 'out' and m.status = 'failed' and m.created_at >= ${deps.now().toISOString()}::timestamptz - interval '7 days'
       order by coalesce(m.failed_at, m.updated_at) desc, m.id desc limit 10`),
+    knowledgeStatus(db, deps.config, ws.id),
   ]);
 
   const t = rowsOf<Record<string, number>>(totals)[0];
@@ -114,6 +122,8 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
     bot_replies_today: Number(t.replies),
     context_hit_rate: rate(Number(t.context_hits), Number(t.replies)),
     personalization_rate: rate(Number(t.personalized), Number(t.replies)),
+    knowledge_hit_rate: rate(Number(t.knowledge_hits), Number(t.replies)),
+    knowledge,
     fallbacks: Object.fromEntries(rowsOf<{ reason: string; n: number }>(fallbacks).map((f) => [f.reason, Number(f.n)])),
     handoffs_today: Number(t.handoffs),
     last_errors: rowsOf<{
