@@ -18,7 +18,6 @@ import { authRoutes } from './http/routes/auth.ts';
 import { compatRoutes } from './http/routes/compat.ts';
 import { dealRoutes } from './http/routes/deals.ts';
 import { healthRoutes } from './http/routes/health.ts';
-import { homeRoutes } from './http/routes/home.ts';
 import { leadRoutes } from './http/routes/leads.ts';
 import { mediaRoutes } from './http/routes/media.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
@@ -31,6 +30,9 @@ import { privacyRoutes } from './http/routes/privacy.ts';
 import { botStatusRoutes } from './http/routes/bot-status.ts';
 import { metricsRoutes } from './lib/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
+import { dashboardRoutes } from './http/dashboard.ts';
+import { eventRoutes } from './http/routes/events.ts';
+import { pipelineRoutes } from './http/routes/pipeline.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -89,6 +91,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   privacyRoutes(app, deps);
   botStatusRoutes(app, deps);
   webhookRoutes(app, deps);
-  homeRoutes(app, deps);
+  eventRoutes(app, deps);
+  pipelineRoutes(app, deps);
+  await dashboardRoutes(app, deps);
   return app;
 }
