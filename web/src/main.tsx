@@ -3,6 +3,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, onUnauthorized } from './api/client.ts';
+import { rememberSignIn } from './api/queries.ts';
 import { router } from './routes.tsx';
 import './styles.css';
 
@@ -16,7 +17,10 @@ const queryClient = new QueryClient({
   },
 });
 // A session that ended (expired, signed out elsewhere): back to the sign-in page.
-onUnauthorized(() => queryClient.setQueryData(['me'], null));
+onUnauthorized(() => {
+  rememberSignIn(false);
+  queryClient.setQueryData(['me'], null);
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

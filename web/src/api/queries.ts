@@ -4,14 +4,23 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, api } from './client.ts';
 import type { Channel, Me, User, Workspace } from './types.ts';
 
+// Whether this browser has signed in: without it the first screen asks for a login at once
+// instead of asking the API (whose 401 the browser would log as an error).
+const FLAG = 'parley.signed-in';
+export const rememberSignIn = (on: boolean) => (on ? localStorage.setItem(FLAG, '1') : localStorage.removeItem(FLAG));
+
 export function useMe() {
   return useQuery({
     queryKey: ['me'],
     queryFn: async () => {
+      if (localStorage.getItem(FLAG) !== '1') return null;
       try {
         return await api<Me>('/api/me');
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null;
+        if (err instanceof ApiError && err.status === 401) {
+          rememberSignIn(false);
+          return null;
+        }
         throw err;
       }
     },

@@ -17,7 +17,7 @@ import {
 } from 'lucide-react';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
-import { useMe } from '../api/queries.ts';
+import { rememberSignIn, useMe } from '../api/queries.ts';
 import { useLiveConnection, useLiveState, useOnline } from '../lib/live.ts';
 import { shortcutList, useKey } from '../lib/shortcuts.ts';
 import { initials, words } from '../lib/format.ts';
@@ -86,6 +86,7 @@ export function Shell() {
 
   const signOut = async () => {
     await api('/api/logout', { method: 'POST' }).catch(() => undefined);
+    rememberSignIn(false);
     qc.setQueryData(['me'], null);
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
     void navigate({ to: '/login' });

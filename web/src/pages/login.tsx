@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { MessagesSquare } from 'lucide-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api/client.ts';
+import { rememberSignIn } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { Button, Field, InlineError } from '../components/ui.tsx';
 
@@ -27,6 +28,7 @@ function useSignedIn() {
   const search = useSearch({ strict: false }) as { next?: string };
   return async () => {
     qc.clear();
+    rememberSignIn(true);
     await qc.fetchQuery({ queryKey: ['me'], queryFn: () => api<Me>('/api/me') });
     const next =
       search.next && search.next.startsWith('/') && !search.next.startsWith('/login') ? search.next : '/inbox';

@@ -26,7 +26,9 @@ export function Thread({ id, filters, onShowLead }: { id: string; filters: Inbox
   const qc = useQueryClient();
   const end = useRef<HTMLDivElement>(null);
   const count = thread.data?.messages.length ?? 0;
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count, id]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [count, id]);
 
   const toggle = useMutation({
     mutationFn: (on: boolean) =>
@@ -67,7 +69,7 @@ export function Thread({ id, filters, onShowLead }: { id: string; filters: Inbox
           </Badge>
         ) : (
           !conversation.member_id && (
-            <Badge tone="slate">
+            <Badge tone="slate" className="hidden sm:inline-flex">
               <Bot size={12} aria-hidden /> Bot answering
             </Badge>
           )

@@ -242,7 +242,7 @@ export function Reminders({ leadId }: { leadId: string }) {
     onSuccess: refresh,
   });
   const list = reminders.data?.data ?? [];
-  const pending = list.filter((r) => r.status === 'pending');
+  const pending = list.filter((r) => r.status === 'scheduled');
   return (
     <Card
       title="Reminders"
@@ -262,12 +262,12 @@ export function Reminders({ leadId }: { leadId: string }) {
                 {r.label}
                 {r.sequence_name && <span className="text-slate-500"> · {r.sequence_name}</span>}
                 <span className="text-slate-500"> · {dateTime(r.due_at)}</span>{' '}
-                <Badge tone={r.status === 'pending' ? 'teal' : r.status === 'sent' ? 'green' : 'slate'}>
+                <Badge tone={r.status === 'scheduled' ? 'teal' : r.status === 'sent' ? 'green' : 'slate'}>
                   {words(r.status)}
                   {r.reason ? ` (${words(r.reason)})` : ''}
                 </Badge>
               </span>
-              {r.status === 'pending' && (
+              {r.status === 'scheduled' && (
                 <Button
                   size="sm"
                   variant="ghost"
