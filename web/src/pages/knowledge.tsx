@@ -19,6 +19,9 @@ export function KnowledgePage() {
     queryKey: ['crm-links'],
     retry: false,
     queryFn: async () => {
+      // Ask the API's own description first: a missing route would be a 404 in the console.
+      const doc = await api<{ paths?: Record<string, unknown> }>('/api/docs/json').catch(() => ({ paths: undefined }));
+      if (doc.paths && !doc.paths['/api/dashboard/crm-links']) return { available: false as const, links: [] };
       try {
         const r = await api<{ data?: CrmLink[] } | CrmLink[]>('/api/dashboard/crm-links');
         return { available: true as const, links: Array.isArray(r) ? r : (r.data ?? []) };

@@ -122,7 +122,7 @@ export function SimulatorPage() {
           aria-label="Simulator chat"
           className="flex min-h-[24rem] flex-col rounded-lg border border-slate-200 bg-slate-100"
         >
-          <ol aria-label="Simulator messages" className="flex flex-1 flex-col gap-2 overflow-y-auto p-3">
+          <ol aria-label="Chat with the bot" className="flex flex-1 flex-col gap-2 overflow-y-auto p-3">
             {chat.data?.data.length ? (
               chat.data.data.map((m) => <MessageBubble key={m.id} m={m} users={users.data} />)
             ) : (
