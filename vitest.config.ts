@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'pglite',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           globalSetup: ['test/setup-pglite.ts'],
           env: { PARLEY_TEST_DB: 'pglite' },

@@ -30,8 +30,17 @@ function TaskRow({ t }: { t: Task }) {
   const overdue = t.due_at && new Date(t.due_at).getTime() < Date.now();
   return (
     <li className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-4 py-2.5 text-sm" data-task-id={t.id}>
-      <span className={cx('w-14 shrink-0 tabular-nums', overdue ? 'font-medium text-red-700' : 'text-slate-600')}>
-        {t.due_at ? time(t.due_at) : '—'}
+      <span className={cx('w-16 shrink-0 tabular-nums', overdue ? 'font-medium text-red-700' : 'text-slate-600')}>
+        {t.due_at
+          ? overdue
+            ? new Date(t.due_at).toLocaleString('en-IN', {
+                day: 'numeric',
+                month: 'short',
+                hour: '2-digit',
+                minute: '2-digit',
+              })
+            : time(t.due_at)
+          : '—'}
       </span>
       <span className="min-w-0 flex-1">
         <span className="font-medium text-slate-900">{t.title}</span>{' '}

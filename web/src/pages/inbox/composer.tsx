@@ -9,34 +9,8 @@ import { useChannels, useRole, useWorkspace } from '../../api/queries.ts';
 import type { ConversationItem, Lead, Message } from '../../api/types.ts';
 import { Button, InlineError, cx } from '../../components/ui.tsx';
 import { cannedReplies, fillVariables, matchCanned } from '../../lib/canned.ts';
-import { duration, windowLeft } from '../../lib/format.ts';
-
-const windowed = new Set(['whatsapp', 'twilio', 'messenger']);
-const HUMAN_AGENT_MS = 7 * 24 * 3600_000;
-
-export type WindowState =
-  | { kind: 'none' }
-  | { kind: 'open'; leftMs: number }
-  | { kind: 'template'; template: string }
-  | { kind: 'human_agent'; leftMs: number }
-  | { kind: 'closed' };
-
-/** What the outbox will do with a reply now (the same rules as outbound.send). */
-export function windowState(
-  conv: ConversationItem,
-  channelKind: string | undefined,
-  template: string | null,
-  now = Date.now(),
-): WindowState {
-  if (!channelKind || !windowed.has(channelKind) || conv.channel === 'facebook_comment') return { kind: 'none' };
-  const left = windowLeft(conv.last_inbound_at, now);
-  if (left !== null) return { kind: 'open', leftMs: left };
-  if (channelKind === 'messenger') {
-    const since = conv.last_inbound_at ? now - new Date(conv.last_inbound_at).getTime() : Infinity;
-    return since < HUMAN_AGENT_MS ? { kind: 'human_agent', leftMs: HUMAN_AGENT_MS - since } : { kind: 'closed' };
-  }
-  return template ? { kind: 'template', template } : { kind: 'closed' };
-}
+import { duration } from '../../lib/format.ts';
+import { windowState } from '../../lib/window.ts';
 
 export function Composer({ conv, lead }: { conv: ConversationItem; lead: Lead | null }) {
   const [text, setText] = useState('');
