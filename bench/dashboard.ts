@@ -32,7 +32,11 @@ const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}
 const browser = await launchBrowser();
 const results: { what: string; value: string; ok: boolean }[] = [];
 const report = (what: string, value: number, unit: string, limit: number) =>
-  results.push({ what, value: `${value.toFixed(unit === 'KB' ? 1 : 0)} ${unit} (budget ${limit} ${unit})`, ok: value < limit });
+  results.push({
+    what,
+    value: `${value.toFixed(unit === 'KB' ? 1 : 0)} ${unit} (budget ${limit} ${unit})`,
+    ok: value < limit,
+  });
 
 try {
   // Sign in once; each measured load is a new context (empty cache) with the session cookie.
@@ -76,7 +80,9 @@ try {
     await link.click();
     await page.getByRole('heading', { level: 2, name }).waitFor();
     await page.getByRole('list', { name: 'Messages' }).waitFor();
-    opens.push((await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))) - t0);
+    opens.push(
+      (await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))) - t0,
+    );
   }
   // The first open of each conversation fetches it; the median is what a person feels going back and forth.
   report('open a conversation (median)', median(opens), 'ms', budget.interactionMs);
@@ -108,7 +114,8 @@ try {
   const t0 = await page.evaluate(() => performance.now());
   await page.getByRole('button', { name: 'Board' }).click();
   await page.getByRole('region', { name: 'New column' }).waitFor();
-  const viewSwitch = (await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))) - t0;
+  const viewSwitch =
+    (await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))))) - t0;
   report('switch the leads view (table → board)', viewSwitch, 'ms', budget.interactionMs * 3);
   await page.getByRole('button', { name: 'Table' }).click();
   await page.getByRole('table', { name: 'Leads' }).getByRole('row').nth(5).waitFor();

@@ -16,7 +16,7 @@ export type WindowState =
 
 /** What the outbox will do with a reply now (the same rules as outbound.send). */
 export function windowState(
-  conv: ConversationItem,
+  conv: Pick<ConversationItem, 'channel' | 'last_inbound_at'>,
   channelKind: string | undefined,
   template: string | null,
   now = Date.now(),
