@@ -26,6 +26,11 @@ const benches: { file: string; args: string[]; what: string }[] = [
   },
   { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
   { file: 'eval-profile.ts', args: [], what: 'profile-fact extraction precision/recall and throughput' },
+  {
+    file: 'dashboard.ts',
+    args: [],
+    what: 'the dashboard in Chromium on the demo data: inbox first load, first-screen JavaScript, interactions, 10,000-lead table (PGlite)',
+  },
 ];
 
 function run(file: string, args: string[]): Promise<number> {

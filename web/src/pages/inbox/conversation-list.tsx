@@ -6,6 +6,7 @@ import { Hand } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../../api/client.ts';
 import { useRole } from '../../api/queries.ts';
+import { threadQuery } from '../../api/thread.ts';
 import type { ConversationItem, Page } from '../../api/types.ts';
 import { Badge, Button, Empty, ErrorState, Loading, Select, cx, inputClass } from '../../components/ui.tsx';
 import { ago, initials } from '../../lib/format.ts';
@@ -88,6 +89,12 @@ export function ConversationList({
   useEffect(() => {
     document.getElementById(`conv-${selectedId}`)?.scrollIntoView({ block: 'nearest' });
   }, [selectedId]);
+  const prefetch = useCallback((id: string) => void qc.prefetchQuery(threadQuery(id)), [qc]);
+  // The conversations j and k lead to are fetched ahead, so moving through the list is instant.
+  useEffect(() => {
+    const i = items.findIndex((c) => c.id === selectedId);
+    for (const c of [items[i - 1], items[i + 1]]) if (c) prefetch(c.id);
+  }, [items, selectedId, prefetch]);
 
   const bulk = useMutation({
     mutationFn: async (action: 'handoff' | 'release') => {
@@ -247,6 +254,8 @@ export function ConversationList({
                   params={{ conversationId: c.id }}
                   search={filters}
                   aria-current={c.id === selectedId ? 'true' : undefined}
+                  onMouseEnter={() => prefetch(c.id)}
+                  onFocus={() => prefetch(c.id)}
                   className="flex min-w-0 flex-1 gap-2.5"
                 >
                   <span

@@ -6,19 +6,14 @@ import { ArrowLeft, Hand, Bot } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { api } from '../../api/client.ts';
 import { useUsers } from '../../api/queries.ts';
-import type { Conversation, ConversationItem, Lead, Message } from '../../api/types.ts';
+import { threadQuery } from '../../api/thread.ts';
+import type { ConversationItem } from '../../api/types.ts';
 import { Badge, Button, Empty, ErrorState, InlineError, Loading } from '../../components/ui.tsx';
 import { Composer } from './composer.tsx';
 import { conversationTitle, type InboxFilters } from './conversation-list.tsx';
 import { MessageBubble } from './message-bubble.tsx';
 
-export type ThreadData = { conversation: Conversation; lead: Lead | null; messages: Message[]; more_messages: boolean };
-
-export const useThread = (id: string) =>
-  useQuery({
-    queryKey: ['messages', id],
-    queryFn: ({ signal }) => api<ThreadData>(`/api/whatsapp/crm-integration/conversation/${id}`, { signal }),
-  });
+export const useThread = (id: string) => useQuery(threadQuery(id));
 
 export function Thread({ id, filters, onShowLead }: { id: string; filters: InboxFilters; onShowLead: () => void }) {
   const thread = useThread(id);
