@@ -117,11 +117,7 @@ export function TasksPage() {
   const today = dayKey(now);
   const groups = new Map<string, Task[]>();
   for (const t of tasks.data ?? []) {
-    const k = !t.due_at
-      ? 'none'
-      : new Date(t.due_at) < now && dayKey(new Date(t.due_at)) !== today
-        ? 'overdue'
-        : dayKey(new Date(t.due_at));
+    const k = !t.due_at ? 'none' : new Date(t.due_at) < now ? 'overdue' : dayKey(new Date(t.due_at));
     groups.set(k, [...(groups.get(k) ?? []), t]);
   }
   const order = ['overdue', ...[...groups.keys()].filter((k) => k !== 'overdue' && k !== 'none').sort(), 'none'].filter(

@@ -160,7 +160,7 @@ export function ConversationList({
             value={filters.channel ?? ''}
             onChange={(v) => onFilters({ ...filters, channel: v || undefined })}
             options={[
-              { value: '', label: 'All channels' },
+              { value: '', label: 'Any channel' },
               ...['whatsapp', 'messenger', 'facebook_comment', 'maytapi', 'twilio', 'simulator', 'app'].map((c) => ({
                 value: c,
                 label: c === 'facebook_comment' ? 'Facebook comments' : c[0].toUpperCase() + c.slice(1),
@@ -173,7 +173,7 @@ export function ConversationList({
             value={filters.linked ?? ''}
             onChange={(v) => onFilters({ ...filters, linked: (v || undefined) as InboxFilters['linked'] })}
             options={[
-              { value: '', label: 'Linked or not' },
+              { value: '', label: 'Linked: any' },
               { value: 'yes', label: 'Linked' },
               { value: 'no', label: 'Not linked' },
             ]}
