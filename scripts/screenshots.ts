@@ -66,7 +66,11 @@ try {
           .first()
           .waitFor(),
     ],
-    ['/dashboard/settings?tab=team', 'settings', () => page.getByRole('tabpanel').getByText('Sunil Kumar', { exact: true }).waitFor()],
+    [
+      '/dashboard/settings?tab=team',
+      'settings',
+      () => page.getByRole('tabpanel').getByText('Sunil Kumar', { exact: true }).waitFor(),
+    ],
   ] as const) {
     await page.goto(path);
     await shot(name, ready);
