@@ -53,7 +53,7 @@ describe('inbox', () => {
     await box.pressSequentially('file hote hain.');
     expect(await box.inputValue()).toBe('Haan ji, GSTR-1 aur 3B dono\nfile hote hain.');
     await box.press('Enter');
-    expect(await box.inputValue()).toBe('');
+    await expect.poll(() => box.inputValue()).toBe('');
     const mine = thread.locator('li[data-direction="out"]').filter({ hasText: 'file hote hain.' });
     await mine.waitFor();
     // Delivered by the outbox (the simulator channel accepts at once): the status turns to Sent.

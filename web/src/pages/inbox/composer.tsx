@@ -43,7 +43,6 @@ export function Composer({ conv, lead }: { conv: ConversationItem; lead: Lead | 
   const send = useMutation({
     mutationFn: (body: string) => api<Message>(`/api/conversations/${conv.id}/messages`, { body: { text: body } }),
     onSuccess: (m) => {
-      setText('');
       qc.setQueryData(['messages', conv.id], (old: { messages: Message[] } | undefined) =>
         old ? { ...old, messages: [...old.messages.filter((x) => x.id !== m.id), m] } : old,
       );
@@ -73,7 +72,9 @@ export function Composer({ conv, lead }: { conv: ConversationItem; lead: Lead | 
   const submit = () => {
     const body = text.trim();
     if (!body || blocked || send.isPending) return;
-    send.mutate(body);
+    // The box empties at once; a refused message comes back into it with the API's reason.
+    setText('');
+    send.mutate(body, { onError: () => setText((t) => t || body) });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
