@@ -4,7 +4,7 @@
 // production install that left out devDependencies) it says so and leaves the dist as it is.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,7 +56,7 @@ export async function buildDashboard(opts: { quiet?: boolean } = {}): Promise<bo
   return true;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const ifStale = process.argv.includes('--if-stale');
   if (ifStale && !dashboardStale()) process.exit(0);
   if (ifStale) console.log('parley: building the dashboard (web/dist is missing or older than web/)…');
