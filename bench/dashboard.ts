@@ -148,7 +148,7 @@ try {
       const now = performance.now();
       frames.push(now - last);
       last = now;
-      const status = document.querySelector('[role="status"]')?.textContent ?? '';
+      const status = document.querySelector('[data-lead-count]')?.textContent ?? '+';
       if (!status.includes('+') && el.scrollTop + el.clientHeight >= el.scrollHeight - 2) break;
     }
     frames.sort((a, b) => a - b);

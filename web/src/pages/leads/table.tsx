@@ -182,7 +182,7 @@ export function LeadTable({ filters }: { filters: LeadFilters }) {
         </div>
         {list.isFetchingNextPage && <Loading label="Loading more leads" />}
       </div>
-      <p className="border-t border-slate-200 bg-white px-4 py-1 text-xs text-slate-500" role="status">
+      <p className="border-t border-slate-200 bg-white px-4 py-1 text-xs text-slate-500" role="status" data-lead-count>
         {rows.length}
         {list.hasNextPage ? '+' : ''} leads
       </p>
