@@ -31,6 +31,11 @@ const benches: { file: string; args: string[]; what: string }[] = [
     args: [],
     what: 'knowledge retrieval: recall@3 on the EN/HI/Hinglish question set, search latency at 10k and 100k chunks (PostgreSQL)',
   },
+  {
+    file: 'dashboard.ts',
+    args: [],
+    what: 'the dashboard in Chromium on the demo data: inbox first load, first-screen JavaScript, interactions, 10,000-lead table (PGlite)',
+  },
 ];
 
 function run(file: string, args: string[]): Promise<number> {

@@ -18,7 +18,6 @@ import { authRoutes } from './http/routes/auth.ts';
 import { compatRoutes } from './http/routes/compat.ts';
 import { dealRoutes } from './http/routes/deals.ts';
 import { healthRoutes } from './http/routes/health.ts';
-import { homeRoutes } from './http/routes/home.ts';
 import { leadRoutes } from './http/routes/leads.ts';
 import { mediaRoutes } from './http/routes/media.ts';
 import { taskRoutes } from './http/routes/tasks.ts';
@@ -33,6 +32,9 @@ import { crmLinkRoutes } from './http/routes/crm-links.ts';
 import { knowledgeRoutes } from './http/routes/knowledge.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
+import { dashboardRoutes } from './http/dashboard.ts';
+import { eventRoutes } from './http/routes/events.ts';
+import { pipelineRoutes } from './http/routes/pipeline.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -93,6 +95,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   crmLinkRoutes(app, deps);
   knowledgeRoutes(app, deps);
   webhookRoutes(app, deps);
-  homeRoutes(app, deps);
+  eventRoutes(app, deps);
+  pipelineRoutes(app, deps);
+  await dashboardRoutes(app, deps);
   return app;
 }

@@ -25,7 +25,9 @@ describe('architecture', () => {
   });
 
   it('writes message rows only in the outbox (outbound) and ingest (inbound)', () => {
+    // …and the demo seed, which writes a history of messages delivered days ago (nothing to send).
     expect(where(/\.insert\(messages\)|insert into messages\b/i).sort()).toEqual([
+      'demo/conversations.ts',
       'inbound/ingest.ts',
       'outbound/queue.ts',
     ]);

@@ -28,6 +28,9 @@ export type ConversationFilters = {
   channel?: string;
   linked?: boolean;
   assigneeId?: string;
+  /** No lead, or a lead nobody is assigned to. */
+  unassigned?: boolean;
+  handedOff?: boolean;
   search?: string;
 } & PageParams;
 
@@ -81,6 +84,10 @@ export async function listConversations(
   if (filters.linked !== undefined)
     where.push(filters.linked ? isNotNull(conversations.leadId) : isNull(conversations.leadId));
   if (filters.assigneeId) where.push(eq(leads.assigneeId, filters.assigneeId));
+  if (filters.unassigned !== undefined)
+    where.push(filters.unassigned ? isNull(leads.assigneeId) : isNotNull(leads.assigneeId));
+  if (filters.handedOff !== undefined)
+    where.push(filters.handedOff ? isNotNull(conversations.handedOffAt) : isNull(conversations.handedOffAt));
   const q = filters.search?.trim().toLowerCase();
   if (q) {
     const like = `%${escapeLike(q)}%`;

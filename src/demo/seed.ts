@@ -10,6 +10,9 @@ import { createTask, updateTask } from '../crm/tasks.ts';
 import { createWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { LeadStatus } from '../db/schema/index.ts';
 import { createSequence, type SequenceInput } from '../nurture/sequences.ts';
+import { enrollLead } from '../nurture/enroll.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { seedDemoConversations } from './conversations.ts';
 
 export const DEMO_PASSWORD = 'parley-demo';
 export const DEMO_LOGIN = 'priya@demo.parley.local';
@@ -184,6 +187,10 @@ const followUps: SequenceInput = {
   ],
 };
 
+// Seeding runs before the job queue starts: reminder jobs are left to nurture.sweep, which
+// queues due reminders that have no job.
+const noQueue = { send: async () => undefined } as unknown as JobQueue;
+
 /** Creates the demo workspace and its data. Returns the workspace. */
 export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
   const now = opts.now ?? new Date();
@@ -240,6 +247,18 @@ export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date }
       if (t.done) await updateTask(db, owner, task.id, { status: 'done' });
     }
     if (l.note) await addNote(db, owner, lead.id, l.note);
+    // The demo that was done yesterday started the follow-ups: its reminders are on the lead page.
+    if (l.path.at(-1) === 'demo_done')
+      await enrollLead(db, noQueue, {
+        workspaceId: ws.id,
+        leadId: lead.id,
+        assigneeId: members[l.to].id,
+        trigger: 'demo_done',
+        triggerKey: `demo:${lead.id}`,
+        at: new Date(now.getTime() - 20 * 3600_000),
+        actorId: members[l.to].id,
+      });
   }
+  await seedDemoConversations(db, ws, members, now);
   return ws;
 }

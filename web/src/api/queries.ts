@@ -1,0 +1,63 @@
+// Shared queries: who is signed in, the team, the workspace, channels. Query keys are arrays
+// whose first item names the resource, so live events can refresh a whole family at once.
+import { useQuery } from '@tanstack/react-query';
+import { ApiError, api } from './client.ts';
+import type { Channel, Me, User, Workspace } from './types.ts';
+
+// Whether this browser has signed in: without it the first screen asks for a login at once
+// instead of asking the API (whose 401 the browser would log as an error).
+const FLAG = 'parley.signed-in';
+export const rememberSignIn = (on: boolean) => (on ? localStorage.setItem(FLAG, '1') : localStorage.removeItem(FLAG));
+
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      if (localStorage.getItem(FLAG) !== '1') return null;
+      try {
+        return await api<Me>('/api/me');
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) {
+          rememberSignIn(false);
+          return null;
+        }
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+    retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2,
+  });
+}
+
+export const useUsers = () =>
+  useQuery({
+    queryKey: ['users'],
+    queryFn: async () => (await api<{ data: User[] }>('/api/users')).data,
+    staleTime: 60_000,
+  });
+
+export const useWorkspace = () =>
+  useQuery({ queryKey: ['workspace'], queryFn: () => api<Workspace>('/api/workspace'), staleTime: 60_000 });
+
+export const useChannels = () =>
+  useQuery({
+    queryKey: ['channels'],
+    queryFn: async () => (await api<{ data: Channel[] }>('/api/channels')).data,
+    staleTime: 60_000,
+  });
+
+/** The signed-in member's role helpers. */
+export function useRole() {
+  const me = useMe().data;
+  const role = me?.role ?? 'agent';
+  return {
+    me,
+    role,
+    userId: me?.user?.id ?? null,
+    isAdmin: role === 'owner' || role === 'admin',
+    seesAll: role !== 'agent',
+  };
+}
+
+export const userName = (users: User[] | undefined, id: string | null | undefined) =>
+  (id && users?.find((u) => u.id === id)?.name) || (id ? 'Someone' : 'Unassigned');
