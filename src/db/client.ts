@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
+import { nameStatement, statementName } from './errors.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -52,7 +53,13 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
     pglite: client,
     rawTransaction: (fn) =>
       client.transaction((tx) =>
-        fn(async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows),
+        fn(async <T>(text: string, params?: unknown[], name?: string) => {
+          try {
+            return (await tx.query<T>(text, params)).rows;
+          } catch (err) {
+            throw nameStatement(err, name ?? statementName(text));
+          }
+        }),
       ),
     ping: async () => {
       await client.query('select 1');
@@ -65,8 +72,12 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
 
 export async function openPostgres(opts: { url: string; poolSize?: number }): Promise<Database> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection emits 'error'; without a listener that kills the process. The
+  // pool's own listener covers idle clients only, so every client gets one for its whole life: while
+  // checked out (rawTransaction, Drizzle transactions) the caller's next query fails instead, and
+  // the pool drops the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     db,
@@ -77,8 +88,13 @@ export async function openPostgres(opts: { url: string; poolSize?: number }): Pr
       let broken: Error | undefined;
       try {
         await client.query('begin');
-        const q = async <T>(text: string, params?: unknown[], name?: string) =>
-          (await client.query({ text, values: params, name })).rows as T[];
+        const q = async <T>(text: string, params?: unknown[], name?: string) => {
+          try {
+            return (await client.query({ text, values: params, name })).rows as T[];
+          } catch (err) {
+            throw nameStatement(err, name ?? statementName(text));
+          }
+        };
         const out = await fn(q as RawQuery);
         await client.query('commit');
         return out;

@@ -16,6 +16,7 @@ import {
 } from '../inbound/channel-accounts.ts';
 import { ingestQueued } from '../inbound/ingest.ts';
 import { AppError } from '../lib/errors.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { channels } from '../db/schema/index.ts';
 import { and, eq } from 'drizzle-orm';
 import type { App } from './app-types.ts';
@@ -114,7 +115,7 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
       ignored: result.ignored,
     });
   } catch (err) {
-    if (err instanceof AppError) throw err;
+    if (err instanceof AppError || isDatabaseUnavailable(err)) throw err; // the error handler answers 503
     req.log.error({ err }, 'webhook could not be stored');
     throw new AppError('unavailable', 'Could not store the delivery; retry later');
   }
