@@ -54,10 +54,12 @@ export const isUnstorableValue = (err: unknown) => sqlState(err)?.startsWith('22
 /** `insert login_attempts`, `select users`: a name for a statement, from its text (no values). */
 export function statementName(text: string): string {
   const s = text.replace(/\s+/g, ' ').trim().toLowerCase();
-  const verb = /^(?:with .*?\) )?(select|insert into|update|delete from)\b/.exec(s)?.[1] ?? s.split(' ')[0];
-  const table =
-    verb === 'select' ? /\bfrom "?([\w.]+)"?/.exec(s)?.[1] : /^(?:with .*?\) )?\S+(?: \S+)? "?([\w.]+)"?/.exec(s)?.[1];
-  return [verb.split(' ')[0], table].filter(Boolean).join(' ').slice(0, 80);
+  if (s.startsWith('with ')) return 'with';
+  const select = /^select\b.*?\bfrom "?([\w.]+)"?/.exec(s);
+  if (select) return `select ${select[1]}`;
+  const dml = /^(insert into|update|delete from) "?([\w.]+)"?/.exec(s);
+  if (dml) return `${dml[1].split(' ')[0]} ${dml[2]}`;
+  return s.split(' ')[0].slice(0, 40);
 }
 
 /** True when the error came from a database driver (or Drizzle wrapping one). */
