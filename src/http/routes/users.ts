@@ -85,8 +85,8 @@ export function userRoutes(app: App, deps: Deps) {
       },
     },
     async (req) => {
-      const { actor } = requireAuth(req);
-      return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body)));
+      const { actor, sessionId } = requireAuth(req);
+      return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body, { keepSessionId: sessionId })));
     },
   );
 
