@@ -4,16 +4,12 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import type { App } from './http/app-types.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { validatorWithStringRule } from './http/input-rules.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { compatRoutes } from './http/routes/compat.ts';
 import { dealRoutes } from './http/routes/deals.ts';
@@ -51,7 +47,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.decorate('routeList', routes);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(validatorWithStringRule);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerRawBodyParsers(app);

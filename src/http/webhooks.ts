@@ -14,9 +14,10 @@ import {
   twilioAccountId,
   type ChannelRow,
 } from '../inbound/channel-accounts.ts';
-import { ingestQueued } from '../inbound/ingest.ts';
+import { ingestQueued, type Delivery } from '../inbound/ingest.ts';
 import { AppError } from '../lib/errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
+import { cleanProviderPayload, jsonTooDeep, MAX_JSON_DEPTH } from './input-rules.ts';
 import { channels } from '../db/schema/index.ts';
 import { and, eq } from 'drizzle-orm';
 import type { App } from './app-types.ts';
@@ -35,6 +36,8 @@ export function registerRawBodyParsers(app: App) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     req.rawBody = body;
     if (!body.length) return done(null, undefined);
+    if (jsonTooDeep(body))
+      return done(new AppError('bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch {
@@ -79,11 +82,55 @@ function envRow(deps: Deps, kind: Kind): ChannelRow | undefined {
   };
 }
 
+/**
+ * What a provider sent is made storable before anything else looks at it: NUL and broken Unicode
+ * cleaned (input-rules.ts), and a time that is not one (WhatsApp once sent a 20-digit timestamp) or
+ * more than a day ahead becomes the time we received it.
+ */
+function storableEvents(events: InboundEvent[], now: Date): InboundEvent[] {
+  const ok = (d: Date | undefined) => !d || (!Number.isNaN(d.getTime()) && d.getTime() < now.getTime() + 86_400_000);
+  for (const ev of events) {
+    if ('timestamp' in ev && !ok(ev.timestamp)) ev.timestamp = now;
+    if (ev.kind === 'status' && !ok(ev.watermark)) ev.watermark = now;
+  }
+  return events;
+}
+
+/**
+ * Stores the delivery; when that fails for a reason other than the database being away, each event
+ * on its own, so one message that cannot be stored never holds back the rest nor makes the provider
+ * re-send the whole delivery for days. An event that still fails is logged (ids and error code, no
+ * content) and acknowledged.
+ */
+export async function ingestDelivery(deps: Deps, req: FastifyRequest, delivery: Delivery) {
+  try {
+    return { ...(await ingestQueued(deps, delivery)), rejected: 0 };
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    const total = { stored: [] as string[], duplicates: 0, statuses: 0, ignored: 0, rejected: 0 };
+    for (const ev of delivery.events) {
+      try {
+        const r = await ingestQueued(deps, { ...delivery, events: [ev] });
+        total.stored.push(...r.stored);
+        total.duplicates += r.duplicates;
+        total.statuses += r.statuses;
+        total.ignored += r.ignored;
+      } catch (e) {
+        if (isDatabaseUnavailable(e)) throw e;
+        total.rejected++;
+        const id = 'providerMessageId' in ev ? ev.providerMessageId : undefined;
+        req.log.error({ err: e, event: ev.kind, providerMessageId: id }, 'webhook event could not be stored');
+      }
+    }
+    return total;
+  }
+}
+
 async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: FastifyReply) {
   const adapter = adapterFor(kind);
   let events: InboundEvent[];
   try {
-    events = adapter.parse(req.body);
+    events = storableEvents(adapter.parse(cleanProviderPayload(req.body)), new Date());
   } catch (err) {
     if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
     throw err;
@@ -101,7 +148,7 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
         .status(401)
         .send({ error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } });
     const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
-    const result = await ingestQueued(deps, {
+    const result = await ingestDelivery(deps, req, {
       events,
       channelFor: (accountId) => byAccount.get(accountKey(kind, accountId)),
     });
@@ -113,6 +160,7 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
       duplicates: result.duplicates,
       statuses: result.statuses,
       ignored: result.ignored,
+      rejected: result.rejected,
     });
   } catch (err) {
     if (err instanceof AppError || isDatabaseUnavailable(err)) throw err; // the error handler answers 503

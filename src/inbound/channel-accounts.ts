@@ -282,7 +282,7 @@ export async function updateChannel(
   box: SecretBox,
 ): Promise<ChannelRow> {
   if (!isAdmin(actor)) throw forbidden('Only owners and admins manage channels');
-  const values: Partial<ChannelRow> = {};
+  const values: Partial<ChannelRow> = { updatedAt: new Date() }; // never empty: PATCH {} is a no-op, not an error
   if (patch.name !== undefined) values.name = patch.name;
   if (patch.active !== undefined) values.active = patch.active;
   if (patch.settings !== undefined) values.settings = patch.settings;
