@@ -27,6 +27,8 @@ import { privacyRoutes } from './http/routes/privacy.ts';
 import { botStatusRoutes } from './http/routes/bot-status.ts';
 import { metricsRoutes } from './lib/metrics.ts';
 import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
+import { guardMetrics } from './http/metrics-guard.ts';
+import { backupRoutes } from './http/routes/backup.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +71,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, deps.db);
 
+  guardMetrics(app, deps.config);
   metricsRoutes(app, deps);
   healthRoutes(app, deps);
   authRoutes(app, deps, '/api');
@@ -86,6 +89,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   privacyRoutes(app, deps);
   botStatusRoutes(app, deps);
   webhookRoutes(app, deps);
+  backupRoutes(app, deps);
   homeRoutes(app, deps);
   return app;
 }

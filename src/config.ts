@@ -119,6 +119,12 @@ export const configEntries = {
     schema: z.coerce.number().int().min(1).default(15),
     description: 'Window of the failed-login limit.',
   },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    description:
+      '`GET /metrics` answers only with this as a bearer token; unset, only to requests from this machine (loopback, not through a proxy).',
+    secret: true,
+  },
   // Channels of the default workspace (more can be added per workspace through /api/channels).
   WHATSAPP_VERIFY_TOKEN: {
     schema: z.string().min(1).optional(),

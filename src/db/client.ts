@@ -1,6 +1,5 @@
 // The database: embedded PGlite (a folder on disk) by default, a PostgreSQL server (pooled `pg`)
 // when DATABASE_URL is set. Both behind the same Drizzle schema and the same migrations.
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -12,6 +11,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { nameStatement, statementName } from './errors.ts';
+import { acquireDataLock } from '../ops/data-lock.ts';
+import { ensureDataDir } from '../ops/startup.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -44,8 +45,19 @@ export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).row
 export const pgliteExtensions = { pg_trgm, vector };
 
 export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): Promise<Database> {
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = opts.pglite ?? (await PGlite.create({ dataDir: opts.dataDir, extensions: pgliteExtensions }));
+  // A folder is one process's (PGlite is single-process: a second opener would lose writes silently).
+  let release = () => {};
+  if (opts.dataDir && !opts.pglite) {
+    ensureDataDir(opts.dataDir);
+    release = acquireDataLock(opts.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = opts.pglite ?? (await PGlite.create({ dataDir: opts.dataDir, extensions: pgliteExtensions }));
+  } catch (err) {
+    release();
+    throw err;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -66,6 +78,7 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
     },
     close: async () => {
       if (!client.closed) await client.close();
+      release();
     },
   };
 }
