@@ -1,8 +1,9 @@
 // Who is calling: a bearer token (session or API key), an X-API-Key header, or the dashboard's
 // session cookie. Routes ask for the principal with requireAuth(req).
 //
-// Every route needs a principal except the public ones below, and that is checked before the body
-// is parsed or validated: an anonymous caller gets 401, never 400 with the fields of a schema.
+// API routes need a principal (see needsAuth), and that is checked before the body is parsed or
+// validated: an anonymous caller gets 401, never 400 with the fields of a schema. A route can opt
+// out with `config: { public: true }`.
 //
 // Cookie-authenticated writes (the dashboard) need, on top of a same-origin Origin header, the
 // header X-CSRF-Token with the value of the `parley_csrf` cookie that login sets beside the session
@@ -28,9 +29,18 @@ declare module 'fastify' {
   }
 }
 
-const publicRoutes = new Set(['/', '/health', '/metrics', '/api/login', '/login', '/api/register', '/register']);
-const isPublic = (url: string) =>
-  publicRoutes.has(url) || url === '/api/logout' || url.startsWith('/api/docs') || /^\/webhooks?(\/|$)/.test(url);
+// Who needs a principal: the API (but logging in, signing up, logging out and its documentation)
+// and the original bot's routes. Pages, /health, /metrics (its own guard) and webhooks (signed) do not.
+const openApiRoutes = new Set(['/api/login', '/api/register', '/api/logout']);
+const compatRoutes = new Set([
+  '/app',
+  '/leads/:user_id',
+  '/tasks/:username',
+  '/activities/:lead_id',
+  '/history/:lead_id',
+]);
+const needsAuth = (url: string) =>
+  (url.startsWith('/api/') && !openApiRoutes.has(url) && !url.startsWith('/api/docs')) || compatRoutes.has(url);
 
 /** The CSRF token of a session: derived from its secret token, so nothing more is stored. */
 export const csrfTokenFor = (sessionToken: string) =>
@@ -75,7 +85,7 @@ export function registerAuth(app: FastifyInstance, db: Db) {
   });
   // Before parsing: an anonymous body is neither read nor validated.
   app.addHook('onRoute', (route) => {
-    if (route.config?.public || isPublic(route.url)) return;
+    if (route.config?.public || !needsAuth(route.url)) return;
     route.preParsing = [
       async (req: FastifyRequest, _reply: unknown, payload: unknown) => {
         requireAuth(req);
