@@ -11,7 +11,8 @@ import { isDatabaseUnavailable } from '../src/db/errors.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
 import { startCluster } from './helpers/pg-cluster.ts';
 import { startServer, type ServerProcess } from './helpers/server-process.ts';
-import { metaSignature, waText } from './helpers/webhooks.ts';
+import { waText } from './helpers/webhooks.ts';
+import { byStatus, request, startLoad } from './helpers/load.ts';
 
 // PostgreSQL only, and its own cluster: run it once (in the PGlite project), not again per database.
 const skip = process.env.PARLEY_TEST_DB === 'postgres';
@@ -29,18 +30,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Outcome = { status: number; kind: string; at: number };
-
-async function request(url: string, init: RequestInit): Promise<number> {
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0; // reset, refused or timed out: the process did not answer
-  }
-}
 
 describe.skipIf(skip)('losing PostgreSQL', () => {
   it('checked-out clients and transactions fail with a connection error instead of crashing', async () => {
@@ -93,44 +82,9 @@ describe.skipIf(skip)('losing PostgreSQL', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(ADMIN),
     });
-    const auth = { authorization: `Bearer ${(await login.json()).token}`, 'content-type': 'application/json' };
-
-    const outcomes: Outcome[] = [];
-    const deliveries = new Map<string, { body: string; acked: boolean }>();
-    let n = 0;
-    const webhook = async (body: string) =>
-      request(`${base}/webhooks/whatsapp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
-        body,
-      });
-    let loading = true;
-    const loop = async (w: number) => {
-      while (loading) {
-        const i = n++;
-        // Two loops play Meta (a few dozen customers), the others the dashboard and integrations.
-        const kind = w < 2 ? 'webhook' : ['list', 'create'][i % 2];
-        let status: number;
-        if (kind === 'webhook') {
-          const id = `wamid.outage.${i}`;
-          const body = waText(PHONE_ID, `9198700${String(w).padStart(2, '0')}${String(i % 7).padStart(3, '0')}`, 'hi', {
-            id,
-          });
-          status = await webhook(body);
-          deliveries.set(id, { body, acked: status === 200 });
-        } else if (kind === 'list') status = await request(`${base}/api/leads?limit=5`, { headers: auth });
-        else
-          status = await request(`${base}/api/leads`, {
-            method: 'POST',
-            headers: auth,
-            body: JSON.stringify({ company: `Outage Co ${i}` }),
-          });
-        outcomes.push({ status, kind, at: Date.now() });
-        if (status === 503 || status === 0) await sleep(100);
-        else if (kind === 'webhook') await sleep(50);
-      }
-    };
-    const loops = Array.from({ length: 6 }, (_, w) => loop(w));
+    const auth = { authorization: `Bearer ${(await login.json()).token}` };
+    const load = startLoad({ base, auth, secret: SECRET, phoneId: PHONE_ID, prefix: 'wamid.outage' });
+    const { outcomes, deliveries, webhook } = load;
 
     const waitHealthy = async () => {
       const started = Date.now();
@@ -157,12 +111,9 @@ describe.skipIf(skip)('losing PostgreSQL', () => {
     await cluster!.start();
     outages.push({ from, to: Date.now(), recoveredMs: await waitHealthy() });
     await sleep(1500);
-    loading = false;
-    await Promise.all(loops);
+    await load.stop();
 
     expect(server.exited, server.output.join('\n')).toBeNull();
-    const byStatus = (list: Outcome[]) =>
-      list.reduce<Record<number, number>>((m, o) => ((m[o.status] ??= 0), m[o.status]++, m), {});
     const during = outcomes.filter((o) => outages.some((w) => o.at >= w.from && o.at <= w.to));
     console.log(
       'outcomes',
@@ -182,7 +133,8 @@ describe.skipIf(skip)('losing PostgreSQL', () => {
     expect(after.every((o) => o.status !== 503)).toBe(true);
 
     // Meta re-sends what was not acknowledged; then every delivery is stored exactly once.
-    for (const [, d] of deliveries) if (!d.acked) expect(await webhook(d.body)).toBe(200);
+    await load.resendUnacked();
+    expect([...deliveries.values()].every((d) => d.acked)).toBe(true);
     const check = new pg.Client({ connectionString: cluster!.url });
     await check.connect();
     const { rows } = await check.query<{ id: string; n: number }>(
