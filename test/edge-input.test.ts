@@ -169,7 +169,7 @@ describe('the API', () => {
     const ctx = await app.inject({ method: 'GET', url: '/api/customer-context/abc', headers: owner.auth });
     expect(ctx.statusCode).toBe(400);
     expect(ctx.json().error.fields).toHaveProperty('phone');
-    for (const ok of ['919811122233', '+91 98111 22233', 'IN.1648738043044942'])
+    for (const ok of ['919811122233', '+919811122233', '+91 98111 22233', 'IN.1648738043044942'])
       expect(
         (
           await app.inject({

@@ -51,12 +51,14 @@ export const validatorWithStringRule: FastifySchemaCompiler<z.ZodType> = (route)
 
 /** A provider's payload, made storable: NUL dropped, lone surrogates → U+FFFD, in values and keys. */
 export function cleanProviderPayload<T>(value: T): T {
+  return findUnstorable(value) ? clean(value) : value; // webhooks are hot: copy only when needed
+}
+
+function clean<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\u0000', '').toWellFormed() as T;
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-  if (Array.isArray(value)) return value.map(cleanProviderPayload) as T;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [cleanProviderPayload(k), cleanProviderPayload(v)]),
-  ) as T;
+  if (Array.isArray(value)) return value.map(clean) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)])) as T;
 }
 
 /** True when the JSON text nests arrays/objects deeper than `max` (a scan of the bytes, no parse). */

@@ -130,7 +130,7 @@ async function receive(deps: Deps, kind: Kind, req: FastifyRequest, reply: Fasti
   const adapter = adapterFor(kind);
   let events: InboundEvent[];
   try {
-    events = storableEvents(adapter.parse(cleanProviderPayload(req.body)), new Date());
+    events = storableEvents(adapter.parse(cleanProviderPayload(req.body)), deps.now());
   } catch (err) {
     if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
     throw err;

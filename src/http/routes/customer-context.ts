@@ -6,6 +6,7 @@ import { getWorkspace } from '../../crm/workspaces.ts';
 import { leads } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, forbidden } from '../../lib/errors.ts';
+import { normalizePhone } from '../../lib/phone.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ErrorSchema } from '../schemas.ts';
@@ -76,7 +77,7 @@ export function customerContextRoutes(app: App, deps: Deps) {
       const contact = contactKey(req.params.phone, ws.phoneRegion);
       // Not a phone number: then it must look like a provider's user id (a WhatsApp BSUID such as
       // IN.1648738043044942, a Messenger PSID), or it is a typo the caller should hear about.
-      if (contact === req.params.phone.trim() && !/^([A-Z]{2}\.)?\d{6,30}$/.test(contact))
+      if (!normalizePhone(req.params.phone, ws.phoneRegion) && !/^([A-Z]{2}\.)?\d{6,30}$/.test(contact))
         throw badRequest('Not a phone number or a WhatsApp/Messenger user id', {
           phone: 'a phone number in any format, or a provider user id',
         });
