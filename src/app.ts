@@ -4,16 +4,12 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.ts';
 import type { App } from './http/app-types.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { validatorWithStringRule } from './http/input-rules.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { compatRoutes } from './http/routes/compat.ts';
 import { dealRoutes } from './http/routes/deals.ts';
@@ -35,6 +31,8 @@ import { registerRawBodyParsers, webhookRoutes } from './http/webhooks.ts';
 import { dashboardRoutes } from './http/dashboard.ts';
 import { eventRoutes } from './http/routes/events.ts';
 import { pipelineRoutes } from './http/routes/pipeline.ts';
+import { guardMetrics } from './http/metrics-guard.ts';
+import { backupRoutes } from './http/routes/backup.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +44,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the proxies: otherwise X-Forwarded-For would pick the client address.
+    trustProxy: deps.config.TRUST_PROXY ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   // Every route, for the tenancy test that tries them all.
   const routes: { method: string; url: string }[] = [];
@@ -54,7 +53,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.decorate('routeList', routes);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(validatorWithStringRule);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerRawBodyParsers(app);
@@ -76,6 +75,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAuth(app, deps.db);
 
+  guardMetrics(app, deps.config);
   metricsRoutes(app, deps);
   healthRoutes(app, deps);
   authRoutes(app, deps, '/api');
@@ -98,5 +98,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   eventRoutes(app, deps);
   pipelineRoutes(app, deps);
   await dashboardRoutes(app, deps);
+  backupRoutes(app, deps);
   return app;
 }

@@ -1,6 +1,7 @@
 // Configuration: every environment variable Parley reads, parsed once at boot with zod.
 // Each entry has a one-line description (the README table is generated from it) and secrets are
 // marked so they are never printed.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { channelEnv } from './channels/registry.ts';
 import { envBool as bool, type EnvEntry as Entry } from './lib/env.ts';
@@ -12,6 +13,29 @@ export const configEntries = {
   },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), description: 'HTTP port.' },
   HOST: { schema: z.string().min(1).default('localhost'), description: 'Interface to listen on (`0.0.0.0` for all).' },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .refine(
+              (a) => ['loopback', 'linklocal', 'uniquelocal'].includes(a) || isIP(a.split('/')[0]) !== 0,
+              'each entry must be an IP address, a CIDR range (10.0.0.0/8), loopback, linklocal or uniquelocal',
+            ),
+        ),
+      )
+      .optional(),
+    description:
+      'Reverse proxies whose X-Forwarded-For is believed, comma-separated (`127.0.0.1`, `10.0.0.0/8`, `loopback`). Unset: the client address is the socket peer and forwarding headers are ignored.',
+  },
   PUBLIC_URL: {
     schema: z.url().optional(),
     description: 'Public base URL of this server, used in links and printed at start-up.',
@@ -48,6 +72,11 @@ export const configEntries = {
     schema: z.string().min(1).default('My Workspace'),
     description: 'Name of the default workspace created at first start when the demo is off.',
   },
+  PARLEY_SIGNUP: {
+    schema: z.enum(['open', 'invite']).optional(),
+    description:
+      'Who may create a workspace with `POST /api/register`: `open` (anyone) or `invite` (nobody; owners and admins add members). Unset: open until the first account exists, then `invite`.',
+  },
   PARLEY_ADMIN_EMAIL: {
     schema: z.email().optional(),
     description: 'With PARLEY_ADMIN_PASSWORD: create (once) an owner account in the default workspace.',
@@ -74,11 +103,23 @@ export const configEntries = {
   },
   LOGIN_MAX_FAILURES: {
     schema: z.coerce.number().int().min(1).default(5),
-    description: 'Failed logins per email (and 4x per IP) allowed in LOGIN_WINDOW_MINUTES before 429.',
+    description:
+      'Failed logins per account and client address (and 4x per address) allowed in LOGIN_WINDOW_MINUTES before 429.',
+  },
+  LOGIN_ACCOUNT_MAX_FAILURES: {
+    schema: z.coerce.number().int().min(1).default(50),
+    description:
+      'Failed logins per account from all addresses in LOGIN_WINDOW_MINUTES before 429; not applied at an address where the account logged in within 30 days.',
   },
   LOGIN_WINDOW_MINUTES: {
     schema: z.coerce.number().int().min(1).default(15),
     description: 'Window of the failed-login limit.',
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    description:
+      '`GET /metrics` answers only with this as a bearer token; unset, only to requests from this machine (loopback, not through a proxy).',
+    secret: true,
   },
   // Channels of the default workspace: each channel folder lists its own (channels/<name>/env.ts).
   ...channelEnv,

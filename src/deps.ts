@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { defaultChannels, type ChannelRegistry } from './channels/registry.ts';
 import { openDatabase, type Database, type Db } from './db/client.ts';
+import { dbErrorForLog } from './db/errors.ts';
 import { createInterpreter, type Interpreter } from './commands/interpret/index.ts';
 import type { LlmOptions } from './bot/reply-llm.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
@@ -85,6 +86,8 @@ export function createLogger(
     level: config.LOG_LEVEL,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
+      // Database errors: statement name and code, never the parameters (whatever LOG_PII says).
+      err: (err: Error) => dbErrorForLog(err) ?? pino.stdSerializers.err(err),
       // Query strings (tokens) never; long digit runs (phone numbers in paths) unless LOG_PII.
       req: (req: { method: string; url: string }) => ({
         method: req.method,

@@ -13,6 +13,10 @@ import { AppError } from './lib/errors.ts';
 import { randomToken } from './lib/ids.ts';
 import { prepareDatabase } from './setup.ts';
 import { allJobs } from './jobs/index.ts';
+import type { AddressInfo } from 'node:net';
+import { backupToFile, restoreFromFile } from './ops/backup.ts';
+import { DataDirLockedError, publishControl } from './ops/data-lock.ts';
+import { checkPortFree, listenError, StartupError } from './ops/startup.ts';
 
 const usage = `Usage: parley <command>
 
@@ -22,6 +26,8 @@ const usage = `Usage: parley <command>
   seed-demo                  add the demo workspace (team, leads, deals, tasks)
   user add --email E --name N [--role owner|admin|manager|agent] [--phone P] [--password X]
                              add a team member to the default workspace
+  backup FILE                write a snapshot of the embedded database (also while serve runs)
+  restore FILE               replace the embedded database with a snapshot (serve stopped)
   parse-commands --now ISO --tz ZONE
                              JSON lines {"id","text"} on stdin → parsed commands on stdout
   extract-profile            JSON lines {"id","text"} on stdin → profile facts on stdout
@@ -52,14 +58,19 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']
 
 async function serve() {
   const started = Date.now();
-  const deps = await createDeps(config());
+  const c = config();
+  await checkPortFree(c.PORT, c.HOST); // before opening and migrating the database
+  const deps = await createDeps(c);
   const setup = await prepareDatabase(deps.db, deps.config);
   if (deps.config.PARLEY_WORKERS) await deps.queue.work(allJobs, deps);
   else await deps.queue.install(allJobs);
   await deps.queue.schedule(allJobs);
   const app = await buildApp(deps);
   const { PORT, HOST } = deps.config;
-  await app.listen({ port: PORT, host: HOST });
+  await app.listen({ port: PORT, host: HOST }).catch((err: unknown) => {
+    throw listenError(err, PORT, HOST);
+  });
+  if (deps.database.kind === 'pglite') publishControl(deps.config.PARLEY_DATA_DIR, localUrl(app.server.address()));
   const shown =
     deps.config.PUBLIC_URL ??
     `http://${HOST === '0.0.0.0' || HOST === '::' ? 'localhost' : HOST}:${(app.server.address() as { port: number }).port}`;
@@ -80,12 +91,26 @@ async function serve() {
     if (stopping) return;
     stopping = true;
     deps.log.info({ signal }, 'shutting down');
+    // In-flight requests finish (new ones are refused), then running jobs (up to 10 s), then the database closes.
+    setTimeout(() => process.exit(1), 30_000).unref();
+    // Keep-alive connections that go idle once their request is answered are closed as they do
+    // (Fastify closes only those idle when closing starts; the others would hold it for 72 s).
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 200);
     await app.close();
+    clearInterval(sweep);
     await deps.close();
+    deps.log.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Where this machine reaches the server (for `parley backup`), from the address it listens on. */
+function localUrl(address: ReturnType<import('node:net').Server['address']>): string {
+  const a = address as AddressInfo;
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
 }
 
 /** Job workers only (run several beside `parley serve` with PARLEY_WORKERS=false). */
@@ -162,6 +187,21 @@ export async function main(argv: string[]) {
       case 'user':
         if (rest[0] !== 'add') break;
         return await userAdd(rest.slice(1));
+      case 'backup':
+      case 'restore': {
+        const file = rest[0];
+        if (!file) throw new AppError('bad_request', `usage: parley ${command} FILE`);
+        if (command === 'backup') {
+          const { bytes, via } = await backupToFile(config(), file);
+          console.log(`Backup written to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB, from ${via})`);
+        } else {
+          const { previous } = await restoreFromFile(config(), file);
+          console.log(
+            `Restored ${file} into ${config().PARLEY_DATA_DIR}${previous ? `; the folder it replaced is kept as ${previous}` : ''}`,
+          );
+        }
+        return;
+      }
       case 'parse-commands':
       case 'extract-profile':
         return await (await import('./cli-tools.ts')).runTool(command, rest);
@@ -174,6 +214,14 @@ export async function main(argv: string[]) {
     console.error(usage);
     process.exit(2);
   } catch (err) {
+    if (err instanceof StartupError) {
+      console.error(`parley ${command}: ${err.message}`);
+      process.exit(1);
+    }
+    if (err instanceof DataDirLockedError) {
+      console.error(`parley ${command}: ${lockedMessage(command, rest[0], err)}`);
+      process.exit(1);
+    }
     if (err instanceof AppError) {
       console.error(
         `parley ${command}: ${err.message}${
@@ -190,4 +238,14 @@ export async function main(argv: string[]) {
     }
     throw err;
   }
+}
+
+/** What to do when the folder is taken, by command. */
+function lockedMessage(command: string, sub: string | undefined, err: DataDirLockedError): string {
+  const by = `the running parley ${err.holder.command} (pid ${err.holder.pid})`;
+  if (command === 'user' && sub === 'add')
+    return `${err.dir} is in use by ${by}. Add the member through it (POST /api/users or the dashboard), or stop it first.`;
+  if (command === 'migrate') return `${err.dir} is in use by ${by}, which applied the migrations when it started.`;
+  if (command === 'seed-demo' || command === 'restore') return `${err.dir} is in use by ${by}: stop it first.`;
+  return err.message;
 }

@@ -1,23 +1,29 @@
 // Login sessions and API keys. Tokens are random; only their SHA-256 is stored.
 import { createHash } from 'node:crypto';
-import { and, count, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { apiKeys, loginFailures, sessions, users, type Role } from '../db/schema/index.ts';
+import { apiKeys, sessions, users, type Role } from '../db/schema/index.ts';
+import { clearLoginAttempts, countLoginAttempt, type LoginLimits } from './login-limits.ts';
 import { recordActivity } from '../crm/activities.ts';
 import { isAdmin, type Actor } from '../crm/actor.ts';
 import { memberName } from '../crm/members.ts';
 import { AppError, forbidden, notFound } from '../lib/errors.ts';
 import { randomToken } from '../lib/ids.ts';
 import { verifyPassword } from './passwords.ts';
-import type { User } from './users.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export type Principal = { actor: Actor; user: User | null; via: 'session' | 'api_key' };
+type User = typeof users.$inferSelect;
 
-export type LoginLimits = { maxFailures: number; windowMinutes: number };
+export type Principal = {
+  actor: Actor;
+  user: User | null;
+  via: 'session' | 'api_key';
+  /** The session's id when via is 'session' (a password change ends the others). */
+  sessionId?: string;
+};
 
-/** Checks the password; rate limited per email and per IP. Returns a session token. */
+/** Checks the password, rate limited per account+address, address and account (login-limits.ts). Returns a session token. */
 export async function login(
   db: DbOrTx,
   input: { email: string; password: string; ip: string },
@@ -25,28 +31,14 @@ export async function login(
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
   const now = opts.now ?? new Date();
   const email = input.email.trim().toLowerCase();
-  const since = new Date(now.getTime() - opts.limits.windowMinutes * 60_000);
-  const [{ byEmail }] = await db
-    .select({ byEmail: count() })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.email, email), gt(loginFailures.createdAt, since)));
-  const [{ byIp }] = await db
-    .select({ byIp: count() })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.ip, input.ip), gt(loginFailures.createdAt, since)));
-  if (byEmail >= opts.limits.maxFailures || byIp >= opts.limits.maxFailures * 4) {
-    throw new AppError('rate_limited', `Too many failed logins; try again in ${opts.limits.windowMinutes} minutes`);
-  }
+  await countLoginAttempt(db, { email, ip: input.ip, now, limits: opts.limits });
   const [user] = await db
     .select()
     .from(users)
     .where(sql`lower(${users.email}) = ${email}`);
   const ok = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !ok || !user.active) {
-    await db.insert(loginFailures).values({ email, ip: input.ip, createdAt: now });
-    throw new AppError('unauthorized', 'Wrong email or password');
-  }
-  await db.delete(loginFailures).where(and(eq(loginFailures.email, email), lt(loginFailures.createdAt, now)));
+  if (!user || !ok || !user.active) throw new AppError('unauthorized', 'Wrong email or password');
+  await clearLoginAttempts(db, { email, ip: input.ip, now });
   const token = `ps_${randomToken()}`;
   const expiresAt = new Date(now.getTime() + opts.sessionTtlHours * 3600_000);
   await db
@@ -59,11 +51,16 @@ export async function logout(db: DbOrTx, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, sha256(token)));
 }
 
+/** Ends a member's sessions (after a password change or deactivation), except `keep` if given. */
+export async function endSessions(db: DbOrTx, userId: string, keep?: string): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), keep ? ne(sessions.id, keep) : undefined));
+}
+
 /** Resolves a bearer token (session or API key) to who is acting, or null. */
 export async function authenticate(db: DbOrTx, token: string, now = new Date()): Promise<Principal | null> {
   if (token.startsWith('ps_')) {
     const [row] = await db
-      .select({ user: users })
+      .select({ user: users, sessionId: sessions.id })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, now)));
@@ -72,6 +69,7 @@ export async function authenticate(db: DbOrTx, token: string, now = new Date()):
       actor: { workspaceId: row.user.workspaceId, userId: row.user.id, role: row.user.role },
       user: row.user,
       via: 'session',
+      sessionId: row.sessionId,
     };
   }
   if (token.startsWith('pk_')) {

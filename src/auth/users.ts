@@ -9,6 +9,7 @@ import { createWorkspace, getWorkspace } from '../crm/workspaces.ts';
 import { badRequest, conflict, forbidden, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { hashPassword } from './passwords.ts';
+import { endSessions } from './sessions.ts';
 
 export type User = typeof users.$inferSelect;
 export type PublicUser = Omit<User, 'passwordHash'>;
@@ -107,6 +108,16 @@ export async function createUser(
   });
 }
 
+/**
+ * May an anonymous caller create a workspace? PARLEY_SIGNUP decides; unset, only while no account
+ * exists yet (the first start creates an empty default workspace, so "no workspace" never holds).
+ */
+export async function signupOpen(db: DbOrTx, mode: 'open' | 'invite' | undefined): Promise<boolean> {
+  if (mode) return mode === 'open';
+  const [any] = await db.select({ id: users.id }).from(users).limit(1);
+  return !any;
+}
+
 /** Public sign-up: a new workspace whose first account is its owner. */
 export async function registerWorkspace(
   db: DbOrTx,
@@ -146,8 +157,18 @@ export async function listUsers(db: DbOrTx, actor: Actor): Promise<User[]> {
 
 export type UserPatch = { name?: string; phone?: string | null; role?: Role; active?: boolean; password?: string };
 
-/** Owners and admins change anyone below them; everyone changes their own name, phone and password. */
-export async function updateUser(db: DbOrTx, actor: Actor, id: string, patch: UserPatch): Promise<User> {
+/**
+ * Owners and admins change anyone below them; everyone changes their own name, phone and password.
+ * A new password ends the member's other sessions (`keepSessionId`: the one that changed it);
+ * deactivation ends all of them.
+ */
+export async function updateUser(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  patch: UserPatch,
+  opts: { keepSessionId?: string } = {},
+): Promise<User> {
   return db.transaction(async (tx) => {
     const target = await getUser(tx, actor, id);
     const self = actor.userId === id;
@@ -177,11 +198,14 @@ export async function updateUser(db: DbOrTx, actor: Actor, id: string, patch: Us
       }
       values.phone = phone;
     }
+    if (!Object.keys(values).length) return target; // an empty patch changes nothing
     const [u] = await tx
       .update(users)
       .set(values)
       .where(and(eq(users.workspaceId, actor.workspaceId), eq(users.id, id)))
       .returning();
+    if (values.passwordHash) await endSessions(tx, id, actor.userId === id ? opts.keepSessionId : undefined);
+    if (values.active === false) await endSessions(tx, id);
     const changed = Object.keys(values).filter((k) => k !== 'passwordHash');
     if (changed.length || values.passwordHash) {
       const by = await memberName(tx, actor.workspaceId, actor.userId);

@@ -126,7 +126,7 @@ export async function updateChannel(
     .where(and(eq(channels.workspaceId, actor.workspaceId), eq(channels.id, id)));
   if (!current) throw notFound('Channel');
   const account = deps.channels.find(current.kind)?.account;
-  const values: Partial<ChannelRow> = {};
+  const values: Partial<ChannelRow> = { updatedAt: new Date() }; // never empty: PATCH {} is a no-op, not an error
   if (patch.name !== undefined) values.name = patch.name;
   if (patch.active !== undefined) values.active = patch.active;
   if (patch.settings !== undefined) values.settings = validated(account?.settings, 'settings', patch.settings);

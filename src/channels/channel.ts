@@ -262,7 +262,15 @@ export type AccountInput<Env> = {
 
 /** What a webhook delivery is answered with once it is stored. */
 export type WebhookAck = { status: number; contentType?: string; body: unknown };
-export type IngestSummary = { received: number; stored: number; duplicates: number; statuses: number; ignored: number };
+export type IngestSummary = {
+  received: number;
+  stored: number;
+  duplicates: number;
+  statuses: number;
+  ignored: number;
+  /** Events that could not be stored even alone (logged and acknowledged). */
+  rejected: number;
+};
 
 export type ChannelAdapter<Config = never, Env extends EnvEntries = EnvEntries> = {
   kind: ChannelKind;

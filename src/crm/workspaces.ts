@@ -40,6 +40,8 @@ export async function updateWorkspace(
   patch: Partial<Omit<WorkspaceInput, 'isDefault'>>,
 ): Promise<Workspace> {
   check(patch);
+  // An empty patch (PATCH {}) changes nothing: answer the workspace as it is.
+  if (Object.values(patch).every((v) => v === undefined)) return getWorkspace(db, id);
   const [row] = await db.update(workspaces).set(patch).where(eq(workspaces.id, id)).returning();
   if (!row) throw notFound('Workspace');
   return row;

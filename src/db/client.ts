@@ -1,6 +1,5 @@
 // The database: embedded PGlite (a folder on disk) by default, a PostgreSQL server (pooled `pg`)
 // when DATABASE_URL is set. Both behind the same Drizzle schema and the same migrations.
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
@@ -12,6 +11,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
+import { nameStatement, statementName } from './errors.ts';
+import { acquireDataLock } from '../ops/data-lock.ts';
+import { ensureDataDir } from '../ops/startup.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -44,8 +46,19 @@ export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).row
 export const pgliteExtensions = { pg_trgm, unaccent, vector };
 
 export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): Promise<Database> {
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = opts.pglite ?? (await PGlite.create({ dataDir: opts.dataDir, extensions: pgliteExtensions }));
+  // A folder is one process's (PGlite is single-process: a second opener would lose writes silently).
+  let release = () => {};
+  if (opts.dataDir && !opts.pglite) {
+    ensureDataDir(opts.dataDir);
+    release = acquireDataLock(opts.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = opts.pglite ?? (await PGlite.create({ dataDir: opts.dataDir, extensions: pgliteExtensions }));
+  } catch (err) {
+    release();
+    throw err;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
@@ -53,21 +66,32 @@ export async function openPglite(opts: { dataDir?: string; pglite?: PGlite }): P
     pglite: client,
     rawTransaction: (fn) =>
       client.transaction((tx) =>
-        fn(async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows),
+        fn(async <T>(text: string, params?: unknown[], name?: string) => {
+          try {
+            return (await tx.query<T>(text, params)).rows;
+          } catch (err) {
+            throw nameStatement(err, name ?? statementName(text));
+          }
+        }),
       ),
     ping: async () => {
       await client.query('select 1');
     },
     close: async () => {
       if (!client.closed) await client.close();
+      release();
     },
   };
 }
 
 export async function openPostgres(opts: { url: string; poolSize?: number }): Promise<Database> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection emits 'error'; without a listener that kills the process. The
+  // pool's own listener covers idle clients only, so every client gets one for its whole life: while
+  // checked out (rawTransaction, Drizzle transactions) the caller's next query fails instead, and
+  // the pool drops the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     db,
@@ -78,8 +102,13 @@ export async function openPostgres(opts: { url: string; poolSize?: number }): Pr
       let broken: Error | undefined;
       try {
         await client.query('begin');
-        const q = async <T>(text: string, params?: unknown[], name?: string) =>
-          (await client.query({ text, values: params, name })).rows as T[];
+        const q = async <T>(text: string, params?: unknown[], name?: string) => {
+          try {
+            return (await client.query({ text, values: params, name })).rows as T[];
+          } catch (err) {
+            throw nameStatement(err, name ?? statementName(text));
+          }
+        };
         const out = await fn(q as RawQuery);
         await client.query('commit');
         return out;

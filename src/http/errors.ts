@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
+import { createOutageLog, isDatabaseUnavailable, isUnstorableValue } from '../db/errors.ts';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -19,7 +20,27 @@ const statusOf: Record<ErrorCode, number> = {
 };
 
 export function registerErrorHandling(app: FastifyInstance) {
+  // While the database is away every request fails the same way: one line when it goes, one when
+  // it is back, and 503 with Retry-After meanwhile (providers re-send, the dashboard retries).
+  const outage = createOutageLog(app.log, 'requests');
+  app.addHook('onResponse', async (_req, reply) => {
+    if (outage.down && reply.statusCode < 500) outage.ok();
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isDatabaseUnavailable(err)) {
+      outage.failed(err);
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({ error: { code: 'unavailable', message: 'The database is unavailable; retry in a few seconds' } });
+    }
+    // A value PostgreSQL refused (class 22) is the caller's input that slipped past validation.
+    if (isUnstorableValue(err)) {
+      req.log.warn({ err }, 'a value could not be stored');
+      return reply
+        .status(400)
+        .send({ error: { code: 'bad_request', message: 'A value in the request cannot be stored' } });
+    }
     if (err instanceof AppError) {
       return reply
         .status(statusOf[err.code])

@@ -2,6 +2,7 @@
 // dashboard. Field names are snake_case as in the specs' examples.
 import { z } from 'zod';
 import { dealStages, leadStatuses, roles, taskPriorities, taskStatuses, taskTypes } from '../db/schema/index.ts';
+import { jsonObject } from './input-rules.ts';
 
 const ts = z.string().describe('ISO-8601 timestamp');
 const id = z.uuid();
@@ -155,7 +156,7 @@ export const LeadCreateSchema = z.object({
   notes: text(10000).nullish(),
   last_contact_at: datetime.nullish(),
   next_follow_up_at: datetime.nullish(),
-  custom_fields: z.record(z.string(), z.unknown()).optional(),
+  custom_fields: jsonObject({ maxBytes: 16 * 1024, maxDepth: 5 }).optional(),
 });
 export const LeadUpdateSchema = LeadCreateSchema.partial();
 

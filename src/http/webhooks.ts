@@ -6,6 +6,7 @@ import type { WebhookRequest } from '../channels/channel.ts';
 import type { Deps } from '../deps.ts';
 import { answerHandshake, receiveWebhook } from '../inbound/receive.ts';
 import { AppError } from '../lib/errors.ts';
+import { cleanProviderPayload, jsonTooDeep, MAX_JSON_DEPTH } from './input-rules.ts';
 import type { App } from './app-types.ts';
 
 declare module 'fastify' {
@@ -27,6 +28,8 @@ export function registerRawBodyParsers(app: App) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     req.rawBody = body;
     if (!body.length) return done(null, undefined);
+    if (jsonTooDeep(body))
+      return done(new AppError('bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch {
@@ -39,7 +42,11 @@ export function registerRawBodyParsers(app: App) {
   });
 }
 
-/** What verify() sees: the URL as the provider called it (PUBLIC_URL, else the Host header). */
+/**
+ * What verify() sees: the URL as the provider called it (PUBLIC_URL, else the Host header), the raw
+ * bytes the signature covers, and the body made storable (NUL and broken Unicode cleaned,
+ * input-rules.ts) before any adapter reads it.
+ */
 function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest & { body: unknown } {
   const base = publicUrl ?? `${req.protocol}://${req.headers.host}`;
   return {
@@ -48,7 +55,7 @@ function webhookRequest(req: FastifyRequest, publicUrl?: string): WebhookRequest
     headers: req.headers,
     query: req.query as Record<string, string>,
     rawBody: req.rawBody ?? Buffer.alloc(0),
-    body: req.body,
+    body: cleanProviderPayload(req.body),
   };
 }
 

@@ -15,7 +15,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../lib/errors.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import { ingestQueued, type IngestDeps } from './ingest.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { ingestQueued, type Delivery, type IngestDeps } from './ingest.ts';
 
 export type ReceiveDeps = IngestDeps & { channels: ChannelRegistry; config: Config; secrets: SecretBox; log: Logger };
 
@@ -65,7 +66,7 @@ export async function receiveWebhook(
   const adapter = deps.channels.get(kind);
   let events: InboundEvent[];
   try {
-    events = adapter.parse(req.body);
+    events = storableEvents(adapter.parse(req.body), new Date());
   } catch (err) {
     if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
     throw err;
@@ -81,19 +82,63 @@ export async function receiveWebhook(
     if (!verified.length)
       return { status: 401, body: { error: { code: 'unauthorized', message: 'Signature or token missing or wrong' } } };
     const byAccount = new Map(verified.filter((c) => c.id).map((c) => [c.accountId, c]));
-    const result = await ingestQueued(deps, { events, channelFor: (accountId) => byAccount.get(key(accountId)) });
+    const result = await ingestDelivery(deps, { events, channelFor: (accountId) => byAccount.get(key(accountId)) });
     const summary = {
       received: events.length,
       stored: result.stored.length,
       duplicates: result.duplicates,
       statuses: result.statuses,
       ignored: result.ignored,
+      rejected: result.rejected,
     };
     return adapter.webhook?.ack?.(summary) ?? { status: 200, body: summary };
   } catch (err) {
-    if (err instanceof AppError) throw err;
+    if (err instanceof AppError || isDatabaseUnavailable(err)) throw err; // the error handler answers 503
     deps.log.error({ err }, 'webhook could not be stored');
     throw new AppError('unavailable', 'Could not store the delivery; retry later');
+  }
+}
+
+/**
+ * A time that is not one (WhatsApp once sent a 20-digit timestamp) or more than a day ahead
+ * becomes the time we received it, so the event can be stored.
+ */
+function storableEvents(events: InboundEvent[], now: Date): InboundEvent[] {
+  const ok = (d: Date | undefined) => !d || (!Number.isNaN(d.getTime()) && d.getTime() < now.getTime() + 86_400_000);
+  for (const ev of events) {
+    if ('timestamp' in ev && !ok(ev.timestamp)) ev.timestamp = now;
+    if (ev.kind === 'status' && !ok(ev.watermark)) ev.watermark = now;
+  }
+  return events;
+}
+
+/**
+ * Stores the delivery; when that fails for a reason other than the database being away, each event
+ * on its own, so one message that cannot be stored never holds back the rest nor makes the provider
+ * re-send the whole delivery for days. An event that still fails is logged (ids and error code, no
+ * content) and acknowledged.
+ */
+export async function ingestDelivery(deps: ReceiveDeps, delivery: Delivery) {
+  try {
+    return { ...(await ingestQueued(deps, delivery)), rejected: 0 };
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    const total = { stored: [] as string[], duplicates: 0, statuses: 0, ignored: 0, rejected: 0 };
+    for (const ev of delivery.events) {
+      try {
+        const r = await ingestQueued(deps, { ...delivery, events: [ev] });
+        total.stored.push(...r.stored);
+        total.duplicates += r.duplicates;
+        total.statuses += r.statuses;
+        total.ignored += r.ignored;
+      } catch (e) {
+        if (isDatabaseUnavailable(e)) throw e;
+        total.rejected++;
+        const id = 'providerMessageId' in ev ? ev.providerMessageId : undefined;
+        deps.log.error({ err: e, event: ev.kind, providerMessageId: id }, 'webhook event could not be stored');
+      }
+    }
+    return total;
   }
 }
 

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, DbOrTx, RawQuery } from '../db/client.ts';
+import { createOutageLog, isDatabaseUnavailable } from '../db/errors.ts';
 
 export type JobContext = { jobId: string; attempt: number; lastAttempt: boolean };
 
@@ -80,7 +81,10 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     schedule: true,
     migrate: true,
   });
-  boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
+  const outage = createOutageLog(opts.log, 'job workers');
+  boss.on('error', (err) =>
+    isDatabaseUnavailable(err) ? outage.failed(err) : opts.log.error({ err }, 'job queue error'),
+  );
   let started: Promise<unknown> | null = null;
   const ensureStarted = () => (started ??= boss.start());
 
@@ -118,16 +122,24 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     for (const [name, set] of sleepers) if (queue === null || name === queue) for (const done of [...set]) done();
   };
   let unlisten: (() => Promise<void>) | null = null;
+  // While the database is away every slot fails: one line for the outage (not one per poll), and
+  // each slot backs off (1 s doubling to 10 s) until a fetch works again.
   const slot = async <D>(def: AnyJob<D>, deps: D) => {
+    let backoff = 0;
     while (!stopping) {
       let job: JobWithMetadata<unknown> | undefined;
       try {
         [job] = await boss.fetch<unknown>(def.id, { batchSize: 1, includeMetadata: true });
+        backoff = 0;
+        outage.ok();
       } catch (err) {
-        if (!stopping) opts.log.error({ err, job: def.id }, 'job fetch failed');
+        backoff = Math.min(Math.max(backoff * 2, 1000), 10_000);
+        if (stopping) break;
+        if (isDatabaseUnavailable(err)) outage.failed(err);
+        else opts.log.error({ err, job: def.id }, 'job fetch failed');
       }
       if (!job) {
-        if (!stopping) await idle(def.id, POLL_MS);
+        if (!stopping) await idle(def.id, backoff || POLL_MS);
         continue;
       }
       let failure: unknown = null;
@@ -135,7 +147,8 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         await run(def, deps, job);
       } catch (err) {
         failure = err ?? new Error('job failed');
-        opts.log.warn({ err, job: def.id, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed');
+        if (isDatabaseUnavailable(err)) outage.failed(err);
+        else opts.log.warn({ err, job: def.id, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed');
       }
       try {
         // A job whose completion is lost runs again when it expires: handlers are idempotent.
@@ -149,7 +162,8 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
           );
         else await boss.complete(def.id, job.id);
       } catch (err) {
-        opts.log.error({ err, job: def.id, jobId: job.id }, 'could not record a job result');
+        if (isDatabaseUnavailable(err)) outage.failed(err);
+        else opts.log.error({ err, job: def.id, jobId: job.id }, 'could not record a job result');
       }
     }
   };

@@ -24,6 +24,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     PARLEY_DEMO: 'false',
     PARLEY_SECRET_KEY: 'test-secret-key-0123456789',
+    PARLEY_SIGNUP: 'open', // tests register many workspaces
     ...env,
   });
   const deps = await createDeps(config, { database, now: opts.now, channels: opts.channels });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from './columns.ts';
 import { workspaces } from './workspaces.ts';
 
@@ -64,17 +64,13 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
 });
 
-/** Failed logins, for rate limiting across every server process. */
-export const loginFailures = pgTable(
-  'login_failures',
-  {
-    id: id(),
-    email: text('email').notNull(),
-    ip: text('ip').notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    index('login_failures_email_idx').on(t.email, t.createdAt),
-    index('login_failures_ip_idx').on(t.ip, t.createdAt),
-  ],
-);
+/**
+ * Login attempts per key, counted in one statement (auth/login-limits.ts): `ai:` account and
+ * address, `a:` account from anywhere, `i:` address; `ok:` marks an address where the account
+ * logged in. A fixed window per key, reset when it has passed.
+ */
+export const loginAttempts = pgTable('login_attempts', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+});

@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import { login, logout } from '../../auth/sessions.ts';
-import { createUser, publicUser, registerWorkspace } from '../../auth/users.ts';
+import { createUser, publicUser, registerWorkspace, signupOpen } from '../../auth/users.ts';
+import { forbidden } from '../../lib/errors.ts';
 import { getWorkspace } from '../../crm/workspaces.ts';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../app-types.ts';
-import { requireAuth, SESSION_COOKIE } from '../auth.ts';
+import { CSRF_COOKIE, csrfTokenFor, requireAuth, SESSION_COOKIE } from '../auth.ts';
 import { ErrorSchema, LoginSchema, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 
-const LoginResponse = z.object({ token: z.string(), expires_at: z.string(), user: UserSchema });
+const LoginResponse = z.object({
+  token: z.string(),
+  expires_at: z.string(),
+  user: UserSchema,
+  csrf_token: z
+    .string()
+    .describe('Send as X-CSRF-Token on cookie-authenticated writes (also in the parley_csrf cookie)'),
+});
 const RegisterResponse = z.object({ user: UserSchema, workspace: WorkspaceSchema });
 
 /** Registered twice: under /api and at the root (the routes of the original bot's frontend). */
@@ -28,6 +36,8 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
     },
     async (req, reply) => {
       const b = req.body;
+      if (!req.principal && !(await signupOpen(deps.db, deps.config.PARLEY_SIGNUP)))
+        throw forbidden('Sign-up is by invitation: ask an owner or admin of your workspace to add you');
       const input = { name: b.name, email: b.email, password: b.password, phone: b.phone, username: b.username };
       const user = req.principal
         ? await createUser(
@@ -62,18 +72,25 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
         deps.db,
         { email: req.body.email, password: req.body.password, ip: req.ip },
         {
-          limits: { maxFailures: deps.config.LOGIN_MAX_FAILURES, windowMinutes: deps.config.LOGIN_WINDOW_MINUTES },
+          limits: {
+            maxFailures: deps.config.LOGIN_MAX_FAILURES,
+            accountMaxFailures: deps.config.LOGIN_ACCOUNT_MAX_FAILURES,
+            windowMinutes: deps.config.LOGIN_WINDOW_MINUTES,
+          },
           sessionTtlHours: deps.config.SESSION_TTL_HOURS,
         },
       );
-      reply.setCookie(SESSION_COOKIE, token, {
+      const cookie = {
         path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
+        sameSite: 'strict',
         secure: deps.config.NODE_ENV === 'production',
         expires: expiresAt,
-      });
-      return { token, expires_at: expiresAt.toISOString(), user: toApi(publicUser(user)) };
+      } as const;
+      const csrf = csrfTokenFor(token);
+      reply.setCookie(SESSION_COOKIE, token, { ...cookie, httpOnly: true });
+      // Readable by the dashboard's own scripts (not by other sites): it sends it back as X-CSRF-Token.
+      reply.setCookie(CSRF_COOKIE, csrf, cookie);
+      return { token, expires_at: expiresAt.toISOString(), user: toApi(publicUser(user)), csrf_token: csrf };
     },
   );
 
@@ -87,6 +104,7 @@ export function authRoutes(app: App, deps: Deps, prefix: '/api' | '') {
       const token = bearer?.startsWith('ps_') ? bearer : req.cookies[SESSION_COOKIE];
       if (token) await logout(deps.db, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
   );

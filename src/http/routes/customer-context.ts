@@ -5,7 +5,8 @@ import { isAdmin, seesAll } from '../../crm/actor.ts';
 import { getWorkspace } from '../../crm/workspaces.ts';
 import { leads } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
-import { forbidden } from '../../lib/errors.ts';
+import { badRequest, forbidden } from '../../lib/errors.ts';
+import { normalizePhone } from '../../lib/phone.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ErrorSchema } from '../schemas.ts';
@@ -67,13 +68,19 @@ export function customerContextRoutes(app: App, deps: Deps) {
         tags: ['customer bot'],
         summary: 'What the bot knows about a customer, by phone in any format (or WhatsApp user id)',
         params: z.object({ phone: z.string().min(3).max(80) }),
-        response: { 200: ContextResponse, 401: ErrorSchema, 403: ErrorSchema },
+        response: { 200: ContextResponse, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
       },
     },
     async (req) => {
       const { actor } = requireAuth(req);
       const ws = await getWorkspace(deps.db, actor.workspaceId);
       const contact = contactKey(req.params.phone, ws.phoneRegion);
+      // Not a phone number: then it must look like a provider's user id (a WhatsApp BSUID such as
+      // IN.1648738043044942, a Messenger PSID), or it is a typo the caller should hear about.
+      if (!normalizePhone(req.params.phone, ws.phoneRegion) && !/^([A-Z]{2}\.)?\d{6,30}$/.test(contact))
+        throw badRequest('Not a phone number or a WhatsApp/Messenger user id', {
+          phone: 'a phone number in any format, or a provider user id',
+        });
       if (!seesAll(actor)) {
         const [lead] = await deps.db
           .select({ assigneeId: leads.assigneeId })

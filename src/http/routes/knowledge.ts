@@ -221,6 +221,8 @@ export function knowledgeRoutes(app: App, deps: Deps) {
   app.post(
     '/api/knowledge/links/:id/push',
     {
+      // The link's push secret authenticates it, not a session (checked in pushToLink).
+      config: { public: true },
       bodyLimit: deps.config.KNOWLEDGE_MAX_BYTES,
       schema: {
         tags,

@@ -9,6 +9,7 @@ import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ChannelSchema, ConversationSchema, ErrorSchema, IdParams, MessageSchema } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
+import { jsonObject } from '../input-rules.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
@@ -115,7 +116,7 @@ export function messagingRoutes(app: App, deps: Deps) {
           kind: z.enum(deps.channels.connectable as [string, ...string[]]),
           name: z.string().trim().min(1).max(100),
           account_id: z.string().trim().min(1).max(100),
-          settings: z.record(z.string(), z.unknown()).optional(),
+          settings: jsonObject({ maxBytes: 16 * 1024, maxDepth: 5 }).optional(),
           secrets: z.record(z.string(), z.string()).optional(),
         }),
         response: { 201: ChannelSchema, ...errors },
@@ -145,7 +146,7 @@ export function messagingRoutes(app: App, deps: Deps) {
         body: z.object({
           name: z.string().trim().min(1).max(100).optional(),
           active: z.boolean().optional(),
-          settings: z.record(z.string(), z.unknown()).optional(),
+          settings: jsonObject({ maxBytes: 16 * 1024, maxDepth: 5 }).optional(),
           secrets: z.record(z.string(), z.string()).optional(),
         }),
         response: { 200: ChannelSchema, ...errors },

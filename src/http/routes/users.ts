@@ -11,6 +11,7 @@ import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ApiKeySchema, ErrorSchema, IdParams, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
+import { jsonObject } from '../input-rules.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
@@ -85,8 +86,8 @@ export function userRoutes(app: App, deps: Deps) {
       },
     },
     async (req) => {
-      const { actor } = requireAuth(req);
-      return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body)));
+      const { actor, sessionId } = requireAuth(req);
+      return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body, { keepSessionId: sessionId })));
     },
   );
 
@@ -108,7 +109,7 @@ export function userRoutes(app: App, deps: Deps) {
           name: z.string().trim().min(1).max(200).optional(),
           time_zone: z.string().optional(),
           phone_region: z.string().optional(),
-          settings: z.record(z.string(), z.unknown()).optional(),
+          settings: jsonObject({ maxBytes: 64 * 1024, maxDepth: 8 }).optional(),
         }),
         response: { 200: WorkspaceSchema, ...errors },
       },
