@@ -54,8 +54,11 @@ export function cleanProviderPayload<T>(value: T): T {
   return findUnstorable(value) ? clean(value) : value; // webhooks are hot: copy only when needed
 }
 
+/** String.prototype.toWellFormed (ES2024; TypeScript's es2024 lib does not declare it yet). */
+const wellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
 function clean<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '').toWellFormed() as T;
+  if (typeof value === 'string') return wellFormed(value.replaceAll('\u0000', '')) as T;
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
   if (Array.isArray(value)) return value.map(clean) as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)])) as T;
