@@ -18,7 +18,13 @@ import type { SecretBox } from '../lib/secrets.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { ingestQueued, type Delivery, type IngestDeps } from './ingest.ts';
 
-export type ReceiveDeps = IngestDeps & { channels: ChannelRegistry; config: Config; secrets: SecretBox; log: Logger };
+export type ReceiveDeps = IngestDeps & {
+  channels: ChannelRegistry;
+  config: Config;
+  secrets: SecretBox;
+  log: Logger;
+  now: () => Date;
+};
 
 /** A stand-in row for the environment's account, to verify deliveries for accounts we do not know. */
 function envRow(deps: ReceiveDeps, kind: string): ChannelRow | undefined {
@@ -66,7 +72,7 @@ export async function receiveWebhook(
   const adapter = deps.channels.get(kind);
   let events: InboundEvent[];
   try {
-    events = storableEvents(adapter.parse(req.body), new Date());
+    events = storableEvents(adapter.parse(req.body), deps.now());
   } catch (err) {
     if (err instanceof PayloadError) throw new AppError('bad_request', err.message);
     throw err;
