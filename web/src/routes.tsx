@@ -97,7 +97,10 @@ const simulator = createRoute({
 const knowledge = createRoute({
   getParentRoute: () => app,
   path: 'knowledge',
-  component: lazyRouteComponent(() => import('./pages/knowledge.tsx'), 'KnowledgePage'),
+  validateSearch: (s: Record<string, unknown>): { page?: string } => ({
+    page: typeof s.page === 'string' ? s.page : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/knowledge/knowledge.tsx'), 'KnowledgePage'),
 });
 const settings = createRoute({
   getParentRoute: () => app,

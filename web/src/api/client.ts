@@ -29,16 +29,26 @@ export const onUnauthorized = (fn: () => void) => {
   return () => listeners.delete(fn);
 };
 
+/** The session's CSRF token (the readable `parley_csrf` cookie login sets), for unsafe requests. */
+export function csrfHeader(): Record<string, string> {
+  const m = /(?:^|;\s*)parley_csrf=([^;]*)/.exec(document.cookie);
+  return m ? { 'x-csrf-token': decodeURIComponent(m[1]) } : {};
+}
+
 export async function api<T>(
   path: string,
   opts: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
 ): Promise<T> {
   let res: Response;
   try {
+    const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
     res = await fetch(withQuery(path, opts.query), {
-      method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+      method,
       credentials: 'same-origin',
-      headers: opts.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      headers: {
+        ...(opts.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
+        ...(method === 'GET' || method === 'HEAD' ? {} : csrfHeader()),
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
