@@ -2,7 +2,7 @@
 // link (bearer key and a custom header, never shown back), refreshes it, sees its records and
 // chunks, its sync history and documents, and asks a question whose answer chunk comes back;
 // a webhook's push secret is shown once; `database` shows the server's refusal; an agent reads
-// but cannot change links (the API forbids it too).
+// but cannot change links (the API forbids it too), on a phone's width.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCrm } from '../fakes/crm-api.ts';
@@ -130,7 +130,7 @@ describe('knowledge screen', () => {
       is_active: true,
     });
     expect(denied.status).toBe(403);
-    const { page, context } = await openPage(browser, server.url);
+    const { page, context } = await openPage(browser, server.url, { width: 375, height: 800 });
     await logIn(page, demo.agentRekha, demo.password);
     await page.goto('/dashboard/knowledge');
     const item = page.getByRole('listitem', { name: 'Clinic CRM' });
@@ -140,6 +140,11 @@ describe('knowledge screen', () => {
     expect(await item.getByRole('button', { name: 'Edit Clinic CRM' }).count()).toBe(0);
     expect(await item.getByRole('button', { name: 'Delete Clinic CRM' }).count()).toBe(0);
     expect(await item.getByRole('switch', { name: 'Clinic CRM active' }).isDisabled()).toBe(true);
+    // A phone's width: one column, nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.getByRole('search', { name: 'Try a question' }).getByLabel('Question').fill('root canal price');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    await page.getByRole('list', { name: 'Answers' }).getByText('Clinic CRM › services[1]').first().waitFor();
     noErrors(page);
     await context.close();
   });

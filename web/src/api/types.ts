@@ -124,6 +124,8 @@ export type BotStatus = {
   last_errors: { at: string; where: string; code: string | null; message: string | null }[];
   time_zone: string;
   since: string;
+  knowledge_hit_rate?: number | null;
+  knowledge?: { sources: number; active_sources: number; failing_sources: number; chunks: number };
 };
 export type AuditEntry = {
   id: string;
