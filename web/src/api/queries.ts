@@ -9,6 +9,8 @@ import type { Channel, Me, User, Workspace } from './types.ts';
 const FLAG = 'parley.signed-in';
 const HINT = 'parley.me-hint';
 export const rememberSignIn = (on: boolean) => {
+  // Answers index.html fetched early belong to the session the page opened with.
+  (window as { __parleyBoot?: unknown }).__parleyBoot = undefined;
   if (on) localStorage.setItem(FLAG, '1');
   else {
     localStorage.removeItem(FLAG);
