@@ -6,6 +6,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client.ts';
 import type { CrmLink } from '../../api/types.ts';
 import { Button, Field, InlineError, Modal, Select, inputClass } from '../../components/ui.tsx';
+import { formatOf } from '../../lib/uploads.ts';
 
 type Created = { crm_link: CrmLink; push_secret?: string; push_url?: string };
 type Pair = { question: string; answer: string };
@@ -16,17 +17,6 @@ const allChannels = [
   ['facebook', 'Facebook comments'],
   ['app', 'App'],
 ] as const;
-
-/** The Content-Type a file upload goes with, from its name. */
-export function uploadType(name: string): string {
-  const ext = name.toLowerCase().split('.').pop() ?? '';
-  if (ext === 'json') return 'application/json';
-  if (ext === 'csv') return 'text/csv';
-  if (ext === 'md' || ext === 'markdown') return 'text/markdown';
-  return 'text/plain';
-}
-const formatOf = (name: string) =>
-  ({ 'application/json': 'json', 'text/csv': 'csv', 'text/markdown': 'markdown' })[uploadType(name)] ?? 'text';
 
 export function LinkForm({
   open,

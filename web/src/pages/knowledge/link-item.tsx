@@ -6,7 +6,8 @@ import { api, csrfHeader } from '../../api/client.ts';
 import type { CrmLink, KnowledgeSync } from '../../api/types.ts';
 import { Badge, Button, InlineError, Loading, Modal, ErrorState } from '../../components/ui.tsx';
 import { ago, dateTime } from '../../lib/format.ts';
-import { LinkForm, uploadType } from './link-form.tsx';
+import { uploadType } from '../../lib/uploads.ts';
+import { LinkForm } from './link-form.tsx';
 
 const statusTone: Record<string, string> = {
   ok: 'green',
