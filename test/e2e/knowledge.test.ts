@@ -90,7 +90,7 @@ describe('knowledge screen', () => {
     await context.close();
   });
 
-  it('shows a webhook’s push secret once, and the server’s refusal of a database link', async () => {
+  it('shows a webhook’s push secret once, edits, switches off and deletes it, and shows the server’s refusal of a database link', async () => {
     const { page, context } = await openPage(browser, server.url);
     await logIn(page, demo.owner, demo.password);
     await page.goto('/dashboard/knowledge');
@@ -102,8 +102,25 @@ describe('knowledge screen', () => {
     const secret = await page.getByLabel('Push secret', { exact: true }).textContent();
     expect(secret?.length).toBeGreaterThan(16);
     await page.getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('listitem', { name: 'Booking system' }).waitFor();
+    const hook = page.getByRole('listitem', { name: 'Booking system' });
+    await hook.waitFor();
     expect(await page.content()).not.toContain(secret);
+    const hookId = (await hook.getAttribute('data-link-id'))!;
+    const linkOf = async () => (await owner.call('GET', `/api/knowledge/links/${hookId}`)).body.link;
+
+    // Edit, switch off, delete.
+    await hook.getByRole('button', { name: 'Edit Booking system' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Booking system' });
+    await edit.getByLabel('Description').fill('Appointments pushed by the booking system');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await hook.getByText('Appointments pushed by the booking system').waitFor();
+    await hook.getByRole('switch', { name: 'Booking system active' }).click();
+    await expect.poll(async () => (await linkOf()).is_active).toBe(false);
+    await hook.getByText('Off', { exact: true }).waitFor();
+    await hook.getByRole('button', { name: 'Delete Booking system' }).click();
+    await page.getByRole('button', { name: 'Delete source' }).click();
+    await hook.waitFor({ state: 'detached' });
+    expect((await owner.call('GET', `/api/knowledge/links/${hookId}`)).status).toBe(404);
 
     await page.getByRole('button', { name: 'Add a link' }).click();
     form = page.getByRole('form', { name: 'Add a knowledge source' });
