@@ -58,15 +58,6 @@ try {
     ['/dashboard/message-master', 'message-master', () => page.getByLabel('Preview').first().waitFor()],
     ['/dashboard/simulator', 'try-the-bot', () => page.getByLabel('Customer phone').waitFor()],
     [
-      '/dashboard/knowledge',
-      'knowledge',
-      () =>
-        page
-          .getByText(/Knowledge is not available yet|CRM links/)
-          .first()
-          .waitFor(),
-    ],
-    [
       '/dashboard/settings?tab=team',
       'settings',
       () => page.getByRole('tabpanel').getByText('Sunil Kumar', { exact: true }).waitFor(),
@@ -75,6 +66,16 @@ try {
     await page.goto(path);
     await shot(name, ready);
   }
+  // Knowledge: the demo has none, so a question-and-answer source is added through the API first.
+  await addDemoFaq();
+  await page.goto('/dashboard/knowledge');
+  await page.getByRole('listitem', { name: 'BrightBooks FAQ' }).waitFor();
+  await page
+    .getByRole('search', { name: 'Try a question' })
+    .getByLabel('Question')
+    .fill('GST invoice ka price kya hai?');
+  await page.getByRole('button', { name: 'Ask' }).click();
+  await shot('knowledge', () => page.getByRole('list', { name: 'Answers' }).getByRole('listitem').first().waitFor());
   const phone = await openPage(browser, url, { width: 375, height: 760 });
   await logIn(phone.page, DEMO_LOGIN, DEMO_PASSWORD);
   await phone.page
@@ -91,4 +92,42 @@ try {
   await app.close();
   await deps.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+async function addDemoFaq() {
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: { email: DEMO_LOGIN, password: DEMO_PASSWORD },
+  });
+  const headers = { authorization: `Bearer ${login.json().token as string}` };
+  const channels = (await app.inject({ method: 'GET', url: '/api/channels', headers })).json().data as {
+    account_id: string;
+  }[];
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/dashboard/crm-links',
+    headers,
+    payload: {
+      page_id: channels[0].account_id,
+      channels: ['whatsapp', 'app'],
+      name: 'BrightBooks FAQ',
+      type: 'faq',
+      is_active: true,
+      description: 'Plans, prices and the free trial',
+      faq: [
+        {
+          question: 'How much does BrightBooks cost?',
+          answer: 'Starter ₹499/month, Growth ₹1,499/month, Enterprise on request.',
+        },
+        { question: 'Is there a free trial?', answer: 'Yes: 14 days of the Growth plan, no card needed.' },
+        {
+          question: 'Does it make GST invoices?',
+          answer: 'Yes: GST e-invoices with IRN and QR code on every plan; e-way bills on Growth and above.',
+        },
+        { question: 'क्या Tally से डेटा आ सकता है?', answer: 'हाँ, Tally से ग्राहक, आइटम और बही एक क्लिक में आ जाते हैं।' },
+      ],
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`adding the demo FAQ failed: ${res.statusCode} ${res.body}`);
 }

@@ -5,7 +5,8 @@ import { launchBrowser, logIn, openPage } from './browser.ts';
 import { noErrors, screenshot } from './helpers.ts';
 import { demo, startServer } from './server.ts';
 
-const server = await startServer();
+// Sign-up is open on this server: with the demo's accounts in it, PARLEY_SIGNUP's default would be invite-only.
+const server = await startServer({ PARLEY_SIGNUP: 'open' });
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -1,6 +1,6 @@
 // The other screens against the real API: analytics draws its charts, tasks complete and
 // reschedule, the Message Master previews and switches, the bot answers in "Try the bot",
-// settings keep secrets write-only, and Knowledge says it is not there yet.
+// settings keep secrets write-only, and Knowledge opens for a connected channel.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, logIn, openPage } from './browser.ts';
@@ -105,7 +105,7 @@ describe('screens', () => {
     await context.close();
   });
 
-  it('keeps channel secrets write-only, creates an API key once, and says Knowledge is not there yet', async () => {
+  it('keeps channel secrets write-only, creates an API key once, and opens Knowledge for the new channel', async () => {
     const { page, context } = await openPage(browser, server.url);
     const bodies: string[] = [];
     page.on('response', async (r) => {
@@ -129,7 +129,7 @@ describe('screens', () => {
     await page.getByRole('status').filter({ hasText: 'shown only once' }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Knowledge' }).click();
-    await page.getByText('Knowledge is not available yet').waitFor();
+    await page.getByText('No knowledge sources yet').waitFor();
     noErrors(page);
     await context.close();
   });

@@ -1,26 +1,21 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, onUnauthorized } from './api/client.ts';
-import { rememberSignIn } from './api/queries.ts';
+import { onUnauthorized } from './api/client.ts';
+import { meQuery, rememberSignIn } from './api/queries.ts';
+import { queryClient } from './api/query-client.ts';
 import { router } from './routes.tsx';
 import './styles.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      refetchOnWindowFocus: false,
-      retry: (n, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && n < 2,
-    },
-  },
-});
 // A session that ended (expired, signed out elsewhere): back to the sign-in page.
 onUnauthorized(() => {
   rememberSignIn(false);
   queryClient.setQueryData(['me'], null);
 });
+
+// Who is signed in is the first thing every screen needs: asked at once, beside the screen's code.
+void queryClient.prefetchQuery(meQuery);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,4 +1,5 @@
-// The dashboard's routes (code-based), under /dashboard. Screens other than sign-in load on demand.
+// The dashboard's routes (code-based), under /dashboard. Sign-in and the inbox (the first screen) are
+// in the first bundle; the other screens load on demand.
 import {
   createRootRoute,
   createRoute,
@@ -9,6 +10,9 @@ import {
 } from '@tanstack/react-router';
 import { Shell } from './components/shell.tsx';
 import { ErrorState, Loading } from './components/ui.tsx';
+import { queryClient } from './api/query-client.ts';
+import { prefetchInbox } from './pages/inbox/conversation-list.tsx';
+import { InboxPage } from './pages/inbox/inbox.tsx';
 import { LoginPage, RegisterPage } from './pages/login.tsx';
 
 const root = createRootRoute({ component: Outlet });
@@ -48,13 +52,17 @@ const inbox = createRoute({
   getParentRoute: () => app,
   path: 'inbox',
   validateSearch: inboxSearch,
-  component: lazyRouteComponent(() => import('./pages/inbox/inbox.tsx'), 'InboxPage'),
+  loaderDeps: ({ search }) => search,
+  loader: ({ deps }) => prefetchInbox(queryClient, deps),
+  component: InboxPage,
 });
 const conversation = createRoute({
   getParentRoute: () => app,
   path: 'inbox/$conversationId',
   validateSearch: inboxSearch,
-  component: lazyRouteComponent(() => import('./pages/inbox/inbox.tsx'), 'InboxPage'),
+  loaderDeps: ({ search }) => search,
+  loader: ({ deps, params }) => prefetchInbox(queryClient, deps, params.conversationId),
+  component: InboxPage,
 });
 export type LeadsSearch = { view?: 'board' | 'table'; status?: string; assignee?: string; source?: string; q?: string };
 const leads = createRoute({
@@ -97,7 +105,10 @@ const simulator = createRoute({
 const knowledge = createRoute({
   getParentRoute: () => app,
   path: 'knowledge',
-  component: lazyRouteComponent(() => import('./pages/knowledge.tsx'), 'KnowledgePage'),
+  validateSearch: (s: Record<string, unknown>): { page?: string } => ({
+    page: typeof s.page === 'string' ? s.page : undefined,
+  }),
+  component: lazyRouteComponent(() => import('./pages/knowledge/knowledge.tsx'), 'KnowledgePage'),
 });
 const settings = createRoute({
   getParentRoute: () => app,

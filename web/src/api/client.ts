@@ -35,6 +35,14 @@ export function csrfHeader(): Record<string, string> {
   return m ? { 'x-csrf-token': decodeURIComponent(m[1]) } : {};
 }
 
+/** A GET that index.html's boot script already sent (the first screen's first requests), taken once. */
+function bootResponse(url: string): Promise<Response> | undefined {
+  const boot = (window as { __parleyBoot?: Record<string, Promise<Response>> }).__parleyBoot;
+  const res = boot?.[url];
+  if (res) delete boot[url];
+  return res;
+}
+
 export async function api<T>(
   path: string,
   opts: { method?: string; body?: unknown; query?: Query; signal?: AbortSignal } = {},
@@ -42,16 +50,19 @@ export async function api<T>(
   let res: Response;
   try {
     const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        ...(opts.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
-        ...(method === 'GET' || method === 'HEAD' ? {} : csrfHeader()),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
+    const url = withQuery(path, opts.query);
+    const early = method === 'GET' ? bootResponse(url) : undefined;
+    res = await (early ??
+      fetch(url, {
+        method,
+        credentials: 'same-origin',
+        headers: {
+          ...(opts.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
+          ...(method === 'GET' || method === 'HEAD' ? {} : csrfHeader()),
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      }));
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'offline', navigator.onLine ? 'The server did not answer' : 'You are offline');

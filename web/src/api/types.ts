@@ -1,6 +1,12 @@
 // The API's objects, typed from the server's own zod schemas (types only: nothing of the server is bundled).
 import type { z } from 'zod';
 import type {
+  CrmLinkSchema,
+  SearchHitSchema,
+  SearchTraceSchema,
+  SyncSchema,
+} from '../../../src/http/routes/knowledge-schemas.ts';
+import type {
   ActivitySchema,
   ApiKeySchema,
   ChannelSchema,
@@ -118,6 +124,8 @@ export type BotStatus = {
   last_errors: { at: string; where: string; code: string | null; message: string | null }[];
   time_zone: string;
   since: string;
+  knowledge_hit_rate?: number | null;
+  knowledge?: { sources: number; active_sources: number; failing_sources: number; chunks: number };
 };
 export type AuditEntry = {
   id: string;
@@ -125,5 +133,23 @@ export type AuditEntry = {
   actor_id: string | null;
   subject_hash: string | null;
   details: Record<string, unknown>;
+  created_at: string;
+};
+
+// Knowledge (CRM links, issue 13).
+export type CrmLink = z.infer<typeof CrmLinkSchema>;
+export type KnowledgeSync = z.infer<typeof SyncSchema>;
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+export type SearchTrace = z.infer<typeof SearchTraceSchema>;
+export type KnowledgeDocument = {
+  id: string;
+  link: { id: string; name: string; type: string };
+  record: string;
+  part: number;
+  citation: string;
+  text: string;
+  per_contact: boolean;
+  keys: string[];
+  fetched_at: string | null;
   created_at: string;
 };

@@ -70,7 +70,7 @@ export function AnalyticsPage() {
     value: s.values.reduce((x, v) => x + v.value, 0),
   }));
   const fallbacks = b ? Object.values(b.fallbacks).reduce((x, y) => x + y, 0) : 0;
-  const knowledge = (b as (BotStatus & { knowledge_hits?: number }) | undefined)?.knowledge_hits;
+  const knowledge = b?.knowledge;
 
   return (
     <div className="flex h-full min-h-0 flex-col">
@@ -206,9 +206,13 @@ export function AnalyticsPage() {
                 }
               />
               <Kpi
-                label="Knowledge hits"
-                value={knowledge === undefined ? '—' : String(knowledge)}
-                hint={knowledge === undefined ? 'Knowledge is not set up yet' : undefined}
+                label="Knowledge hit rate"
+                value={knowledge?.sources ? percent(b.knowledge_hit_rate ?? null) : '—'}
+                hint={
+                  knowledge?.sources
+                    ? `${knowledge.active_sources} active sources · ${knowledge.chunks} chunks${knowledge.failing_sources ? ` · ${knowledge.failing_sources} failing` : ''}`
+                    : 'No knowledge sources yet'
+                }
               />
             </div>
           )}

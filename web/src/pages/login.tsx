@@ -4,8 +4,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { MessagesSquare } from 'lucide-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api/client.ts';
-import { rememberSignIn } from '../api/queries.ts';
-import type { Me } from '../api/types.ts';
+import { meQuery, rememberSignIn } from '../api/queries.ts';
 import { Button, Field, InlineError } from '../components/ui.tsx';
 
 function Frame({ title, children }: { title: string; children: ReactNode }) {
@@ -29,7 +28,7 @@ function useSignedIn() {
   return async () => {
     qc.clear();
     rememberSignIn(true);
-    await qc.fetchQuery({ queryKey: ['me'], queryFn: () => api<Me>('/api/me') });
+    await qc.fetchQuery(meQuery);
     const next =
       search.next && search.next.startsWith('/') && !search.next.startsWith('/login') ? search.next : '/inbox';
     await navigate({ to: next });

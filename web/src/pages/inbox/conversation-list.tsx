@@ -1,11 +1,17 @@
 // The conversation list: Mine / Unassigned / All, channel, linked, handed-off and search filters,
 // selection for bulk actions, and j/k to move through it.
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { Hand } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../../api/client.ts';
-import { useRole } from '../../api/queries.ts';
+import { signedInHint, useRole } from '../../api/queries.ts';
 import { threadQuery } from '../../api/thread.ts';
 import type { ConversationItem, Page } from '../../api/types.ts';
 import { Badge, Button, Empty, ErrorState, Loading, Select, cx, inputClass } from '../../components/ui.tsx';
@@ -23,9 +29,10 @@ export type InboxFilters = {
 export const conversationTitle = (c: ConversationItem) =>
   c.contact_name || c.lead?.contact_name || c.lead?.company || c.contact_phone || c.external_id;
 
-export function useConversations(f: InboxFilters, userId: string | null) {
-  return useInfiniteQuery({
-    queryKey: ['conversations', f, userId],
+/** The list's query; the user id is part of it only for "Mine". */
+export const conversationsQuery = (f: InboxFilters, userId: string | null) =>
+  infiniteQueryOptions({
+    queryKey: ['conversations', f, f.box === 'mine' ? userId : null],
     queryFn: ({ pageParam, signal }) =>
       api<Page<ConversationItem>>('/api/conversations', {
         signal,
@@ -43,6 +50,20 @@ export function useConversations(f: InboxFilters, userId: string | null) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
+
+export const useConversations = (f: InboxFilters, userId: string | null) =>
+  useInfiniteQuery(conversationsQuery(f, userId));
+
+/**
+ * Started by the inbox routes' loader, before the page renders and while /api/me is on its way:
+ * the list (for the role this browser signed in with last) and the open conversation.
+ */
+export function prefetchInbox(qc: QueryClient, filters: InboxFilters, conversationId?: string) {
+  const hint = signedInHint();
+  if (!hint) return;
+  const box = filters.box ?? (hint.role !== 'agent' ? 'all' : 'mine');
+  void qc.prefetchInfiniteQuery(conversationsQuery({ ...filters, box }, hint.userId));
+  if (conversationId) void qc.prefetchQuery(threadQuery(conversationId));
 }
 
 export function ConversationList({
