@@ -18,7 +18,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { detectLanguage, say } from '../lib/language.ts';
-import { queueReplies, type Reply } from '../outbound/queue.ts';
+import { queueReplies, releaseHeld, type Reply } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
 import { optInReply, optOutIntent, optOutReply } from './opt-out.ts';
 
@@ -153,6 +153,8 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
   if (member) {
     if (conv.memberId !== member.id)
       await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
+    // They wrote: their window is open, and the notices held for it go first.
+    await releaseHeld(tx, deps, conv.id);
     const interpreted =
       t.ahead.interpreted ?? (await rulesInterpreter(msg.text ?? '', { now: t.now, timeZone: t.workspace.timeZone }));
     const env = {
