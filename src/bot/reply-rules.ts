@@ -28,6 +28,8 @@ export type RulesReply = {
   handoff?: 'asked_for_person' | 'upset' | 'repeated_failure';
   notifyTeam?: string;
   understood: boolean;
+  /** The reply asks the customer something the next message may answer (bot/dialogue). */
+  asks?: 'call' | { slot: 'demo' | 'meeting' };
 };
 
 const first = (name: string | null | undefined) => name?.trim().split(/\s+/)[0] ?? null;
@@ -108,6 +110,7 @@ export function rulesReply(input: ReplyInput): RulesReply {
             `${greet}Aapse baat karke accha laga. Kya main ${deal.title} ke baare mein ${who} ke saath ek chhoti call rakh doon?`,
           ),
           understood: true,
+          asks: 'call',
         };
       return {
         text: hi(
@@ -127,6 +130,7 @@ export function rulesReply(input: ReplyInput): RulesReply {
           ),
           notifyTeam: 'asked about pricing',
           understood: true,
+          asks: 'call',
         };
       if (tone === 'customer')
         return {
@@ -166,6 +170,9 @@ export function rulesReply(input: ReplyInput): RulesReply {
         ),
         notifyTeam: 'wants a demo or meeting',
         understood: true,
+        asks: {
+          slot: /\b(meeting|appointment|visit|milna|mil sakte)\b|मीटिंग|अपॉइंटमेंट/i.test(input.text) ? 'meeting' : 'demo',
+        },
       };
     }
     case 'status':

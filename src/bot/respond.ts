@@ -5,6 +5,8 @@
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordActivity } from '../crm/activities.ts';
+import { systemActor } from '../crm/actor.ts';
+import { createTask } from '../crm/tasks.ts';
 import type { Workspace } from '../crm/workspaces.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
@@ -17,6 +19,7 @@ import { acknowledgeNotes, nextQuestion } from './profile/ask.ts';
 import { extractProfileFacts } from './profile/extract-rules.ts';
 import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile/facts.ts';
 import { storeProfileFacts } from './profile/store.ts';
+import { answerDialogue, answerSlot, profileAck, readDialogue, type BotAction, type Dialogue } from './dialogue.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
 import { knowledgeForCustomer, type KnowledgeMeta } from '../knowledge/answer.ts';
@@ -47,6 +50,10 @@ export type PreparedReply = {
   personalized: boolean;
   /** The knowledge chunks the reply used (rules answer or LLM prompt). */
   knowledge: KnowledgeMeta | null;
+  /** What the answer to the bot's own question makes happen (a call requested, a demo booked). */
+  action?: BotAction;
+  /** The question this reply leaves open (stored as the dialogue state), or null. */
+  dialogue: Dialogue | null;
 };
 
 export function personaOf(ws: Workspace): Persona {
@@ -121,10 +128,29 @@ export async function prepareCustomerReply(
     email: ctx?.email,
     surface,
   });
-  let reply: RulesReply = knowledge.answer ?? rulesReply(input);
+  // An answer to the bot's own question (a call, a day and time, a profile detail) comes first.
+  const now = deps.now();
+  const asked = readDialogue(conv.state, now);
+  const answerInput = {
+    text,
+    lang,
+    now,
+    timeZone: ws.timeZone,
+    who: ctx?.assigneeId ? firstName(ctx.assigneeName) : null,
+  };
+  const handled = ['human', 'upset', 'delete_data'].includes(intent);
+  let answered = asked && !handled ? answerDialogue(asked, answerInput) : null;
+  const booked = ctx?.tasks.some((t) => (t.type === 'demo' || t.type === 'meeting') && t.due_date);
+  if (!answered && intent === 'demo' && !booked) answered = answerSlot(slotKind(text), answerInput, false);
+  if (!answered && !handled && state.askedFor) {
+    const ack = profileAck(state.askedFor, extraction.facts, lang);
+    if (ack) answered = { reply: { text: ack, understood: true } };
+  }
+  let reply: RulesReply = answered?.reply ?? knowledge.answer ?? rulesReply(input);
   let mode: PreparedReply['mode'] = 'rules';
-  // Handoffs, upset customers and data requests stay on the rules path: they must not depend on a model.
-  if (deps.llm && !reply.handoff && !['human', 'upset', 'delete_data'].includes(intent)) {
+  // Handoffs, upset customers, data requests and answers that act stay on the rules path: they
+  // must not depend on a model.
+  if (deps.llm && !answered && !reply.handoff && !handled) {
     try {
       const t = await llmReply(deps.llm, { persona, ctx, lang, text, fetch: deps.fetch, knowledge: knowledge.prompt });
       reply = { ...reply, text: t, understood: true };
@@ -151,8 +177,22 @@ export async function prepareCustomerReply(
     latencyMs,
     personalized: !!name && reply.text.includes(name),
     knowledge: knowledge.meta(mode),
+    action: answered?.action,
+    dialogue:
+      answered?.keep && asked
+        ? asked
+        : answered?.keep
+          ? { asked: 'slot', kind: slotKind(text), askedAt: now.toISOString() }
+          : mode === 'rules' && reply.asks
+            ? reply.asks === 'call'
+              ? { asked: 'call', askedAt: now.toISOString() }
+              : { asked: 'slot', kind: reply.asks.slot, askedAt: now.toISOString() }
+            : null,
   };
 }
+
+const slotKind = (text: string): 'demo' | 'meeting' =>
+  /\b(meeting|appointment|visit|milna|mil sakte)\b|मीटिंग|अपॉइंटमेंट/i.test(text) ? 'meeting' : 'demo';
 
 export async function applyCustomerReply(
   tx: Tx,
@@ -210,10 +250,24 @@ export async function applyCustomerReply(
         failedBefore: !p.reply.understood,
         askedFor: question?.field ?? null,
         repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
+        dialogue: p.dialogue,
       },
       ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
     })
     .where(eq(conversations.id, conv.id));
+
+  if (p.action) {
+    // The customer answered the bot's question: a call to make, or a demo/meeting at their time.
+    const call = p.action.type === 'call';
+    await createTask(tx, systemActor(ws.id), {
+      leadId: conv.leadId,
+      type: p.action.type,
+      dueAt: call ? env.now : new Date((p.action as { at: string }).at),
+      priority: call ? 'high' : undefined,
+      assigneeId: p.ctx?.assigneeId ?? null,
+      description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
+    });
+  }
 
   const notices: Reply[] = [];
   if (p.reply.handoff || p.reply.notifyTeam) {
