@@ -78,6 +78,8 @@ module.exports = {
         // The day-and-time reader the team bot uses: a customer's "tomorrow 11am" reads the same.
         'commands/interpret/dates.ts',
         'commands/interpret/dates',
+        // Business hours and the next opening (pure): when a person will answer a handoff.
+        'nurture/schedule.ts',
       ],
       'The customer bot calls crm/ and returns replies; it never imports channels/ or outbound/send.',
     ),

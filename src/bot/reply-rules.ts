@@ -47,7 +47,8 @@ export function rulesReply(input: ReplyInput): RulesReply {
   const greet = name
     ? hi(`Hi ${name}! `, `नमस्ते ${name} जी! `, `Namaste ${name} ji! `)
     : hi('Hi! ', 'नमस्ते! ', 'Namaste! ');
-  const staff = (input.profile.preferred_staff as string | undefined) ?? first(ctx?.assigneeName) ?? null;
+  // Only the person the notices go to is named: the assignee (else the team, whom they reach).
+  const staff = first(ctx?.assigneeName) ?? null;
   const who = staff ?? hi('our team', 'हमारी टीम', 'hamari team');
   const tone = ctx ? temperature(ctx) : 'new';
   const deal = ctx?.deals[0];

@@ -19,6 +19,7 @@ import { acknowledgeNotes, nextQuestion } from './profile/ask.ts';
 import { extractProfileFacts } from './profile/extract-rules.ts';
 import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile/facts.ts';
 import { storeProfileFacts } from './profile/store.ts';
+import { expectationLine } from './handoff.ts';
 import { answerDialogue, answerSlot, profileAck, readDialogue, type BotAction, type Dialogue } from './dialogue.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
@@ -220,6 +221,8 @@ export async function applyCustomerReply(
   const parts: string[] = [];
   if (env.welcome) parts.push(env.welcome);
   if (!(env.welcome && p.intent === 'greeting')) parts.push(p.reply.text);
+  // Handed to a person: say when they will answer (inbound/handoff-watch follows up if nobody does).
+  if (p.reply.handoff) parts.push(expectationLine(ws, env.now, p.lang));
   const ack = acknowledgeNotes(stored.sensitive, p.lang);
   if (ack) parts.push(ack);
 
@@ -322,8 +325,8 @@ export async function applyCustomerReply(
   return [{ to: 'contact', text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta }, ...notices];
 }
 
-/** The lead's assignee, or the workspace's owners and admins when nobody is assigned. */
-async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
+/** The lead's assignee, or the workspace's owners and admins when nobody is assigned (who hears of a customer). */
+export async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
   if (assigneeId) return [assigneeId];
   const rows = await tx
     .select({ id: users.id, role: users.role, active: users.active })

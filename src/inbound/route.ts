@@ -20,6 +20,7 @@ import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { detectLanguage, say } from '../lib/language.ts';
 import { queueReplies, releaseHeld, type Reply } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
+import { watchHandoff } from './handoff-watch.ts';
 import { optInReply, optOutIntent, optOutReply } from './opt-out.ts';
 
 export type RouteDeps = {
@@ -192,7 +193,7 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
   }
   const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, conv);
   if (conv.handedOffAt) return [];
-  return customerReplies(tx, {
+  const replies = await customerReplies(tx, {
     workspace: t.workspace,
     surface: surfaceInfo(deps, conv),
     config: deps.config,
@@ -203,6 +204,10 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
     newCustomer: captured || !linked.leadId,
     log: deps.log,
   });
+  // Handed to a person just now: if nobody answers in time, the customer is told and the team reminded.
+  if (replies.some((r) => r.to === 'contact' && (r.meta?.bot as { handoff?: unknown } | undefined)?.handoff))
+    await watchHandoff(tx, deps, t.workspace, conv.id, t.now);
+  return replies;
 }
 
 /**
