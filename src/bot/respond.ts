@@ -20,6 +20,7 @@ import { extractProfileFacts } from './profile/extract-rules.ts';
 import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile/facts.ts';
 import { storeProfileFacts } from './profile/store.ts';
 import { expectationLine } from './handoff.ts';
+import { callName, capitalize, withoutGreeting } from './names.ts';
 import { answerDialogue, answerSlot, profileAck, readDialogue, type BotAction, type Dialogue } from './dialogue.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
@@ -55,6 +56,10 @@ export type PreparedReply = {
   action?: BotAction;
   /** The question this reply leaves open (stored as the dialogue state), or null. */
   dialogue: Dialogue | null;
+  /** No bot reply in this conversation yet. */
+  firstReply?: boolean;
+  /** The customer is in a hurry: no profiling question. */
+  hurried?: boolean;
 };
 
 export function personaOf(ws: Workspace): Persona {
@@ -69,7 +74,13 @@ export function personaOf(ws: Workspace): Persona {
   };
 }
 
-const firstName = (n: string | null | undefined) => n?.trim().split(/\s+/)[0] ?? null;
+const firstName = callName;
+
+/** In a hurry: never the moment for a profiling question. */
+const HURRIED =
+  /\b(quick(ly)?|hurry|busy|asap|urgent(ly)?|no time|short on time|right now|fast|jaldi|turant)\b|जल्दी|तुरंत|अभी के अभी/i;
+/** The bot greets once: not again within this long of its last reply. */
+const GREET_AGAIN_MS = 6 * 3600_000;
 
 /**
  * What the bot needs to know of the conversation's channel, from the registry (the router has
@@ -106,7 +117,15 @@ export async function prepareCustomerReply(
   // Use the name when the bot has not used it in its last few replies: natural, not robotic.
   const recentBot = (ctx?.recentMessages ?? []).filter((m) => m.direction === 'out').slice(-3);
   const useName = !!name && !recentBot.some((m) => m.text?.includes(name));
+  const lastBotAt = recentBot.length ? Math.max(...recentBot.map((m) => new Date(m.at).getTime())) : null;
+  const greet = lastBotAt === null || deps.now().getTime() - lastBotAt > GREET_AGAIN_MS;
   const persona = personaOf(ws);
+  const benefitsSetting = (ws.settings as Record<string, unknown>).benefits;
+  const benefits = Array.isArray(benefitsSetting)
+    ? benefitsSetting.filter((b): b is string => typeof b === 'string' && !!b.trim())
+    : typeof benefitsSetting === 'string' && benefitsSetting.trim()
+      ? [benefitsSetting.trim()]
+      : undefined;
   const input = {
     ctx,
     text,
@@ -119,6 +138,8 @@ export async function prepareCustomerReply(
     now: deps.now(),
     timeZone: ws.timeZone,
     failedBefore: !!state.failedBefore,
+    greet,
+    benefits,
   };
   const knowledge = await knowledgeForCustomer(deps, {
     workspace: ws,
@@ -146,6 +167,13 @@ export async function prepareCustomerReply(
   if (!answered && !handled && state.askedFor) {
     const ack = profileAck(state.askedFor, extraction.facts, lang);
     if (ack) answered = { reply: { text: ack, understood: true } };
+  }
+  // A message that only tells about the customer ("मुझे सुबह का समय ठीक रहता है", "scared of
+  // needles") is acknowledged, not met with "I may not be able to answer that".
+  if (!answered && intent === 'other') {
+    const keys = Object.keys(extraction.facts).filter((k) => k !== 'special_notes' && k !== 'declined');
+    const ack = keys.map((k) => profileAck(k, extraction.facts, lang)).find(Boolean);
+    if (ack || extraction.facts.special_notes?.length) answered = { reply: { text: ack ?? '', understood: true } };
   }
   let reply: RulesReply = answered?.reply ?? knowledge.answer ?? rulesReply(input);
   let mode: PreparedReply['mode'] = 'rules';
@@ -179,6 +207,8 @@ export async function prepareCustomerReply(
     personalized: !!name && reply.text.includes(name),
     knowledge: knowledge.meta(mode),
     action: answered?.action,
+    firstReply: recentBot.length === 0,
+    hurried: isUrgent(text) || HURRIED.test(text),
     dialogue:
       answered?.keep && asked
         ? asked
@@ -219,30 +249,36 @@ export async function applyCustomerReply(
   });
 
   const parts: string[] = [];
-  if (env.welcome) parts.push(env.welcome);
-  if (!(env.welcome && p.intent === 'greeting')) parts.push(p.reply.text);
+  // One greeting: the welcome's, and the reply after it without its own "Hi …!".
+  if (env.welcome)
+    parts.push(p.intent === 'greeting' ? env.welcome : env.welcome.replace(/\s*How can we help you today\?$/, ''));
+  const replyText = env.welcome ? withoutGreeting(p.reply.text) : p.reply.text;
+  if (!(env.welcome && p.intent === 'greeting') && replyText) parts.push(replyText);
   // Handed to a person: say when they will answer (inbound/handoff-watch follows up if nobody does).
   if (p.reply.handoff) parts.push(expectationLine(ws, env.now, p.lang));
   const ack = acknowledgeNotes(stored.sensitive, p.lang);
   if (ack) parts.push(ack);
 
-  const state = conv.state as { repliesSinceAsked?: number };
+  const state = conv.state as { repliesSinceAsked?: number; askedFields?: string[] };
+  const askedFields = Array.isArray(state.askedFields) ? state.askedFields : [];
   const profile = profileOf([
     ...(p.ctx?.facts ?? []),
     ...Object.entries(p.extraction.facts).map(([key, value]) => ({ key, value, confidence: 1, created_at: '' })),
   ]);
-  const question = stored.sensitive.length
-    ? null
-    : nextQuestion({
-        profile,
-        knownName: !!(p.ctx?.name ?? p.extraction.facts.name),
-        knownEmail: !!p.ctx?.email,
-        intent: p.intent,
-        urgent: p.urgent,
-        handoff: !!p.reply.handoff,
-        lang: p.lang,
-        repliesSinceAsked: state.repliesSinceAsked ?? 3,
-      });
+  // Profiling: never in the first reply, never to a customer in a hurry, each field asked once.
+  const question =
+    stored.sensitive.length || env.welcome || p.firstReply || p.hurried || p.action
+      ? null
+      : nextQuestion({
+          profile: { ...profile, declined: [...((profile.declined as string[] | undefined) ?? []), ...askedFields] },
+          knownName: !!(p.ctx?.name ?? p.extraction.facts.name),
+          knownEmail: !!p.ctx?.email,
+          intent: p.intent,
+          urgent: p.urgent,
+          handoff: !!p.reply.handoff,
+          lang: p.lang,
+          repliesSinceAsked: state.repliesSinceAsked ?? 3,
+        });
   if (question) parts.push(question.text);
 
   await tx
@@ -253,6 +289,7 @@ export async function applyCustomerReply(
         failedBefore: !p.reply.understood,
         askedFor: question?.field ?? null,
         repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
+        askedFields: question ? [...askedFields, question.field] : askedFields,
         dialogue: p.dialogue,
       },
       ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
@@ -319,10 +356,15 @@ export async function applyCustomerReply(
       intent: p.intent,
       lang: p.lang,
       handoff: p.reply.handoff ?? null,
+      /** false: the bot could not answer (its "I may not be able to answer that" reply): fallback_rate. */
+      understood: p.reply.understood,
     },
     ...(p.knowledge ? { knowledge: p.knowledge } : {}),
   };
-  return [{ to: 'contact', text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta }, ...notices];
+  return [
+    { to: 'contact', text: parts.map(capitalize).join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta },
+    ...notices,
+  ];
 }
 
 /** The lead's assignee, or the workspace's owners and admins when nobody is assigned (who hears of a customer). */
