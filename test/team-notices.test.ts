@@ -10,11 +10,22 @@ import { loadConfig } from '../src/config.ts';
 import { messages } from '../src/db/schema/index.ts';
 import { buildDigest } from '../src/nurture/digest.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
-import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
+import { startMaytapiApi } from './fakes/maytapi-api.ts';
+import { FAKE_TWILIO, startTwilioApi } from './fakes/twilio-api.ts';
+import {
+  addMember,
+  connectWhatsApp,
+  createTestApp,
+  drainJobs,
+  newWorkspace,
+  unique,
+  type Session,
+} from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
-afterAll(() => graph.close());
+const twilio = await startTwilioApi();
+afterAll(() => Promise.all([graph.close(), twilio.close()]));
 const { app, deps } = await createTestApp({ LOG_LEVEL: 'error' });
 const SECRET = 'wa-app-secret';
 
@@ -168,5 +179,95 @@ describe('team notices outside the 24-hour window', () => {
       WHATSAPP_TEAM_TEMPLATE: 'team_notice:hi',
     });
     expect(whatsappAdapter.account!.fromEnv(env)!.settings).toMatchObject({ teamTemplate: 'team_notice:hi' });
+  });
+});
+
+describe('Twilio and Maytapi numbers follow their own rules', () => {
+  /** A workspace whose only phone channel is `kind`; Meera commands from the in-app channel. */
+  async function otherTeam(kind: 'twilio' | 'maytapi', settings: Record<string, unknown> = {}) {
+    const owner = await newWorkspace(app, 'Orbit Sales');
+    const n = String(Date.now()).slice(-7);
+    let fake: { requests: { body: unknown }[]; close(): Promise<void> };
+    if (kind === 'twilio') {
+      fake = twilio;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/channels',
+        headers: owner.auth,
+        payload: {
+          kind: 'twilio',
+          name: 'WhatsApp (Twilio)',
+          account_id: `whatsapp:+14155${n.slice(-6)}`,
+          settings: {
+            accountSid: FAKE_TWILIO.accountSid,
+            apiUrl: twilio.url,
+            whatsappFrom: `whatsapp:+14155${n.slice(-6)}`,
+            webhookUrl: 'https://parley.example/webhooks/twilio',
+            ...settings,
+          },
+          secrets: { authToken: FAKE_TWILIO.authToken },
+        },
+      });
+      expect(res.statusCode).toBe(201);
+    } else {
+      const phoneId = `1${n}${Math.floor(Math.random() * 10)}`;
+      const productId = unique('prod-');
+      const apiToken = `maytapi-${phoneId}`;
+      const m = await startMaytapiApi({ productId, phoneId, apiToken });
+      fake = m;
+      afterAll(() => m.close());
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/channels',
+        headers: owner.auth,
+        payload: {
+          kind: 'maytapi',
+          name: 'WhatsApp (Maytapi)',
+          account_id: phoneId,
+          settings: { apiUrl: m.url, productId },
+          secrets: { apiToken, webhookToken: `hook-${phoneId}` },
+        },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const meera = await addMember(app, owner, 'manager', 'Meera Kapoor');
+    const amit = await addMember(app, owner, 'agent', 'Amit Verma', `+9196${n}1`);
+    const command = async (text: string) => {
+      const res = await app.inject({ method: 'POST', url: '/app', headers: meera.auth, payload: { text } });
+      expect(res.statusCode).toBe(200);
+      await drainJobs(deps);
+      return res.json().reply as string;
+    };
+    const notices = async () =>
+      (await app.inject({ method: 'GET', url: `/api/users/${amit.userId}/notices`, headers: owner.auth })).json();
+    return { owner, amit, command, notices, fake };
+  }
+
+  it('Twilio without a team template: held, and the sender told so', async () => {
+    const t = await otherTeam('twilio');
+    const before = twilio.requests.length;
+    const reply = await t.command(NEW_LEAD);
+    expect(reply).toContain("Amit can't be reached on WhatsApp right now");
+    expect((await t.notices()).held).toBe(1);
+    expect(twilio.requests.length).toBe(before);
+  });
+
+  it('Twilio with a Content SID as the team template: sent as that template', async () => {
+    const sid = 'HX' + 'a1b2c3d4'.repeat(4);
+    const t = await otherTeam('twilio', { teamTemplate: `${sid}:en` });
+    const reply = await t.command(NEW_LEAD);
+    expect(reply).toContain("I've let Amit know.");
+    const sent = twilio.requests.at(-1)!.body as Record<string, string>;
+    expect(sent.ContentSid).toBe(sid);
+    expect(JSON.parse(sent.ContentVariables)['1']).toMatch(/^New lead for you from Meera: Patel Foods/);
+    expect((await t.notices()).held).toBe(0);
+  });
+
+  it('Maytapi has no window: the notice goes as text', async () => {
+    const t = await otherTeam('maytapi');
+    const reply = await t.command(NEW_LEAD);
+    expect(reply).toContain("I've let Amit know.");
+    expect(JSON.stringify(t.fake.requests.at(-1)!.body)).toContain('New lead for you from Meera: Patel Foods');
+    expect((await t.notices()).data[0].status).toBe('sent');
   });
 });
