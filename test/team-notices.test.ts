@@ -21,7 +21,7 @@ import {
   unique,
   type Session,
 } from './helpers/app.ts';
-import { metaSignature, waText } from './helpers/webhooks.ts';
+import { metaSignature, waStatus, waText } from './helpers/webhooks.ts';
 
 const graph = await startFakeGraphApi();
 const twilio = await startTwilioApi();
@@ -160,6 +160,44 @@ describe('team notices outside the 24-hour window', () => {
       .filter((r) => (r.body as { type?: string }).type === 'text')
       .map((r) => (r.body as { text: { body: string } }).text.body);
     expect(texts[0]).toMatch(/^New lead for you from Meera: Patel Foods/);
+  });
+
+  it('a template that fails after it was accepted (status webhook) is held as text and goes when Amit writes', async () => {
+    const t = await team({ teamTemplate: 'team_notice:en' });
+    await send(t, 'meera', NEW_LEAD);
+    const [accepted] = graphTo(t, 'amit');
+    expect((accepted.body as { type: string }).type).toBe('template');
+    const [row] = await deps.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.purpose, 'notification'), eq(messages.workspaceId, t.owner.workspaceId)));
+    const status = waStatus(t.phoneNumberId, row.providerMessageId!, 'failed', {
+      recipient_id: t.phones.amit,
+      errors: [
+        {
+          code: 132015,
+          title: 'Template is paused',
+          message: 'Template is paused',
+          error_data: { details: 'Template is paused due to low quality.' },
+        },
+      ],
+    });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(status, SECRET) },
+      payload: status,
+    });
+    expect(res.statusCode).toBe(200);
+    await drainJobs(deps);
+    const listed = await amitNotices(t);
+    expect(listed.held).toBe(1);
+    await send(t, 'amit', 'hi');
+    expect((await amitNotices(t)).held).toBe(0);
+    const texts = graphTo(t, 'amit').filter((r) => (r.body as { type?: string }).type === 'text');
+    expect((texts[0].body as { text: { body: string } }).text.body).toMatch(
+      /^New lead for you from Meera: Patel Foods/,
+    );
   });
 
   it('a member inside the window gets the notice as text and the sender hears it went', async () => {
