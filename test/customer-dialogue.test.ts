@@ -128,6 +128,20 @@ describe('answers to the bot’s own questions', () => {
     expect(await tasksOf(l.id)).toHaveLength(1);
   });
 
+  it('"ji nahi" to the call offer requests nothing', async () => {
+    const { owner, amit, say } = await setup();
+    const l = await lead(owner, {
+      contact_name: 'Raj Malhotra',
+      phone: '+91 98765 41006',
+      score: 90,
+      status: 'negotiation',
+      assignee_id: amit.userId,
+    });
+    expect(await say('919876541006', 'kitne ka hai?', 'Raj')).toMatch(/call karne ko kahoon\?/);
+    expect(await say('919876541006', 'ji nahi, abhi nahi', 'Raj')).toMatch(/^Koi baat nahi/);
+    expect(await tasksOf(l.id)).toHaveLength(0);
+  });
+
   it('"Which day and time suit you?" → "Tomorrow 11am works" books the demo for Amit, confirmed in IST', async () => {
     const { owner, amit, say } = await setup();
     const l = await lead(owner, {

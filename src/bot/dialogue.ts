@@ -38,7 +38,9 @@ const YES_HI = /^\s*(हाँ|हां|जी|ज़रूर|जरूर|ब
 const NO_HI = /^\s*(नहीं|नही|अभी नहीं|मत)/u;
 
 export const isYes = (t: string) => (YES.test(t) || YES_HI.test(t)) && !isNo(t);
-export const isNo = (t: string) => NO.test(t) || NO_HI.test(t);
+/** A refusal anywhere ("ji nahi", "haan, but not now", "abhi mat karo") also counts. */
+const NO_ANYWHERE = /\b(not now|don'?t|do not|no thanks|nahi|nahin|mat karo|abhi nahi)\b|नहीं|मत कीजिए|मत करो/iu;
+export const isNo = (t: string) => NO.test(t) || NO_HI.test(t) || NO_ANYWHERE.test(t);
 
 /** "Wed, 11 Mar, 11:00 am IST" in the workspace's zone, in the customer's language. */
 export function formatSlot(at: Date, timeZone: string, lang: Lang): string {
