@@ -209,6 +209,15 @@ describe('team notices outside the 24-hour window', () => {
     expect((texts.at(-1)!.body as { text: { body: string } }).text.body).toMatch(/^New lead for you from Meera/);
   });
 
+  it('the notices route is in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    const op = doc.paths['/api/users/{id}/notices'].get;
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['id', 'status', 'limit']),
+    );
+    expect(Object.keys(op.responses['200'].content['application/json'].schema.properties)).toEqual(['data', 'held']);
+  });
+
   it('WHATSAPP_TEAM_TEMPLATE becomes the environment account’s team template', () => {
     const env = loadConfig({
       NODE_ENV: 'test',
