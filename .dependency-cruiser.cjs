@@ -67,7 +67,20 @@ module.exports = {
     ),
     only(
       'bot',
-      ['crm', 'db', 'lib', 'knowledge', 'conversations/linking.ts', 'outbound/queue.ts', 'config.ts'],
+      [
+        'crm',
+        'db',
+        'lib',
+        'knowledge',
+        'conversations/linking.ts',
+        'outbound/queue.ts',
+        'config.ts',
+        // The day-and-time reader the team bot uses: a customer's "tomorrow 11am" reads the same.
+        'commands/interpret/dates.ts',
+        'commands/interpret/dates',
+        // Business hours and the next opening (pure): when a person will answer a handoff.
+        'nurture/schedule.ts',
+      ],
       'The customer bot calls crm/ and returns replies; it never imports channels/ or outbound/send.',
     ),
     only(

@@ -8,6 +8,7 @@ import { conversations, type messages } from '../db/schema/index.ts';
 import type { Conversation } from '../conversations/linking.ts';
 import type { Reply } from '../outbound/queue.ts';
 import type { Config } from '../config.ts';
+import { callName } from './names.ts';
 import { applyCustomerReply, prepareCustomerReply, type PreparedReply, type SurfaceInfo } from './respond.ts';
 
 export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
@@ -17,7 +18,7 @@ export function welcomeText(workspace: Workspace, name: string | null): string {
   const template =
     typeof s.welcome_message === 'string' && s.welcome_message.trim() ? s.welcome_message : DEFAULT_WELCOME;
   const business = typeof s.business_name === 'string' && s.business_name ? s.business_name : workspace.name;
-  const first = name?.trim().split(/\s+/)[0];
+  const first = callName(name);
   return template
     .replace('{name}', first ? ` ${first}` : '')
     .replace('{business}', business)

@@ -27,19 +27,25 @@ const patterns: [CustomerIntent, RegExp][] = [
     'upset',
     /\b(worst|terrible|horrible|useless|pathetic|fraud|cheat(ed|ing)?|scam|disgusting|ridiculous|angry|furious|unacceptable|not happy|very disappointed|disappointed|complain(t)?|bakwas|bekaar|bekar|ghatiya|faltu|pagal|chutiya|bewakoof)\b|बकवास|घटिया|बेकार|शिकायत/i,
   ],
-  ['contract', /\b(contract|finali[sz]e|sign(ing)?|agreement|purchase order|po\b|go ahead|deal pakka|final kar)/i],
+  [
+    'contract',
+    /\b(contract|finali[sz]e|sign(ing)?|agreement|purchase order|po\b|go ahead|deal pakka|final kar)|कॉन्ट्रैक्ट|कांट्रैक्ट|अनुबंध|एग्रीमेंट|करार|साइन|फ़ाइनल|फाइनल|डील पक्की|आगे बढ़/i,
+  ],
   [
     'pricing',
     /\b(price|pricing|prices|cost|costs|rate|rates|quote|quotation|charges?|fees?|how much|kitna|kitne ka|kitne ki|daam|keemat|paisa)\b|कीमत|दाम|कितने का|कितना/i,
   ],
   [
     'demo',
-    /\b(demo|demonstration|trial|meeting|appointment|book|schedule|slot|visit|milna|mil sakte)\b|डेमो|मीटिंग|अपॉइंटमेंट/i,
+    /\b(demo|demonstration|trial|meeting|appointment|book|booking|schedule|slot|visit|milna|mil sakte)\b|डेमो|मीटिंग|अपॉइंटमेंट|बुक|बुकिंग|मिलना है|मिल सकते/i,
   ],
-  ['status', /\b(update|status|any news|progress|follow.?up|kya hua|kab tak|when will)\b|क्या हुआ|अपडेट/i],
+  [
+    'status',
+    /\b(updates?|status|any news|progress|follow.?up|kya hua|kab tak|when will|my request|my order|my complaint)\b|क्या हुआ|अपडेट|कब तक|कहाँ तक पहुँचा/i,
+  ],
   [
     'support',
-    /\b(help|issue|problem|error|not working|broken|bug|support|stuck|fail(ed|ing)?|kaam nahi|dikkat|pareshani)\b|समस्या|दिक्कत|काम नहीं/i,
+    /\b(help|issue|problem|error|not working|broken|bug|support|stuck|fail(ed|ing)?|kaam nahi|dikkat|pareshani)\b|समस्या|दिक्कत|काम नहीं|सपोर्ट|मदद|परेशानी|खराब|ख़राब|चल नहीं|एरर|शिकायत नहीं/i,
   ],
   ['thanks', /\b(thanks|thank you|thx|ty|shukriya|dhanyavaad|dhanyawad)\b|धन्यवाद|शुक्रिया/i],
   ['bye', /^\s*(bye|goodbye|see you|ok bye|tata|alvida)\b/i],

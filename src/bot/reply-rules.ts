@@ -6,6 +6,7 @@ import { formatDateTime } from '../lib/time.ts';
 import { temperature, type CustomerContext } from './context.ts';
 import type { CustomerIntent } from './intents.ts';
 import { say, type Lang } from '../lib/language.ts';
+import { callName } from './names.ts';
 
 export type ReplyInput = {
   ctx: CustomerContext | null;
@@ -21,6 +22,10 @@ export type ReplyInput = {
   timeZone: string;
   /** The previous bot reply did not understand either. */
   failedBefore: boolean;
+  /** Open with "Hi …!" (not when the bot greeted in this conversation lately). */
+  greet?: boolean;
+  /** What the workspace's customers get, for qualified leads (setting `benefits`). */
+  benefits?: string[];
 };
 
 export type RulesReply = {
@@ -28,9 +33,11 @@ export type RulesReply = {
   handoff?: 'asked_for_person' | 'upset' | 'repeated_failure';
   notifyTeam?: string;
   understood: boolean;
+  /** The reply asks the customer something the next message may answer (bot/dialogue). */
+  asks?: 'call' | { slot: 'demo' | 'meeting' };
 };
 
-const first = (name: string | null | undefined) => name?.trim().split(/\s+/)[0] ?? null;
+const first = callName;
 
 function money(v: number, currency: string) {
   return currency === 'INR'
@@ -42,10 +49,36 @@ export function rulesReply(input: ReplyInput): RulesReply {
   const { ctx, lang, intent } = input;
   const name = input.useName ? first(ctx?.name ?? (input.profile.name as string | undefined)) : null;
   const hi = (en: string, hiText: string, hinglish: string) => say(lang, en, hinglish, hiText);
-  const greet = name
-    ? hi(`Hi ${name}! `, `नमस्ते ${name} जी! `, `Namaste ${name} ji! `)
-    : hi('Hi! ', 'नमस्ते! ', 'Namaste! ');
-  const staff = (input.profile.preferred_staff as string | undefined) ?? first(ctx?.assigneeName) ?? null;
+  const greet =
+    input.greet === false
+      ? ''
+      : name
+        ? hi(`Hi ${name}! `, `नमस्ते ${name} जी! `, `Namaste ${name} ji! `)
+        : hi('Hi! ', 'नमस्ते! ', 'Namaste! ');
+  // A customer who is back: "great to hear from you again" once, with the greeting.
+  const again =
+    greet && ctx && temperature(ctx) === 'customer'
+      ? hi('Great to hear from you again. ', 'आपसे फिर बात करके अच्छा लगा। ', 'Aapse phir baat karke accha laga. ')
+      : '';
+  // Hot leads: their request goes to the front of the queue, and they are told so.
+  const priority =
+    ctx && temperature(ctx) === 'hot'
+      ? hi(
+          ` I've marked this as a priority for ${first(ctx.assigneeName) ?? 'our team'}.`,
+          ` मैंने इसे ${first(ctx.assigneeName) ?? 'हमारी टीम'} के लिए प्राथमिकता पर रखा है।`,
+          ` Maine ise ${first(ctx.assigneeName) ?? 'hamari team'} ke liye priority par rakha hai.`,
+        )
+      : '';
+  const benefits =
+    ctx && temperature(ctx) === 'qualified' && input.benefits?.length
+      ? hi(
+          ` For teams like yours that means: ${input.benefits.slice(0, 3).join('; ')}.`,
+          ` आप जैसी टीमों के लिए इसका मतलब: ${input.benefits.slice(0, 3).join('; ')}।`,
+          ` Aap jaisi teams ke liye iska matlab: ${input.benefits.slice(0, 3).join('; ')}.`,
+        )
+      : '';
+  // Only the person the notices go to is named: the assignee (else the team, whom they reach).
+  const staff = first(ctx?.assigneeName) ?? null;
   const who = staff ?? hi('our team', 'हमारी टीम', 'hamari team');
   const tone = ctx ? temperature(ctx) : 'new';
   const deal = ctx?.deals[0];
@@ -108,6 +141,7 @@ export function rulesReply(input: ReplyInput): RulesReply {
             `${greet}Aapse baat karke accha laga. Kya main ${deal.title} ke baare mein ${who} ke saath ek chhoti call rakh doon?`,
           ),
           understood: true,
+          asks: 'call',
         };
       return {
         text: hi(
@@ -127,6 +161,7 @@ export function rulesReply(input: ReplyInput): RulesReply {
           ),
           notifyTeam: 'asked about pricing',
           understood: true,
+          asks: 'call',
         };
       if (tone === 'customer')
         return {
@@ -140,9 +175,9 @@ export function rulesReply(input: ReplyInput): RulesReply {
         };
       return {
         text: hi(
-          `${greet}Our pricing depends on what you need${input.sells ? ` from our ${input.sells}` : ''}. ${who} will share a quote that fits you — what are you looking for?`,
-          `${greet}कीमत आपकी ज़रूरत पर निर्भर करती है। ${who} आपके लिए सही कोटेशन भेजेंगे — आप क्या ढूँढ रहे हैं?`,
-          `${greet}Price aapki zaroorat par depend karta hai. ${who} aapke liye sahi quote bhejenge — aap kya dhoondh rahe hain?`,
+          `${greet}Our pricing depends on what you need${input.sells ? ` from our ${input.sells}` : ''}.${benefits} ${who} will share a quote that fits you — what are you looking for?`,
+          `${greet}कीमत आपकी ज़रूरत पर निर्भर करती है।${benefits} ${who} आपके लिए सही कोटेशन भेजेंगे — आप क्या ढूँढ रहे हैं?`,
+          `${greet}Price aapki zaroorat par depend karta hai.${benefits} ${who} aapke liye sahi quote bhejenge — aap kya dhoondh rahe hain?`,
         ),
         notifyTeam: 'asked about pricing',
         understood: true,
@@ -160,12 +195,15 @@ export function rulesReply(input: ReplyInput): RulesReply {
         };
       return {
         text: hi(
-          `${greet}I'd be glad to arrange that. Which day and time suit you${slot ? `${slot}` : ''}? I'll confirm with ${who}.`,
+          `${greet}I'd be glad to arrange that. Which day and time suit you${slot ? `${slot}` : ''}? I'll confirm with ${who}.${priority}`,
           `${greet}ज़रूर। आपके लिए कौन सा दिन और समय ठीक रहेगा? मैं ${who} से पक्का करवा दूँगा।`,
           `${greet}Zaroor. Aapke liye kaunsa din aur time theek rahega? Main ${who} se confirm karwa dunga.`,
         ),
         notifyTeam: 'wants a demo or meeting',
         understood: true,
+        asks: {
+          slot: /\b(meeting|appointment|visit|milna|mil sakte)\b|मीटिंग|अपॉइंटमेंट/i.test(input.text) ? 'meeting' : 'demo',
+        },
       };
     }
     case 'status':
@@ -191,9 +229,9 @@ export function rulesReply(input: ReplyInput): RulesReply {
         };
       return {
         text: hi(
-          `${greet}I've asked ${who} for an update; they'll get back to you here.`,
-          `${greet}मैंने ${who} से अपडेट माँगा है; वे यहीं जवाब देंगे।`,
-          `${greet}Maine ${who} se update maanga hai; woh yahin reply karenge.`,
+          `${greet}${again}I've asked ${who} for an update; they'll get back to you here.${priority}`,
+          `${greet}${again}मैंने ${who} से अपडेट माँगा है; वे यहीं जवाब देंगे।${priority}`,
+          `${greet}${again}Maine ${who} se update maanga hai; woh yahin reply karenge.${priority}`,
         ),
         notifyTeam: 'asked for an update',
         understood: true,
@@ -219,13 +257,23 @@ export function rulesReply(input: ReplyInput): RulesReply {
         understood: true,
       };
     case 'support':
+      if (tone === 'customer')
+        return {
+          text: hi(
+            `${greet}${again}Sorry you're having trouble — is this about your current setup? Tell me what's happening and I'll get ${who} on it right away; I've already let them know.`,
+            `${greet}${again}असुविधा के लिए खेद है — क्या यह आपके मौजूदा सेटअप के बारे में है? बताइए क्या हो रहा है, मैंने ${who} को पहले ही बता दिया है।`,
+            `${greet}${again}Takleef ke liye sorry — kya yeh aapke current setup ke baare mein hai? Bataiye kya ho raha hai, maine ${who} ko pehle hi bata diya hai.`,
+          ),
+          notifyTeam: 'needs support',
+          understood: true,
+        };
       return {
         text: hi(
-          `${greet}Sorry you're having trouble. Could you tell me a little more about what's happening? I'll get ${who} on it right away.`,
-          `${greet}असुविधा के लिए खेद है। क्या आप थोड़ा और बता सकते हैं कि क्या हो रहा है? मैं तुरंत ${who} को बताता हूँ।`,
-          `${greet}Takleef ke liye sorry. Kya aap thoda aur bata sakte hain kya ho raha hai? Main turant ${who} ko batata hoon.`,
+          `${greet}Sorry you're having trouble. Could you tell me a little more about what's happening? I'll get ${who} on it right away.${priority}`,
+          `${greet}असुविधा के लिए खेद है। क्या आप थोड़ा और बता सकते हैं कि क्या हो रहा है? मैं तुरंत ${who} को बताता हूँ।${priority}`,
+          `${greet}Takleef ke liye sorry. Kya aap thoda aur bata sakte hain kya ho raha hai? Main turant ${who} ko batata hoon.${priority}`,
         ),
-        notifyTeam: tone === 'customer' ? 'needs support' : undefined,
+        notifyTeam: tone === 'hot' ? 'needs help (hot lead)' : undefined,
         understood: true,
       };
     case 'thanks':

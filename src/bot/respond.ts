@@ -5,6 +5,8 @@
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordActivity } from '../crm/activities.ts';
+import { systemActor } from '../crm/actor.ts';
+import { createTask } from '../crm/tasks.ts';
 import type { Workspace } from '../crm/workspaces.ts';
 import type { DbOrTx, Tx } from '../db/client.ts';
 import { conversations, messages, users } from '../db/schema/index.ts';
@@ -17,6 +19,9 @@ import { acknowledgeNotes, nextQuestion } from './profile/ask.ts';
 import { extractProfileFacts } from './profile/extract-rules.ts';
 import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile/facts.ts';
 import { storeProfileFacts } from './profile/store.ts';
+import { expectationLine } from './handoff.ts';
+import { callName, capitalize, withoutGreeting } from './names.ts';
+import { answerDialogue, answerSlot, profileAck, readDialogue, type BotAction, type Dialogue } from './dialogue.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
 import { knowledgeForCustomer, type KnowledgeMeta } from '../knowledge/answer.ts';
@@ -47,6 +52,14 @@ export type PreparedReply = {
   personalized: boolean;
   /** The knowledge chunks the reply used (rules answer or LLM prompt). */
   knowledge: KnowledgeMeta | null;
+  /** What the answer to the bot's own question makes happen (a call requested, a demo booked). */
+  action?: BotAction;
+  /** The question this reply leaves open (stored as the dialogue state), or null. */
+  dialogue: Dialogue | null;
+  /** No bot reply in this conversation yet. */
+  firstReply?: boolean;
+  /** The customer is in a hurry: no profiling question. */
+  hurried?: boolean;
 };
 
 export function personaOf(ws: Workspace): Persona {
@@ -61,7 +74,13 @@ export function personaOf(ws: Workspace): Persona {
   };
 }
 
-const firstName = (n: string | null | undefined) => n?.trim().split(/\s+/)[0] ?? null;
+const firstName = callName;
+
+/** In a hurry: never the moment for a profiling question. */
+const HURRIED =
+  /\b(quick(ly)?|hurry|busy|asap|urgent(ly)?|no time|short on time|right now|fast|jaldi|turant)\b|जल्दी|तुरंत|अभी के अभी/i;
+/** The bot greets once: not again within this long of its last reply. */
+const GREET_AGAIN_MS = 6 * 3600_000;
 
 /**
  * What the bot needs to know of the conversation's channel, from the registry (the router has
@@ -98,7 +117,15 @@ export async function prepareCustomerReply(
   // Use the name when the bot has not used it in its last few replies: natural, not robotic.
   const recentBot = (ctx?.recentMessages ?? []).filter((m) => m.direction === 'out').slice(-3);
   const useName = !!name && !recentBot.some((m) => m.text?.includes(name));
+  const lastBotAt = recentBot.length ? Math.max(...recentBot.map((m) => new Date(m.at).getTime())) : null;
+  const greet = lastBotAt === null || deps.now().getTime() - lastBotAt > GREET_AGAIN_MS;
   const persona = personaOf(ws);
+  const benefitsSetting = (ws.settings as Record<string, unknown>).benefits;
+  const benefits = Array.isArray(benefitsSetting)
+    ? benefitsSetting.filter((b): b is string => typeof b === 'string' && !!b.trim())
+    : typeof benefitsSetting === 'string' && benefitsSetting.trim()
+      ? [benefitsSetting.trim()]
+      : undefined;
   const input = {
     ctx,
     text,
@@ -111,6 +138,8 @@ export async function prepareCustomerReply(
     now: deps.now(),
     timeZone: ws.timeZone,
     failedBefore: !!state.failedBefore,
+    greet,
+    benefits,
   };
   const knowledge = await knowledgeForCustomer(deps, {
     workspace: ws,
@@ -121,10 +150,36 @@ export async function prepareCustomerReply(
     email: ctx?.email,
     surface,
   });
-  let reply: RulesReply = knowledge.answer ?? rulesReply(input);
+  // An answer to the bot's own question (a call, a day and time, a profile detail) comes first.
+  const now = deps.now();
+  const asked = readDialogue(conv.state, now);
+  const answerInput = {
+    text,
+    lang,
+    now,
+    timeZone: ws.timeZone,
+    who: ctx?.assigneeId ? firstName(ctx.assigneeName) : null,
+  };
+  const handled = ['human', 'upset', 'delete_data'].includes(intent);
+  let answered = asked && !handled ? answerDialogue(asked, answerInput) : null;
+  const booked = ctx?.tasks.some((t) => (t.type === 'demo' || t.type === 'meeting') && t.due_date);
+  if (!answered && intent === 'demo' && !booked) answered = answerSlot(slotKind(text), answerInput, false);
+  if (!answered && !handled && state.askedFor) {
+    const ack = profileAck(state.askedFor, extraction.facts, lang);
+    if (ack) answered = { reply: { text: ack, understood: true } };
+  }
+  // A message that only tells about the customer ("मुझे सुबह का समय ठीक रहता है", "scared of
+  // needles") is acknowledged, not met with "I may not be able to answer that".
+  if (!answered && intent === 'other') {
+    const keys = Object.keys(extraction.facts).filter((k) => k !== 'special_notes' && k !== 'declined');
+    const ack = keys.map((k) => profileAck(k, extraction.facts, lang)).find(Boolean);
+    if (ack || extraction.facts.special_notes?.length) answered = { reply: { text: ack ?? '', understood: true } };
+  }
+  let reply: RulesReply = answered?.reply ?? knowledge.answer ?? rulesReply(input);
   let mode: PreparedReply['mode'] = 'rules';
-  // Handoffs, upset customers and data requests stay on the rules path: they must not depend on a model.
-  if (deps.llm && !reply.handoff && !['human', 'upset', 'delete_data'].includes(intent)) {
+  // Handoffs, upset customers, data requests and answers that act stay on the rules path: they
+  // must not depend on a model.
+  if (deps.llm && !answered && !reply.handoff && !handled) {
     try {
       const t = await llmReply(deps.llm, { persona, ctx, lang, text, fetch: deps.fetch, knowledge: knowledge.prompt });
       reply = { ...reply, text: t, understood: true };
@@ -151,8 +206,24 @@ export async function prepareCustomerReply(
     latencyMs,
     personalized: !!name && reply.text.includes(name),
     knowledge: knowledge.meta(mode),
+    action: answered?.action,
+    firstReply: recentBot.length === 0,
+    hurried: isUrgent(text) || HURRIED.test(text),
+    dialogue:
+      answered?.keep && asked
+        ? asked
+        : answered?.keep
+          ? { asked: 'slot', kind: slotKind(text), askedAt: now.toISOString() }
+          : mode === 'rules' && reply.asks
+            ? reply.asks === 'call'
+              ? { asked: 'call', askedAt: now.toISOString() }
+              : { asked: 'slot', kind: reply.asks.slot, askedAt: now.toISOString() }
+            : null,
   };
 }
+
+const slotKind = (text: string): 'demo' | 'meeting' =>
+  /\b(meeting|appointment|visit|milna|mil sakte)\b|मीटिंग|अपॉइंटमेंट/i.test(text) ? 'meeting' : 'demo';
 
 export async function applyCustomerReply(
   tx: Tx,
@@ -178,28 +249,36 @@ export async function applyCustomerReply(
   });
 
   const parts: string[] = [];
-  if (env.welcome) parts.push(env.welcome);
-  if (!(env.welcome && p.intent === 'greeting')) parts.push(p.reply.text);
+  // One greeting: the welcome's, and the reply after it without its own "Hi …!".
+  if (env.welcome)
+    parts.push(p.intent === 'greeting' ? env.welcome : env.welcome.replace(/\s*How can we help you today\?$/, ''));
+  const replyText = env.welcome ? withoutGreeting(p.reply.text) : p.reply.text;
+  if (!(env.welcome && p.intent === 'greeting') && replyText) parts.push(replyText);
+  // Handed to a person: say when they will answer (inbound/handoff-watch follows up if nobody does).
+  if (p.reply.handoff) parts.push(expectationLine(ws, env.now, p.lang));
   const ack = acknowledgeNotes(stored.sensitive, p.lang);
   if (ack) parts.push(ack);
 
-  const state = conv.state as { repliesSinceAsked?: number };
+  const state = conv.state as { repliesSinceAsked?: number; askedFields?: string[] };
+  const askedFields = Array.isArray(state.askedFields) ? state.askedFields : [];
   const profile = profileOf([
     ...(p.ctx?.facts ?? []),
     ...Object.entries(p.extraction.facts).map(([key, value]) => ({ key, value, confidence: 1, created_at: '' })),
   ]);
-  const question = stored.sensitive.length
-    ? null
-    : nextQuestion({
-        profile,
-        knownName: !!(p.ctx?.name ?? p.extraction.facts.name),
-        knownEmail: !!p.ctx?.email,
-        intent: p.intent,
-        urgent: p.urgent,
-        handoff: !!p.reply.handoff,
-        lang: p.lang,
-        repliesSinceAsked: state.repliesSinceAsked ?? 3,
-      });
+  // Profiling: never in the first reply, never to a customer in a hurry, each field asked once.
+  const question =
+    stored.sensitive.length || env.welcome || p.firstReply || p.hurried || p.action
+      ? null
+      : nextQuestion({
+          profile: { ...profile, declined: [...((profile.declined as string[] | undefined) ?? []), ...askedFields] },
+          knownName: !!(p.ctx?.name ?? p.extraction.facts.name),
+          knownEmail: !!p.ctx?.email,
+          intent: p.intent,
+          urgent: p.urgent,
+          handoff: !!p.reply.handoff,
+          lang: p.lang,
+          repliesSinceAsked: state.repliesSinceAsked ?? 3,
+        });
   if (question) parts.push(question.text);
 
   await tx
@@ -210,10 +289,25 @@ export async function applyCustomerReply(
         failedBefore: !p.reply.understood,
         askedFor: question?.field ?? null,
         repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
+        askedFields: question ? [...askedFields, question.field] : askedFields,
+        dialogue: p.dialogue,
       },
       ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
     })
     .where(eq(conversations.id, conv.id));
+
+  if (p.action) {
+    // The customer answered the bot's question: a call to make, or a demo/meeting at their time.
+    const call = p.action.type === 'call';
+    await createTask(tx, systemActor(ws.id), {
+      leadId: conv.leadId,
+      type: p.action.type,
+      dueAt: call ? env.now : new Date((p.action as { at: string }).at),
+      priority: call ? 'high' : undefined,
+      assigneeId: p.ctx?.assigneeId ?? null,
+      description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
+    });
+  }
 
   const notices: Reply[] = [];
   if (p.reply.handoff || p.reply.notifyTeam) {
@@ -262,14 +356,19 @@ export async function applyCustomerReply(
       intent: p.intent,
       lang: p.lang,
       handoff: p.reply.handoff ?? null,
+      /** false: the bot could not answer (its "I may not be able to answer that" reply): fallback_rate. */
+      understood: p.reply.understood,
     },
     ...(p.knowledge ? { knowledge: p.knowledge } : {}),
   };
-  return [{ to: 'contact', text: parts.join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta }, ...notices];
+  return [
+    { to: 'contact', text: parts.map(capitalize).join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta },
+    ...notices,
+  ];
 }
 
-/** The lead's assignee, or the workspace's owners and admins when nobody is assigned. */
-async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
+/** The lead's assignee, or the workspace's owners and admins when nobody is assigned (who hears of a customer). */
+export async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
   if (assigneeId) return [assigneeId];
   const rows = await tx
     .select({ id: users.id, role: users.role, active: users.active })

@@ -35,6 +35,18 @@ export function windowTemplate(row: ChannelRow): { name: string; language: strin
   return { name, language };
 }
 
+/**
+ * The template for notices to team members outside their window: setting `teamTemplate`
+ * ("name:language", WHATSAPP_TEAM_TEMPLATE for the environment's account), else the channel's
+ * `template`. Its body has one variable: the notice text.
+ */
+export function teamTemplate(row: ChannelRow): { name: string; language: string } | null {
+  const t = (row.settings as Record<string, unknown>).teamTemplate;
+  if (typeof t !== 'string' || !t) return windowTemplate(row);
+  const [name, language = 'en'] = t.split(':');
+  return { name, language };
+}
+
 /** The values of a config's secret keys, longest first (to scrub them from provider texts). */
 export function secretValues(deps: { channels: ChannelRegistry }, kind: string, config: Record<string, unknown>) {
   const keys = deps.channels.find(kind)?.account?.secretKeys ?? [];

@@ -210,7 +210,13 @@ async function setHandoff(
       .set(
         on
           ? { handedOffAt: new Date(), handoffReason: reason?.trim() || null, updatedAt: new Date() }
-          : { handedOffAt: null, handoffReason: null, updatedAt: new Date() },
+          : {
+              handedOffAt: null,
+              handoffReason: null,
+              // Back to the bot with a clean slate: the failure count and any open question reset.
+              state: sql`${conversations.state} - 'failedBefore' - 'dialogue'`,
+              updatedAt: new Date(),
+            },
       )
       .where(eq(conversations.id, conv.id))
       .returning();

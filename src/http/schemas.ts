@@ -227,6 +227,19 @@ export const MessageSchema = z.object({
   created_at: ts,
 });
 
+/** A notice to a team member (GET /api/users/{id}/notices). */
+export const NoticeSchema = z.object({
+  id,
+  text: z.string().nullable(),
+  purpose: z.string().nullable().describe('notification | handoff | reminder | digest …'),
+  status: z
+    .string()
+    .describe("queued | held (waits for the member's window to open) | sending | sent | delivered | read | failed"),
+  fail_reason: z.string().nullable().describe('Why it is held or failed: window_closed, template_failed…'),
+  created_at: ts,
+  sent_at: ts.nullable(),
+});
+
 export const ConversationSchema = z.object({
   id,
   channel_id: id,

@@ -101,7 +101,29 @@ export async function applyStatus(
     );
   } else return 0;
   const rows = await tx.update(messages).set(set).where(where).returning({ id: messages.id });
+  if (ev.status === 'failed' && rows.length)
+    await holdTeamNotices(
+      tx,
+      rows.map((r) => r.id),
+    );
   return rows.length;
+}
+
+/**
+ * A notice to a team member that failed after the provider accepted it (window closed, template
+ * refused) is held as its text again, like outbound/send holds it: it goes when the member writes.
+ */
+async function holdTeamNotices(tx: DbOrTx, ids: string[]): Promise<void> {
+  await tx.execute(sql`
+    update messages m set status = 'held', failed_at = null,
+      payload = case when m.payload->>'type' = 'template' then jsonb_build_object('type', 'text', 'text', m.text) else m.payload end
+    from conversations c
+    where m.id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}) and c.id = m.conversation_id and c.member_id is not null
+      and m.text is not null and m.text not like '[template %'
+      and coalesce(m.purpose, '') <> 'reply'`);
 }
 
 export type Delivery = {

@@ -18,8 +18,9 @@ import type { Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { detectLanguage, say } from '../lib/language.ts';
-import { queueReplies, type Reply } from '../outbound/queue.ts';
+import { queueReplies, releaseHeld, type Reply } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
+import { watchHandoff } from './handoff-watch.ts';
 import { optInReply, optOutIntent, optOutReply } from './opt-out.ts';
 
 export type RouteDeps = {
@@ -153,6 +154,8 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
   if (member) {
     if (conv.memberId !== member.id)
       await tx.update(conversations).set({ memberId: member.id }).where(eq(conversations.id, conv.id));
+    // They wrote: their window is open, and the notices held for it go first.
+    await releaseHeld(tx, deps, conv.id);
     const interpreted =
       t.ahead.interpreted ?? (await rulesInterpreter(msg.text ?? '', { now: t.now, timeZone: t.workspace.timeZone }));
     const env = {
@@ -190,7 +193,7 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
   }
   const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, conv);
   if (conv.handedOffAt) return [];
-  return customerReplies(tx, {
+  const replies = await customerReplies(tx, {
     workspace: t.workspace,
     surface: surfaceInfo(deps, conv),
     config: deps.config,
@@ -201,6 +204,10 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
     newCustomer: captured || !linked.leadId,
     log: deps.log,
   });
+  // Handed to a person just now: if nobody answers in time, the customer is told and the team reminded.
+  if (replies.some((r) => r.to === 'contact' && (r.meta?.bot as { handoff?: unknown } | undefined)?.handoff))
+    await watchHandoff(tx, deps, t.workspace, conv.id, t.now);
+  return replies;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Every job, in one list: the workers run these, and `parley serve` / `parley worker` set the
 // schedules of the ones with a cron.
+import { handoffWatchJob } from '../inbound/handoff-watch.ts';
 import { routeJob } from '../inbound/route.ts';
 import { knowledgeSweepJob, refreshJob } from '../knowledge/jobs.ts';
 import { digestJob } from '../nurture/digest.ts';
@@ -20,4 +21,5 @@ export const allJobs = [
   digestJob,
   refreshJob,
   knowledgeSweepJob,
+  handoffWatchJob,
 ] satisfies AnyJob<Deps>[];

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/client.ts';
 import { leads, messageMasterSteps, reminders, tasks, users, workspaces } from '../db/schema/index.ts';
 import { defineJob } from '../jobs/queue.ts';
-import { queueReplies } from '../outbound/queue.ts';
+import { memberNotices, queueReplies } from '../outbound/queue.ts';
 import type { NurtureDeps } from './remind.ts';
 import { formatDay, formatTime, localDayBounds, stepLabel } from './schedule.ts';
 
@@ -20,6 +20,11 @@ const typeName: Record<string, string> = {
 };
 
 type Line = { at: Date | null; text: string };
+
+const oneLine = (t: string) => {
+  const s = t.replace(/\s+/g, ' ').trim();
+  return s.length > 160 ? `${s.slice(0, 159)}…` : s;
+};
 
 async function memberDay(tx: DbOrTx, workspaceId: string, memberId: string, start: Date, end: Date) {
   const taskCols = {
@@ -82,7 +87,9 @@ export async function buildDigest(
   const [y, m, d] = o.date.split('-').map(Number);
   const { start, end } = localDayBounds({ year: y, month: m, day: d }, o.timeZone);
   const day = await memberDay(tx, o.workspaceId, o.member.id, start, end);
-  if (!day.today.length && !day.overdue.length && !day.due.length) return null;
+  // Notices that could not reach the member (their window was closed) open the digest.
+  const held = (await memberNotices(tx, o.workspaceId, o.member.id, { held: true, limit: 200 })).reverse();
+  if (!held.length && !day.today.length && !day.overdue.length && !day.due.length) return null;
   const tz = o.timeZone;
   const who = (r: { company: string | null; contactName: string | null }) => r.company || r.contactName;
   const taskLine = (t: (typeof day.today)[number]): string =>
@@ -99,6 +106,11 @@ export async function buildDigest(
   }).format(start);
   const parts = [
     `☀️ ${o.member.name.split(/\s+/)[0]}, your day (${weekday}):`,
+    section(
+      '📭 Not delivered yet',
+      held.slice(0, MAX_LINES).map((n) => ({ at: n.createdAt, text: oneLine(n.text ?? '') })),
+      held.length - MAX_LINES,
+    ),
     section(
       '📅 Today',
       day.today.map((t) => ({ at: t.dueAt, text: `${t.dueAt ? formatTime(t.dueAt, tz) + ' ' : ''}${taskLine(t)}` })),

@@ -11,10 +11,11 @@
 // about (`msg:<id>`, `reminder:<id>`, `task:<id>@<time>`, `digest:<date>`), the recipient `c` (the
 // contact) or `m:<member id>`, n the reply's place among those to that recipient. The same source
 // queued again (a job that runs twice) finds its rows and adds nothing.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { OutboundPayload } from '../channels/channel.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { builtinChannel } from '../channel-accounts/accounts.ts';
+import { teamTemplate } from '../channel-accounts/config.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { channels, conversations, messages, users } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -142,13 +143,8 @@ async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, m: OutboundRow): Pro
   return row.id;
 }
 
-/** The member's conversation on the channel that reaches them (made if needed), or null for an inactive member. */
-async function memberConversation(tx: DbOrTx, deps: OutboxDeps, workspaceId: string, memberId: string) {
-  const [member] = await tx
-    .select()
-    .from(users)
-    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, memberId)));
-  if (!member || !member.active) return null;
+/** The channel that reaches a member: the first one in registry order that reaches phones, else the simulator. */
+async function memberChannel(tx: DbOrTx, deps: { channels: ChannelRegistry }, member: typeof users.$inferSelect) {
   const phoneKinds = deps.channels.all.filter((a) => a.reachesPhones).map((a) => a.kind);
   const available =
     member.phone && phoneKinds.length
@@ -156,12 +152,27 @@ async function memberConversation(tx: DbOrTx, deps: OutboxDeps, workspaceId: str
           .select()
           .from(channels)
           .where(
-            and(eq(channels.workspaceId, workspaceId), eq(channels.active, true), inArray(channels.kind, phoneKinds)),
+            and(
+              eq(channels.workspaceId, member.workspaceId),
+              eq(channels.active, true),
+              inArray(channels.kind, phoneKinds),
+            ),
           )
       : [];
-  const channel =
+  return (
     phoneKinds.map((k) => available.find((c) => c.kind === k)).find(Boolean) ??
-    (await builtinChannel(tx, workspaceId, deps.channels.get('simulator')));
+    (await builtinChannel(tx, member.workspaceId, deps.channels.get('simulator')))
+  );
+}
+
+/** The member's conversation on the channel that reaches them (made if needed), or null for an inactive member. */
+async function memberConversation(tx: DbOrTx, deps: OutboxDeps, workspaceId: string, memberId: string) {
+  const [member] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, memberId)));
+  if (!member || !member.active) return null;
+  const channel = await memberChannel(tx, deps, member);
   const externalId = member.phone ?? `member:${member.id}`;
   await tx
     .insert(conversations)
@@ -180,4 +191,83 @@ async function memberConversation(tx: DbOrTx, deps: OutboxDeps, workspaceId: str
     .from(conversations)
     .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, externalId)));
   return conv;
+}
+
+/**
+ * Whether a notice queued for a member now will reach them: `sent` when their channel has no
+ * reply window, their window is open (they wrote within it), or the channel has a team template;
+ * `held` when it will wait for their next message (outbound/send holds it); null for a member who
+ * is not active. What the sender is told follows from it.
+ */
+export async function memberReach(
+  tx: DbOrTx,
+  deps: { channels: ChannelRegistry },
+  workspaceId: string,
+  memberId: string,
+  now: Date,
+): Promise<'sent' | 'held' | null> {
+  const [member] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.workspaceId, workspaceId), eq(users.id, memberId)));
+  if (!member?.active) return null;
+  const channel = await memberChannel(tx, deps, member);
+  const window = deps.channels.surface(channel.kind)?.surface.replyWindow;
+  if (!window) return 'sent';
+  const [conv] = await tx
+    .select({ lastInboundAt: conversations.lastInboundAt })
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalId, member.phone ?? '')));
+  const since = conv?.lastInboundAt ? now.getTime() - conv.lastInboundAt.getTime() : Infinity;
+  if (since < window.hours * 3600_000) return 'sent';
+  return window.templates && teamTemplate(channel) ? 'sent' : 'held';
+}
+
+/**
+ * Notices to a member (everything on their conversations but the answers to their own messages),
+ * newest first; `held`: only those still waiting for their window to open.
+ */
+export async function memberNotices(
+  tx: DbOrTx,
+  workspaceId: string,
+  memberId: string,
+  o: { held?: boolean; limit?: number } = {},
+) {
+  return tx
+    .select({
+      id: messages.id,
+      text: messages.text,
+      purpose: messages.purpose,
+      status: messages.status,
+      failReason: messages.failReason,
+      createdAt: messages.createdAt,
+      sentAt: messages.sentAt,
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(conversations.memberId, memberId),
+        eq(messages.direction, 'out'),
+        sql`coalesce(${messages.purpose}, '') <> 'reply'`,
+        o.held ? eq(messages.status, 'held') : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(o.limit ?? 50);
+}
+
+/**
+ * The member wrote: their window is open again, so the notices held on this conversation go now,
+ * before the answer to what they wrote (they are older). Returns how many were released.
+ */
+export async function releaseHeld(tx: DbOrTx, deps: { queue: JobQueue }, conversationId: string): Promise<number> {
+  const rows = await tx
+    .update(messages)
+    .set({ status: 'queued', updatedAt: new Date() })
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.status, 'held')))
+    .returning({ id: messages.id });
+  for (const r of rows) await deps.queue.enqueue(sendJob, tx, { messageId: r.id });
+  return rows.length;
 }

@@ -12,7 +12,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
-import { channelConfig, windowTemplate } from '../channel-accounts/config.ts';
+import { channelConfig, teamTemplate, windowTemplate } from '../channel-accounts/config.ts';
 import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
@@ -75,12 +75,40 @@ async function fail(db: Db, id: string, reason: string, code?: string | null, ti
     .where(eq(messages.id, id));
 }
 
-/** Text outside the window becomes the channel's template (the text as its one variable), if it has one. */
-function windowFallback(channel: ChannelRow, payload: OutboundPayload): OutboundPayload | null {
-  const t = windowTemplate(channel);
+/**
+ * Text outside the window becomes the channel's template (the text as its one variable), if it has
+ * one; a notice to a team member (their conversation names the member) takes the team template.
+ * A template variable is one line of at most 1000 characters (Meta refuses new lines and tabs).
+ */
+function windowFallback(channel: ChannelRow, payload: OutboundPayload, team = false): OutboundPayload | null {
+  const t = team ? teamTemplate(channel) : windowTemplate(channel);
   if (!t) return null;
-  const text = payload.type === 'text' ? payload.text : payload.type === 'media' ? (payload.caption ?? '') : '';
+  let text = payload.type === 'text' ? payload.text : payload.type === 'media' ? (payload.caption ?? '') : '';
+  if (team) {
+    text = text
+      .replace(/\s*\n+\s*/g, ' · ')
+      .replace(/[\t ]{2,}/g, ' ')
+      .trim();
+    if (text.length > 1000) text = `${text.slice(0, 999)}…`;
+  }
   return { type: 'template', name: t.name, language: t.language, variables: text ? [text] : [] };
+}
+
+/**
+ * A notice to a team member that cannot go now (their window closed and no template, or the
+ * template failed) is held, not failed: outbound/queue releaseHeld sends it when they next write.
+ */
+async function hold(db: Db, id: string, reason: string, code?: string | null, title?: string | null) {
+  await db
+    .update(messages)
+    .set({
+      status: 'held',
+      failReason: reason,
+      errorCode: code ?? null,
+      errorTitle: title ?? null,
+      updatedAt: new Date(),
+    })
+    .where(eq(messages.id, id));
 }
 
 /**
@@ -148,8 +176,8 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
     ) {
       payload = { ...payload, tag: tag.tag };
     } else {
-      const fallback = window.templates ? windowFallback(channel, payload) : null;
-      if (!fallback) return fail(deps.db, msg.id, 'window_closed');
+      const fallback = window.templates ? windowFallback(channel, payload, !!conv.memberId) : null;
+      if (!fallback) return (conv.memberId ? hold : fail)(deps.db, msg.id, 'window_closed');
       payload = fallback;
     }
   }
@@ -271,14 +299,24 @@ async function send(
       deps.log.error({ err, messageId: msg.id }, 'send failed unexpectedly');
       return fail(deps.db, msg.id, 'internal');
     }
+    // A team notice whose window or template failed waits for the member's next message.
+    const team = !!conv.memberId && (msg.payload as { type?: string }).type !== 'template';
     if (err.code && surface.replyWindow?.closedCodes.includes(err.code)) {
       const fallback =
         mayFallBack && payload.type !== 'template' && surface.replyWindow.templates
-          ? windowFallback(channel, payload)
+          ? windowFallback(channel, payload, team)
           : null;
       if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false);
-      return fail(deps.db, msg.id, 'window_closed', err.code, err.message);
+      return (team ? hold : fail)(deps.db, msg.id, 'window_closed', err.code, err.message);
     }
+    if (team && payload.type === 'template' && !(err.retryable && !ctx.lastAttempt))
+      return hold(
+        deps.db,
+        msg.id,
+        'template_failed',
+        err.code ?? (err.status ? String(err.status) : null),
+        err.message,
+      );
     if (err.retryable && !ctx.lastAttempt) {
       await deps.db
         .update(messages)

@@ -30,6 +30,8 @@ export type FakeGraphApi = {
   /** The next `times` requests are answered normally, before any failure queued after this. */
   passNext(times?: number): void;
   stallNext(times?: number): void;
+  /** Templates of this name are refused as Meta refuses an unapproved one (404, code 132001). */
+  rejectTemplate(name: string): void;
   /** A file a WhatsApp customer sent, under its media id (a fresh one unless given); returns the id. */
   addMedia(file: { bytes: Buffer; mimeType: string; id?: string; fileSize?: number }): string;
   /** A Messenger attachment on the fake CDN; returns its URL. */
@@ -171,6 +173,8 @@ const WA_TYPES = [
   'reaction',
 ];
 
+const rejectedTemplates = new Set<string>();
+
 function whatsapp(body: any): Answer {
   if (body?.messaging_product !== 'whatsapp')
     return { status: 400, body: graphErrors.invalidParameter('The parameter messaging_product is required.') };
@@ -186,6 +190,22 @@ function whatsapp(body: any): Answer {
     return {
       status: 400,
       body: graphErrors.invalidParameter(`Invalid or missing content for type ${String(body.type)}`),
+    };
+  if (body.type === 'template' && rejectedTemplates.has(body.template?.name))
+    return {
+      status: 404,
+      body: {
+        error: {
+          message: '(#132001) Template name does not exist in the translation',
+          type: 'OAuthException',
+          code: 132001,
+          error_data: {
+            messaging_product: 'whatsapp',
+            details: `template name (${body.template.name}) does not exist in ${body.template.language?.code}`,
+          },
+          fbtrace_id: trace(),
+        },
+      },
     };
   const contact = body.to ? { input, wa_id: input.replace(/\D/g, '') } : { input, wa_id: '', user_id: input };
   const message: Record<string, string> = { id: `wamid.${randomBytes(24).toString('base64')}` };
@@ -376,6 +396,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     },
     stallNext(times = 1) {
       stalls += times;
+    },
+    rejectTemplate(name) {
+      rejectedTemplates.add(name);
     },
     addMedia({ bytes, mimeType, id, fileSize }) {
       const mediaId = id ?? String(1_000_000_000_000_000n + BigInt('0x' + randomBytes(6).toString('hex')));

@@ -16,12 +16,27 @@ import { findCommunication, findServices } from './rules-contact.ts';
 import { findDeclined, findEmails, findNames, findStaff } from './rules-identity.ts';
 import { findNotes } from './rules-notes.ts';
 import { findTimes } from './rules-times.ts';
+import { fromDevanagari, originalSentence, originalWords } from './devanagari.ts';
 import { analyze, normalizeText, type Found } from './text.ts';
 
 const MAX_CHARS = 4000; // longer texts are not chat messages; extraction cost stays linear and small
 
-/** Extracts the customer's own profile facts from one message. */
+/**
+ * Extracts the customer's own profile facts from one message. Hindi in Devanagari is read as
+ * Hinglish (profile/devanagari.ts) and what was found is given back in the original script.
+ */
 export function extractProfileFacts(text: string, ctx?: ExtractProfileContext): ProfileExtraction {
+  const dev = fromDevanagari(String(text ?? ''));
+  if (!dev) return extractLatin(text, ctx);
+  const r = extractLatin(dev.text, ctx);
+  const f = r.facts;
+  if (f.name) f.name = originalWords(dev, f.name);
+  if (f.preferred_staff) f.preferred_staff = originalWords(dev, f.preferred_staff);
+  if (f.special_notes) f.special_notes = f.special_notes.map((n) => ({ ...n, text: originalSentence(dev, n.text) }));
+  return r;
+}
+
+function extractLatin(text: string, ctx?: ExtractProfileContext): ProfileExtraction {
   const normalized = normalizeText(String(text ?? '').slice(0, MAX_CHARS));
   const facts: ProfileFacts = {};
   const confidence: ProfileExtraction['confidence'] = {};

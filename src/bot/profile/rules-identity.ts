@@ -113,11 +113,25 @@ export function findNames(sentences: Sentence[], ctx?: ExtractProfileContext): F
   // A bare answer to "What's your name?".
   if (!out.length && ctx?.askedFor === 'name' && sentences.length === 1) {
     const only = sentences[0].text.replace(/[.!]+$/, '').trim();
-    if (/^[\p{L}'-]+(?:\s+[\p{L}'-]+){0,2}$/u.test(only) && !NOT_NAMES.has(only.split(/\s+/)[0].toLowerCase()))
+    const words = only.toLowerCase().split(/\s+/);
+    // "I need support" answers with a request, not a name: every word must be able to be one.
+    if (
+      /^[\p{L}'-]+(?:\s+[\p{L}'-]+){0,2}$/u.test(only) &&
+      !words.some((w) => NOT_NAMES.has(w) || STOP_IN_NAME.has(w) || NOT_A_NAME_WORD.has(w))
+    )
       out.push({ value: titleCase(only), confidence: 0.7, sentence: sentences[0] });
   }
   return out.filter((f) => !/'s$/.test(f.value));
 }
+
+/** Words of requests and replies, never of a name ("I need support", "not now", "why"). */
+const NOT_A_NAME_WORD = new Set(
+  `need needs want wants help support price prices pricing cost demo book booking call calls meeting issue problem
+  problems error please thanks thank yes no nope ok okay sure what why how when where who which tell send give show
+  know later now need you your our us me we it that this there can could would will should do does did have has
+  info information details detail question questions sorry hello hi hey bye order request update updates status
+  agent human person team chahiye chahie batao bataiye kya kyun kaise kab nahi haan madad`.split(/\s+/),
+);
 
 // ── Email ────────────────────────────────────────────────────────────────────────────────────
 

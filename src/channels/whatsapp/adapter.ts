@@ -47,7 +47,11 @@ export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>
         ? {
             name: 'WhatsApp',
             accountId: env.WHATSAPP_PHONE_NUMBER_ID,
-            settings: { apiUrl: env.WHATSAPP_API_URL, template: env.WHATSAPP_TEMPLATE },
+            settings: {
+              apiUrl: env.WHATSAPP_API_URL,
+              template: env.WHATSAPP_TEMPLATE,
+              teamTemplate: env.WHATSAPP_TEAM_TEMPLATE,
+            },
             secrets: {
               accessToken: env.WHATSAPP_ACCESS_TOKEN ?? '',
               appSecret: env.WHATSAPP_APP_SECRET ?? '',
@@ -62,7 +66,11 @@ export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>
         ...secrets,
       }) as WhatsAppConfig,
     secretKeys: ['accessToken', 'appSecret', 'verifyToken'],
-    settings: z.looseObject({ apiUrl: z.url().optional(), template: z.string().min(1).optional() }),
+    settings: z.looseObject({
+      apiUrl: z.url().optional(),
+      template: z.string().min(1).optional(),
+      teamTemplate: z.string().min(1).optional(),
+    }),
     secrets: z.looseObject({
       accessToken: z.string().optional(),
       appSecret: z.string().optional(),

@@ -30,4 +30,9 @@ export const whatsappEnv = {
     schema: z.string().min(1).optional(),
     description: 'Template (name:language, e.g. `followup:en`) sent instead of text outside the 24-hour window.',
   },
+  WHATSAPP_TEAM_TEMPLATE: {
+    schema: z.string().min(1).optional(),
+    description:
+      'Utility template (name:language, e.g. `team_notice:en`) for notices to team members whose 24-hour window is closed. Its body has one variable, `{{1}}`: the notice text on one line (at most 1000 characters), e.g. "Parley: {{1}}". Unset: such notices wait until the member next writes.',
+  },
 } satisfies EnvEntries;

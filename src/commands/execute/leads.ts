@@ -21,25 +21,40 @@ import { listTasks, updateTask } from '../../crm/tasks.ts';
 import type { Tx } from '../../db/client.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, say, statusLabel, type Lang } from '../../lib/language.ts';
+import { memberReach } from '../../outbound/queue.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 
 /**
  * A notification to another member, returned with the command's reply (the outbox queues it).
- * True when it will go: the member exists and is active. `_kind` names it for readers of the call.
+ * `sent` when it will go now (their channel has no window, it is open, or a team template crosses
+ * it), `held` when it waits for the member's next message, false when nobody is told (no member,
+ * the sender themselves, inactive). `_kind` names it for readers of the call.
  */
+export type Told = 'sent' | 'held' | false;
 export async function notify(
   tx: Tx,
   env: CommandEnv,
   memberId: string | null | undefined,
   _kind: string,
   text: string,
-): Promise<boolean> {
+): Promise<Told> {
   if (!memberId || memberId === env.member.id) return false;
   const member = await getMember(tx, env.workspace.id, memberId);
   if (!member?.active) return false;
+  const reach = await memberReach(tx, env, env.workspace.id, memberId, env.now);
+  if (!reach) return false;
   env.notices.push({ to: { member: memberId }, purpose: 'notification', text });
-  return true;
+  return reach;
 }
+
+/** What the sender is told of a notice that waits for the member's window to open. */
+export const heldLine = (lang: Lang, who: string) =>
+  say(
+    lang,
+    ` ${who} can't be reached on WhatsApp right now; they'll see it when they next open the chat.`,
+    ` ${who} abhi WhatsApp par reach nahi ho rahe; agli baar chat kholenge tab dekh lenge.`,
+    ` ${who} अभी WhatsApp पर नहीं मिल रहे; अगली बार चैट खोलेंगे तब देख लेंगे।`,
+  );
 
 const sender = (env: CommandEnv) => firstName(env.member.name);
 
@@ -97,9 +112,12 @@ export async function createLeadCommand(
       `${sender(env)} ने आपको नई लीड दी: ${what}।`,
     ),
   );
-  const toldLine = told
-    ? say(lang, ` I've let ${to} know.`, ` ${to} ko bata diya hai.`, ` ${to} को सूचना भेज दी है।`)
-    : '';
+  const toldLine =
+    told === 'held'
+      ? heldLine(lang, to)
+      : told
+        ? say(lang, ` I've let ${to} know.`, ` ${to} ko bata diya hai.`, ` ${to} को सूचना भेज दी है।`)
+        : '';
   return {
     text: say(
       lang,
@@ -314,10 +332,13 @@ export async function reassignLead(
       `${sender(env)} ने ${l} आपसे लेकर ${firstName(to.name)} को दे दी।`,
     ),
   );
-  const names = [toldNew ? firstName(to.name) : null, toldOld ? oldName : null]
+  const names = [toldNew === 'sent' ? firstName(to.name) : null, toldOld === 'sent' ? oldName : null]
     .filter(Boolean)
     .join(say(lang, ' and ', ' aur ', ' और '));
-  const toldLine = names ? say(lang, ` Notified ${names}.`, ` ${names} ko bata diya.`, ` ${names} को सूचना भेज दी।`) : '';
+  const toldLine =
+    (names ? say(lang, ` Notified ${names}.`, ` ${names} ko bata diya.`, ` ${names} को सूचना भेज दी।`) : '') +
+    (toldNew === 'held' ? heldLine(lang, firstName(to.name)) : '') +
+    (toldOld === 'held' && oldName ? heldLine(lang, oldName) : '');
   const toName = to.id === env.member.id ? say(lang, 'you', 'aap', 'आप') : firstName(to.name);
   return {
     text: say(

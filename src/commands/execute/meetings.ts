@@ -23,7 +23,7 @@ import type { LeadStatus } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/client.ts';
 import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, formatWhen, say, type Lang } from '../../lib/language.ts';
-import { notify } from './leads.ts';
+import { heldLine, notify, type Told } from './leads.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 
 type Kind = 'meeting' | 'demo';
@@ -56,8 +56,10 @@ async function pendingTask(tx: Tx, env: CommandEnv, lead: Lead, kind: Kind): Pro
 }
 
 /** " Rekha has been notified." — only when a notification went out (`notify` answered true). */
-const notifiedLine = (lang: Lang, who: string) =>
-  say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`);
+const notifiedLine = (lang: Lang, who: string, told: Told) =>
+  told === 'held'
+    ? heldLine(lang, who)
+    : say(lang, ` ${who} has been notified.`, ` ${who} ko bata diya.`, ` ${who} को सूचना भेज दी।`);
 
 export async function scheduleCommand(
   tx: Tx,
@@ -118,7 +120,7 @@ export async function scheduleCommand(
     assigneeId === env.member.id
       ? ''
       : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
-  const toldLine = told ? notifiedLine(lang, who) : '';
+  const toldLine = told ? notifiedLine(lang, who, told) : '';
   const past =
     at.getTime() < env.now.getTime()
       ? say(
@@ -195,7 +197,9 @@ export async function rescheduleCommand(
       `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`,
     ),
   );
-  const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
+  const toldLine = told
+    ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!)), told)
+    : '';
   return {
     text: say(
       lang,
@@ -323,7 +327,9 @@ export async function cancelCommand(
       `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`,
     ),
   );
-  const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
+  const toldLine = told
+    ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!)), told)
+    : '';
   const next = await pendingTask(tx, env, lead, kind);
   const nextLine =
     next?.dueAt && next.dueAt.getTime() >= env.now.getTime()

@@ -77,7 +77,20 @@ export const conversations = pgTable(
   ],
 );
 
-export const messageStatuses = ['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed'] as const;
+/**
+ * `held`: a notice to a team member that could not go (their reply window closed, no template or
+ * the template failed); outbound/held releases it when the member next writes.
+ */
+export const messageStatuses = [
+  'received',
+  'queued',
+  'held',
+  'sending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
 /** Every message in and out. Inbound rows are unique on (channel, provider id): the inbox's dedupe. */

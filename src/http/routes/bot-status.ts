@@ -41,6 +41,12 @@ export const BotStatusSchema = z.object({
   fallbacks: z
     .record(z.string(), z.number().int())
     .describe('Bot replies today that fell back, by reason (llm_timeout, llm_error, context_unavailable…)'),
+  fallback_rate: z
+    .number()
+    .nullable()
+    .describe(
+      'Share of bot replies today that could not answer the customer (the "I may not be able to answer that" and repeated-failure handoff replies, rules or LLM); null before the first reply',
+    ),
   handoffs_today: z.number().int(),
   last_errors: z.array(
     z.object({ at: z.string(), where: z.string(), code: z.string().nullable(), message: z.string().nullable() }),
@@ -90,6 +96,7 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
              count(*) filter (where m.meta->'bot'->>'context_hit' = 'true')::int as context_hits,
              count(*) filter (where m.meta->'bot'->>'personalized' = 'true')::int as personalized,
              count(*) filter (where m.meta->'bot' is not null and jsonb_array_length(coalesce(m.meta->'knowledge'->'chunks', '[]'::jsonb)) > 0)::int as knowledge_hits,
+             count(*) filter (where m.meta->'bot'->>'understood' = 'false')::int as not_understood,
              count(*) filter (where coalesce(m.meta->'bot'->>'handoff', '') <> '')::int as handoffs
       from messages m where ${today}`),
     db.execute(
@@ -125,6 +132,7 @@ export async function botStatusSummary(deps: Deps, actor: Actor): Promise<BotSta
     knowledge_hit_rate: rate(Number(t.knowledge_hits), Number(t.replies)),
     knowledge,
     fallbacks: Object.fromEntries(rowsOf<{ reason: string; n: number }>(fallbacks).map((f) => [f.reason, Number(f.n)])),
+    fallback_rate: rate(Number(t.not_understood), Number(t.replies)),
     handoffs_today: Number(t.handoffs),
     last_errors: rowsOf<{
       at: string | Date;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/sessions.ts';
 import { createUser, getUser, listUsers, publicUser, updateUser } from '../../auth/users.ts';
-import { isAdmin } from '../../crm/actor.ts';
+import { isAdmin, seesAll } from '../../crm/actor.ts';
+import { memberNotices } from '../../outbound/queue.ts';
 import { getWorkspace, updateWorkspace } from '../../crm/workspaces.ts';
 import { roles } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
@@ -9,7 +10,15 @@ import { forbidden } from '../../lib/errors.ts';
 import { forgetChannels } from '../../channel-accounts/cache.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
-import { ApiKeySchema, ErrorSchema, IdParams, RegisterSchema, UserSchema, WorkspaceSchema } from '../schemas.ts';
+import {
+  ApiKeySchema,
+  ErrorSchema,
+  IdParams,
+  NoticeSchema,
+  RegisterSchema,
+  UserSchema,
+  WorkspaceSchema,
+} from '../schemas.ts';
 import { toApi } from '../serialize.ts';
 import { jsonObject } from '../input-rules.ts';
 
@@ -88,6 +97,34 @@ export function userRoutes(app: App, deps: Deps) {
     async (req) => {
       const { actor, sessionId } = requireAuth(req);
       return toApi(publicUser(await updateUser(db, actor, req.params.id, req.body, { keepSessionId: sessionId })));
+    },
+  );
+
+  app.get(
+    '/api/users/:id/notices',
+    {
+      schema: {
+        tags: ['users'],
+        summary:
+          "A team member's notices (assignments, handoffs, reminders, digests), newest first, with their delivery status; `held` ones wait for the member's WhatsApp window to open (they go when the member next writes). The member themselves, managers and admins.",
+        params: IdParams,
+        querystring: z.object({
+          status: z.enum(['held']).optional().describe('held: only the notices not delivered yet'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ data: z.array(NoticeSchema), held: z.number().int() }), ...errors },
+      },
+    },
+    async (req) => {
+      const { actor } = requireAuth(req);
+      if (!seesAll(actor) && actor.userId !== req.params.id) throw forbidden('Agents see their own notices only');
+      const member = await getUser(db, actor, req.params.id);
+      const data = await memberNotices(db, actor.workspaceId, member.id, {
+        held: req.query.status === 'held',
+        limit: req.query.limit,
+      });
+      const held = await memberNotices(db, actor.workspaceId, member.id, { held: true, limit: 1000 });
+      return { data: data.map(toApi), held: held.length };
     },
   );
 

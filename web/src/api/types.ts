@@ -119,6 +119,8 @@ export type BotStatus = {
   bot_replies_today: number;
   context_hit_rate: number | null;
   personalization_rate: number | null;
+  /** Share of today's bot replies that could not answer the customer. */
+  fallback_rate?: number | null;
   fallbacks: Record<string, number>;
   handoffs_today: number;
   last_errors: { at: string; where: string; code: string | null; message: string | null }[];

@@ -188,13 +188,14 @@ export function AnalyticsPage() {
           ) : !b ? (
             <Loading label="Loading bot status" />
           ) : (
-            <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+            <div className="grid grid-cols-2 gap-3 lg:grid-cols-6">
               <Kpi
                 label="Context hit rate"
                 value={percent(b.context_hit_rate)}
                 hint={`${b.bot_replies_today} bot replies`}
               />
               <Kpi label="Personalization rate" value={percent(b.personalization_rate)} />
+              <Kpi label="Could not answer" value={percent(b.fallback_rate ?? null)} />
               <Kpi label="Handoffs" value={String(b.handoffs_today)} />
               <Kpi
                 label="Fallbacks"

@@ -11,7 +11,7 @@ const roles: Role[] = ['owner', 'admin', 'manager', 'agent'];
 
 export function TeamSettings() {
   const users = useUsers();
-  const { isAdmin, userId } = useRole();
+  const { isAdmin, seesAll, userId } = useRole();
   const qc = useQueryClient();
   const [f, setF] = useState({ name: '', email: '', phone: '', password: '', role: 'agent' });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['users'] });
@@ -38,6 +38,7 @@ export function TeamSettings() {
                 {u.email} · {u.phone ?? 'no phone'} · @{u.username}
               </span>{' '}
               {!u.active && <Badge>Inactive</Badge>}
+              {(seesAll || u.id === userId) && <MemberNotices id={u.id} name={u.name} />}
             </span>
             {isAdmin && u.id !== userId ? (
               <span className="flex items-center gap-2">
@@ -104,6 +105,47 @@ export function TeamSettings() {
         </form>
       )}
     </Card>
+  );
+}
+
+type Notice = {
+  id: string;
+  text: string | null;
+  purpose: string | null;
+  status: string;
+  fail_reason: string | null;
+  created_at: string;
+};
+
+/**
+ * A member's latest notices (GET /api/users/{id}/notices): the ones held because their WhatsApp
+ * window was closed are counted and marked; they go when the member next writes.
+ */
+function MemberNotices({ id, name }: { id: string; name: string }) {
+  const notices = useQuery({
+    queryKey: ['notices', id],
+    queryFn: () => api<{ data: Notice[]; held: number }>(`/api/users/${id}/notices?limit=10`),
+  });
+  if (!notices.data?.data.length) return null;
+  const { data, held } = notices.data;
+  return (
+    <details className="mt-1 text-xs text-slate-600">
+      <summary className="cursor-pointer" aria-label={`Notices to ${name}`}>
+        Notices {held > 0 && <Badge tone="amber">{held} not delivered yet</Badge>}
+      </summary>
+      <ul className="mt-1 space-y-1">
+        {data.map((n) => (
+          <li key={n.id}>
+            <span className="text-slate-400">{dateTime(n.created_at)}</span> {n.text}{' '}
+            {n.status === 'held' ? (
+              <Badge tone="amber">waiting for {name.split(' ')[0]} to open the chat</Badge>
+            ) : (
+              <Badge>{words(n.status)}</Badge>
+            )}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 
