@@ -3,7 +3,7 @@
 // meeting is asked about, the lifecycle commands (won, lost, call, score, fields) and chit-chat.
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { activities, conversations, leads, messages, notes, tasks, users } from '../src/db/schema/index.ts';
+import { activities, conversations, leads, messages, notes, tasks } from '../src/db/schema/index.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
 import { addMember, connectWhatsApp, createTestApp, drainJobs, newWorkspace, type Session } from './helpers/app.ts';
 import { metaSignature, waText } from './helpers/webhooks.ts';
@@ -91,12 +91,6 @@ async function notificationsTo(t: Team, who: Who): Promise<string[]> {
     .orderBy(asc(messages.createdAt));
   return rows.map((r) => r.text ?? '');
 }
-
-/** What the fake Graph API received for a member's number. */
-const graphTo = (t: Team, who: Who) =>
-  graph.requests.filter(
-    (r) => r.path.endsWith(`/${t.phoneNumberId}/messages`) && (r.body as { to?: string }).to === `+${PHONES[who]}`,
-  );
 
 const leadBy = async (t: Team, company: string) =>
   (
