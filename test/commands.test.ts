@@ -424,7 +424,12 @@ describe('activities, reassignment, follow-ups', () => {
     const t = await team();
     const lead = await seedLead(t, 'Nimbus Labs', 'sunil');
     await send(t, 'sunil', 'Schedule demo for Nimbus Labs tomorrow 4pm');
-    const en = await send(t, 'meera', 'Reassign Nimbus Labs to Rekha');
+    // Someone else's lead: echoed to confirm first, nothing moves until "1".
+    expect(await send(t, 'meera', 'Reassign Nimbus Labs to Rekha')).toBe(
+      'Reassign Nimbus Labs from Sunil to Rekha? 1 yes / 2 no',
+    );
+    expect((await leadBy(t, 'Nimbus Labs')).assigneeId).toBe(t.ids.sunil);
+    const en = await send(t, 'meera', '1');
     expect(en).toBe('🔁 Nimbus Labs reassigned to Rekha (was with Sunil). Notified Rekha and Sunil.');
     expect((await leadBy(t, 'Nimbus Labs')).assigneeId).toBe(t.ids.rekha);
     expect((await tasksOf(lead.id))[0].assigneeId).toBe(t.ids.rekha);
@@ -432,12 +437,14 @@ describe('activities, reassignment, follow-ups', () => {
     expect((await notificationsTo(t, 'sunil')).at(-1)).toBe('Meera reassigned Nimbus Labs from you to Rekha.');
     expect(await activityTypes(lead.id)).toContain('lead.reassigned');
 
-    expect(await send(t, 'meera', 'Nimbus Labs ko Amit ko de do')).toMatch(
-      /^🔁 Nimbus Labs ab Amit ke paas hai \(pehle Rekha ke paas thi\)\./,
+    expect(await send(t, 'meera', 'Nimbus Labs ko Amit ko de do')).toBe(
+      'Nimbus Labs ko Rekha se lekar Amit ko dein? 1 haan / 2 nahi',
     );
-    expect(await send(t, 'meera', 'निम्बस लैब्स को नेहा को दे दो')).toMatch(
-      /^🔁 Nimbus Labs अब Neha के पास है \(पहले Amit के पास थी\)।/,
+    expect(await send(t, 'meera', '1')).toMatch(/^🔁 Nimbus Labs ab Amit ke paas hai \(pehle Rekha ke paas thi\)\./);
+    expect(await send(t, 'meera', 'निम्बस लैब्स को नेहा को दे दो')).toBe(
+      'Nimbus Labs को Amit से लेकर Neha को दें? 1 हाँ / 2 नहीं',
     );
+    expect(await send(t, 'meera', 'हाँ')).toMatch(/^🔁 Nimbus Labs अब Neha के पास है \(पहले Amit के पास थी\)।/);
     expect((await leadBy(t, 'Nimbus Labs')).assigneeId).toBe(t.ids.neha);
   });
 

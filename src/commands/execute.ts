@@ -11,7 +11,7 @@
 import type { Command } from './command.ts';
 import { buildDoc, normalizeInput } from './interpret/doc.ts';
 import { extractDetails, extractDetailsByPosition } from './interpret/details.ts';
-import { parseWhen } from './interpret/dates.ts';
+import { impossibleDate, parseWhen } from './interpret/dates.ts';
 import { addLead } from '../nurture/lead-created.ts';
 import type { Tx } from '../db/client.ts';
 import type { Reply } from '../outbound/queue.ts';
@@ -62,7 +62,8 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
       command: GREETING.test(text) && command.intent === 'unknown' ? { intent: 'help' } : command,
       resolved: {},
     };
-    outcome = await runStep(tx, env, lang, step);
+    const bad = TIMED.has(step.command.intent) ? impossibleDate(text, yearIn(env)) : null;
+    outcome = bad ? { text: noSuchDate(lang, bad) } : await runStep(tx, env, lang, step);
     if (step.command.intent === 'unknown' && pending)
       outcome = { text: `${outcome.text}\n\n${reminder(pending, lang)}` };
     // An answered question is done with, unless the re-run command asked a new one.
@@ -70,6 +71,28 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
   }
   if (outcome.pending !== undefined) await writePending(tx, env, outcome.pending);
   return [{ to: 'contact', purpose: 'reply', text: outcome.text }, ...env.notices];
+}
+
+/** Intents that carry a time: an impossible date in them is refused, never rolled over or dropped. */
+const TIMED = new Set<Command['intent']>([
+  'schedule_meeting',
+  'schedule_demo',
+  'reschedule_meeting',
+  'reschedule_demo',
+]);
+const yearIn = (env: CommandEnv) =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: env.workspace.timeZone, year: 'numeric' }).format(env.now));
+const MONTH_EN = 'January February March April May June July August September October November December'.split(' ');
+const MONTH_HI = 'जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर'.split(' ');
+
+function noSuchDate(lang: Lang, d: { day: number; month: number }): string {
+  const en = `${d.day} ${MONTH_EN[d.month - 1]}`;
+  return say(
+    lang,
+    `There is no ${en}. Send the command again with a real date.`,
+    `${en} nahi hoti. Sahi date ke saath dobara bhejo.`,
+    `${d.day} ${MONTH_HI[d.month - 1]} नहीं होती। सही तारीख़ के साथ दोबारा भेजें।`,
+  );
 }
 
 /**
@@ -226,6 +249,26 @@ async function answerPending(
       if (when && open) return { text: say(lang, 'And at what time?', 'Aur kitne baje?', 'और कितने बजे?') };
       return undefined;
     }
+    case 'choice': {
+      const n = NUMBER.exec(text);
+      const i = n ? Number(asciiDigits(n[1])) - 1 : open && YES.test(text) && pending.steps.length === 1 ? 0 : -1;
+      if (i >= 0 && i < pending.steps.length) return { ...pending.steps[i] };
+      if (n && pending.steps.length === 1 && i === 1)
+        return {
+          text: say(lang, 'OK, cancelled.', 'Theek hai, cancel kar diya.', 'ठीक है, रद्द कर दिया।'),
+          pending: null,
+        };
+      if (n)
+        return {
+          text: say(
+            lang,
+            `Please reply with a number from 1 to ${Math.max(2, pending.steps.length)}.`,
+            `1 se ${Math.max(2, pending.steps.length)} tak ka number bhejo.`,
+            `1 से ${Math.max(2, pending.steps.length)} तक का नंबर भेजें।`,
+          ),
+        };
+      return undefined;
+    }
     case 'assignee': {
       const name = text
         .trim()
@@ -272,6 +315,13 @@ function reminder(p: Pending, lang: Lang): string {
         '(Still need the day and time, e.g. "tomorrow 3pm".)',
         '(Din aur time chahiye, jaise "kal 3 baje".)',
         '(दिन और समय चाहिए, जैसे "कल 3 बजे"।)',
+      );
+    case 'choice':
+      return say(
+        lang,
+        '(To answer my question, reply with its number.)',
+        '(Mere sawaal ka jawab number se do.)',
+        '(मेरे सवाल का जवाब नंबर से दें।)',
       );
     case 'assignee':
       return say(

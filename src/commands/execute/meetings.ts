@@ -21,7 +21,7 @@ import { addNote } from '../../crm/notes.ts';
 import { createTask, listTasks, updateTask, type Task } from '../../crm/tasks.ts';
 import type { LeadStatus } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/client.ts';
-import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
+import { actorOf, confirmFirst, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, formatWhen, say, type Lang } from '../../lib/language.ts';
 import { notify } from './leads.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
@@ -97,6 +97,21 @@ export async function scheduleCommand(
     };
   }
   const at = new Date(cmd.at);
+  if (at.getTime() < env.now.getTime() && !resolved.confirmed) {
+    const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
+    return confirmFirst(
+      env,
+      lang,
+      say(
+        lang,
+        `That time has passed: schedule the ${kind} with ${l} for ${when}?`,
+        `Ye time nikal chuka hai: ${l} ke saath ${kind} ${when} ko fix karein?`,
+        `यह समय निकल चुका है: ${l} के साथ ${noun(kind, lang)} ${when} को तय करें?`,
+      ),
+      cmd,
+      { ...settled, memberId: assigneeId },
+    );
+  }
   await createTask(tx, actorOf(env), { leadId: lead.id, type: kind, dueAt: at, assigneeId });
   await advance(tx, env, lead, kind === 'demo' ? 'demo_scheduled' : 'meeting_scheduled');
   const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
@@ -119,21 +134,12 @@ export async function scheduleCommand(
       ? ''
       : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
   const toldLine = told ? notifiedLine(lang, who) : '';
-  const past =
-    at.getTime() < env.now.getTime()
-      ? say(
-          lang,
-          ' (note: that time has already passed)',
-          ' (dhyan do: ye time nikal chuka hai)',
-          ' (ध्यान दें: यह समय निकल चुका है)',
-        )
-      : '';
   return {
     text: say(
       lang,
-      `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`,
-      `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`,
-      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`,
+      `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${toldLine}`,
+      `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${toldLine}`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${toldLine}`,
     ),
     pending: null,
   };
@@ -168,6 +174,19 @@ export async function rescheduleCommand(
   }
   const at = new Date(cmd.at);
   const tz = env.workspace.timeZone;
+  if (at.getTime() < env.now.getTime() && !resolved.confirmed)
+    return confirmFirst(
+      env,
+      lang,
+      say(
+        lang,
+        `That time has passed: move the ${kind} with ${leadLabel(lead)} to ${formatWhen(at, tz, lang, env.now)}?`,
+        `Ye time nikal chuka hai: ${leadLabel(lead)} ke saath ${kind} ${formatWhen(at, tz, lang, env.now)} par shift karein?`,
+        `यह समय निकल चुका है: ${leadLabel(lead)} के साथ ${noun(kind, lang)} ${formatWhen(at, tz, lang, env.now)} पर करें?`,
+      ),
+      cmd,
+      { ...resolved, leadId: lead.id },
+    );
   const from = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : say(lang, 'no time', 'bina time', 'बिना समय');
   const to = formatWhen(at, tz, lang, env.now);
   const l = leadLabel(lead);
