@@ -4,6 +4,7 @@
 // cancelled with the reason in its activity, the assignee notified).
 import type {
   CancelDemoCommand,
+  Command,
   CancelMeetingCommand,
   DemoDoneCommand,
   MeetingDoneCommand,
@@ -97,6 +98,35 @@ export async function scheduleCommand(
     };
   }
   const at = new Date(cmd.at);
+  const upcoming = resolved.another ? undefined : await pendingTask(tx, env, lead, kind);
+  if (upcoming?.dueAt && upcoming.dueAt.getTime() >= env.now.getTime()) {
+    // One meeting, not two: the member says whether this moves it or adds another.
+    const tz = env.workspace.timeZone;
+    const was = formatWhen(upcoming.dueAt, tz, lang, env.now);
+    const when = formatWhen(at, tz, lang, env.now);
+    const move: Command = {
+      intent: kind === 'demo' ? 'reschedule_demo' : 'reschedule_meeting',
+      company: cmd.company,
+      at: cmd.at,
+    };
+    return {
+      text: say(
+        lang,
+        `There is already a ${kind} with ${l} on ${was}. Move it to ${when}, or add another? 1 move it / 2 add another`,
+        `${l} ke saath ek ${kind} pehle se ${was} ko hai. Use ${when} par shift karein, ya ek aur jodein? 1 shift karo / 2 ek aur jodo`,
+        `${l} के साथ एक ${noun(kind, lang)} पहले से ${was} को तय है। उसे ${when} पर ले जाएँ, या एक और जोड़ें? 1 ले जाएँ / 2 एक और जोड़ें`,
+      ),
+      pending: {
+        kind: 'choice',
+        steps: [
+          { command: move, resolved: { leadId: lead.id } },
+          { command: cmd, resolved: { ...settled, memberId: assigneeId, another: true } },
+        ],
+        lang,
+        askedAt: env.now.toISOString(),
+      },
+    };
+  }
   if (at.getTime() < env.now.getTime() && !resolved.confirmed) {
     const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
     return confirmFirst(
