@@ -275,7 +275,9 @@ describe('lifecycle commands', () => {
     );
     expect((await leadBy(t, 'Orbit Systems')).score).toBe(80);
 
-    expect(await send(t, 'amit', 'Orbit deal pakka ho gaya')).toMatch(/^🎉 Orbit Systems won/);
+    expect(await send(t, 'amit', 'Orbit deal pakka ho gaya')).toMatch(
+      /^🎉 Orbit Systems ki deal pakki! Status ab won hai\.$/,
+    );
     expect(await leadBy(t, 'Orbit Systems')).toMatchObject({ status: 'won', score: 100 });
 
     expect(await send(t, 'amit', 'Lead lost for Mehta Motors, they went with a competitor')).toBe(

@@ -36,6 +36,7 @@ import {
 } from './execute/leads.ts';
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
 import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
+import { markWonLost, scheduleCall, setScore, updateLeadFields } from './execute/lifecycle.ts';
 import { releaseBotCommand } from './execute/release.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
@@ -148,6 +149,15 @@ function dispatch(tx: Tx, env: CommandEnv, lang: Lang, cmd: Command, resolved: R
       return addActivity(tx, env, lang, cmd, resolved);
     case 'reassign_lead':
       return reassignLead(tx, env, lang, cmd, resolved);
+    case 'mark_won':
+    case 'mark_lost':
+      return markWonLost(tx, env, lang, cmd, resolved);
+    case 'schedule_call':
+      return scheduleCall(tx, env, lang, cmd, resolved);
+    case 'set_score':
+      return setScore(tx, env, lang, cmd, resolved);
+    case 'update_lead':
+      return updateLeadFields(tx, env, lang, cmd, resolved);
     case 'list_leads':
       return listLeadsCommand(tx, env, lang, cmd);
     case 'list_tasks':

@@ -6,7 +6,7 @@ import type { Intent } from '../command.ts';
 
 export type Family = Intent | 'meeting_family';
 export type Phase = 'schedule' | 'reschedule' | 'done' | 'cancel';
-export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo'; phase?: Phase };
+export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo' | 'call'; phase?: Phase };
 
 const HELP = rx(
   '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise|ye|yeh|is|this|the)(?:\\s+(?:bot|app))?|\\s+(?:bot|app))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:(?:ye|yeh|is|this)\\s+)?(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
@@ -270,6 +270,10 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       return ACTIVITY_VERBS.test(s)
         ? { intent: 'add_activity', confidence: 0.6 }
         : { intent: 'unknown', confidence: 0.3 };
+    // "Vega Motors ko call kiya, …" is a call made (an activity); "Call Orbit tomorrow at 11" one to make.
+    if (bareCall && ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
+    if (bareCall && !RESCHEDULE.test(s))
+      return { intent: 'meeting_family', noun: 'call', phase: 'schedule', confidence: 0.8 };
     if (RESCHEDULE.test(s)) return { intent: 'meeting_family', noun, phase: 'reschedule', confidence: 0.85 };
     const sure = SCHEDULE.test(s) || dateish;
     return { intent: 'meeting_family', noun, phase: 'schedule', confidence: sure ? 0.85 : 0.6 };

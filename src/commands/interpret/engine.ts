@@ -270,7 +270,7 @@ function extract(
         return { command: { intent, company: run.text, at }, confidence: run.score < 4 ? conf - 0.15 : conf };
       }
       const at = timed[0]?.at;
-      const intent = noun === 'demo' ? 'schedule_demo' : 'schedule_meeting';
+      const intent = noun === 'demo' ? 'schedule_demo' : noun === 'call' ? 'schedule_call' : 'schedule_meeting';
       // "Meeting tomorrow 3pm - Orbit Textiles - Sunil": a lone name after the company, by position.
       let named = assignee?.name;
       let sure = run.score < 4 ? conf - 0.15 : conf;
