@@ -187,6 +187,37 @@ export function hasDateish(canonLower: string): boolean {
   return DATEISH.test(canonLower);
 }
 
+// A question about how to use a command is a help request, never the command: "how do I schedule
+// a demo?", "can you remind me how to add a lead", "meeting kaise schedule karun?", "डेमो कैसे
+// शेड्यूल करें?", "आप क्या क्या कर सकते हो?".
+const HOW_TO = rx(
+  '^(?:(?:hi|hey|bhai|sir|please|pls|ok|so|btw)\\s+)*(?:how\\s+(?:do|can|should|would|will)\\s+(?:i|we|one|you)\\b|how\\s+to\\b|(?:can|could|will|would)\\s+(?:you|u)\\s+(?:remind|tell|show|teach|explain(?:\\s+to)?)\\s+(?:me|us)\\s+how\\b|what\\s+is\\s+the\\s+way\\s+to\\b|is\\s+there\\s+a\\s+way\\s+to\\b)',
+);
+const HOW_TO_HI = rx(
+  '\\b(?:kaise|kese|kaisey)\\s+(?:[a-z]+\\s+){0,2}(?:karo|karun|karu|kare|karen|karein|karte|karna|use|hota|hoga|hote|dalu|daalun|daalo|banau|banaun)\\b[\\s?!.]*$',
+);
+const HELP_HI =
+  /^(?:(?:आप|तुम|बॉट)\s+)?(?:क्या\s+)?(?:क्या\s+)?कर\s+(?:सकते|सकती|सकता)\s+(?:हो|हैं|है)|^(?:मुझे\s+)?(?:मदद|सहायता|हेल्प)(?:\s+(?:चाहिए|करो|करें|कीजिए))?[\s?!.।]*$/u;
+
+// Chit-chat that mentions a meeting or demo books nothing: laughter, the meeting as a point in time
+// ("after the meeting", "demo ke baad"), a past or a verdict ("went on forever", "mast thi", "बहुत
+// अच्छी रही"), or a question, without a booking word or a clock time.
+const LAUGH = /\b(?:ha(?:ha)+h?|he(?:he)+|lol|lmao|rofl)\b|😂|🤣|😅|😆|😄/iu;
+const MEETING_AS_TIME = rx(
+  "\\b(?:after|before|during|since)\\s+(?:the|our|this|that|my|your|today\\s*'s|yesterday\\s*'s)?\\s*(?:meeting|demo|call)\\b|\\b(?:meeting|demo|call)\\s+(?:ke|ki|ka)\\s+(?:baad|pehle|dauran|time)\\b",
+);
+const MEETING_AS_TIME_HI = /(?:मीटिंग|डेमो|कॉल)\s+(?:के|से)\s+(?:बाद|पहले|दौरान)/u;
+const PAST = rx('\\b(?:was|were|went|tha|thi|rahi|raha|gaye|gayi)\\b');
+const PAST_HI = /(?:रही|रहा|थी|था|थे|गई|गया|गए|चलेंगे|चलें)(?=$|[\s?!.,।])/u;
+const LAST = rx('\\b(?:last\\s+(?:week|month|time)|yesterday|kal\\s+wala|tomorrow\\s+wala)\\b');
+
+function chitChat(s: string, text: string): boolean {
+  if (SCHEDULE.test(s) || RESCHEDULE.test(s) || TIMEISH.test(s) || text.includes('बजे')) return false;
+  if (LAUGH.test(text) || MEETING_AS_TIME.test(s) || MEETING_AS_TIME_HI.test(text)) return true;
+  if (PAST.test(s) || PAST_HI.test(text) || LAST.test(s)) return true;
+  return QUESTION.test(s) && !REQUEST.test(s);
+}
+
 const GREETING_ONLY = /^(?:(?:hi|hello|hey|namaste|bhai|sir|please|ok|okay|team|bot)\s*)+$/;
 
 /** "help", or several help requests in a row: "kaise use karna hai ye bot? commands batao". */
@@ -215,6 +246,8 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   const dateish = hasDateish(opts.text.toLowerCase());
   if (!/[\p{L}\p{N}]/u.test(s)) return { intent: 'unknown', confidence: 0.9 };
   if (isHelp(s)) return { intent: 'help', confidence: 0.95 };
+  if (HOW_TO.test(s) || (HOW_TO_HI.test(s) && s.split(' ').length <= 7) || HELP_HI.test(opts.text.trim()))
+    return { intent: 'help', confidence: 0.9 };
 
   let labels = 0;
   for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;
@@ -266,6 +299,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       if (bareCall) return { intent: 'add_activity', confidence: 0.6 };
       return { intent: 'meeting_family', noun, phase: 'done', confidence: 0.9 };
     }
+    if (chitChat(s, opts.text)) return { intent: 'unknown', confidence: 0.4 };
     if (bareCall && !SCHEDULE.test(s) && !dateish)
       return ACTIVITY_VERBS.test(s)
         ? { intent: 'add_activity', confidence: 0.6 }
