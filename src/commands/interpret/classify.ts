@@ -17,12 +17,12 @@ const HELP2 = rx(
 );
 
 const DETAIL_LABELS: Array<[string, RegExp]> = [
-  ['address', rx('\\baddress\\b')],
+  ['address', rx("\\baddress\\b|^(?:they'?re|they\\s+are|we'?re|office\\s+is|located|based)\\s+(?:at|in)\\b")],
   ['turnover', rx('\\bturnover\\b|\\bt/o\\b|\\bannual\\s+sales\\b')],
   [
     'current_system',
     rx(
-      '\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b',
+      '\\b(?:still|currently|presently)\\s+on\\b|\\b(?:pe|par|pr)\\s+(?:chalate|chalte|chalata|chalti|chalta)\\b|\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b',
     ),
   ],
   ['challenges', rx('\\bchallenges\\b|\\bpain\\s+points?\\b')],
@@ -256,6 +256,16 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       s,
     );
   if (labels >= 2 && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.9 };
+  // "Vega Motors ki problem hai …", "उनकी सबसे बड़ी दिक्कत है कि …", "Orbit's biggest problem is that …"
+  if (
+    labels === 1 &&
+    !opts.hasPhone &&
+    !INTENT_WORDS.test(s) &&
+    /^(?:[^\s,.;:]+\s+){0,5}(?:challenges|address|turnover)\s+(?:hai|hain|is|are|ka|ki|ke)\b|^(?:[^\s,.;:]+\s+){1,4}(?:ka|ki|ke)\s+(?:challenges|address|turnover|current\s+system)\s*[:\-=]/u.test(
+      s,
+    )
+  )
+    return { intent: 'provide_details', confidence: 0.7 };
   const labelColon = /^(?:address|turnover|current\s+system|system|challenges)\s*[:=]/u.test(s);
   if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone)
     return { intent: 'provide_details', confidence: 0.7 };

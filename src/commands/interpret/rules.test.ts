@@ -695,6 +695,33 @@ describe('interpretRules: never a guess (issue 11)', () => {
     });
     expect(read('set Zen Spa score to 140')).toEqual({ intent: 'unknown' });
   });
+  it('reads details without labels or with hedges, and keeps a challenge as said', () => {
+    expect(read('Zen Spa ki sabse badi problem hai billing late hoti hai')).toEqual({
+      intent: 'provide_details',
+      company: 'Zen Spa',
+      challenges: 'billing late hoti hai',
+    });
+    expect(read('challenges: data entry bahut slow hai')).toEqual({
+      intent: 'provide_details',
+      challenges: 'data entry bahut slow hai',
+    });
+    expect(read("we're at 5 Park Street, Kolkata; turnover about 2 crore; currently on Busy")).toEqual({
+      intent: 'provide_details',
+      address: '5 Park Street, Kolkata',
+      turnover: 'about 2 crore',
+      current_system: 'Busy',
+    });
+    expect(read('Zen Spa ka turnover 80 lakh hai, Marg pe chalate hain')).toEqual({
+      intent: 'provide_details',
+      company: 'Zen Spa',
+      turnover: '80 lakh',
+      current_system: 'Marg',
+    });
+    expect(read('उनकी मुख्य दिक्कत है कि बिलिंग में देर होती है')).toEqual({
+      intent: 'provide_details',
+      challenges: 'बिलिंग में देर होती है',
+    });
+  });
 });
 
 describe('interpretRules: accuracy on the command sets', () => {
