@@ -185,7 +185,7 @@ describe('cancelling a meeting or demo', () => {
     await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कल सुबह 11 बजे रखो');
     const notified = (await queuedFor(t, 'sunil', 'notification')).length;
     const hindi = await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कैंसल कर दो');
-    expect(hindi).toMatch(/^❌ Orbit Textiles के साथ .+ की डेमो रद्द कर दी।$/);
+    expect(hindi).toMatch(/^❌ Orbit Textiles के साथ .+ का डेमो रद्द कर दिया।$/);
     expect((await tasksOf(orbit.id))[0].status).toBe('cancelled');
     expect(await queuedFor(t, 'sunil', 'notification')).toHaveLength(notified);
 

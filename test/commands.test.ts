@@ -347,7 +347,7 @@ describe('meetings and demos', () => {
 
     await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कल सुबह 11 बजे रखो');
     const demo = await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो हो गया, उनको प्राइसिंग चाहिए');
-    expect(demo).toBe('✅ Orbit Textiles के साथ डेमो पूरी हो गई। नोट सेव किया: उनको प्राइसिंग चाहिए');
+    expect(demo).toBe('✅ Orbit Textiles के साथ डेमो पूरा हो गया। नोट सेव किया: उनको प्राइसिंग चाहिए');
     expect((await leadBy(t, 'Orbit Textiles')).status).toBe('demo_done');
     expect(await activityTypes(lead.id)).toEqual(
       expect.arrayContaining([

@@ -31,6 +31,9 @@ type Kind = 'meeting' | 'demo';
 const noun = (kind: Kind, lang: Lang) =>
   kind === 'demo' ? say(lang, 'Demo', 'Demo', 'डेमो') : say(lang, 'Meeting', 'Meeting', 'मीटिंग');
 
+/** Hindi agreement: मीटिंग is feminine, डेमो masculine ("मीटिंग तय हो गई", "डेमो तय हो गया"). */
+const hi = (kind: Kind, feminine: string, masculine: string) => (kind === 'demo' ? masculine : feminine);
+
 /** Pipeline order: a command moves a lead forward, never back, and never out of won/lost/customer. */
 const ORDER: LeadStatus[] = [
   'new',
@@ -156,20 +159,25 @@ export async function scheduleCommand(
       lang,
       `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`,
       `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`,
-      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए ${hi(kind, 'तय की', 'तय किया')}।`,
     ),
   );
   const toWhom =
     assigneeId === env.member.id
       ? ''
-      : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
+      : say(
+          lang,
+          `, assigned to ${who}`,
+          `, ${who} ko assign kiya`,
+          `, ${who} को ${hi(kind, 'असाइन की', 'असाइन किया')}`,
+        );
   const toldLine = told ? notifiedLine(lang, who) : '';
   return {
     text: say(
       lang,
       `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${toldLine}`,
       `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${toldLine}`,
-      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${toldLine}`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को ${hi(kind, 'तय हो गई', 'तय हो गया')}${toWhom}।${toldLine}`,
     ),
     pending: null,
   };
@@ -199,7 +207,7 @@ export async function rescheduleCommand(
     const l = leadLabel(lead);
     return {
       ...out,
-      text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं थी, इसलिए नई तय कर दी।`)}\n${out.text}`,
+      text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} ${hi(kind, 'तय नहीं थी, इसलिए नई तय कर दी', 'तय नहीं था, इसलिए नया तय कर दिया')}।`)}\n${out.text}`,
     };
   }
   const at = new Date(cmd.at);
@@ -241,7 +249,7 @@ export async function rescheduleCommand(
       lang,
       `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`,
       `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`,
-      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने ${hi(kind, 'बदली', 'बदला')}।`,
     ),
   );
   const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
@@ -250,7 +258,7 @@ export async function rescheduleCommand(
       lang,
       `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`,
       `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`,
-      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर ${hi(kind, 'कर दी', 'कर दिया')}।${toldLine}`,
     ),
     pending: null,
   };
@@ -300,7 +308,7 @@ export async function doneCommand(
     lang,
     `✅ ${noun(kind, lang)} with ${l} marked done.${note}`,
     `✅ ${l} ke saath ${kind} done mark kar diya.${note}`,
-    `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`,
+    `✅ ${l} के साथ ${noun(kind, lang)} ${hi(kind, 'पूरी हो गई', 'पूरा हो गया')}।${note}`,
   );
   return { text: extra ? `${text}\n${extra}` : text, pending: null };
 }
@@ -329,7 +337,7 @@ export async function cancelCommand(
           lang,
           ` There is a ${other} on ${formatWhen(that.dueAt, tz, lang, env.now)}: say "cancel the ${other} with ${l}" to cancel it.`,
           ` ${formatWhen(that.dueAt, tz, lang, env.now)} ko ${other} hai: use cancel karna ho to "${l} ka ${other} cancel karo" bhejo.`,
-          ` ${formatWhen(that.dueAt, tz, lang, env.now)} को ${noun(other, lang)} है: उसे रद्द करना हो तो "${l} की ${noun(other, lang)} रद्द करो" भेजें।`,
+          ` ${formatWhen(that.dueAt, tz, lang, env.now)} को ${noun(other, lang)} है: उसे रद्द करना हो तो "${l} ${hi(other, 'की', 'का')} ${noun(other, lang)} रद्द करो" भेजें।`,
         )
       : '';
     return {
@@ -357,7 +365,7 @@ export async function cancelCommand(
     if (back) lead = await updateLead(tx, actor, lead.id, { status: back });
   }
   const when = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : undefined;
-  const on = when ? say(lang, ` on ${when}`, ` ${when} wala`, ` ${when} की`) : '';
+  const on = when ? say(lang, ` on ${when}`, ` ${when} wala`, ` ${when} ${hi(kind, 'की', 'का')}`) : '';
   const why = cmd.note ? say(lang, ` Reason: ${cmd.note}.`, ` Wajah: ${cmd.note}.`, ` वजह: ${cmd.note}।`) : '';
   const by = firstName(env.member.name);
   const told = await notify(
@@ -369,7 +377,7 @@ export async function cancelCommand(
       lang,
       `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`,
       `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`,
-      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने ${hi(kind, 'रद्द कर दी', 'रद्द कर दिया')}।${why}`,
     ),
   );
   const toldLine = told ? notifiedLine(lang, firstName(await memberName(tx, env.workspace.id, task.assigneeId!))) : '';
@@ -388,7 +396,7 @@ export async function cancelCommand(
       lang,
       `❌ ${noun(kind, lang)} with ${l}${on} cancelled.${why}${toldLine}${nextLine}`,
       `❌ ${l} ke saath${on} ${kind} cancel kar diya.${why}${toldLine}${nextLine}`,
-      `❌ ${l} के साथ${on} ${noun(kind, lang)} रद्द कर दी।${why}${toldLine}${nextLine}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${hi(kind, 'रद्द कर दी', 'रद्द कर दिया')}।${why}${toldLine}${nextLine}`,
     ),
     pending: null,
   };
