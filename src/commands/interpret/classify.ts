@@ -114,9 +114,13 @@ const CANCEL_NOUN = rx('\\b(?:meeting|meetings|meet|call(?!\\s+off\\b)|demo|demo
 const CANCEL_DEMO = rx('\\b(?:demo|demos)\\b');
 // A cancel with a new time is a move: "cancel Friday's meeting, book Monday 3pm instead".
 const REBOOK = rx(
-  '\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b',
+  '\\bkaro\\s+(?:dete|denge|lete|lenge|do|dedo|dijiye)\\b|\\brakh\\s+(?:dete|denge|lete|lenge|do|dedo)\\b|\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b',
 );
 const TIMEISH = rx('\\d\\s*(?:am|pm|baje|bje)\\b|\\b\\d{1,2}[:.]\\d{2}\\b|\\b(?:noon|baje)\\b');
+// "Orbit ko demo dikhana hai": a demo to give, not a list to show.
+const DEMO_TO_GIVE = rx(
+  '\\bko\\s+demo\\s+(?:dikhao|dena|dedo)\\s+(?:hai|he|h)\\b|\\bdemo\\s+dikhao\\s+(?:hai|he|h)\\b',
+);
 const SHOW_WORDS = rx('\\b(?:show|dikhao)\\b');
 // "Don't cancel it", "cancel mat karo" ("mat" reads as "stop"), "cancel nahi karna".
 const NOT_CANCEL = rx(
@@ -161,6 +165,7 @@ function cancelOf(s: string, text: string): Classified | undefined {
 
 const REASSIGN = [
   rx('\\breassign\\b|\\btransfer\\b|\\bhandover\\b|\\bsaunp\\b'),
+  rx('^(?:please\\s+|pls\\s+)?hand\\b[^,.]*\\bto\\b'),
   rx('\\bhandled\\s+by\\b|\\bchange\\s+(?:the\\s+)?owner\\b|\\bowner\\s+(?:to|ko|change)\\b'),
   rx('\\bab\\b[^,.]*\\b(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo)\\b'),
   rx('\\bwill\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b'),
@@ -173,6 +178,9 @@ const REASSIGN = [
 const ACTIVITY_VERBS = rx(
   '^(?:please\\s+)?(?:called|call\\s+kiya|spoke|talked|emailed|mailed|sent|visited|whatsapped|messaged|followed\\s+up|pinged|shared|received)\\b|\\b(?:call|phone)\\s+(?:kiya|kara|ki|hua)\\b|\\bbaat\\s+(?:hua|ki|kari|karo)\\b|\\b(?:mail|email|message|msg|whatsapp)\\s+(?:kiya|bhejo|bhejo\\s+diya|karo\\s+diya)\\b|\\bbhejo\\s+diya\\b|\\bbhejo\\s+dedo\\b|\\bvisit\\s+(?:kiya|kari)\\b|\\bcalled\\b|\\bspoke\\s+(?:to|with)\\b',
 );
+// "Orbit Systems asked for a revised quote": a named company reported doing something.
+export const REPORTED =
+  /^((?:\p{Lu}[\p{L}\p{N}&.'-]*\s+){0,3}\p{Lu}[\p{L}\p{N}&.'-]*)\s+(?:asked|requested|wants|want|said|told\s+us|agreed|confirmed|liked|loved|needs|shared|sent|paid|replied|called\s+back|is\s+asking|are\s+asking)\b/u;
 const COMPANY_COLON = /^[\p{L}\p{M}\p{N}&.' ]{2,40}:\s*\S/u;
 
 const DATEISH = rx(
@@ -291,7 +299,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (cancel) return cancel;
 
   if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
-  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s))
+  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s) && !DEMO_TO_GIVE.test(s))
     return { intent: 'list_tasks', confidence: 0.7 };
   if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
 
@@ -324,7 +332,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   }
 
   for (const re of REASSIGN) if (re.test(s)) return { intent: 'reassign_lead', confidence: 0.85 };
-  if (ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
+  if (ACTIVITY_VERBS.test(s) || REPORTED.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.65 };
   if (opts.hasPhone || opts.hasEmail) return { intent: 'create_lead', confidence: 0.55 };
   if (COMPANY_COLON.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.5 };
   // "12 MG Road Pune, 5 Cr, Tally, manual billing": an unlabelled answer to the details question.

@@ -88,9 +88,21 @@ const digits = (s: string) => Number(s.replace(/[०-९]/g, (d) => String('०�
 const BAD_COMPANY =
   /^(?:it|this|that|we|they|he|she|i|the|lead|deal|he|ye|yeh|wo|woh|vo|unka|unki|uska|uski|usne|unhone)$/iu;
 
+// "What is Neha working on?", "Neha kis pe kaam kar rahi hai?", "नेहा किस पर काम कर रही है?": her leads.
+const WORKING_ON = [
+  /^(?:what(?:'s|\s+is|\s+are)|what\s+all\s+is)\s+(?<name>\p{L}+)\s+(?:working\s+on|busy\s+with|handling)\s*\??$/iu,
+  /^(?<name>\p{L}+)\s+(?:kis|kin|kya)\s+(?:pe|par|pr)?\s*(?:kaam|work)\s+(?:kar|kr)\s+(?:raha|rahi|rahe)\s+(?:hai|hain|h)\s*\??$/iu,
+  /^(?<name>\p{L}+)\s+(?:किस|किन|क्या)\s+(?:पर|पे)?\s*काम\s+कर\s+(?:रहा|रही|रहे)\s+(?:है|हैं)\s*[?।]?$/u,
+];
+const NOT_A_NAME = /^(?:he|she|they|we|you|everyone|everybody|team|sab|wo|woh|वो|सब|कौन|kaun|who)$/iu;
+
 export function lifecycleCommand(text: string): Command | null {
   const t = text.replace(/\s+/g, ' ').trim();
   if (!t || t.length > 300) return null;
+  for (const re of WORKING_ON) {
+    const name = re.exec(t)?.groups?.name;
+    if (name && !NOT_A_NAME.test(name)) return { intent: 'list_leads', assignee: name };
+  }
   for (const [list, intent] of [
     [WON, 'mark_won'],
     [LOST, 'mark_lost'],
