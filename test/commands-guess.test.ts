@@ -223,6 +223,21 @@ describe('confirm what is risky', () => {
   });
 });
 
+describe('two readings', () => {
+  it('echoes a command the interpreter was unsure of, and runs it only on 1', async () => {
+    const t = await team();
+    const lead = await seedLead(t, 'Orbit', 'amit');
+    // "assign the demo to Rekha": a demo to book, or the lead to hand over? The rules are unsure.
+    const ask = await send(t, 'meera', 'assign the Orbit demo to Rekha');
+    expect(ask).toBe("I'm not sure I read that right. Schedule a demo with Orbit, for Rekha? 1 yes / 2 no");
+    expect(await tasksOf(lead.id)).toHaveLength(0);
+    expect(await send(t, 'meera', 'no')).toBe(cancelled.en);
+    expect(await tasksOf(lead.id)).toHaveLength(0);
+    await send(t, 'meera', 'assign the Orbit demo to Rekha');
+    expect(await send(t, 'meera', '1')).toMatch(/^When is the demo with Orbit\?/);
+  });
+});
+
 describe('one meeting, not two', () => {
   it('asks "move it, or add another?" when one is upcoming; 1 moves it; a reschedule phrasing just moves it', async () => {
     const t = await team();

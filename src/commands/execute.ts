@@ -8,7 +8,7 @@
 // a missing time or assignee, "create it?", the missing qualification details. The next message
 // may answer it ("2", "kal 3 baje", "Rekha", "haan", "Address: …"); anything else is read as a
 // new command.
-import type { Command } from './command.ts';
+import { INTENTS, type Command } from './command.ts';
 import { buildDoc, normalizeInput } from './interpret/doc.ts';
 import { extractDetails, extractDetailsByPosition } from './interpret/details.ts';
 import { impossibleDate, parseWhen } from './interpret/dates.ts';
@@ -18,6 +18,7 @@ import type { Reply } from '../outbound/queue.ts';
 import { AppError } from '../lib/errors.ts';
 import {
   actorOf,
+  confirmFirst,
   readPending,
   writePending,
   type CommandEnv,
@@ -25,7 +26,7 @@ import {
   type Pending,
   type Resolved,
 } from './execute/context.ts';
-import { detectLanguage, say, type Lang } from '../lib/language.ts';
+import { detectLanguage, formatWhen, say, type Lang } from '../lib/language.ts';
 import {
   addActivity,
   createLeadCommand,
@@ -47,7 +48,14 @@ export type { CommandEnv } from './execute/context.ts';
 /** What to run: the command, values an answer settled, and a lead to create first ("yes, create it"). */
 type Step = { command: Command; resolved: Resolved; create?: string };
 
-export async function executeCommand(tx: Tx, env: CommandEnv, command: Command): Promise<Reply[]> {
+/** Below this the interpreter was guessing (rules answer ~0.9 when sure): the command is echoed first. */
+export const CONFIRM_BELOW = 0.6;
+
+/**
+ * `confidence` is the interpreter's (0–1), when the caller has it: an acting command read with
+ * less than CONFIRM_BELOW is echoed back as one line to confirm instead of run.
+ */
+export async function executeCommand(tx: Tx, env: CommandEnv, command: Command, confidence?: number): Promise<Reply[]> {
   const pending = readPending(env);
   const text = env.message.text ?? '';
   const crmRecord = await crmRecordReply(tx, actorOf(env), text, detectLanguage(text));
@@ -64,7 +72,12 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
       resolved: {},
     };
     const bad = TIMED.has(step.command.intent) ? impossibleDate(text, yearIn(env)) : null;
-    outcome = bad ? { text: noSuchDate(lang, bad) } : await runStep(tx, env, lang, step);
+    const unsure = !answer && confidence !== undefined && confidence < CONFIRM_BELOW && ACTS.has(step.command.intent);
+    outcome = bad
+      ? { text: noSuchDate(lang, bad) }
+      : unsure
+        ? confirmFirst(env, lang, echo(step.command, lang, env), step.command, {})
+        : await runStep(tx, env, lang, step);
     if (step.command.intent === 'unknown' && pending)
       outcome = { text: `${outcome.text}\n\n${reminder(pending, lang)}` };
     // An answered question is done with, unless the re-run command asked a new one.
@@ -94,6 +107,59 @@ function noSuchDate(lang: Lang, d: { day: number; month: number }): string {
     `${en} nahi hoti. Sahi date ke saath dobara bhejo.`,
     `${d.day} ${MONTH_HI[d.month - 1]} नहीं होती। सही तारीख़ के साथ दोबारा भेजें।`,
   );
+}
+
+/** Commands that change something (the others only read or answer). */
+const ACTS = new Set<Command['intent']>(
+  INTENTS.filter((i) => !['unknown', 'help', 'list_leads', 'list_tasks', 'lead_history'].includes(i)),
+);
+const ECHO: Partial<Record<Command['intent'], [string, string, string]>> = {
+  create_lead: ['Create the lead', 'Nayi lead banayein', 'नई लीड बनाएँ'],
+  qualify_lead: ['Mark as qualified', 'Qualified mark karein', 'क्वालिफाइड करें'],
+  provide_details: ['Save these details', 'Ye details save karein', 'यह जानकारी सेव करें'],
+  schedule_meeting: ['Schedule a meeting with', 'Meeting fix karein', 'मीटिंग तय करें'],
+  schedule_demo: ['Schedule a demo with', 'Demo fix karein', 'डेमो तय करें'],
+  reschedule_meeting: ['Move the meeting with', 'Meeting shift karein', 'मीटिंग बदलें'],
+  reschedule_demo: ['Move the demo with', 'Demo shift karein', 'डेमो बदलें'],
+  meeting_done: ['Mark the meeting done with', 'Meeting done mark karein', 'मीटिंग पूरी दर्ज करें'],
+  demo_done: ['Mark the demo done with', 'Demo done mark karein', 'डेमो पूरा दर्ज करें'],
+  cancel_meeting: ['Cancel the meeting with', 'Meeting cancel karein', 'मीटिंग रद्द करें'],
+  cancel_demo: ['Cancel the demo with', 'Demo cancel karein', 'डेमो रद्द करें'],
+  add_activity: ['Add a note to', 'Note jodein', 'नोट जोड़ें'],
+  reassign_lead: ['Reassign', 'Lead dein', 'लीड दें'],
+  stop_followups: ['Stop follow-ups for', 'Follow-ups band karein', 'फ़ॉलो-अप बंद करें'],
+  mark_won: ['Mark as won', 'Won mark karein', 'जीती दर्ज करें'],
+  mark_lost: ['Mark as lost', 'Lost mark karein', 'हारी दर्ज करें'],
+  schedule_call: ['Schedule a call with', 'Call rakhein', 'कॉल रखें'],
+  set_score: ['Set the score of', 'Score badlein', 'स्कोर बदलें'],
+  update_lead: ['Update', 'Badlein', 'बदलें'],
+};
+
+/** One line that says what the bot would do: "Schedule a demo with Orbit, Thu 12 Mar, 4:00 pm, for Rekha?" */
+function echo(cmd: Command, lang: Lang, env: CommandEnv): string {
+  const [en, hinglish, hi] = ECHO[cmd.intent] ?? ['Do this', 'Ye karein', 'यह करें'];
+  const c = cmd as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof c.company === 'string') parts.push(c.company);
+  if (typeof c.at === 'string') parts.push(formatWhen(new Date(c.at), env.workspace.timeZone, lang, env.now));
+  if (typeof c.assignee === 'string')
+    parts.push(say(lang, `for ${c.assignee}`, `${c.assignee} ke liye`, `${c.assignee} के लिए`));
+  for (const k of [
+    'contact_name',
+    'phone',
+    'email',
+    'source',
+    'address',
+    'turnover',
+    'current_system',
+    'challenges',
+    'note',
+  ])
+    if (typeof c[k] === 'string') parts.push(String(c[k]));
+  if (typeof c.score === 'number') parts.push(String(c.score));
+  const head = say(lang, "I'm not sure I read that right.", 'Pakka nahi ki sahi samjha.', 'पक्का नहीं कि सही समझा।');
+  const what = lang === 'en' ? `${en} ${parts.join(', ')}` : `${parts.join(', ')}: ${lang === 'hi' ? hi : hinglish}`;
+  return `${head} ${what}?`;
 }
 
 /**
