@@ -335,5 +335,10 @@ describe('chit-chat and help', () => {
       /^📅 Vega Motors के साथ डेमो .+ को तय हो गया/,
     );
     expect(lead.id).toBeDefined();
+    // History lines in the reply's language.
+    const hi = await send(t, 'amit', 'Vega Motors का इतिहास दिखाओ');
+    expect(hi).toMatch(/^Vega Motors का इतिहास · डेमो तय:\n• .+ · लीड बनी \(Meera\)\n/);
+    expect(hi).toMatch(/· स्थिति: नई → डेमो तय$|· डेमो तय हुआ/);
+    expect(await send(t, 'amit', 'Vega Motors ki history dikhao')).toMatch(/· Demo fix hua/);
   });
 });

@@ -397,7 +397,7 @@ describe('the other languages of each meeting command', () => {
       /^आपके टास्क, .+:\n• 2:00 pm · मीटिंग · Orbit Textiles ✓\n• 4:00 pm · डेमो · Nimbus Labs ✓$/,
     );
     expect(await send(t, 'sunil', 'Orbit Textiles ki history dikhao')).toMatch(
-      /^Orbit Textiles ki history · qualified:\n• .+Lead created by Meera Kapoor/,
+      /^Orbit Textiles ki history · qualified:\n• .+ · Lead bani \(Meera\)\n/,
     );
     expect(await send(t, 'sunil', 'मदद')).toMatch(/^नमस्ते Sunil! मुझे हिंदी, हिंग्लिश या अंग्रेज़ी में बताइए/);
     expect(await send(t, 'sunil', 'kuch bhi nahi pata')).toMatch(/^Sorry, samajh nahi aaya\. Aise likho:/);
