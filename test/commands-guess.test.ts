@@ -158,6 +158,9 @@ describe('no silent fuzzy match', () => {
     expect(await send(t, 'meera', 'Reassign Pacific Logistics to Sunil')).toMatch(/^No lead called/);
     expect(await send(t, 'meera', 'cancel')).toBe(cancelled.en);
     expect((await leadBy(t, 'Blue Ocean Logistics')).assigneeId).toBe(t.ids.amit);
+    // "haan" answers "did you mean …?" like "1" (then the reassignment of Amit's lead is confirmed).
+    await send(t, 'meera', 'Pacific Logistics ko Sunil ko de do');
+    expect(await send(t, 'meera', 'haan')).toBe('Blue Ocean Logistics ko Amit se lekar Sunil ko dein? 1 haan / 2 nahi');
     expect(blue.id).toBeDefined();
   });
 

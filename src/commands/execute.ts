@@ -303,7 +303,9 @@ async function answerPending(
     case 'lead': {
       const n = NUMBER.exec(text);
       const byLabel = pending.options.findIndex((o) => o.label.trim().toLowerCase() === text.trim().toLowerCase());
-      const i = n ? Number(asciiDigits(n[1])) - 1 : byLabel;
+      // "did you mean Green Valley Foods? Reply 1 for yes": "yes" / "haan" answers it too.
+      const yes = open && pending.options.length === 1 && YES.test(text) ? 0 : -1;
+      const i = n ? Number(asciiDigits(n[1])) - 1 : byLabel >= 0 ? byLabel : yes;
       if (i >= 0 && i < pending.options.length)
         return { command: pending.command, resolved: { ...pending.resolved, leadId: pending.options[i].id } };
       if (n)
