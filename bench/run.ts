@@ -21,8 +21,8 @@ const benches: { file: string; args: string[]; what: string }[] = [
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
   {
     file: 'eval-commands.ts',
-    args: ['--set', 'dev', '--set', 'holdout', '--set', 'independent'],
-    what: 'command interpreter accuracy per language (dev, held-out, and the independent set written blind)',
+    args: ['--set', 'dev', '--set', 'holdout', '--set', 'independent', '--set', 'blind-2'],
+    what: 'command interpreter accuracy per language, and negatives acted on (dev, held-out, the independent set and blind set 2)',
   },
   { file: 'eval-datetime.ts', args: [], what: 'date/time parsing accuracy and speed (Hinglish-TOP dev set)' },
   { file: 'eval-profile.ts', args: [], what: 'profile-fact extraction precision/recall and throughput' },

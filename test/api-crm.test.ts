@@ -132,8 +132,9 @@ describe('leads', () => {
     ).json().data;
     expect(acts.map((a: { type: string }) => a.type)).toEqual(['lead.created', 'status.changed', 'lead.reassigned']);
     expect(acts[0].text).toBe('Lead created by Priya and assigned to Amit');
-    expect(acts[1].changes).toEqual({ status: { old: 'new', new: 'qualified' } });
-    expect(acts[1].text).toBe('Lead status changed from new to qualified by Priya');
+    // The score follows the pipeline: qualified raises it to 40 in the same change.
+    expect(acts[1].changes).toEqual({ status: { old: 'new', new: 'qualified' }, score: { old: 0, new: 40 } });
+    expect(acts[1].text).toBe('Lead status changed from new to qualified; score changed from 0 to 40 by Priya');
     expect(acts[2].changes.assignee_id).toEqual({ old: amit.userId, new: rekha.userId });
     expect(acts[2].text).toBe('Lead reassigned from Amit to Rekha by Priya');
     // The compat route answers the same.

@@ -185,7 +185,7 @@ describe('cancelling a meeting or demo', () => {
     await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कल सुबह 11 बजे रखो');
     const notified = (await queuedFor(t, 'sunil', 'notification')).length;
     const hindi = await send(t, 'sunil', 'ऑर्बिट टेक्सटाइल्स का डेमो कैंसल कर दो');
-    expect(hindi).toMatch(/^❌ Orbit Textiles के साथ .+ की डेमो रद्द कर दी।$/);
+    expect(hindi).toMatch(/^❌ Orbit Textiles के साथ .+ का डेमो रद्द कर दिया।$/);
     expect((await tasksOf(orbit.id))[0].status).toBe('cancelled');
     expect(await queuedFor(t, 'sunil', 'notification')).toHaveLength(notified);
 
@@ -231,7 +231,11 @@ describe('cancelling a meeting or demo', () => {
     const foods = await seedLead(t, 'Nimbus Foods', 'sunil');
     await send(t, 'sunil', 'Schedule meeting with Nimbus Labs tomorrow 3pm');
     await send(t, 'sunil', 'Schedule meeting with Nimbus Foods on 12/3 at 11am');
-    await send(t, 'sunil', 'Schedule meeting with Nimbus Foods tomorrow 5pm');
+    // A second meeting on the same lead is asked about first: "2" adds another.
+    expect(await send(t, 'sunil', 'Schedule meeting with Nimbus Foods tomorrow 5pm')).toMatch(
+      /^There is already a meeting with Nimbus Foods on .+\. Move it to .+, or add another\? 1 move it \/ 2 add another$/,
+    );
+    await send(t, 'sunil', '2');
     const ask = await send(t, 'sunil', 'cancel the meeting with Nimbus');
     expect(ask).toMatch(
       /^Which "Nimbus" do you mean\?\n1\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\n2\. Nimbus (Foods|Labs) \(Kavita Rao\) · meeting scheduled\nReply with the number\.$/,

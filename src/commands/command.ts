@@ -53,6 +53,31 @@ export const CancelMeetingSchema = z.object({
 export const CancelDemoSchema = z.object({ intent: z.literal('cancel_demo'), company: text, note: text.optional() });
 export const AddActivitySchema = z.object({ intent: z.literal('add_activity'), company: text, note: text });
 export const ReassignLeadSchema = z.object({ intent: z.literal('reassign_lead'), company: text, assignee: text });
+/** The deal is won (or lost); `note` is what the user said about it (for lost, the reason). */
+export const MarkWonSchema = z.object({ intent: z.literal('mark_won'), company: text, note: text.optional() });
+export const MarkLostSchema = z.object({ intent: z.literal('mark_lost'), company: text, note: text.optional() });
+/** A call to make: a task of type `call`. */
+export const ScheduleCallSchema = z.object({
+  intent: z.literal('schedule_call'),
+  company: text,
+  at: at.optional(),
+  assignee: text.optional(),
+});
+export const SetScoreSchema = z.object({
+  intent: z.literal('set_score'),
+  company: text,
+  score: z.number().int().min(0).max(100),
+});
+/** New values for the lead's own fields, as the user wrote them ("Orbit ka email orbit@x.in kar do"). */
+export const UpdateLeadSchema = z.object({
+  intent: z.literal('update_lead'),
+  company: text,
+  contact_name: text.optional(),
+  phone: text.optional(),
+  email: text.optional(),
+  source: text.optional(),
+  address: text.optional(),
+});
 export const ListLeadsSchema = z.object({ intent: z.literal('list_leads'), assignee: text.optional() });
 export const ListTasksSchema = z.object({
   intent: z.literal('list_tasks'),
@@ -80,6 +105,11 @@ export const CommandSchema = z.discriminatedUnion('intent', [
   CancelDemoSchema,
   AddActivitySchema,
   ReassignLeadSchema,
+  MarkWonSchema,
+  MarkLostSchema,
+  ScheduleCallSchema,
+  SetScoreSchema,
+  UpdateLeadSchema,
   ListLeadsSchema,
   ListTasksSchema,
   LeadHistorySchema,
@@ -104,6 +134,11 @@ export type CancelMeetingCommand = z.infer<typeof CancelMeetingSchema>;
 export type CancelDemoCommand = z.infer<typeof CancelDemoSchema>;
 export type AddActivityCommand = z.infer<typeof AddActivitySchema>;
 export type ReassignLeadCommand = z.infer<typeof ReassignLeadSchema>;
+export type MarkWonCommand = z.infer<typeof MarkWonSchema>;
+export type MarkLostCommand = z.infer<typeof MarkLostSchema>;
+export type ScheduleCallCommand = z.infer<typeof ScheduleCallSchema>;
+export type SetScoreCommand = z.infer<typeof SetScoreSchema>;
+export type UpdateLeadCommand = z.infer<typeof UpdateLeadSchema>;
 export type ListLeadsCommand = z.infer<typeof ListLeadsSchema>;
 export type ListTasksCommand = z.infer<typeof ListTasksSchema>;
 export type LeadHistoryCommand = z.infer<typeof LeadHistorySchema>;
@@ -129,6 +164,7 @@ export const COMMAND_FIELDS = [
   'at',
   'note',
   'when',
+  'score',
 ] as const;
 export type CommandField = (typeof COMMAND_FIELDS)[number];
 
@@ -156,6 +192,7 @@ export const CommandLlmSchema = z.object({
     "The user's remark about the meeting, demo or activity, or why it was cancelled, in their words.",
   ),
   when: nullableText.describe('YYYY-MM-DD, for list_tasks only when the user gave a day.'),
+  score: z.number().int().nullable().describe('0–100, for set_score only.'),
 });
 export type CommandLlm = z.infer<typeof CommandLlmSchema>;
 
@@ -171,6 +208,7 @@ export function commandFromLlm(raw: CommandLlm): Command {
     if (key === 'intent') continue;
     const value = raw[key as CommandField];
     if (typeof value === 'string' && value.trim() !== '') out[key] = value.trim();
+    else if (typeof value === 'number') out[key] = value;
   }
   const parsed = CommandSchema.safeParse(out);
   return parsed.success ? parsed.data : { intent: 'unknown' };

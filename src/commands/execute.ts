@@ -8,16 +8,17 @@
 // a missing time or assignee, "create it?", the missing qualification details. The next message
 // may answer it ("2", "kal 3 baje", "Rekha", "haan", "Address: …"); anything else is read as a
 // new command.
-import type { Command } from './command.ts';
+import { INTENTS, type Command } from './command.ts';
 import { buildDoc, normalizeInput } from './interpret/doc.ts';
 import { extractDetails, extractDetailsByPosition } from './interpret/details.ts';
-import { parseWhen } from './interpret/dates.ts';
+import { impossibleDate, parseWhen } from './interpret/dates.ts';
 import { addLead } from '../nurture/lead-created.ts';
 import type { Tx } from '../db/client.ts';
 import type { Reply } from '../outbound/queue.ts';
 import { AppError } from '../lib/errors.ts';
 import {
   actorOf,
+  confirmFirst,
   readPending,
   writePending,
   type CommandEnv,
@@ -25,7 +26,7 @@ import {
   type Pending,
   type Resolved,
 } from './execute/context.ts';
-import { detectLanguage, say, type Lang } from '../lib/language.ts';
+import { detectLanguage, formatWhen, say, type Lang } from '../lib/language.ts';
 import {
   addActivity,
   createLeadCommand,
@@ -36,6 +37,7 @@ import {
 } from './execute/leads.ts';
 import { helpReply, leadHistoryCommand, listLeadsCommand, listTasksCommand, unknownReply } from './execute/lists.ts';
 import { cancelCommand, doneCommand, rescheduleCommand, scheduleCommand } from './execute/meetings.ts';
+import { markWonLost, scheduleCall, setScore, updateLeadFields } from './execute/lifecycle.ts';
 import { releaseBotCommand } from './execute/release.ts';
 import { findMember, leadLabel, unknownMemberText } from './execute/resolve.ts';
 import { asciiDigits, hasDevanagari } from './execute/spelling.ts';
@@ -46,7 +48,14 @@ export type { CommandEnv } from './execute/context.ts';
 /** What to run: the command, values an answer settled, and a lead to create first ("yes, create it"). */
 type Step = { command: Command; resolved: Resolved; create?: string };
 
-export async function executeCommand(tx: Tx, env: CommandEnv, command: Command): Promise<Reply[]> {
+/** Below this the interpreter was guessing (rules answer ~0.9 when sure): the command is echoed first. */
+export const CONFIRM_BELOW = 0.6;
+
+/**
+ * `confidence` is the interpreter's (0–1), when the caller has it: an acting command read with
+ * less than CONFIRM_BELOW is echoed back as one line to confirm instead of run.
+ */
+export async function executeCommand(tx: Tx, env: CommandEnv, command: Command, confidence?: number): Promise<Reply[]> {
   const pending = readPending(env);
   const text = env.message.text ?? '';
   const crmRecord = await crmRecordReply(tx, actorOf(env), text, detectLanguage(text));
@@ -62,7 +71,13 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
       command: GREETING.test(text) && command.intent === 'unknown' ? { intent: 'help' } : command,
       resolved: {},
     };
-    outcome = await runStep(tx, env, lang, step);
+    const bad = TIMED.has(step.command.intent) ? impossibleDate(text, yearIn(env)) : null;
+    const unsure = !answer && confidence !== undefined && confidence < CONFIRM_BELOW && ACTS.has(step.command.intent);
+    outcome = bad
+      ? { text: noSuchDate(lang, bad) }
+      : unsure
+        ? confirmFirst(env, lang, echo(step.command, lang, env), step.command, {})
+        : await runStep(tx, env, lang, step);
     if (step.command.intent === 'unknown' && pending)
       outcome = { text: `${outcome.text}\n\n${reminder(pending, lang)}` };
     // An answered question is done with, unless the re-run command asked a new one.
@@ -70,6 +85,81 @@ export async function executeCommand(tx: Tx, env: CommandEnv, command: Command):
   }
   if (outcome.pending !== undefined) await writePending(tx, env, outcome.pending);
   return [{ to: 'contact', purpose: 'reply', text: outcome.text }, ...env.notices];
+}
+
+/** Intents that carry a time: an impossible date in them is refused, never rolled over or dropped. */
+const TIMED = new Set<Command['intent']>([
+  'schedule_meeting',
+  'schedule_demo',
+  'reschedule_meeting',
+  'reschedule_demo',
+]);
+const yearIn = (env: CommandEnv) =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: env.workspace.timeZone, year: 'numeric' }).format(env.now));
+const MONTH_EN = 'January February March April May June July August September October November December'.split(' ');
+const MONTH_HI = 'जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर'.split(' ');
+
+function noSuchDate(lang: Lang, d: { day: number; month: number }): string {
+  const en = `${d.day} ${MONTH_EN[d.month - 1]}`;
+  return say(
+    lang,
+    `There is no ${en}. Send the command again with a real date.`,
+    `${en} nahi hoti. Sahi date ke saath dobara bhejo.`,
+    `${d.day} ${MONTH_HI[d.month - 1]} नहीं होती। सही तारीख़ के साथ दोबारा भेजें।`,
+  );
+}
+
+/** Commands that change something (the others only read or answer). */
+const ACTS = new Set<Command['intent']>(
+  INTENTS.filter((i) => !['unknown', 'help', 'list_leads', 'list_tasks', 'lead_history'].includes(i)),
+);
+const ECHO: Partial<Record<Command['intent'], [string, string, string]>> = {
+  create_lead: ['Create the lead', 'Nayi lead banayein', 'नई लीड बनाएँ'],
+  qualify_lead: ['Mark as qualified', 'Qualified mark karein', 'क्वालिफाइड करें'],
+  provide_details: ['Save these details', 'Ye details save karein', 'यह जानकारी सेव करें'],
+  schedule_meeting: ['Schedule a meeting with', 'Meeting fix karein', 'मीटिंग तय करें'],
+  schedule_demo: ['Schedule a demo with', 'Demo fix karein', 'डेमो तय करें'],
+  reschedule_meeting: ['Move the meeting with', 'Meeting shift karein', 'मीटिंग बदलें'],
+  reschedule_demo: ['Move the demo with', 'Demo shift karein', 'डेमो बदलें'],
+  meeting_done: ['Mark the meeting done with', 'Meeting done mark karein', 'मीटिंग पूरी दर्ज करें'],
+  demo_done: ['Mark the demo done with', 'Demo done mark karein', 'डेमो पूरा दर्ज करें'],
+  cancel_meeting: ['Cancel the meeting with', 'Meeting cancel karein', 'मीटिंग रद्द करें'],
+  cancel_demo: ['Cancel the demo with', 'Demo cancel karein', 'डेमो रद्द करें'],
+  add_activity: ['Add a note to', 'Note jodein', 'नोट जोड़ें'],
+  reassign_lead: ['Reassign', 'Lead dein', 'लीड दें'],
+  stop_followups: ['Stop follow-ups for', 'Follow-ups band karein', 'फ़ॉलो-अप बंद करें'],
+  mark_won: ['Mark as won', 'Won mark karein', 'जीती दर्ज करें'],
+  mark_lost: ['Mark as lost', 'Lost mark karein', 'हारी दर्ज करें'],
+  schedule_call: ['Schedule a call with', 'Call rakhein', 'कॉल रखें'],
+  set_score: ['Set the score of', 'Score badlein', 'स्कोर बदलें'],
+  update_lead: ['Update', 'Badlein', 'बदलें'],
+};
+
+/** One line that says what the bot would do: "Schedule a demo with Orbit, Thu 12 Mar, 4:00 pm, for Rekha?" */
+function echo(cmd: Command, lang: Lang, env: CommandEnv): string {
+  const [en, hinglish, hi] = ECHO[cmd.intent] ?? ['Do this', 'Ye karein', 'यह करें'];
+  const c = cmd as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof c.company === 'string') parts.push(c.company);
+  if (typeof c.at === 'string') parts.push(formatWhen(new Date(c.at), env.workspace.timeZone, lang, env.now));
+  if (typeof c.assignee === 'string')
+    parts.push(say(lang, `for ${c.assignee}`, `${c.assignee} ke liye`, `${c.assignee} के लिए`));
+  for (const k of [
+    'contact_name',
+    'phone',
+    'email',
+    'source',
+    'address',
+    'turnover',
+    'current_system',
+    'challenges',
+    'note',
+  ])
+    if (typeof c[k] === 'string') parts.push(String(c[k]));
+  if (typeof c.score === 'number') parts.push(String(c.score));
+  const head = say(lang, "I'm not sure I read that right.", 'Pakka nahi ki sahi samjha.', 'पक्का नहीं कि सही समझा।');
+  const what = lang === 'en' ? `${en} ${parts.join(', ')}` : `${parts.join(', ')}: ${lang === 'hi' ? hi : hinglish}`;
+  return `${head} ${what}?`;
 }
 
 /**
@@ -125,6 +215,15 @@ function dispatch(tx: Tx, env: CommandEnv, lang: Lang, cmd: Command, resolved: R
       return addActivity(tx, env, lang, cmd, resolved);
     case 'reassign_lead':
       return reassignLead(tx, env, lang, cmd, resolved);
+    case 'mark_won':
+    case 'mark_lost':
+      return markWonLost(tx, env, lang, cmd, resolved);
+    case 'schedule_call':
+      return scheduleCall(tx, env, lang, cmd, resolved);
+    case 'set_score':
+      return setScore(tx, env, lang, cmd, resolved);
+    case 'update_lead':
+      return updateLeadFields(tx, env, lang, cmd, resolved);
     case 'list_leads':
       return listLeadsCommand(tx, env, lang, cmd);
     case 'list_tasks':
@@ -204,7 +303,9 @@ async function answerPending(
     case 'lead': {
       const n = NUMBER.exec(text);
       const byLabel = pending.options.findIndex((o) => o.label.trim().toLowerCase() === text.trim().toLowerCase());
-      const i = n ? Number(asciiDigits(n[1])) - 1 : byLabel;
+      // "did you mean Green Valley Foods? Reply 1 for yes": "yes" / "haan" answers it too.
+      const yes = open && pending.options.length === 1 && YES.test(text) ? 0 : -1;
+      const i = n ? Number(asciiDigits(n[1])) - 1 : byLabel >= 0 ? byLabel : yes;
       if (i >= 0 && i < pending.options.length)
         return { command: pending.command, resolved: { ...pending.resolved, leadId: pending.options[i].id } };
       if (n)
@@ -224,6 +325,26 @@ async function answerPending(
       const when = parseWhen(text, { now: env.now, timeZone: env.workspace.timeZone });
       if (when?.at) return { command: { ...pending.command, at: when.at } as Command, resolved: pending.resolved };
       if (when && open) return { text: say(lang, 'And at what time?', 'Aur kitne baje?', 'और कितने बजे?') };
+      return undefined;
+    }
+    case 'choice': {
+      const n = NUMBER.exec(text);
+      const i = n ? Number(asciiDigits(n[1])) - 1 : open && YES.test(text) && pending.steps.length === 1 ? 0 : -1;
+      if (i >= 0 && i < pending.steps.length) return { ...pending.steps[i] };
+      if (n && pending.steps.length === 1 && i === 1)
+        return {
+          text: say(lang, 'OK, cancelled.', 'Theek hai, cancel kar diya.', 'ठीक है, रद्द कर दिया।'),
+          pending: null,
+        };
+      if (n)
+        return {
+          text: say(
+            lang,
+            `Please reply with a number from 1 to ${Math.max(2, pending.steps.length)}.`,
+            `1 se ${Math.max(2, pending.steps.length)} tak ka number bhejo.`,
+            `1 से ${Math.max(2, pending.steps.length)} तक का नंबर भेजें।`,
+          ),
+        };
       return undefined;
     }
     case 'assignee': {
@@ -272,6 +393,13 @@ function reminder(p: Pending, lang: Lang): string {
         '(Still need the day and time, e.g. "tomorrow 3pm".)',
         '(Din aur time chahiye, jaise "kal 3 baje".)',
         '(दिन और समय चाहिए, जैसे "कल 3 बजे"।)',
+      );
+    case 'choice':
+      return say(
+        lang,
+        '(To answer my question, reply with its number.)',
+        '(Mere sawaal ka jawab number se do.)',
+        '(मेरे सवाल का जवाब नंबर से दें।)',
       );
     case 'assignee':
       return say(

@@ -133,6 +133,23 @@ export async function getLead(db: DbOrTx, actor: Actor, id: string): Promise<Lea
   return lead;
 }
 
+/**
+ * The least score a lead has at each stage: a status change raises `score` to it (never lowers it),
+ * so the customer bot's tone follows the pipeline; a won lead is 100. Lost leaves the score to the
+ * caller (the team bot sets 0); an explicit score in the same patch wins.
+ */
+export const STATUS_SCORE: Partial<Record<LeadStatus, number>> = {
+  contacted: 10,
+  qualified: 40,
+  meeting_scheduled: 50,
+  demo_scheduled: 60,
+  demo_done: 70,
+  proposal: 80,
+  negotiation: 85,
+  won: 100,
+  customer: 100,
+};
+
 export async function updateLead(
   db: DbOrTx,
   actor: Actor,
@@ -142,6 +159,8 @@ export async function updateLead(
 ): Promise<Lead> {
   return db.transaction(async (tx) => {
     const before = await getLead(tx, actor, id);
+    const floor = patch.status && patch.status !== before.status ? STATUS_SCORE[patch.status] : undefined;
+    if (floor !== undefined && patch.score === undefined && before.score < floor) patch = { ...patch, score: floor };
     const values = await normalizeInput(tx, actor.workspaceId, patch);
     if (values.phone) await assertPhoneFree(tx, actor.workspaceId, values.phone, id);
     const changes = diff(before as unknown as Record<string, unknown>, values as Record<string, unknown>, [
@@ -167,7 +186,7 @@ export async function updateLead(
     );
     const type =
       opts.activityType ??
-      (Object.keys(changes).length === 1 && changes.status
+      (changes.status && Object.keys(changes).every((k) => k === 'status' || k === 'score')
         ? 'status.changed'
         : changes.assigneeId && Object.keys(changes).length === 1
           ? 'lead.reassigned'

@@ -168,7 +168,7 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
       now: t.now,
       notices: [],
     };
-    return executeCommand(tx, env, interpreted.command);
+    return executeCommand(tx, env, interpreted.command, interpreted.confidence);
   }
   if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, t);
   const intent = optOutIntent(msg.text);

@@ -33,7 +33,14 @@ export const actorOf = (env: CommandEnv): Actor => ({
 });
 
 /** Values an earlier answer already settled, so a re-run command does not ask again. */
-export type Resolved = { leadId?: string; memberId?: string };
+export type Resolved = {
+  leadId?: string;
+  memberId?: string;
+  /** The member said yes to the echoed command (a past time, someone else's lead). */
+  confirmed?: boolean;
+  /** The member chose to add another meeting (demo) beside the upcoming one. */
+  another?: boolean;
+};
 
 /** A question waiting for the member's next message. */
 export type Pending =
@@ -48,7 +55,9 @@ export type Pending =
     }
   | { kind: 'create'; company: string; command: Command; lang: Lang; askedAt: string }
   | { kind: 'time'; command: Command; resolved: Resolved; lang: Lang; askedAt: string }
-  | { kind: 'assignee'; command: Command; resolved: Resolved; lang: Lang; askedAt: string };
+  | { kind: 'assignee'; command: Command; resolved: Resolved; lang: Lang; askedAt: string }
+  /** "… ? 1 yes / 2 no" (one step) or "1 move it / 2 add another" (a step per number). */
+  | { kind: 'choice'; steps: { command: Command; resolved: Resolved }[]; lang: Lang; askedAt: string };
 
 /** A handler's answer: the reply text and, when it asked something, what to remember (null forgets). */
 export type Outcome = { text: string; pending?: Pending | null };
@@ -60,6 +69,7 @@ const TTL_MS: Record<Pending['kind'], number> = {
   create: 3600_000,
   time: 3600_000,
   assignee: 3600_000,
+  choice: 3600_000,
 };
 
 export function readPending(env: CommandEnv): Pending | undefined {
@@ -75,4 +85,25 @@ export async function writePending(tx: Tx, env: CommandEnv, pending: Pending | n
   const state = pending ? { ...rest, pending } : rest;
   await tx.update(conversations).set({ state }).where(eq(conversations.id, env.conversation.id));
   env.conversation = { ...env.conversation, state };
+}
+
+const YES_NO = { en: '1 yes / 2 no', hinglish: '1 haan / 2 nahi', hi: '1 हाँ / 2 नहीं' } as const;
+
+/** Echoes a risky command as one line to confirm; nothing changes until "1" (or "yes"). */
+export function confirmFirst(
+  env: CommandEnv,
+  lang: Lang,
+  question: string,
+  command: Command,
+  resolved: Resolved,
+): Outcome {
+  return {
+    text: `${question} ${YES_NO[lang]}`,
+    pending: {
+      kind: 'choice',
+      steps: [{ command, resolved: { ...resolved, confirmed: true } }],
+      lang,
+      askedAt: env.now.toISOString(),
+    },
+  };
 }

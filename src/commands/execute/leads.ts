@@ -19,7 +19,7 @@ import { getMember, memberName } from '../../crm/members.ts';
 import { addNote } from '../../crm/notes.ts';
 import { listTasks, updateTask } from '../../crm/tasks.ts';
 import type { Tx } from '../../db/client.ts';
-import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
+import { actorOf, confirmFirst, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, say, statusLabel, type Lang } from '../../lib/language.ts';
 import { memberReach } from '../../outbound/queue.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
@@ -300,6 +300,20 @@ export async function reassignLead(
   const actor = actorOf(env);
   const oldId = lead.assigneeId;
   const oldName = oldId ? firstName(await memberName(tx, actor.workspaceId, oldId)) : null;
+  // Taking a lead from someone else is echoed back first.
+  if (oldId && oldId !== env.member.id && oldName && !resolved.confirmed)
+    return confirmFirst(
+      env,
+      lang,
+      say(
+        lang,
+        `Reassign ${l} from ${oldName} to ${firstName(to.name)}?`,
+        `${l} ko ${oldName} se lekar ${firstName(to.name)} ko dein?`,
+        `${l} को ${oldName} से लेकर ${firstName(to.name)} को दें?`,
+      ),
+      cmd,
+      { ...resolved, leadId: lead.id, memberId: to.id },
+    );
   // Pending meetings and demos go with the lead (before the reassignment: an agent who hands a
   // lead over no longer sees its tasks afterwards).
   const open = await listTasks(tx, actor, { leadId: lead.id, status: 'pending', limit: 200 });

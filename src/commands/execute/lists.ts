@@ -2,7 +2,7 @@
 // anyone's, or everyone's), a lead's recent history, help and "didn't understand".
 import type { LeadHistoryCommand, ListLeadsCommand, ListTasksCommand } from '../command.ts';
 import { seesAll } from '../../crm/actor.ts';
-import { getLeadHistory } from '../../crm/history.ts';
+import { getLeadHistory, type HistoryItem } from '../../crm/history.ts';
 import { listLeads } from '../../crm/leads.ts';
 import { memberNames, type Member } from '../../crm/members.ts';
 import { listTasks, listUpcomingTasks, type TaskWithCompany } from '../../crm/tasks.ts';
@@ -172,6 +172,47 @@ export async function listTasksCommand(tx: Tx, env: CommandEnv, lang: Lang, cmd:
   };
 }
 
+/** Task kind: [Hinglish, Hindi]; डेमो is masculine, मीटिंग and कॉल feminine. */
+const TASK_HI: Record<string, [string, string]> = {
+  meeting: ['Meeting', 'मीटिंग'],
+  demo: ['Demo', 'डेमो'],
+  call: ['Call', 'कॉल'],
+};
+const EVENT: Record<string, [string, string, string]> = {
+  // event: [Hinglish, Hindi (feminine), Hindi (masculine)]
+  scheduled: ['fix hua', 'तय हुई', 'तय हुआ'],
+  rescheduled: ['ka time badla', 'का समय बदला', 'का समय बदला'],
+  completed: ['ho gaya', 'पूरी हुई', 'पूरा हुआ'],
+  cancelled: ['cancel hua', 'रद्द हुई', 'रद्द हुआ'],
+};
+
+/** A history line in the reply's language; what has no translation here keeps crm/'s English text. */
+function historyLine(i: HistoryItem, lang: Lang): string {
+  if (lang === 'en' || i.kind !== 'activity') return i.text;
+  const by = i.actorName ? firstName(i.actorName) : undefined;
+  const changes = (i.data.changes ?? {}) as Record<string, { old?: unknown; new?: unknown }>;
+  const [kind, event] = i.type.split('.');
+  if (i.type === 'lead.created')
+    return say(lang, i.text, `Lead bani${by ? ` (${by})` : ''}`, `लीड बनी${by ? ` (${by})` : ''}`);
+  if (i.type === 'status.changed' && changes.status) {
+    const from = statusLabel(String(changes.status.old), lang);
+    const to = statusLabel(String(changes.status.new), lang);
+    return say(lang, i.text, `Status: ${from} → ${to}`, `स्थिति: ${from} → ${to}`);
+  }
+  if (i.type === 'lead.reassigned') return say(lang, i.text, 'Lead reassign hui', 'लीड दूसरे सदस्य को दी गई');
+  if (i.type === 'note.added') {
+    const body = i.text.slice(i.text.indexOf(': ') + 2);
+    return say(lang, i.text, `${by ?? 'Kisi'} ne note joda: ${body}`, `${by ?? 'किसी'} ने नोट जोड़ा: ${body}`);
+  }
+  const noun = TASK_HI[kind];
+  const ev = EVENT[event];
+  if (noun && ev) {
+    const masculine = kind === 'demo';
+    return say(lang, i.text, `${noun[0]} ${ev[0]}`, `${noun[1]} ${masculine ? ev[2] : ev[1]}`);
+  }
+  return i.text;
+}
+
 export async function leadHistoryCommand(
   tx: Tx,
   env: CommandEnv,
@@ -186,7 +227,7 @@ export async function leadHistoryCommand(
   const items = (await getLeadHistory(tx, actorOf(env), lead.id)).filter((i) => i.kind !== 'task' && i.kind !== 'note');
   const last = items.slice(-SHOW);
   const tz = env.workspace.timeZone;
-  const lines = last.map((i) => `• ${formatWhen(i.at, tz, lang, env.now)} · ${i.text}`);
+  const lines = last.map((i) => `• ${formatWhen(i.at, tz, lang, env.now)} · ${historyLine(i, lang)}`);
   const l = leadLabel(lead);
   const head = say(
     lang,

@@ -4,6 +4,7 @@
 // cancelled with the reason in its activity, the assignee notified).
 import type {
   CancelDemoCommand,
+  Command,
   CancelMeetingCommand,
   DemoDoneCommand,
   MeetingDoneCommand,
@@ -21,7 +22,7 @@ import { addNote } from '../../crm/notes.ts';
 import { createTask, listTasks, updateTask, type Task } from '../../crm/tasks.ts';
 import type { LeadStatus } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/client.ts';
-import { actorOf, type CommandEnv, type Outcome, type Resolved } from './context.ts';
+import { actorOf, confirmFirst, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, formatWhen, say, type Lang } from '../../lib/language.ts';
 import { heldLine, notify, type Told } from './leads.ts';
 import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
@@ -29,6 +30,9 @@ import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
 type Kind = 'meeting' | 'demo';
 const noun = (kind: Kind, lang: Lang) =>
   kind === 'demo' ? say(lang, 'Demo', 'Demo', 'डेमो') : say(lang, 'Meeting', 'Meeting', 'मीटिंग');
+
+/** Hindi agreement: मीटिंग is feminine, डेमो masculine ("मीटिंग तय हो गई", "डेमो तय हो गया"). */
+const hi = (kind: Kind, feminine: string, masculine: string) => (kind === 'demo' ? masculine : feminine);
 
 /** Pipeline order: a command moves a lead forward, never back, and never out of won/lost/customer. */
 const ORDER: LeadStatus[] = [
@@ -99,6 +103,50 @@ export async function scheduleCommand(
     };
   }
   const at = new Date(cmd.at);
+  const upcoming = resolved.another ? undefined : await pendingTask(tx, env, lead, kind);
+  if (upcoming?.dueAt && upcoming.dueAt.getTime() >= env.now.getTime()) {
+    // One meeting, not two: the member says whether this moves it or adds another.
+    const tz = env.workspace.timeZone;
+    const was = formatWhen(upcoming.dueAt, tz, lang, env.now);
+    const when = formatWhen(at, tz, lang, env.now);
+    const move: Command = {
+      intent: kind === 'demo' ? 'reschedule_demo' : 'reschedule_meeting',
+      company: cmd.company,
+      at: cmd.at,
+    };
+    return {
+      text: say(
+        lang,
+        `There is already a ${kind} with ${l} on ${was}. Move it to ${when}, or add another? 1 move it / 2 add another`,
+        `${l} ke saath ek ${kind} pehle se ${was} ko hai. Use ${when} par shift karein, ya ek aur jodein? 1 shift karo / 2 ek aur jodo`,
+        `${l} के साथ एक ${noun(kind, lang)} पहले से ${was} को तय है। उसे ${when} पर ले जाएँ, या एक और जोड़ें? 1 ले जाएँ / 2 एक और जोड़ें`,
+      ),
+      pending: {
+        kind: 'choice',
+        steps: [
+          { command: move, resolved: { leadId: lead.id } },
+          { command: cmd, resolved: { ...settled, memberId: assigneeId, another: true } },
+        ],
+        lang,
+        askedAt: env.now.toISOString(),
+      },
+    };
+  }
+  if (at.getTime() < env.now.getTime() && !resolved.confirmed) {
+    const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
+    return confirmFirst(
+      env,
+      lang,
+      say(
+        lang,
+        `That time has passed: schedule the ${kind} with ${l} for ${when}?`,
+        `Ye time nikal chuka hai: ${l} ke saath ${kind} ${when} ko fix karein?`,
+        `यह समय निकल चुका है: ${l} के साथ ${noun(kind, lang)} ${when} को तय करें?`,
+      ),
+      cmd,
+      { ...settled, memberId: assigneeId },
+    );
+  }
   await createTask(tx, actorOf(env), { leadId: lead.id, type: kind, dueAt: at, assigneeId });
   await advance(tx, env, lead, kind === 'demo' ? 'demo_scheduled' : 'meeting_scheduled');
   const when = formatWhen(at, env.workspace.timeZone, lang, env.now);
@@ -113,29 +161,25 @@ export async function scheduleCommand(
       lang,
       `📅 ${noun(kind, lang)} with ${l} on ${when}, scheduled for you by ${by}.`,
       `📅 ${l} ke saath ${kind} ${when} ko, ${by} ne aapke liye fix kiya.`,
-      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए तय की।`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को, ${by} ने आपके लिए ${hi(kind, 'तय की', 'तय किया')}।`,
     ),
   );
   const toWhom =
     assigneeId === env.member.id
       ? ''
-      : say(lang, `, assigned to ${who}`, `, ${who} ko assign kiya`, `, ${who} को असाइन की`);
-  const toldLine = told ? notifiedLine(lang, who, told) : '';
-  const past =
-    at.getTime() < env.now.getTime()
-      ? say(
+      : say(
           lang,
-          ' (note: that time has already passed)',
-          ' (dhyan do: ye time nikal chuka hai)',
-          ' (ध्यान दें: यह समय निकल चुका है)',
-        )
-      : '';
+          `, assigned to ${who}`,
+          `, ${who} ko assign kiya`,
+          `, ${who} को ${hi(kind, 'असाइन की', 'असाइन किया')}`,
+        );
+  const toldLine = told ? notifiedLine(lang, who, told) : '';
   return {
     text: say(
       lang,
-      `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${past}${toldLine}`,
-      `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${past}${toldLine}`,
-      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को तय हो गई${toWhom}।${past}${toldLine}`,
+      `📅 ${noun(kind, lang)} with ${l} scheduled for ${when}${toWhom}.${toldLine}`,
+      `📅 ${l} ke saath ${kind} ${when} ko fix ho gaya${toWhom}.${toldLine}`,
+      `📅 ${l} के साथ ${noun(kind, lang)} ${when} को ${hi(kind, 'तय हो गई', 'तय हो गया')}${toWhom}।${toldLine}`,
     ),
     pending: null,
   };
@@ -165,11 +209,24 @@ export async function rescheduleCommand(
     const l = leadLabel(lead);
     return {
       ...out,
-      text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} तय नहीं थी, इसलिए नई तय कर दी।`)}\n${out.text}`,
+      text: `${say(lang, `There was no ${kind} with ${l} to move, so I booked one.`, `${l} ke saath koi ${kind} fix nahi tha, isliye naya fix kar diya.`, `${l} के साथ कोई ${noun(kind, lang)} ${hi(kind, 'तय नहीं थी, इसलिए नई तय कर दी', 'तय नहीं था, इसलिए नया तय कर दिया')}।`)}\n${out.text}`,
     };
   }
   const at = new Date(cmd.at);
   const tz = env.workspace.timeZone;
+  if (at.getTime() < env.now.getTime() && !resolved.confirmed)
+    return confirmFirst(
+      env,
+      lang,
+      say(
+        lang,
+        `That time has passed: move the ${kind} with ${leadLabel(lead)} to ${formatWhen(at, tz, lang, env.now)}?`,
+        `Ye time nikal chuka hai: ${leadLabel(lead)} ke saath ${kind} ${formatWhen(at, tz, lang, env.now)} par shift karein?`,
+        `यह समय निकल चुका है: ${leadLabel(lead)} के साथ ${noun(kind, lang)} ${formatWhen(at, tz, lang, env.now)} पर करें?`,
+      ),
+      cmd,
+      { ...resolved, leadId: lead.id },
+    );
   const from = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : say(lang, 'no time', 'bina time', 'बिना समय');
   const to = formatWhen(at, tz, lang, env.now);
   const l = leadLabel(lead);
@@ -194,7 +251,7 @@ export async function rescheduleCommand(
       lang,
       `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to} by ${by}.`,
       `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift, ${by} ne kiya.`,
-      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने बदली।`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर, ${by} ने ${hi(kind, 'बदली', 'बदला')}।`,
     ),
   );
   const toldLine = told
@@ -205,7 +262,7 @@ export async function rescheduleCommand(
       lang,
       `🔁 ${noun(kind, lang)} with ${l} moved from ${from} to ${to}.${toldLine}`,
       `🔁 ${l} ke saath ${kind} ${from} se ${to} par shift ho gaya.${toldLine}`,
-      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर कर दी।${toldLine}`,
+      `🔁 ${l} के साथ ${noun(kind, lang)} ${from} से ${to} पर ${hi(kind, 'कर दी', 'कर दिया')}।${toldLine}`,
     ),
     pending: null,
   };
@@ -255,7 +312,7 @@ export async function doneCommand(
     lang,
     `✅ ${noun(kind, lang)} with ${l} marked done.${note}`,
     `✅ ${l} ke saath ${kind} done mark kar diya.${note}`,
-    `✅ ${l} के साथ ${noun(kind, lang)} पूरी हो गई।${note}`,
+    `✅ ${l} के साथ ${noun(kind, lang)} ${hi(kind, 'पूरी हो गई', 'पूरा हो गया')}।${note}`,
   );
   return { text: extra ? `${text}\n${extra}` : text, pending: null };
 }
@@ -284,7 +341,7 @@ export async function cancelCommand(
           lang,
           ` There is a ${other} on ${formatWhen(that.dueAt, tz, lang, env.now)}: say "cancel the ${other} with ${l}" to cancel it.`,
           ` ${formatWhen(that.dueAt, tz, lang, env.now)} ko ${other} hai: use cancel karna ho to "${l} ka ${other} cancel karo" bhejo.`,
-          ` ${formatWhen(that.dueAt, tz, lang, env.now)} को ${noun(other, lang)} है: उसे रद्द करना हो तो "${l} की ${noun(other, lang)} रद्द करो" भेजें।`,
+          ` ${formatWhen(that.dueAt, tz, lang, env.now)} को ${noun(other, lang)} है: उसे रद्द करना हो तो "${l} ${hi(other, 'की', 'का')} ${noun(other, lang)} रद्द करो" भेजें।`,
         )
       : '';
     return {
@@ -312,7 +369,7 @@ export async function cancelCommand(
     if (back) lead = await updateLead(tx, actor, lead.id, { status: back });
   }
   const when = task.dueAt ? formatWhen(task.dueAt, tz, lang, env.now) : undefined;
-  const on = when ? say(lang, ` on ${when}`, ` ${when} wala`, ` ${when} की`) : '';
+  const on = when ? say(lang, ` on ${when}`, ` ${when} wala`, ` ${when} ${hi(kind, 'की', 'का')}`) : '';
   const why = cmd.note ? say(lang, ` Reason: ${cmd.note}.`, ` Wajah: ${cmd.note}.`, ` वजह: ${cmd.note}।`) : '';
   const by = firstName(env.member.name);
   const told = await notify(
@@ -324,7 +381,7 @@ export async function cancelCommand(
       lang,
       `❌ ${noun(kind, lang)} with ${l}${on} was cancelled by ${by}.${why}`,
       `❌ ${l} ke saath${on} ${kind} ${by} ne cancel kar diya.${why}`,
-      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने रद्द कर दी।${why}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${by} ने ${hi(kind, 'रद्द कर दी', 'रद्द कर दिया')}।${why}`,
     ),
   );
   const toldLine = told
@@ -345,7 +402,7 @@ export async function cancelCommand(
       lang,
       `❌ ${noun(kind, lang)} with ${l}${on} cancelled.${why}${toldLine}${nextLine}`,
       `❌ ${l} ke saath${on} ${kind} cancel kar diya.${why}${toldLine}${nextLine}`,
-      `❌ ${l} के साथ${on} ${noun(kind, lang)} रद्द कर दी।${why}${toldLine}${nextLine}`,
+      `❌ ${l} के साथ${on} ${noun(kind, lang)} ${hi(kind, 'रद्द कर दी', 'रद्द कर दिया')}।${why}${toldLine}${nextLine}`,
     ),
     pending: null,
   };

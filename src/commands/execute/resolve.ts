@@ -16,7 +16,6 @@ export type Found<T> = { ok: true; value: T } | { ok: false; outcome: Outcome };
 const MAX_OPTIONS = 5;
 /** A best match this far ahead of the next one is "clear". */
 const CLEAR_LEAD = 0.15;
-const STRONG = 0.45;
 
 export const leadLabel = (lead: Pick<Lead, 'company' | 'contactName' | 'phone'>) =>
   lead.company || lead.contactName || lead.phone || 'lead';
@@ -47,6 +46,96 @@ async function candidates(tx: Tx, env: CommandEnv, name: string): Promise<(Lead 
     }
   }
   return [...byId.values()].sort((a, b) => b.similarity - a.similarity);
+}
+
+const leadChoice = (env: CommandEnv, lang: Lang, shown: Lead[], command: Command, resolved: Resolved) => ({
+  kind: 'lead' as const,
+  options: shown.map((l) => ({ id: l.id, label: leadLabel(l) })),
+  command,
+  resolved,
+  lang,
+  askedAt: env.now.toISOString(),
+});
+
+/** "No lead called Patel Foods — did you mean Green Valley Foods? Reply 1 for yes, …" (nothing changes yet). */
+function didYouMean(
+  env: CommandEnv,
+  lang: Lang,
+  company: string,
+  near: Lead[],
+  command: Command,
+  resolved: Resolved,
+): Outcome {
+  const create = '`New lead: …`';
+  if (near.length === 1) {
+    const l = leadLabel(near[0]);
+    return {
+      text: say(
+        lang,
+        `No lead called ${company} — did you mean ${l}? Reply 1 for yes, or send the lead as ${create}`,
+        `${company} naam ki koi lead nahi — kya aapka matlab ${l} hai? Haan ho to 1 bhejo, ya lead ko ${create} ki tarah bhejo`,
+        `${company} नाम की कोई लीड नहीं — क्या आपका मतलब ${l} है? हाँ हो तो 1 भेजें, या लीड को ${create} की तरह भेजें`,
+      ),
+      pending: leadChoice(env, lang, near, command, resolved),
+    };
+  }
+  const list = near.map((l, i) => optionLine(l, i, lang)).join('\n');
+  return {
+    text: say(
+      lang,
+      `No lead called ${company}. Did you mean one of these?\n${list}\nReply with the number, or send the lead as ${create}`,
+      `${company} naam ki koi lead nahi. Inmein se koi?\n${list}\nNumber bhejo, ya lead ko ${create} ki tarah bhejo`,
+      `${company} नाम की कोई लीड नहीं। इनमें से कोई?\n${list}\nनंबर भेजें, या लीड को ${create} की तरह भेजें`,
+    ),
+    pending: leadChoice(env, lang, near, command, resolved),
+  };
+}
+
+/** Edit distance with transpositions (optimal string alignment). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+const plain = (s: string) =>
+  toLatin(s)
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** One word for another: the same, or (from four letters on) one slip of the keyboard or the ear. */
+const sameWord = (w: string, v: string, wk: string, vk: string) =>
+  w === v || (w.length >= 4 && distance(w, v) <= 1) || (wk.length >= 2 && wk === vk);
+
+/**
+ * A clear typo of the lead's name ("green valey foods") or a part of it ("Green Valley", "Orbit"):
+ * every word said is a word of the name, in order. Sharing one word of several is not enough.
+ */
+export function closeName(said: string, name: string): boolean {
+  const a = plain(said).split(' ').filter(Boolean);
+  const b = plain(name).split(' ').filter(Boolean);
+  if (!a.length || !b.length || a.length > b.length) return false;
+  const ak = a.map(soundKey);
+  const bk = b.map(soundKey);
+  if (a.length === b.length && distance(a.join(' '), b.join(' ')) <= Math.max(1, Math.floor(b.join(' ').length / 8)))
+    return true;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    while (j < b.length && !sameWord(a[i], b[j], ak[i], bk[j])) j++;
+    if (j === b.length) return false;
+    j++;
+  }
+  return true;
 }
 
 /**
@@ -90,32 +179,25 @@ export async function resolveLead(
     (r) => (r.company ?? '').trim().toLowerCase() === q || (!!key && soundKey(r.company ?? '') === key),
   );
   if (exact.length === 1) return { ok: true, value: exact[0] };
-  let options = exact;
+  // Only an exact name, a clear typo of one lead or a part of its name is taken; a lead that
+  // merely shares a word ("Patel Foods" for Green Valley Foods) is a question, never a guess.
+  const options = exact.length ? exact : rows.filter((r) => closeName(company, r.company ?? ''));
+  if (options.length === 1) return { ok: true, value: options[0] };
   if (!options.length && rows.length) {
     const top = rows[0];
-    options = rows.filter((r) => top.similarity - r.similarity < CLEAR_LEAD);
-    if (options.length === 1 && top.similarity >= STRONG) return { ok: true, value: top };
+    const near = rows.filter((r) => top.similarity - r.similarity < CLEAR_LEAD).slice(0, MAX_OPTIONS);
+    return { ok: false, outcome: didYouMean(env, lang, company, near, command, resolved) };
   }
   if (options.length) {
     const shown = options.slice(0, MAX_OPTIONS);
     const list = shown.map((l, i) => optionLine(l, i, lang)).join('\n');
-    const head =
-      shown.length === 1
-        ? say(lang, 'Did you mean this lead?', 'Kya aapka matlab is lead se hai?', 'क्या आपका मतलब इस लीड से है?')
-        : say(lang, `Which "${company}" do you mean?`, `Kaunsa "${company}"?`, `कौन सा "${company}"?`);
+    const head = say(lang, `Which "${company}" do you mean?`, `Kaunsa "${company}"?`, `कौन सा "${company}"?`);
     const tail = say(lang, 'Reply with the number.', 'Number bhej do.', 'नंबर भेजें।');
     return {
       ok: false,
       outcome: {
         text: `${head}\n${list}\n${tail}`,
-        pending: {
-          kind: 'lead',
-          options: shown.map((l) => ({ id: l.id, label: leadLabel(l) })),
-          command,
-          resolved,
-          lang,
-          askedAt: env.now.toISOString(),
-        },
+        pending: leadChoice(env, lang, shown, command, resolved),
       },
     };
   }
@@ -124,7 +206,7 @@ export async function resolveLead(
     const theirs = (
       await findLeadsByName(tx, systemActor(actor.workspaceId), hasDevanagari(company) ? toLatin(company) : company, 1)
     )[0];
-    if (theirs && theirs.similarity >= STRONG && theirs.assigneeId !== actor.userId) {
+    if (theirs && closeName(company, theirs.company ?? '') && theirs.assigneeId !== actor.userId) {
       const owner = firstName(await memberName(tx, actor.workspaceId, theirs.assigneeId));
       return {
         ok: false,

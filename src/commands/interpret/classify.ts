@@ -6,7 +6,7 @@ import type { Intent } from '../command.ts';
 
 export type Family = Intent | 'meeting_family';
 export type Phase = 'schedule' | 'reschedule' | 'done' | 'cancel';
-export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo'; phase?: Phase };
+export type Classified = { intent: Family; confidence: number; noun?: 'meeting' | 'demo' | 'call'; phase?: Phase };
 
 const HELP = rx(
   '^(?:please\\s+|bhai\\s+|sir\\s+|hi\\s+|hello\\s+)*(?:/?help(?:\\s+(?:me|please|chahiye|karo|kijiye|do|pls|menu))*|menu|commands?|options|guide|what\\s+can\\s+(?:you|u|i)\\s+do|what\\s+(?:all\\s+)?can\\s+(?:you|u)\\s+do|how\\s+(?:do|can|to)\\s+(?:i\\s+)?use(?:\\s+(?:this|the|you|it))?(?:\\s+bot)?|how\\s+does\\s+(?:this|it)\\s+work|kya\\s+(?:kya\\s+)?kar\\s*(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain|hoon)(?:\\s+(?:tum|aap|ap))?|(?:tum|aap|ap)\\s+kya\\s+(?:kya\\s+)?kar\\s+(?:sakte|sakta|sakti)\\s+(?:ho|hai|hain)|kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise|ye|yeh|is|this|the)(?:\\s+(?:bot|app))?|\\s+(?:bot|app))?|commands?\\s+(?:kya|list|batao|dikhao|show)(?:\\s+hai)?|(?:show|list)\\s+(?:all\\s+)?commands|(?:(?:ye|yeh|is|this)\\s+)?(?:bot|app|isko|ise|ye|yeh)\\s+kaise\\s+use\\s+karo?(?:\\s+hai)?(?:\\s+(?:isko|ise))?|help\\s+(?:chahiye|karo|kijiye|me|please))(?:\\s+(?:please|bhai|ji|sir|pls))*\\s*$',
@@ -17,12 +17,12 @@ const HELP2 = rx(
 );
 
 const DETAIL_LABELS: Array<[string, RegExp]> = [
-  ['address', rx('\\baddress\\b')],
+  ['address', rx("\\baddress\\b|^(?:they'?re|they\\s+are|we'?re|office\\s+is|located|based)\\s+(?:at|in)\\b")],
   ['turnover', rx('\\bturnover\\b|\\bt/o\\b|\\bannual\\s+sales\\b')],
   [
     'current_system',
     rx(
-      '\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b',
+      '\\b(?:still|currently|presently)\\s+on\\b|\\b(?:pe|par|pr)\\s+(?:chalate|chalte|chalata|chalti|chalta)\\b|\\bsystem\\b|\\busing\\b|\\buse\\s+karo|\\buse\\s+karte|\\bsoftware\\b|\\bcurrently\\s+on\\b|\\berp\\b|\\b(?:they|we)\\s+use\\b|\\buses\\b',
     ),
   ],
   ['challenges', rx('\\bchallenges\\b|\\bpain\\s+points?\\b')],
@@ -114,9 +114,13 @@ const CANCEL_NOUN = rx('\\b(?:meeting|meetings|meet|call(?!\\s+off\\b)|demo|demo
 const CANCEL_DEMO = rx('\\b(?:demo|demos)\\b');
 // A cancel with a new time is a move: "cancel Friday's meeting, book Monday 3pm instead".
 const REBOOK = rx(
-  '\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b',
+  '\\bkaro\\s+(?:dete|denge|lete|lenge|do|dedo|dijiye)\\b|\\brakh\\s+(?:dete|denge|lete|lenge|do|dedo)\\b|\\breschedule\\b|\\bpostpone\\b|\\bprepone\\b|\\bshift\\b|\\bmove\\b|\\bmoved\\b|\\bpush\\b|\\bpushed\\b|\\binstead\\b|\\bjagah\\b|\\bschedule\\b|\\bfix\\b|\\brakh\\b|\\bbook\\b|\\bset\\s*up\\b|\\barrange\\b|\\bnew\\s+time\\b|\\bmake\\s+it\\b',
 );
 const TIMEISH = rx('\\d\\s*(?:am|pm|baje|bje)\\b|\\b\\d{1,2}[:.]\\d{2}\\b|\\b(?:noon|baje)\\b');
+// "Orbit ko demo dikhana hai": a demo to give, not a list to show.
+const DEMO_TO_GIVE = rx(
+  '\\bko\\s+demo\\s+(?:dikhao|dena|dedo)\\s+(?:hai|he|h)\\b|\\bdemo\\s+dikhao\\s+(?:hai|he|h)\\b',
+);
 const SHOW_WORDS = rx('\\b(?:show|dikhao)\\b');
 // "Don't cancel it", "cancel mat karo" ("mat" reads as "stop"), "cancel nahi karna".
 const NOT_CANCEL = rx(
@@ -161,6 +165,7 @@ function cancelOf(s: string, text: string): Classified | undefined {
 
 const REASSIGN = [
   rx('\\breassign\\b|\\btransfer\\b|\\bhandover\\b|\\bsaunp\\b'),
+  rx('^(?:please\\s+|pls\\s+)?hand\\b[^,.]*\\bto\\b'),
   rx('\\bhandled\\s+by\\b|\\bchange\\s+(?:the\\s+)?owner\\b|\\bowner\\s+(?:to|ko|change)\\b'),
   rx('\\bab\\b[^,.]*\\b(?:dekhega|handle\\s+karega|handle\\s+karegi|handle\\s+karo)\\b'),
   rx('\\bwill\\s+(?:now\\s+)?(?:handle|take\\s+care\\s+of|manage|own|take\\s+over)\\b'),
@@ -173,6 +178,9 @@ const REASSIGN = [
 const ACTIVITY_VERBS = rx(
   '^(?:please\\s+)?(?:called|call\\s+kiya|spoke|talked|emailed|mailed|sent|visited|whatsapped|messaged|followed\\s+up|pinged|shared|received)\\b|\\b(?:call|phone)\\s+(?:kiya|kara|ki|hua)\\b|\\bbaat\\s+(?:hua|ki|kari|karo)\\b|\\b(?:mail|email|message|msg|whatsapp)\\s+(?:kiya|bhejo|bhejo\\s+diya|karo\\s+diya)\\b|\\bbhejo\\s+diya\\b|\\bbhejo\\s+dedo\\b|\\bvisit\\s+(?:kiya|kari)\\b|\\bcalled\\b|\\bspoke\\s+(?:to|with)\\b',
 );
+// "Orbit Systems asked for a revised quote": a named company reported doing something.
+export const REPORTED =
+  /^((?:\p{Lu}[\p{L}\p{N}&.'-]*\s+){0,3}\p{Lu}[\p{L}\p{N}&.'-]*)\s+(?:asked|requested|wants|want|said|told\s+us|agreed|confirmed|liked|loved|needs|shared|sent|paid|replied|called\s+back|is\s+asking|are\s+asking)\b/u;
 const COMPANY_COLON = /^[\p{L}\p{M}\p{N}&.' ]{2,40}:\s*\S/u;
 
 const DATEISH = rx(
@@ -185,6 +193,37 @@ export const MONEY =
 
 export function hasDateish(canonLower: string): boolean {
   return DATEISH.test(canonLower);
+}
+
+// A question about how to use a command is a help request, never the command: "how do I schedule
+// a demo?", "can you remind me how to add a lead", "meeting kaise schedule karun?", "डेमो कैसे
+// शेड्यूल करें?", "आप क्या क्या कर सकते हो?".
+const HOW_TO = rx(
+  '^(?:(?:hi|hey|bhai|sir|please|pls|ok|so|btw)\\s+)*(?:how\\s+(?:do|can|should|would|will)\\s+(?:i|we|one|you)\\b|how\\s+to\\b|(?:can|could|will|would)\\s+(?:you|u)\\s+(?:remind|tell|show|teach|explain(?:\\s+to)?)\\s+(?:me|us)\\s+how\\b|what\\s+is\\s+the\\s+way\\s+to\\b|is\\s+there\\s+a\\s+way\\s+to\\b)',
+);
+const HOW_TO_HI = rx(
+  '\\b(?:kaise|kese|kaisey)\\s+(?:[a-z]+\\s+){0,2}(?:karo|karun|karu|kare|karen|karein|karte|karna|use|hota|hoga|hote|dalu|daalun|daalo|banau|banaun)\\b[\\s?!.]*$',
+);
+const HELP_HI =
+  /^(?:(?:आप|तुम|बॉट)\s+)?(?:क्या\s+)?(?:क्या\s+)?कर\s+(?:सकते|सकती|सकता)\s+(?:हो|हैं|है)|^(?:मुझे\s+)?(?:मदद|सहायता|हेल्प)(?:\s+(?:चाहिए|करो|करें|कीजिए))?[\s?!.।]*$/u;
+
+// Chit-chat that mentions a meeting or demo books nothing: laughter, the meeting as a point in time
+// ("after the meeting", "demo ke baad"), a past or a verdict ("went on forever", "mast thi", "बहुत
+// अच्छी रही"), or a question, without a booking word or a clock time.
+const LAUGH = /\b(?:ha(?:ha)+h?|he(?:he)+|lol|lmao|rofl)\b|😂|🤣|😅|😆|😄/iu;
+const MEETING_AS_TIME = rx(
+  "\\b(?:after|before|during|since)\\s+(?:the|our|this|that|my|your|today\\s*'s|yesterday\\s*'s)?\\s*(?:meeting|demo|call)\\b|\\b(?:meeting|demo|call)\\s+(?:ke|ki|ka)\\s+(?:baad|pehle|dauran|time)\\b",
+);
+const MEETING_AS_TIME_HI = /(?:मीटिंग|डेमो|कॉल)\s+(?:के|से)\s+(?:बाद|पहले|दौरान)/u;
+const PAST = rx('\\b(?:was|were|went|tha|thi|rahi|raha|gaye|gayi)\\b');
+const PAST_HI = /(?:रही|रहा|थी|था|थे|गई|गया|गए|चलेंगे|चलें)(?=$|[\s?!.,।])/u;
+const LAST = rx('\\b(?:last\\s+(?:week|month|time)|yesterday|kal\\s+wala|tomorrow\\s+wala)\\b');
+
+function chitChat(s: string, text: string): boolean {
+  if (SCHEDULE.test(s) || RESCHEDULE.test(s) || TIMEISH.test(s) || text.includes('बजे')) return false;
+  if (LAUGH.test(text) || MEETING_AS_TIME.test(s) || MEETING_AS_TIME_HI.test(text)) return true;
+  if (PAST.test(s) || PAST_HI.test(text) || LAST.test(s)) return true;
+  return QUESTION.test(s) && !REQUEST.test(s);
 }
 
 const GREETING_ONLY = /^(?:(?:hi|hello|hey|namaste|bhai|sir|please|ok|okay|team|bot)\s*)+$/;
@@ -215,6 +254,8 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   const dateish = hasDateish(opts.text.toLowerCase());
   if (!/[\p{L}\p{N}]/u.test(s)) return { intent: 'unknown', confidence: 0.9 };
   if (isHelp(s)) return { intent: 'help', confidence: 0.95 };
+  if (HOW_TO.test(s) || (HOW_TO_HI.test(s) && s.split(' ').length <= 7) || HELP_HI.test(opts.text.trim()))
+    return { intent: 'help', confidence: 0.9 };
 
   let labels = 0;
   for (const [, re] of DETAIL_LABELS) if (re.test(s)) labels++;
@@ -223,6 +264,16 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       s,
     );
   if (labels >= 2 && !opts.hasPhone) return { intent: 'provide_details', confidence: 0.9 };
+  // "Vega Motors ki problem hai …", "उनकी सबसे बड़ी दिक्कत है कि …", "Orbit's biggest problem is that …"
+  if (
+    labels === 1 &&
+    !opts.hasPhone &&
+    !INTENT_WORDS.test(s) &&
+    /^(?:[^\s,.;:]+\s+){0,5}(?:challenges|address|turnover)\s+(?:hai|hain|is|are|ka|ki|ke)\b|^(?:[^\s,.;:]+\s+){1,4}(?:ka|ki|ke)\s+(?:challenges|address|turnover|current\s+system)\s*[:\-=]/u.test(
+      s,
+    )
+  )
+    return { intent: 'provide_details', confidence: 0.7 };
   const labelColon = /^(?:address|turnover|current\s+system|system|challenges)\s*[:=]/u.test(s);
   if (labels === 1 && labelFirst && (labelColon || !INTENT_WORDS.test(s)) && !opts.hasPhone)
     return { intent: 'provide_details', confidence: 0.7 };
@@ -248,7 +299,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   if (cancel) return cancel;
 
   if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
-  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s))
+  if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s) && !DEMO_TO_GIVE.test(s))
     return { intent: 'list_tasks', confidence: 0.7 };
   if (LEADS.test(s)) return { intent: 'list_leads', confidence: 0.85 };
 
@@ -266,17 +317,22 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
       if (bareCall) return { intent: 'add_activity', confidence: 0.6 };
       return { intent: 'meeting_family', noun, phase: 'done', confidence: 0.9 };
     }
+    if (chitChat(s, opts.text)) return { intent: 'unknown', confidence: 0.4 };
     if (bareCall && !SCHEDULE.test(s) && !dateish)
       return ACTIVITY_VERBS.test(s)
         ? { intent: 'add_activity', confidence: 0.6 }
         : { intent: 'unknown', confidence: 0.3 };
+    // "Vega Motors ko call kiya, …" is a call made (an activity); "Call Orbit tomorrow at 11" one to make.
+    if (bareCall && ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
+    if (bareCall && !RESCHEDULE.test(s))
+      return { intent: 'meeting_family', noun: 'call', phase: 'schedule', confidence: 0.8 };
     if (RESCHEDULE.test(s)) return { intent: 'meeting_family', noun, phase: 'reschedule', confidence: 0.85 };
     const sure = SCHEDULE.test(s) || dateish;
     return { intent: 'meeting_family', noun, phase: 'schedule', confidence: sure ? 0.85 : 0.6 };
   }
 
   for (const re of REASSIGN) if (re.test(s)) return { intent: 'reassign_lead', confidence: 0.85 };
-  if (ACTIVITY_VERBS.test(s)) return { intent: 'add_activity', confidence: 0.65 };
+  if (ACTIVITY_VERBS.test(s) || REPORTED.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.65 };
   if (opts.hasPhone || opts.hasEmail) return { intent: 'create_lead', confidence: 0.55 };
   if (COMPANY_COLON.test(opts.text.trim())) return { intent: 'add_activity', confidence: 0.5 };
   // "12 MG Road Pune, 5 Cr, Tally, manual billing": an unlabelled answer to the details question.

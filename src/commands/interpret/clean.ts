@@ -133,8 +133,12 @@ const VERB_BEFORE_HAI =
 export function cleanValue(s: string | undefined, opts: { keepVerb?: boolean } = {}): string | undefined {
   if (!s) return undefined;
   let out = trimPunct(s);
-  if (!(opts.keepVerb && VERB_BEFORE_HAI.test(out)))
-    out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
+  if (opts.keepVerb) {
+    // A challenge is the user's sentence, kept as said ("stock tracking mushkil hai"); only a
+    // dangling "… ka hai" loses its tail.
+    if (!VERB_BEFORE_HAI.test(out))
+      out = out.replace(/(?:\s+(?:ki|ka|ke|का|की|के))(?:\s+(?:hai|hain|he|h|है|हैं))?$/iu, '');
+  } else out = out.replace(/(?:\s+(?:hai|hain|he|h|है|हैं|ki|ka|ke|का|की|के))+$/iu, '');
   out = out.replace(/^(?:is|are|hai|:|-|=)\s+/i, '');
   out = trimPunct(out);
   return out || undefined;

@@ -63,3 +63,45 @@ export function parseWhen(text: string, ctx: WhenContext): ParsedWhen | null {
   }
   return best?.when ?? null;
 }
+
+const MONTHS: [RegExp, number][] = [
+  [/^(?:jan(?:uary)?|जनवरी)$/u, 1],
+  [/^(?:feb(?:ruary)?|फ़?फरवरी|फ़रवरी)$/u, 2],
+  [/^(?:mar(?:ch)?|मार्च)$/u, 3],
+  [/^(?:apr(?:il)?|अप्रैल)$/u, 4],
+  [/^(?:may|मई)$/u, 5],
+  [/^(?:june?|जून)$/u, 6],
+  [/^(?:july?|जुलाई)$/u, 7],
+  [/^(?:aug(?:ust)?|अगस्त)$/u, 8],
+  [/^(?:sep(?:t(?:ember)?)?|सितंबर|सितम्बर)$/u, 9],
+  [/^(?:oct(?:ober)?|अक्टूबर|अक्तूबर)$/u, 10],
+  [/^(?:nov(?:ember)?|नवंबर|नवम्बर)$/u, 11],
+  [/^(?:dec(?:ember)?|दिसंबर|दिसम्बर)$/u, 12],
+];
+const monthOf = (w: string) => MONTHS.find(([re]) => re.test(w.toLowerCase()))?.[1];
+const DAY = String.raw`([0-9०-९]{1,2})(?:st|nd|rd|th)?`;
+const WORD = String.raw`([\p{L}\p{M}]+)`;
+
+/**
+ * A calendar date that does not exist ("31 Feb", "February 30th", "31 अप्रैल"), which a date
+ * parser would quietly roll over or drop: the day and month as said, so the bot can refuse it.
+ * February 29 counts as real only in a leap year (of `year`).
+ */
+export function impossibleDate(text: string, year: number): { day: number; month: number } | null {
+  const digits = (s: string) => Number(s.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
+  const tries = [...text.matchAll(new RegExp(String.raw`(?<![\p{L}\p{N}])${DAY}\s*(?:of\s+)?${WORD}`, 'giu'))].map(
+    (m) => ({ day: digits(m[1]), month: monthOf(m[2]) }),
+  );
+  tries.push(
+    ...[...text.matchAll(new RegExp(String.raw`(?<![\p{L}\p{N}])${WORD}\s+${DAY}(?![\p{N}:.])`, 'giu'))].map((m) => ({
+      day: digits(m[2]),
+      month: monthOf(m[1]),
+    })),
+  );
+  for (const t of tries) {
+    if (!t.month || t.day < 1) continue;
+    const last = new Date(Date.UTC(year, t.month, 0)).getUTCDate();
+    if (t.day > last) return { day: t.day, month: t.month };
+  }
+  return null;
+}

@@ -14,10 +14,15 @@ const LABELS: Array<{ field: DetailField; re: RegExp }> = [
   {
     field: 'current_system',
     re: rx(
-      '\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]',
+      '\\b(?:still|currently|presently)\\s+on\\b|\\b(?:current|existing|present)\\s+(?:system|software|erp|setup|tool)s?\\b(?:\\s+(?:is|are|hai|used))?\\s*[:\\-=]?|\\bcurrently\\s+(?:using|on)\\b\\s*:?|\\bsystem\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]?|\\bsoftware\\b(?:\\s+(?:is|hai|used))?\\s*[:\\-=]|\\busing\\b|\\b(?:they|we|client)\\s+(?:use|uses|are\\s+on)\\b|\\buses\\b|\\berp\\s*[:\\-=]',
     ),
   },
-  { field: 'address', re: rx('\\b(?:office\\s+|billing\\s+|shop\\s+)?address\\b(?:\\s+(?:is|hai))?\\s*[:\\-=]?') },
+  {
+    field: 'address',
+    re: rx(
+      "\\b(?:office\\s+|billing\\s+|shop\\s+)?address\\b(?:\\s+(?:is|hai))?\\s*[:\\-=]?|^(?:they'?re|they\\s+are|we'?re|office\\s+is|located|based)\\s+(?:at|in)\\b",
+    ),
+  },
   {
     field: 'turnover',
     re: rx(
@@ -27,13 +32,18 @@ const LABELS: Array<{ field: DetailField; re: RegExp }> = [
   {
     field: 'challenges',
     re: rx(
-      '\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges(?:\\s+points?|\\s+areas?)?|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?\\s*[:\\-=]?',
+      '\\b(?:the\\s+)?(?:main\\s+|biggest\\s+|key\\s+|major\\s+)?(?:challenges(?:\\s+points?|\\s+areas?)?|pain\\s+points?)\\b(?:\\s+(?:is|are|hai|hain|ye\\s+hai))?(?:\\s+that\\b)?\\s*[:\\-=]?',
     ),
   },
 ];
 // "wo Zoho use karte hai", "abhi Tally use karte hain": the system comes before the verb.
 const USE_KARTE = rx(
   '(?:\\b(?:aur|and)\\s+)?(?:\\b(?:wo|woh|ve|they|hum|current)\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:use|istemal|upyog)\\s+(?:karte|karti|karo|kar\\s+rahe|hota)\\b(?:\\s+(?:hai|hain|he|h))?',
+  'gu',
+);
+// "abhi Tally pe chalate hain": the system the business runs on.
+const CHALATE = rx(
+  '(?:\\bcurrent\\s+)?((?:[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*\\s+){0,2}?[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}.]*)\\s+(?:pe|par|pr)\\s+(?:chalate|chalte|chalata|chalti|chal\\s+rahe|chalta|kaam\\s+karte)\\b(?:\\s+(?:hai|hain|he|h))?',
   'gu',
 );
 const TRAILING_JOIN = /\s+(?:and|aur|&|but|par|also)(?:\s+(?:the|main|our|their|biggest|key|major|wo|woh))*\s*$/iu;
@@ -78,6 +88,13 @@ export function extractDetails(doc: Doc): ProvideDetailsCommand {
     const value = cleanValue(origSlice(doc, g, g + m[1].length));
     hits.push({ field: 'current_system', start: m.index, end: m.index + m[0].length, value });
   }
+  CHALATE.lastIndex = 0;
+  for (let m = CHALATE.exec(lower); m; m = CHALATE.exec(lower)) {
+    const g = m.index + m[0].indexOf(m[1], m[0].startsWith('current') ? 7 : 0);
+    const value = cleanValue(origSlice(doc, g, g + m[1].length));
+    if (!hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start))
+      hits.push({ field: 'current_system', start: m.index, end: m.index + m[0].length, value });
+  }
   for (const { field, re } of LABELS) {
     const g = new RegExp(re.source, 'gu');
     for (let m = g.exec(lower); m; m = g.exec(lower)) {
@@ -102,6 +119,8 @@ export function extractDetails(doc: Doc): ProvideDetailsCommand {
       let raw = origSlice(doc, h.end, stop).replace(TRAILING_JOIN, '');
       // An amount has no comma of its own ("7 Cr, करंट सिस्टम: Busy"), except Indian digit groups.
       if (h.field === 'turnover') raw = raw.split(/[,;|\n](?!\d)/)[0];
+      // "… दिक्कत है कि स्टॉक …", "problem hai ki …": the challenge starts after the "that".
+      if (h.field === 'challenges') raw = raw.replace(/^\s*(?:कि|ki|that)\s+/iu, '');
       value = cleanValue(raw.replace(TRAILING_JOIN, ''), { keepVerb: h.field === 'challenges' });
     }
     if (value && !cmd[h.field]) cmd[h.field] = value;
@@ -110,7 +129,14 @@ export function extractDetails(doc: Doc): ProvideDetailsCommand {
   const first = hits[0]?.start ?? 0;
   if (first > 0) {
     const run = pickCompany(doc, 0, first);
-    if (run) cmd.company = run.text;
+    // "उनकी सबसे बड़ी दिक्कत…", "their main problem…": a pronoun, not a company.
+    if (
+      run &&
+      !/^(?:उनकी|उनका|उनके|इनकी|इनका|इनके|उसकी|उसका|उसके|their|our|his|her|unki|unka|unke|inki|inka|inke|uski|uska|uske)(?=$|\s)/iu.test(
+        run.text,
+      )
+    )
+      cmd.company = run.text;
   }
   return cmd;
 }

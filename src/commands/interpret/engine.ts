@@ -2,7 +2,7 @@
 // pass a fake). Steps: normalise → find phones, emails → classify → find dates where the intent
 // needs them → extract the intent's fields from the canonical text → validate with the union.
 import { CommandSchema, type Command } from '../command.ts';
-import { CANCEL, classify, type Classified } from './classify.ts';
+import { CANCEL, REPORTED, classify, type Classified } from './classify.ts';
 import { cleanNote } from './clean.ts';
 import { contactMarks, findEmails, findPhones, type Found } from './contacts.ts';
 import { extractDetails, extractDetailsByPosition } from './details.ts';
@@ -38,6 +38,21 @@ function findDates(text: string, ctx: InterpretContext, parseWhen: ParseWhen, bl
     work = work.slice(0, index) + ' '.repeat(r.text.length) + work.slice(index + r.text.length);
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+const DAY_WORD =
+  /\b(?:today|tomorrow|tmrw|tonight|parso|parson|aaj|kal|next|agle|this|coming|mon|tue|wed|thu|fri|sat|sun|\w+day|somvar|mangalvar|budhvar|guruvar|shukravar|shanivar|ravivar|jan\w*|feb\w*|mar\w*|apr\w*|may|june?|july?|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|tareekh|tarikh)\b|\d{1,2}\s*(?:st|nd|rd|th)\b|\d{1,2}[/.-]\d{1,2}(?![:\d])|आज|कल|परसों|सोमवार|मंगलवार|बुधवार|गुरुवार|शुक्रवार|शनिवार|रविवार|तारीख/iu;
+
+/**
+ * "parso shift karo subah 11 baje": a day and a time said apart. A time with no day of its own
+ * takes the day said elsewhere in the message (instead of today or tomorrow).
+ */
+function withDay(dates: WhenMatch[]): WhenMatch[] {
+  const day = dates.find((d) => d.date && !d.at);
+  if (!day?.date) return dates;
+  return dates.map((d) =>
+    d.at && !DAY_WORD.test(d.text) ? { ...d, at: `${day.date}${d.at.slice(10)}`, date: day.date } : d,
+  );
 }
 
 function dateMarks(dates: WhenMatch[]): Mark[] {
@@ -203,7 +218,9 @@ function extract(
       const runs = [...companyRuns(doc0, 0, target.cut0), ...companyRuns(doc0, target.cut1, doc0.canon.length)];
       const run = runs.find((r) => r.c1 <= target.cut0) ?? runs[0];
       if (!run) return unknown(0.3);
-      return { command: { intent: 'reassign_lead', company: run.text, assignee: target.name }, confidence: conf };
+      // "Hand Nimbus Labs over to Priya": the verb is no part of the name.
+      const company = run.text.replace(/^(?:hand|give|pass)\s+(?=\S)/iu, '');
+      return { command: { intent: 'reassign_lead', company, assignee: target.name }, confidence: conf };
     }
     case 'list_leads': {
       const assignee = listAssignee(doc0);
@@ -238,7 +255,9 @@ function extract(
         const { company, note } = companyAndNote(doc);
         if (company && note) return { command: { intent: 'add_activity', company, note }, confidence: conf };
       }
-      const run = pickCompany(doc);
+      // "Orbit Systems asked for …": the company is the one reported doing it.
+      const reported = REPORTED.exec(input.trim())?.[1];
+      const run = reported ? { text: reported } : pickCompany(doc);
       const note = cleanNote(input);
       if (!run || !note) return unknown(0.3);
       return { command: { intent: 'add_activity', company: run.text, note }, confidence: conf };
@@ -261,7 +280,7 @@ function extract(
       const assignee = cls.phase === 'schedule' ? findAssignee(doc) : undefined;
       const run = companyOutside(doc, assignee);
       if (!run) return unknown(0.3);
-      const timed = dates.filter((d) => d.at);
+      const timed = withDay(dates).filter((d) => d.at);
       if (cls.phase === 'reschedule') {
         const at = timed[timed.length - 1]?.at;
         // The contract needs the new time; without it the hybrid mode asks the LLM (or the user).
@@ -270,7 +289,7 @@ function extract(
         return { command: { intent, company: run.text, at }, confidence: run.score < 4 ? conf - 0.15 : conf };
       }
       const at = timed[0]?.at;
-      const intent = noun === 'demo' ? 'schedule_demo' : 'schedule_meeting';
+      const intent = noun === 'demo' ? 'schedule_demo' : noun === 'call' ? 'schedule_call' : 'schedule_meeting';
       // "Meeting tomorrow 3pm - Orbit Textiles - Sunil": a lone name after the company, by position.
       let named = assignee?.name;
       let sure = run.score < 4 ? conf - 0.15 : conf;

@@ -296,12 +296,31 @@ export function extractCreateLead(doc: Doc, found: { phones: Found[]; emails: Fo
   }
   if (!out.company) return null;
   const cmd: CreateLeadCommand = { intent: 'create_lead', company: out.company };
-  if (out.contact_name) cmd.contact_name = out.contact_name;
+  // "speak to Ms Fernandes on 98200 11223": the preposition before the number is no part of the name.
+  const contact = out.contact_name?.replace(/\s+(?:on|at|@|par|pe|पर)$/iu, '');
+  if (contact) cmd.contact_name = contact;
   if (found.phones[0]) cmd.phone = found.phones[0].value;
   if (found.emails[0]) cmd.email = found.emails[0].value;
-  if (out.source) cmd.source = out.source;
+  const source = out.source && cleanSource(out.source);
+  if (source) cmd.source = source;
   if (out.assignee) cmd.assignee = out.assignee;
   return cmd;
+}
+
+/**
+ * A source said loosely keeps its name only: "our Instagram page" → Instagram, "the expo" → expo,
+ * "expo mein mile the" → expo ("Facebook ads" stays: the ads are the source).
+ */
+function cleanSource(s: string): string | undefined {
+  const out = s
+    .replace(/^(?:our|the|a|an|their|hamare|hamara|hamari|हमारे|हमारी)\s+/iu, '')
+    .replace(/\s+(?:page|account|handle|profile|channel|stall)$/iu, '')
+    .replace(
+      /\s+(?:(?:mein|me|mai|pe|par|में|पर)\s+)?(?:mile|mila|mili|मिले|मिला|मिली)(?:\s+(?:the|thi|tha|hai|थे|था|थी|है))?$/iu,
+      '',
+    )
+    .trim();
+  return out || undefined;
 }
 
 const SOURCE_LEAD = rx('^\\s*(?:wala\\s+|ka\\s+|se\\s+)?lead\\b');

@@ -98,7 +98,7 @@ const WILL_DO = rx(
 const KE_NAAM = rx('\\s+(?:ke|ki)\\s+naam\\s+(?:pe|se|me)\\b', 'g');
 const IN_NAME = rx("\\b(?:in|under)\\s+(?=[\\p{L}\\p{M}]+'s\\s+name\\b)", 'g');
 const HINDI_DO = rx(
-  '\\s+(?:dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b',
+  '\\s+(?:le\\s+(?:lega|legi|lenge)|dekh\\s+(?:lega|legi|lenge)|dekhega|dekhegi|dekhenge|sambhalega|sambhalegi|sambhalenge|handle\\s+karega|handle\\s+karegi|handle\\s+karo|lega|legi|karega|karegi|jayega|jayegi|attend\\s+karega|attend\\s+karegi)\\b',
   'g',
 );
 

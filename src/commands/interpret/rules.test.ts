@@ -619,11 +619,163 @@ describe('interpretRules: patterns from the independent set', () => {
   });
 });
 
+describe('interpretRules: never a guess (issue 11)', () => {
+  it('reads chit-chat that mentions a meeting or demo as nothing to do', () => {
+    for (const t of [
+      'lol the call with the bank took ages',
+      'see you all after the demo',
+      'meeting ke baad party?',
+      'parso wali meeting bahut lambi thi',
+      'पिछली मीटिंग बहुत लंबी थी',
+      'मीटिंग के बाद चाय पिएँगे',
+      'was the demo good?',
+    ])
+      expect(read(t), t).toEqual({ intent: 'unknown' });
+    // A booking word or a clock time still books.
+    expect(read('haha ok, schedule a demo with Orbit tomorrow 4pm')).toMatchObject({
+      intent: 'schedule_demo',
+    });
+  });
+
+  it('reads how-to questions about a command as help', () => {
+    for (const t of [
+      'how can I add a new lead?',
+      'could you tell me how to reschedule a demo',
+      'lead kaise add karun',
+      'मीटिंग कैसे कैंसल करें?',
+      'तुम क्या क्या कर सकते हो',
+      'सहायता चाहिए',
+    ])
+      expect(read(t), t).toEqual({ intent: 'help' });
+  });
+
+  it('reads won and lost with the reason, in three languages', () => {
+    expect(read('mark Zen Spa as won')).toEqual({ intent: 'mark_won', company: 'Zen Spa' });
+    expect(read('Deal lost with Apex Motors - price too high')).toEqual({
+      intent: 'mark_lost',
+      company: 'Apex Motors',
+      note: 'price too high',
+    });
+    expect(read('Zen Spa ka order pakka ho gaya')).toEqual({ intent: 'mark_won', company: 'Zen Spa' });
+    expect(read('Apex Motors ne inkaar kar diya, unka budget cut ho gaya')).toEqual({
+      intent: 'mark_lost',
+      company: 'Apex Motors',
+      note: 'unka budget cut ho gaya',
+    });
+    expect(read('Zen Spa ने मना कर दिया')).toEqual({ intent: 'mark_lost', company: 'Zen Spa' });
+    // Not a deal: "lost" and "score" in passing.
+    for (const t of ['I lost my charger', 'what was the score yesterday?'])
+      expect(read(t), t).toEqual({ intent: 'unknown' });
+  });
+
+  it('reads a call to make as schedule_call and a call made as an activity', () => {
+    expect(read('call Zen Spa on Friday at 4')).toEqual({
+      intent: 'schedule_call',
+      company: 'Zen Spa',
+      at: '2026-03-13T16:00:00+05:30',
+    });
+    expect(read('Zen Spa ko call kiya, kal wapas baat karenge')).toMatchObject({
+      intent: 'add_activity',
+      company: 'Zen Spa',
+    });
+  });
+
+  it('reads a score and a changed field', () => {
+    expect(read('update Zen Spa score to 65')).toEqual({ intent: 'set_score', company: 'Zen Spa', score: 65 });
+    expect(read('Zen Spa का स्कोर ७५ कर दो')).toEqual({ intent: 'set_score', company: 'Zen Spa', score: 75 });
+    expect(read('Zen Spa ka phone 98111 00022 kar do')).toEqual({
+      intent: 'update_lead',
+      company: 'Zen Spa',
+      phone: '98111 00022',
+    });
+    expect(read("Zen Spa's email is now hello@zenspa.in")).toEqual({
+      intent: 'update_lead',
+      company: 'Zen Spa',
+      email: 'hello@zenspa.in',
+    });
+    expect(read('set Zen Spa score to 140')).toEqual({ intent: 'unknown' });
+  });
+  it('reads details without labels or with hedges, and keeps a challenge as said', () => {
+    expect(read('Zen Spa ki sabse badi problem hai billing late hoti hai')).toEqual({
+      intent: 'provide_details',
+      company: 'Zen Spa',
+      challenges: 'billing late hoti hai',
+    });
+    expect(read('challenges: data entry bahut slow hai')).toEqual({
+      intent: 'provide_details',
+      challenges: 'data entry bahut slow hai',
+    });
+    expect(read("we're at 5 Park Street, Kolkata; turnover about 2 crore; currently on Busy")).toEqual({
+      intent: 'provide_details',
+      address: '5 Park Street, Kolkata',
+      turnover: 'about 2 crore',
+      current_system: 'Busy',
+    });
+    expect(read('Zen Spa ka turnover 80 lakh hai, Marg pe chalate hain')).toEqual({
+      intent: 'provide_details',
+      company: 'Zen Spa',
+      turnover: '80 lakh',
+      current_system: 'Marg',
+    });
+    expect(read('उनकी मुख्य दिक्कत है कि बिलिंग में देर होती है')).toEqual({
+      intent: 'provide_details',
+      challenges: 'बिलिंग में देर होती है',
+    });
+  });
+  it('reads the phenomena of issue 11 on new sentences', () => {
+    // a name followed by a preposition, sources said loosely
+    expect(read('new lead Zen Spa, talk to Mr Kapoor at 98111 22334, came through our Facebook page')).toEqual({
+      intent: 'create_lead',
+      company: 'Zen Spa',
+      contact_name: 'Kapoor',
+      phone: '98111 22334',
+      source: 'Facebook',
+    });
+    expect(read('Naya lead: Zen Spa, Ritu, 98111 22335, trade fair mein mila')).toMatchObject({ source: 'trade fair' });
+    // an assignee named at the end
+    expect(read('Zen Spa ke saath meeting parso 11 baje, Rekha le legi')).toEqual({
+      intent: 'schedule_meeting',
+      company: 'Zen Spa',
+      at: '2026-03-12T11:00:00+05:30',
+      assignee: 'Rekha',
+    });
+    // "X ko demo dikhana hai …" is a demo; a day and a time said apart make one time
+    expect(read('Zen Spa ko demo dikhana hai kal 5 baje')).toEqual({
+      intent: 'schedule_demo',
+      company: 'Zen Spa',
+      at: '2026-03-11T17:00:00+05:30',
+    });
+    expect(read('Zen Spa wali meeting parso move karo shaam 6 baje')).toEqual({
+      intent: 'reschedule_meeting',
+      company: 'Zen Spa',
+      at: '2026-03-12T18:00:00+05:30',
+    });
+    // a failed slot moved in one breath is a reschedule, not a cancel
+    expect(read('Zen Spa ki meeting aaj nahi ho payegi, parso 12 baje rakh dete hain')).toEqual({
+      intent: 'reschedule_meeting',
+      company: 'Zen Spa',
+      at: '2026-03-12T12:00:00+05:30',
+    });
+    // reassign with "hand … over", "what is X working on", an activity without command words
+    expect(read('hand Zen Spa over to Amit')).toEqual({
+      intent: 'reassign_lead',
+      company: 'Zen Spa',
+      assignee: 'Amit',
+    });
+    expect(read("what's Rekha working on?")).toEqual({ intent: 'list_leads', assignee: 'Rekha' });
+    expect(read('Zen Spa confirmed the order for 3 branches')).toEqual({
+      intent: 'add_activity',
+      company: 'Zen Spa',
+      note: 'Zen Spa confirmed the order for 3 branches',
+    });
+  });
+});
+
 describe('interpretRules: accuracy on the command sets', () => {
-  for (const name of ['dev', 'holdout']) {
+  for (const name of ['dev', 'holdout', 'independent', 'blind-2']) {
     it(`reaches ≥ 95% intent and ≥ 90% all-fields accuracy on ${name}.jsonl`, () => {
       const lines = readEvalSet(new URL(`../../../test/fixtures/commands/${name}.jsonl`, import.meta.url));
-      expect(lines.length).toBeGreaterThanOrEqual(name === 'dev' ? 300 : 100);
+      expect(lines.length).toBeGreaterThanOrEqual(name === 'dev' ? 300 : 80);
       const score = scoreSet(lines, (text) => read(text));
       const misses = score.misses.map((m) => `${m.line.id}: ${m.wrongFields.join(',')}`);
       expect(score.intentRight / score.lines, misses.join('\n')).toBeGreaterThanOrEqual(0.95);

@@ -4,6 +4,7 @@
 import type { Command } from '../command.ts';
 import { parseWhen } from './dates.ts';
 import { interpretWith, type InterpretContext } from './engine.ts';
+import { lifecycleCommand } from './lifecycle.ts';
 import { releaseTarget } from './release.ts';
 
 export type { InterpretContext } from './engine.ts';
@@ -16,5 +17,7 @@ export type { InterpretContext } from './engine.ts';
 export function interpretRules(text: string, ctx: InterpretContext): { command: Command; confidence: number } {
   const release = releaseTarget(text);
   if (release) return { command: { intent: 'release_bot', company: release }, confidence: 0.95 };
+  const lifecycle = lifecycleCommand(text);
+  if (lifecycle) return { command: lifecycle, confidence: 0.9 };
   return interpretWith(text, ctx, parseWhen);
 }

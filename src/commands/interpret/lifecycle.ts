@@ -1,0 +1,140 @@
+// The lifecycle commands, read before the general classifier: a deal won or lost (with what the
+// user said about it), a score set, a field of the lead changed ("Orbit ka email orbit@x.in kar
+// do"). Each is one fixed shape per language; anything else goes on to the classifier, so a
+// sentence that merely mentions "lost" or "score" is not read as one.
+import type { Command } from '../command.ts';
+
+const CO = String.raw`(?<co>[\p{L}\p{M}\p{N}&.' -]{2,60}?)`;
+const NOTE = String.raw`(?:\s*[,;:!.-]+\s*(?<note>.*?))?`;
+const END = String.raw`\s*[.!]*\s*$`;
+const r = (s: string) => new RegExp(`^\\s*${s}${END}`, 'iu');
+
+const WON = [
+  r(
+    String.raw`(?:we\s+)?(?:closed|won|signed|cracked)\s+(?:the\s+)?(?:deal|order|account)\s+(?:with|for|of|from)\s+${CO}${NOTE}`,
+  ),
+  r(String.raw`(?:deal|lead)\s+(?:won|closed)\s+(?:with|for|-|:)\s*${CO}${NOTE}`),
+  r(String.raw`(?:please\s+)?mark\s+${CO}\s+(?:as\s+)?(?:won|closed\s+won)${NOTE}`),
+  r(String.raw`${CO}\s+(?:deal\s+|lead\s+)?(?:is\s+|has\s+been\s+)?(?:won|closed\s+won)${NOTE}`),
+  r(
+    String.raw`${CO}\s+(?:(?:ka|ki|ke|wala|wali)\s+)?(?:deal|order|lead|sauda)\s+(?:pakka|pakki|final|close|closed|won|done)(?:\s+(?:ho\s*gaya|ho\s*gayi|hogaya|hogayi|hua|hui|hai|kar\s*do|karo))?${NOTE}`,
+  ),
+  r(
+    String.raw`${CO}\s+(?:का|की|के|वाली|वाला)\s+(?:डील|ऑर्डर|सौदा|लीड)\s+(?:पक्की|पक्का|फ़ाइनल|फाइनल|क्लोज़|क्लोज|विन)(?:\s+(?:हो\s+गई|हो\s+गया|हुई|हुआ|है|कर\s+दो))?${NOTE}`,
+  ),
+];
+
+const LOST = [
+  r(String.raw`(?:lead|deal)\s+lost\s+(?:for|with|-|:)\s*${CO}${NOTE}`),
+  r(String.raw`(?:we\s+)?lost\s+(?:the\s+)?(?:deal|lead|order)\s+(?:with|for|of|to|from)\s+${CO}${NOTE}`),
+  r(String.raw`(?:please\s+)?mark\s+${CO}\s+(?:as\s+)?(?:lost|closed\s+lost|dead)${NOTE}`),
+  r(String.raw`${CO}\s+(?:deal\s+|lead\s+)?(?:is\s+|has\s+been\s+)?(?:lost|closed\s+lost)${NOTE}`),
+  r(String.raw`${CO}\s+ne\s+(?:mana|manaa|inkaar|inkar|na)\s+(?:kar|kr)\s+(?:diya|di|dia)${NOTE}`),
+  r(
+    String.raw`${CO}\s+(?:(?:ka|ki|ke|wala|wali)\s+)?(?:deal|lead|order)\s+(?:lost|gayi|gaya|cancel)(?:\s+(?:ho\s*gaya|ho\s*gayi|hogaya|hogayi|hai|kar\s*do|karo))?${NOTE}`,
+  ),
+  r(String.raw`${CO}\s+ने\s+(?:मना|इनकार|इंकार)\s+कर\s+(?:दिया|दी)${NOTE}`),
+  r(
+    String.raw`${CO}\s+(?:का|की|के)\s+(?:डील|लीड|ऑर्डर)\s+(?:लॉस्ट|लोस्ट|हाथ\s+से\s+(?:गई|गया))(?:\s+(?:हो\s+गई|हो\s+गया|है|कर\s+दो))?${NOTE}`,
+  ),
+];
+
+const NUM = String.raw`(?<n>[0-9०-९]{1,3})`;
+const SCORE = [
+  r(
+    String.raw`(?:please\s+)?(?:set|change|update|make|put)\s+(?:the\s+)?(?:lead\s+)?score\s+(?:of|for)\s+${CO}\s+(?:to|as|=|at)\s*${NUM}`,
+  ),
+  r(
+    String.raw`(?:please\s+)?(?:set|change|update|make|put)\s+${CO}(?:'s)?\s+(?:lead\s+)?score\s+(?:to|as|=|at)?\s*${NUM}`,
+  ),
+  r(String.raw`(?:please\s+)?score\s+${CO}\s+(?:at|as)?\s*${NUM}`),
+  r(String.raw`${CO}(?:'s)?\s+(?:lead\s+)?score\s+(?:is\s+now|now|to|=|:)?\s*${NUM}`),
+  r(
+    String.raw`${CO}\s+(?:ka|ki|का|की)\s+(?:lead\s+|लीड\s+)?(?:score|स्कोर)\s+${NUM}\s*(?:kar\s*do|kardo|karo|kar\s+dijiye|kr\s+do|कर\s+दो|करो|कर\s+दें|कर\s+दीजिए|है)?`,
+  ),
+];
+
+const FIELDS: [RegExp, 'email' | 'phone' | 'contact_name' | 'address' | 'source'][] = [
+  [/^(?:email|e-mail|mail|email\s+id|mail\s+id|ईमेल|ई-मेल|मेल)$/iu, 'email'],
+  [
+    /^(?:phone|phone\s+number|number|mobile|mobile\s+number|contact\s+number|fon|फ़ोन|फोन|नंबर|मोबाइल|फ़ोन\s+नंबर|फोन\s+नंबर)$/iu,
+    'phone',
+  ],
+  [/^(?:contact|contact\s+name|contact\s+person|naam|नाम|संपर्क)$/iu, 'contact_name'],
+  [/^(?:address|pata|पता)$/iu, 'address'],
+  [/^(?:source|स्रोत|सोर्स)$/iu, 'source'],
+];
+const FIELD = String.raw`(?<f>email\s+id|mail\s+id|e-mail|email|mail|phone\s+number|mobile\s+number|contact\s+number|contact\s+name|contact\s+person|phone|number|mobile|contact|address|pata|source|फ़ोन\s+नंबर|फोन\s+नंबर|ईमेल|ई-मेल|फ़ोन|फोन|नंबर|मोबाइल|पता|सोर्स)`;
+const VALUE = String.raw`(?<v>.+?)`;
+const UPDATE = [
+  r(
+    String.raw`(?:please\s+)?(?:change|update|set|correct|fix)\s+(?:the\s+)?${FIELD}\s+(?:of|for)\s+${CO}\s+(?:to|as|=)\s+${VALUE}`,
+  ),
+  r(String.raw`(?:please\s+)?(?:change|update|set|correct|fix)\s+${CO}(?:'s)?\s+${FIELD}\s+(?:to|as|=)\s+${VALUE}`),
+  r(String.raw`${CO}(?:'s)?\s+${FIELD}\s+(?:is\s+now|has\s+changed\s+to|changed\s+to|should\s+be)\s+${VALUE}`),
+  r(
+    String.raw`${CO}\s+(?:ka|ki|ke|का|की|के)\s+(?:naya\s+|नया\s+|नई\s+)?${FIELD}\s+(?:ab\s+|अब\s+)?${VALUE}\s+(?:kar\s*do|kardo|karo|kr\s+do|kar\s+dijiye|hai|कर\s+दो|करो|कर\s+दें|कर\s+दीजिए|है)`,
+  ),
+];
+
+const clean = (s: string | undefined) =>
+  s
+    ?.replace(/^(?:the|a|an)\s+/iu, '')
+    .replace(/\s+(?:lead|account|deal)$/iu, '')
+    .replace(/['’]s$/u, '')
+    .replace(/[\s,.;:!-]+$/u, '')
+    .trim();
+const digits = (s: string) => Number(s.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
+const BAD_COMPANY =
+  /^(?:it|this|that|we|they|he|she|i|the|lead|deal|he|ye|yeh|wo|woh|vo|unka|unki|uska|uski|usne|unhone)$/iu;
+
+// "What is Neha working on?", "Neha kis pe kaam kar rahi hai?", "नेहा किस पर काम कर रही है?": her leads.
+const WORKING_ON = [
+  /^(?:what(?:'s|\s+is|\s+are)|what\s+all\s+is)\s+(?<name>\p{L}+)\s+(?:working\s+on|busy\s+with|handling)\s*\??$/iu,
+  /^(?<name>\p{L}+)\s+(?:kis|kin|kya)\s+(?:pe|par|pr)?\s*(?:kaam|work)\s+(?:kar|kr)\s+(?:raha|rahi|rahe)\s+(?:hai|hain|h)\s*\??$/iu,
+  /^(?<name>\p{L}+)\s+(?:किस|किन|क्या)\s+(?:पर|पे)?\s*काम\s+कर\s+(?:रहा|रही|रहे)\s+(?:है|हैं)\s*[?।]?$/u,
+];
+const NOT_A_NAME = /^(?:he|she|they|we|you|everyone|everybody|team|sab|wo|woh|वो|सब|कौन|kaun|who)$/iu;
+
+export function lifecycleCommand(text: string): Command | null {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (!t || t.length > 300) return null;
+  for (const re of WORKING_ON) {
+    const name = re.exec(t)?.groups?.name;
+    if (name && !NOT_A_NAME.test(name)) return { intent: 'list_leads', assignee: name };
+  }
+  for (const [list, intent] of [
+    [WON, 'mark_won'],
+    [LOST, 'mark_lost'],
+  ] as const) {
+    for (const re of list) {
+      const m = re.exec(t);
+      const company = clean(m?.groups?.co);
+      if (!m || !company || BAD_COMPANY.test(company)) continue;
+      const note = m.groups?.note?.trim().replace(/[.!]+$/u, '');
+      // "…ne mana kar diya, follow up band karo" asks to stop the follow-ups: the classifier's.
+      if (note && /\bfollow[\s-]*ups?\b|\bfollowups\b|\breminders?\b|फ़ॉलो|फॉलो/iu.test(note)) return null;
+      return { intent, company, ...(note ? { note } : {}) };
+    }
+  }
+  for (const re of SCORE) {
+    const m = re.exec(t);
+    const company = clean(m?.groups?.co);
+    if (!m || !company || BAD_COMPANY.test(company)) continue;
+    const score = digits(m.groups!.n);
+    if (score > 100) return null;
+    return { intent: 'set_score', company, score };
+  }
+  for (const re of UPDATE) {
+    const m = re.exec(t);
+    const company = clean(m?.groups?.co);
+    if (!m || !company || BAD_COMPANY.test(company)) continue;
+    const field = FIELDS.find(([fre]) => fre.test(m.groups!.f.replace(/\s+/g, ' ')))?.[1];
+    const value = m.groups!.v.trim();
+    if (!field || !value) continue;
+    if (field === 'email' && !/^\S+@\S+\.\S+$/u.test(value)) continue;
+    if (field === 'phone' && !/^\+?[\d०-९][\d०-९ ()-]{5,}$/u.test(value)) continue;
+    return { intent: 'update_lead', company, [field]: value } as Command;
+  }
+  return null;
+}
