@@ -519,6 +519,7 @@ async function main() {
     // table (one autocommit insert: durable before the 200), answer 200. Same pool size, same
     // database server, same thread as Parley.
     const simplePool = new pg.Pool({ connectionString: dbUrl.toString(), max: Number(poolSize) });
+    simplePool.on('error', () => {}); // an idle client dropped with the database at the end
     await simplePool.query(
       'create table simple_webhooks (id bigserial primary key, body text not null, received_at timestamptz not null default now())',
     );
@@ -533,7 +534,7 @@ async function main() {
       return { ok: true };
     });
     await bare.listen({ host: '127.0.0.1', port: 0 });
-    cleanups.push(async () => {
+    cleanups.unshift(async () => {
       await bare.close();
       await simplePool.end();
     });
