@@ -80,9 +80,12 @@ const POLL_MS = 500;
 /**
  * With notifications (a NOTIFY wakes the workers when a job can run at once), only one slot per
  * queue polls, this rarely: for jobs that become due later (retries, delays) and a notification
- * lost while the listener reconnects. An idle server then costs a few queries a minute per queue.
+ * lost while the listener reconnects. An idle server then costs a few queries a minute per queue;
+ * a queue whose job just failed polls every 0.5 s for a while, so its retry is not late.
  */
-const POLL_LISTENING_MS = 5000;
+const POLL_LISTENING_MS = 15_000;
+/** After a job of a queue failed (its retry is due in seconds), that queue polls as without notifications for this long. */
+const RETRY_WATCH_MS = 120_000;
 
 export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
   const boss = new PgBoss({
@@ -122,6 +125,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   // Queues with a slot sleeping on the poll timer: the others of that queue sleep until woken.
   const polling = new Set<string>();
   let listening = false;
+  const failedAt = new Map<string, number>();
   const idle = (queue: string, ms: number | null) =>
     new Promise<void>((resolve) => {
       const set = sleepers.get(queue) ?? new Set();
@@ -163,7 +167,8 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (!jobs.length) {
         // Backing off, or polling without notifications: every slot on its timer. Listening: one
         // slot per queue polls, the others wait for a notification or for that one to find work.
-        if (!stopping) await idle(def.id, backoff || (listening ? null : POLL_MS));
+        const watchRetry = Date.now() - (failedAt.get(def.id) ?? -Infinity) < RETRY_WATCH_MS;
+        if (!stopping) await idle(def.id, backoff || (listening && !watchRetry ? null : POLL_MS));
         continue;
       }
       // There may be more: the queue's sleeping slots look too.
@@ -180,6 +185,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         else await run(def, deps, job);
       } catch (err) {
         failure = err ?? new Error('job failed');
+        failedAt.set(def.id, Date.now());
         if (isDatabaseUnavailable(err)) outage.failed(err);
         else
           opts.log.warn(
