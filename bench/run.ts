@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark in sequence, each in its own Node process, output passed
 // through. Extra arguments go to the ingest benchmark (e.g. `npm run bench -- --seconds 3`).
 // Exits non-zero if any benchmark does (the ingest benchmark does when an acknowledged message is
-// missing from the database; the pipeline benchmark when any of its checks fails).
+// missing from the database; the pipeline, route and backlog benchmarks when any of their checks
+// fails). A missed speed goal is printed beside its figure, never an exit code.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -10,7 +11,22 @@ const benches: { file: string; args: string[]; what: string }[] = [
   {
     file: 'ingest.ts',
     args: process.argv.slice(2),
-    what: 'WhatsApp webhook ingest vs a bare Fastify route (PostgreSQL)',
+    what: 'WhatsApp webhook ingest vs the simplest durable webhook (verify, insert the raw body) (PostgreSQL)',
+  },
+  {
+    file: 'route.ts',
+    args: [],
+    what: 'routing throughput: a backlog of customer messages routed by the workers (rules mode, PostgreSQL), CPU µs per message',
+  },
+  {
+    file: 'backlog.ts',
+    args: [],
+    what: 'webhooks while a 1,000-message backlog drains: p50/p99 of one-message webhooks (PGlite and PostgreSQL)',
+  },
+  {
+    file: 'idle.ts',
+    args: [],
+    what: 'idle cost of parley serve on PGlite with the demo data: CPU ticks over 60 s, RSS',
   },
   {
     file: 'pipeline.ts',

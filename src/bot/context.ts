@@ -93,6 +93,52 @@ export async function getCustomerContext(
               order by m.created_at desc, m.id desc limit ${limit}) m), '[]'::json) as recent_messages
     from (select 1) one left join lead l on true`);
   const [r] = rowsOf<Record<string, unknown>>(result);
+  return contextOf(contact, r);
+}
+
+/**
+ * getCustomerContext for many E.164 phones of one workspace in one statement (the router's batch):
+ * the same fields, one row per phone. Contacts that are not phones are looked up one by one.
+ */
+export async function getCustomerContexts(
+  db: DbOrTx,
+  workspaceId: string,
+  contacts: string[],
+  opts: { messages?: number } = {},
+): Promise<Map<string, CustomerContext | null>> {
+  const out = new Map<string, CustomerContext | null>();
+  const phones = [...new Set(contacts.filter((c) => c.startsWith('+')))];
+  for (const c of new Set(contacts.filter((c) => !c.startsWith('+'))))
+    out.set(c, await getCustomerContext(db, workspaceId, c, opts));
+  if (!phones.length) return out;
+  const limit = opts.messages ?? 10;
+  const result = await db.execute(sql`
+    select
+      k.contact, l.id, l.contact_name, l.email, l.company, l.position, l.status, l.score, l.source, l.notes, l.assignee_id,
+      l.last_contact_at, l.next_follow_up_at, l.opted_out_at,
+      (select u.name from users u where u.id = l.assignee_id) as assignee_name,
+      coalesce((select json_agg(json_build_object('title', d.title, 'value', d.value::float8, 'currency', d.currency, 'stage', d.stage, 'probability', d.probability) order by d.updated_at desc)
+        from deals d where d.workspace_id = ${workspaceId} and d.lead_id = l.id and d.stage not in ('won', 'lost')), '[]'::json) as deals,
+      coalesce((select json_agg(json_build_object('title', t.title, 'description', t.description, 'due_date', t.due_at, 'priority', t.priority, 'type', t.type) order by t.due_at nulls last)
+        from tasks t where t.workspace_id = ${workspaceId} and t.lead_id = l.id and t.status = 'pending'), '[]'::json) as tasks,
+      coalesce((select json_agg(n.body order by n.created_at desc) from (select body, created_at from notes n where n.workspace_id = ${workspaceId} and n.lead_id = l.id order by created_at desc limit 5) n), '[]'::json) as recent_notes,
+      coalesce((select json_agg(json_build_object('key', f.key, 'value', f.value, 'confidence', f.confidence, 'created_at', f.created_at) order by f.created_at)
+        from profile_facts f where f.workspace_id = ${workspaceId} and f.contact = k.contact and f.status = 'active'), '[]'::json) as facts,
+      coalesce((select json_agg(json_build_object('direction', m.direction, 'text', m.text, 'at', m.created_at, 'purpose', m.purpose) order by m.created_at, m.id)
+        from (select m.* from messages m join conversations c on c.id = m.conversation_id
+              where c.workspace_id = ${workspaceId} and c.contact_phone = k.contact and m.type <> 'reaction'
+              order by m.created_at desc, m.id desc limit ${limit}) m), '[]'::json) as recent_messages
+    from unnest(array[${sql.join(
+      phones.map((p) => sql`${p}`),
+      sql`, `,
+    )}]::text[]) as k(contact)
+    left join lateral (select l.* from leads l where l.workspace_id = ${workspaceId} and l.phone = k.contact limit 1) l on true`);
+  for (const r of rowsOf<Record<string, unknown>>(result))
+    out.set(r.contact as string, contextOf(r.contact as string, r));
+  return out;
+}
+
+function contextOf(contact: string, r: Record<string, unknown>): CustomerContext | null {
   const facts = parseJson<ContextFact[]>(r.facts);
   const recentMessages = parseJson<ContextMessage[]>(r.recent_messages);
   if (!r.id && !facts.length && !recentMessages.length) return null;

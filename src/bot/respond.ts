@@ -34,6 +34,8 @@ export type BotDeps = {
   fetch?: typeof fetch;
   llm?: LlmOptions | null;
   config?: Config;
+  /** The customer context, when the caller looked it up already (the router's batch does, set-based). */
+  context?: CustomerContext | null;
 };
 
 type Conversation = typeof conversations.$inferSelect;
@@ -102,7 +104,7 @@ export async function prepareCustomerReply(
   let ctx: CustomerContext | null = null;
   let fallback: string | null = null;
   try {
-    ctx = await getCustomerContext(deps.db, ws.id, contact);
+    ctx = deps.context !== undefined ? deps.context : await getCustomerContext(deps.db, ws.id, contact);
     if (ctx?.leadId) deps.log.info({ lead: ctx.leadId, temperature: temperature(ctx) }, 'customer context loaded');
   } catch (err) {
     fallback = 'context_unavailable';

@@ -8,7 +8,7 @@ import { getLead, type Lead } from '../crm/leads.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
-import type { DbOrTx } from '../db/client.ts';
+import { inTransaction, type DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import { notFound } from '../lib/errors.ts';
 
@@ -69,7 +69,7 @@ export async function captureLead(
   conversationId: string,
   input: { company?: string; contactName?: string; assigneeId?: string | null } = {},
 ): Promise<{ lead: Lead; created: boolean }> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const conv = await getConversation(tx, actor, conversationId);
     if (conv.leadId) return { lead: await getLead(tx, actor, conv.leadId), created: false };
     const existing = conv.contactPhone

@@ -1,6 +1,6 @@
 // Leads: create, read, update, assign, find. Every change writes its activity in the same transaction.
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
+import { inTransaction, type DbOrTx } from '../db/client.ts';
 import { leads, type LeadStatus } from '../db/schema/index.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
@@ -98,7 +98,7 @@ export async function createLead(db: DbOrTx, actor: Actor, input: LeadInput): Pr
       company: 'required when contact_name and phone are empty',
     });
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const values = await normalizeInput(tx, actor.workspaceId, input);
     await assertPhoneFree(tx, actor.workspaceId, values.phone);
     const assigneeId = values.assigneeId === undefined ? actor.userId : values.assigneeId;

@@ -1,9 +1,10 @@
 // inbound.route: who is speaking and who answers. A team member → the command interpreter; a
 // conversation handed to a human → nobody; everyone else → the customer bot. STOP/START are
 // handled here for everyone who is not on the team. Replies become outbound rows (never sent here).
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { getCustomerContexts, type CustomerContext } from '../bot/context.ts';
 import { customerReplies } from '../bot/customer.ts';
 import type { LlmOptions } from '../bot/reply-llm.ts';
 import { prepareCustomerReply, type PreparedReply, type SurfaceInfo } from '../bot/respond.ts';
@@ -14,17 +15,19 @@ import type { Config } from '../config.ts';
 import { captureLead, type Conversation } from '../conversations/linking.ts';
 import { systemActor } from '../crm/actor.ts';
 import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { Database, Db, Tx } from '../db/client.ts';
 import { conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { detectLanguage, say } from '../lib/language.ts';
-import { queueReplies, releaseHeld, type Reply } from '../outbound/queue.ts';
+import { queueReplies, queueRepliesMany, releaseHeld, type Reply, type ReplySource } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
 import { watchHandoff } from './handoff-watch.ts';
 import { optInReply, optOutIntent, optOutReply } from './opt-out.ts';
 
 export type RouteDeps = {
   db: Db;
+  /** PGlite's lanes: routing transactions run in the background one, after pending webhooks. */
+  database?: Pick<Database, 'kind' | 'background'>;
   queue: JobQueue;
   channels: ChannelRegistry;
   config: Config;
@@ -49,32 +52,38 @@ export async function routeInbound(deps: RouteDeps, messageId: string): Promise<
   const ws = await getWorkspace(deps.db, target.workspaceId);
   const ahead = await prepareAhead(deps, ws, target);
 
-  return deps.db.transaction(async (tx) => {
-    await tx
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(eq(conversations.id, target.conversationId))
-      .for('update');
-    const pending = await tx
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, target.conversationId),
-          eq(messages.direction, 'in'),
-          isNull(messages.routedAt),
-          sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`,
-        ),
-      )
-      .orderBy(asc(messages.createdAt), asc(messages.id));
-    let replies: string[] = [];
-    for (const msg of pending) {
-      const ids = await routeOne(deps, tx, ws, msg, ahead.get(msg.id));
-      if (msg.id === messageId) replies = ids;
-    }
-    return { replies };
-  });
+  return inBackground(deps, () =>
+    deps.db.transaction(async (tx) => {
+      await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(eq(conversations.id, target.conversationId))
+        .for('update');
+      const pending = await tx
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.conversationId, target.conversationId),
+            eq(messages.direction, 'in'),
+            isNull(messages.routedAt),
+            sql`(${messages.createdAt}, ${messages.id}) <= (${target.createdAt.toISOString()}::timestamptz, ${target.id}::uuid)`,
+          ),
+        )
+        .orderBy(asc(messages.createdAt), asc(messages.id));
+      let replies: string[] = [];
+      for (const msg of pending) {
+        const ids = await routeOne(deps, tx, ws, msg, ahead.get(msg.id));
+        if (msg.id === messageId) replies = ids;
+      }
+      return { replies };
+    }),
+  );
 }
+
+/** A routing transaction, in PGlite's background lane (behind pending webhooks). */
+const inBackground = <T>(deps: RouteDeps, fn: () => Promise<T>): Promise<T> =>
+  deps.database ? deps.database.background(fn) : fn();
 
 type Ahead = { interpreted?: Interpretation; prepared?: PreparedReply };
 
@@ -170,6 +179,18 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
     };
     return executeCommand(tx, env, interpreted.command, interpreted.confidence);
   }
+  const before = await beforeBot(deps, tx, t);
+  if (Array.isArray(before)) return before;
+  if (conv.handedOffAt) return [];
+  return botReplies(deps, tx, t, before, t.ahead.prepared);
+}
+
+/**
+ * A customer's message up to the bot: an erasure confirmation or STOP/START answers here (their
+ * replies); otherwise the conversation is linked to its lead (captured when new).
+ */
+async function beforeBot(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[] | Linked> {
+  const { conversation: conv, message: msg } = t;
   if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, t);
   const intent = optOutIntent(msg.text);
   if (intent === 'stop') {
@@ -192,23 +213,35 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
     return changed.length ? [{ to: 'contact', text: optInReply(msg.text), purpose: 'opt_out' }] : [];
   }
   const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, conv);
-  if (conv.handedOffAt) return [];
+  return { linked, captured };
+}
+
+/** The customer's message, after STOP/START and linking: the bot's answer. */
+async function botReplies(
+  deps: RouteDeps,
+  tx: Tx,
+  t: Turn,
+  { linked, captured }: Linked,
+  prepared: PreparedReply | undefined,
+): Promise<Reply[]> {
   const replies = await customerReplies(tx, {
     workspace: t.workspace,
-    surface: surfaceInfo(deps, conv),
+    surface: surfaceInfo(deps, t.conversation),
     config: deps.config,
     conversation: linked,
-    message: msg,
+    message: t.message,
     now: t.now,
-    prepared: t.ahead.prepared,
+    prepared,
     newCustomer: captured || !linked.leadId,
     log: deps.log,
   });
   // Handed to a person just now: if nobody answers in time, the customer is told and the team reminded.
   if (replies.some((r) => r.to === 'contact' && (r.meta?.bot as { handoff?: unknown } | undefined)?.handoff))
-    await watchHandoff(tx, deps, t.workspace, conv.id, t.now);
+    await watchHandoff(tx, deps, t.workspace, t.conversation.id, t.now);
   return replies;
 }
+
+type Linked = { linked: Conversation; captured: boolean };
 
 /**
  * The customer confirmed "DELETE MY DATA": everything about them is erased (audited), and a bare
@@ -292,26 +325,215 @@ async function linkOrCapture(
 }
 
 /**
- * Routes a batch handed over by ingest, a few conversations at a time. A message that fails does
- * not hold up the others; the job then fails and its retry routes only what is still unrouted.
+ * The most messages one routing transaction handles. Bounded work per transaction: on PGlite (one
+ * connection, where a webhook waits for the running transaction) fewer.
+ */
+export const ROUTE_BATCH = { postgres: 32, pglite: 4 };
+
+/**
+ * Routes a batch handed over by ingest. Customers' messages in rules mode are routed together, up
+ * to ROUTE_BATCH in one transaction (routeBatch); team members' messages, in-app conversations and
+ * LLM replies one by one (routeInbound). A batch that fails is routed again message by message, so
+ * a message that fails does not hold up the others; the job then fails and its retry routes only
+ * what is still unrouted.
  */
 export async function routeMany(deps: RouteDeps, messageIds: string[], concurrency = 4): Promise<void> {
   const failures: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < messageIds.length) {
-      const id = messageIds[next++];
-      try {
-        await routeInbound(deps, id);
-      } catch (err) {
-        failures.push(err);
+  const oneByOne = async (ids: string[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        try {
+          await routeInbound(deps, id);
+        } catch (err) {
+          failures.push(err);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, messageIds.length) }, worker));
+  if (deps.botLlm) await oneByOne(messageIds);
+  else
+    for (let i = 0, n = ROUTE_BATCH[deps.database?.kind ?? 'postgres']; i < messageIds.length; i += n) {
+      const chunk = messageIds.slice(i, i + n);
+      let rest: string[];
+      try {
+        rest = await routeBatch(deps, chunk);
+      } catch (err) {
+        deps.log.warn({ err, messages: chunk.length }, 'routing batch failed; routing its messages one by one');
+        rest = chunk;
+      }
+      await oneByOne(rest);
+    }
   if (failures.length === 1) throw failures[0];
   if (failures.length)
     throw new AggregateError(failures, `${failures.length} of ${messageIds.length} messages could not be routed`);
+}
+
+const before = (a: Message, b: Message) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Customers' messages of many conversations in one transaction, with the same steps and the same
+ * guarantees as routeInbound: the conversations' rows are locked (in id order, so two batches
+ * never wait for each other in a circle), each conversation's unrouted messages up to the latest
+ * one asked for are routed in order, and only those still unrouted once the lock is held. The
+ * work is set-based where it pays: one lookup of the team members among the contacts, the
+ * customer contexts of a round (the n-th message of every conversation) in one statement, the
+ * round's replies in one insert and its messages marked routed in one update. Returns the ids
+ * left for routeInbound: team members' conversations and in-app ones.
+ */
+async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
+  const targets = await deps.db
+    .select({ id: messages.id, conversationId: messages.conversationId, createdAt: messages.createdAt })
+    .from(messages)
+    .where(and(inArray(messages.id, ids), eq(messages.direction, 'in'), isNull(messages.routedAt)));
+  if (!targets.length) return [];
+  const latest = new Map<string, Pick<Message, 'id' | 'createdAt'>>();
+  for (const t of targets) {
+    const l = latest.get(t.conversationId);
+    if (!l || before(t as Message, l as Message) > 0) latest.set(t.conversationId, t);
+  }
+  return inBackground(deps, () =>
+    deps.db.transaction(async (tx) => {
+      const locked = await tx
+        .select()
+        .from(conversations)
+        .where(inArray(conversations.id, [...latest.keys()].sort()))
+        .orderBy(asc(conversations.id))
+        .for('update');
+      const members = await teamMembersAmong(tx, locked);
+      const oneByOne = locked.filter((c) => members.has(c.id) || deps.channels.surface(c.channel)?.adapter.inline);
+      const rest = targets.filter((t) => oneByOne.some((c) => c.id === t.conversationId)).map((t) => t.id);
+      const convs = new Map(locked.filter((c) => !oneByOne.includes(c)).map((c) => [c.id, c]));
+      if (!convs.size) return rest;
+      const pending = await tx
+        .select()
+        .from(messages)
+        .where(
+          and(
+            inArray(messages.conversationId, [...convs.keys()]),
+            eq(messages.direction, 'in'),
+            isNull(messages.routedAt),
+          ),
+        )
+        .orderBy(asc(messages.createdAt), asc(messages.id));
+      const queues = new Map<string, Message[]>();
+      for (const m of pending) {
+        if (before(m, latest.get(m.conversationId) as Message) > 0) continue;
+        queues.set(m.conversationId, [...(queues.get(m.conversationId) ?? []), m]);
+      }
+      const workspaces = new Map<string, Workspace>();
+      for (let round = 0; queues.size; round++) {
+        if (round > 0) {
+          // The conversations as the previous round left them (welcomed, linked, opted out, handed off…).
+          const fresh = await tx
+            .select()
+            .from(conversations)
+            .where(inArray(conversations.id, [...queues.keys()]));
+          for (const c of fresh) convs.set(c.id, c);
+        }
+        const turns: Turn[] = [];
+        for (const [convId, queue] of queues) {
+          const msg = queue.shift()!;
+          if (!queue.length) queues.delete(convId);
+          const conv = convs.get(convId)!;
+          let ws = workspaces.get(conv.workspaceId);
+          if (!ws) workspaces.set(conv.workspaceId, (ws = await getWorkspace(tx, conv.workspaceId)));
+          turns.push({
+            workspace: ws,
+            conversation: conv,
+            message: msg,
+            member: undefined,
+            now: deps.now(),
+            ahead: {},
+          });
+        }
+        // STOP/START, erasure and linking first, message by message; then the contexts of those the
+        // bot answers, in one statement per workspace (after the leads just captured).
+        // (One at a time: a transaction's statements, and captureLead's savepoints, go in sequence.)
+        const steps: (Reply[] | Linked)[] = [];
+        for (const t of turns) steps.push(t.message.type === 'reaction' ? [] : await beforeBot(deps, tx, t));
+        const asking = turns.filter((t, i) => !Array.isArray(steps[i]) && !t.conversation.handedOffAt);
+        const contexts = new Map<string, Map<string, CustomerContext | null>>();
+        for (const wsId of new Set(asking.map((t) => t.workspace.id)))
+          contexts.set(
+            wsId,
+            await getCustomerContexts(
+              tx,
+              wsId,
+              asking
+                .filter((t) => t.workspace.id === wsId)
+                .map((t) => contactOf((steps[turns.indexOf(t)] as Linked).linked)),
+            ),
+          );
+        const items: { source: ReplySource; replies: Reply[] }[] = [];
+        for (const [i, t] of turns.entries()) {
+          const step = steps[i];
+          let replies: Reply[];
+          if (Array.isArray(step)) replies = step;
+          else if (t.conversation.handedOffAt) replies = [];
+          else {
+            const context = contexts.get(t.workspace.id)?.get(contactOf(step.linked)) ?? null;
+            const prepared = await prepareCustomerReply(
+              { db: tx, log: deps.log, now: () => t.now, config: deps.config, context },
+              t.workspace,
+              step.linked,
+              t.message,
+              surfaceInfo(deps, t.conversation),
+            );
+            replies = await botReplies(deps, tx, t, step, prepared);
+          }
+          const conv = t.conversation;
+          items.push({
+            source: {
+              workspaceId: conv.workspaceId,
+              key: `msg:${t.message.id}`,
+              conversation: conv,
+              replyToId: t.message.id,
+            },
+            replies,
+          });
+        }
+        await queueRepliesMany(tx, deps, items);
+        await tx
+          .update(messages)
+          .set({ routedAt: turns[0].now })
+          .where(
+            inArray(
+              messages.id,
+              turns.map((t) => t.message.id),
+            ),
+          );
+      }
+      return rest;
+    }),
+  );
+}
+
+const contactOf = (c: Conversation) => c.contactPhone ?? c.contactUserId ?? c.externalId;
+
+/** The active team members speaking in these conversations (by phone), by conversation id. */
+async function teamMembersAmong(tx: Tx, convs: Conversation[]): Promise<Map<string, Member>> {
+  const out = new Map<string, Member>();
+  const withPhone = convs.filter((c) => c.contactPhone);
+  if (!withPhone.length) return out;
+  const rows = await tx
+    .select()
+    .from(users)
+    .where(
+      and(
+        inArray(users.workspaceId, [...new Set(withPhone.map((c) => c.workspaceId))]),
+        inArray(users.phone, [...new Set(withPhone.map((c) => c.contactPhone!))]),
+        eq(users.active, true),
+      ),
+    );
+  for (const c of withPhone) {
+    const m = rows.find((u) => u.workspaceId === c.workspaceId && u.phone === c.contactPhone);
+    if (m) out.set(c.id, m);
+  }
+  return out;
 }
 
 export const routeJob = defineJob({
@@ -320,6 +542,15 @@ export const routeJob = defineJob({
   schema: z.union([z.object({ messageIds: z.array(z.uuid()).min(1) }), z.object({ messageId: z.uuid() })]),
   handler: async (p, deps: RouteDeps) => {
     await routeMany(deps, 'messageIds' in p ? p.messageIds : [p.messageId]);
+  },
+  // Waiting batches are taken together (up to 8 jobs, routed ROUTE_BATCH messages a transaction):
+  // a backlog is routed in fewer, larger transactions.
+  batchSize: 8,
+  handleBatch: async (payloads, deps: RouteDeps) => {
+    await routeMany(
+      deps,
+      payloads.flatMap((p) => ('messageIds' in p ? p.messageIds : [p.messageId])),
+    );
   },
   queue: { retryLimit: 5, retryBackoff: true, retryDelay: 1, retryDelayMax: 120 },
   concurrency: 4,

@@ -25,6 +25,13 @@ export type JobDef<P = unknown, D = unknown> = {
   queue?: Omit<Queue, 'name'>;
   /** Jobs of this queue run this many at a time per process. */
   concurrency?: number;
+  /**
+   * A worker takes up to this many waiting jobs at once and runs them together through
+   * handleBatch (one run, completed or failed together: handlers are idempotent, so a retry of
+   * the whole set is safe). For jobs whose work batches well (routing).
+   */
+  batchSize?: number;
+  handleBatch?: (payloads: P[], deps: D) => Promise<void>;
 };
 
 /** A job of any payload whose handler takes deps D (the job list). */
@@ -68,8 +75,17 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-/** How long an idle worker waits before it looks for a job again. */
+/** How long an idle worker waits before it looks for a job again (without notifications). */
 const POLL_MS = 500;
+/**
+ * With notifications (a NOTIFY wakes the workers when a job can run at once), only one slot per
+ * queue polls, this rarely: for jobs that become due later (retries, delays) and a notification
+ * lost while the listener reconnects. An idle server then costs a few queries a minute per queue;
+ * a queue whose job just failed polls every 0.5 s for a while, so its retry is not late.
+ */
+const POLL_LISTENING_MS = 15_000;
+/** After a job of a queue failed (its retry is due in seconds), that queue polls as without notifications for this long. */
+const RETRY_WATCH_MS = 120_000;
 
 export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
   const boss = new PgBoss({
@@ -106,16 +122,23 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   // the queue's slots at once; the poll remains for jobs that become due later (retries, delays)
   // and for a notification lost while the listener reconnects.
   const sleepers = new Map<string, Set<() => void>>();
-  const idle = (queue: string, ms: number) =>
+  // Queues with a slot sleeping on the poll timer: the others of that queue sleep until woken.
+  const polling = new Set<string>();
+  let listening = false;
+  const failedAt = new Map<string, number>();
+  const idle = (queue: string, ms: number | null) =>
     new Promise<void>((resolve) => {
       const set = sleepers.get(queue) ?? new Set();
       sleepers.set(queue, set);
+      const poller = ms !== null || !polling.has(queue);
+      if (ms === null && poller) polling.add(queue);
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
+        if (ms === null && poller) polling.delete(queue);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = poller ? setTimeout(done, ms ?? POLL_LISTENING_MS) : undefined;
       set.add(done);
     });
   const wake = (queue: string | null) => {
@@ -127,9 +150,12 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   const slot = async <D>(def: AnyJob<D>, deps: D) => {
     let backoff = 0;
     while (!stopping) {
-      let job: JobWithMetadata<unknown> | undefined;
+      let jobs: JobWithMetadata<unknown>[] = [];
       try {
-        [job] = await boss.fetch<unknown>(def.id, { batchSize: 1, includeMetadata: true });
+        jobs = await boss.fetch<unknown>(def.id, {
+          batchSize: def.handleBatch ? (def.batchSize ?? 1) : 1,
+          includeMetadata: true,
+        });
         backoff = 0;
         outage.ok();
       } catch (err) {
@@ -138,29 +164,46 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         if (isDatabaseUnavailable(err)) outage.failed(err);
         else opts.log.error({ err, job: def.id }, 'job fetch failed');
       }
-      if (!job) {
-        if (!stopping) await idle(def.id, backoff || POLL_MS);
+      if (!jobs.length) {
+        // Backing off, or polling without notifications: every slot on its timer. Listening: one
+        // slot per queue polls, the others wait for a notification or for that one to find work.
+        const watchRetry = Date.now() - (failedAt.get(def.id) ?? -Infinity) < RETRY_WATCH_MS;
+        if (!stopping) await idle(def.id, backoff || (listening && !watchRetry ? null : POLL_MS));
         continue;
       }
+      // There may be more: the queue's sleeping slots look too.
+      if (listening) wake(def.id);
+      const job = jobs[0];
+      const ids = jobs.map((j) => j.id);
       let failure: unknown = null;
       try {
-        await run(def, deps, job);
+        if (jobs.length > 1 && def.handleBatch)
+          await def.handleBatch(
+            jobs.map((j) => def.schema.parse(j.data)),
+            deps,
+          );
+        else await run(def, deps, job);
       } catch (err) {
         failure = err ?? new Error('job failed');
+        failedAt.set(def.id, Date.now());
         if (isDatabaseUnavailable(err)) outage.failed(err);
-        else opts.log.warn({ err, job: def.id, jobId: job.id, attempt: job.retryCount + 1 }, 'job failed');
+        else
+          opts.log.warn(
+            { err, job: def.id, jobId: job.id, jobs: ids.length, attempt: job.retryCount + 1 },
+            'job failed',
+          );
       }
       try {
         // A job whose completion is lost runs again when it expires: handlers are idempotent.
         if (failure)
           await boss.fail(
             def.id,
-            job.id,
+            ids,
             failure instanceof Error
               ? { message: failure.message, stack: failure.stack }
               : { message: String(failure) },
           );
-        else await boss.complete(def.id, job.id);
+        else await boss.complete(def.id, ids);
       } catch (err) {
         if (isDatabaseUnavailable(err)) outage.failed(err);
         else opts.log.error({ err, job: def.id, jobId: job.id }, 'could not record a job result');
@@ -200,7 +243,10 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       await ensureStarted();
       await createQueues(defs as AnyJob<never>[]);
       stopping = false;
-      unlisten ??= await listenForJobs(database, wake, opts.log);
+      unlisten ??= await listenForJobs(database, wake, opts.log, (up) => {
+        listening = up;
+        if (!up) wake(null); // every slot back on its own timer
+      });
       for (const def of defs) for (let i = 0; i < (def.concurrency ?? 2); i++) slots.push(slot(def, deps));
     },
     async schedule(defs) {
@@ -295,6 +341,7 @@ async function listenForJobs(
   database: Database,
   onQueue: (queue: string | null) => void,
   log: Logger,
+  onState: (listening: boolean) => void,
 ): Promise<() => Promise<void>> {
   // pg-boss's channel for the schema "pgboss" (plans.notifyChannelSql).
   const channelSql = `select 'pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24) as channel`;
@@ -302,7 +349,11 @@ async function listenForJobs(
     if (database.kind === 'pglite') {
       const { rows } = await database.pglite!.query<{ channel: string }>(channelSql);
       const unsubscribe = await database.pglite!.listen(rows[0].channel, (payload) => onQueue(payload || null));
-      return unsubscribe;
+      onState(true);
+      return async () => {
+        onState(false);
+        await unsubscribe();
+      };
     }
     const { rows } = await database.pool!.query<{ channel: string }>(channelSql);
     const channel = rows[0].channel;
@@ -317,11 +368,13 @@ async function listenForJobs(
       c.on('end', () => {
         if (closed || client !== c) return;
         client = null;
+        onState(false);
         retry = setTimeout(() => void connect().catch(reconnectLater), 1000);
       });
       try {
         await c.connect();
         await c.query(`listen "${channel}"`);
+        onState(true);
       } catch (err) {
         if (client === c) client = null;
         void c.end().catch(() => {});
@@ -336,6 +389,7 @@ async function listenForJobs(
     await connect().catch(reconnectLater);
     return async () => {
       closed = true;
+      onState(false);
       clearTimeout(retry);
       await (client as pg.Client | null)?.end().catch(() => {});
     };

@@ -4,7 +4,7 @@
 // same transaction as the lead.
 import type { Actor } from '../crm/actor.ts';
 import { createLead, type Lead, type LeadInput } from '../crm/leads.ts';
-import type { DbOrTx } from '../db/client.ts';
+import { inTransaction, type DbOrTx } from '../db/client.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { enrollLead, type Enrolled } from './enroll.ts';
 
@@ -17,7 +17,7 @@ export async function addLead(
   actor: Actor,
   input: LeadInput,
 ): Promise<{ lead: Lead; enrolled: Enrolled[] }> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const lead = await createLead(tx, actor, input);
     const enrolled = await enrollLead(tx, deps.queue, {
       workspaceId: actor.workspaceId,

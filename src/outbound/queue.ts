@@ -19,6 +19,7 @@ import { teamTemplate } from '../channel-accounts/config.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { channels, conversations, messages, users } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { uuidv7 } from '../lib/ids.ts';
 import { sendJob } from './send.ts';
 
 export type ReplyPayload = Exclude<OutboundPayload, { type: 'mark_read' }>;
@@ -61,21 +62,48 @@ export async function queueReplies(
   source: ReplySource,
   replies: Reply[],
 ): Promise<(string | null)[]> {
-  const counts = new Map<string, number>();
-  const ids: (string | null)[] = [];
-  for (const r of replies) {
-    const target =
-      r.to === 'contact' ? source.conversation : await memberConversation(tx, deps, source.workspaceId, r.to.member);
-    if (!target) {
-      if (r.to === 'contact') throw new Error('queueReplies: a reply to the contact needs the conversation');
-      ids.push(null);
-      continue;
-    }
-    const recipient = r.to === 'contact' ? 'c' : `m:${r.to.member}`;
-    const n = counts.get(recipient) ?? 0;
-    counts.set(recipient, n + 1);
-    ids.push(
-      await insertOutbound(tx, deps, {
+  const [ids] = await queueRepliesMany(tx, deps, [{ source, replies }]);
+  return ids;
+}
+
+/**
+ * queueReplies for many sources at once (the router's batch): one insert for every row, one
+ * update of the conversations they went to and one statement for their send jobs, whatever the
+ * number of replies. Rows are stored in the order given (a conversation's replies are sent in
+ * that order). Returns the ids per source, as queueReplies does.
+ */
+export async function queueRepliesMany(
+  tx: DbOrTx,
+  deps: OutboxDeps,
+  items: { source: ReplySource; replies: Reply[] }[],
+): Promise<(string | null)[][]> {
+  const members = new Map<string, Promise<Target | null>>();
+  const rows: (OutboundRow & { id: string })[] = [];
+  const out: (string | null)[][] = [];
+  const slots: { item: number; reply: number; row: number }[] = [];
+  for (const [i, { source, replies }] of items.entries()) {
+    const counts = new Map<string, number>();
+    out.push([]);
+    for (const r of replies) {
+      let target: Target | null | undefined;
+      if (r.to === 'contact') target = source.conversation;
+      else {
+        const key = `${source.workspaceId}/${r.to.member}`;
+        if (!members.has(key)) members.set(key, memberConversation(tx, deps, source.workspaceId, r.to.member));
+        target = await members.get(key)!;
+      }
+      if (!target) {
+        if (r.to === 'contact') throw new Error('queueReplies: a reply to the contact needs the conversation');
+        out[i].push(null);
+        continue;
+      }
+      const recipient = r.to === 'contact' ? 'c' : `m:${r.to.member}`;
+      const n = counts.get(recipient) ?? 0;
+      counts.set(recipient, n + 1);
+      slots.push({ item: i, reply: out[i].length, row: rows.length });
+      out[i].push(null);
+      rows.push({
+        id: uuidv7(),
         workspaceId: source.workspaceId,
         conversation: target,
         payload: r.payload ?? { type: 'text', text: r.text ?? '' },
@@ -84,15 +112,20 @@ export async function queueReplies(
         authorId: source.authorId ?? null,
         replyToId: r.to === 'contact' ? (source.replyToId ?? null) : null,
         meta: r.meta ?? null,
-      }),
-    );
+      });
+    }
   }
-  return ids;
+  if (!rows.length) return out;
+  const ids = await insertOutbound(tx, deps, rows);
+  for (const s of slots) out[s.item][s.reply] = ids[s.row];
+  return out;
 }
+
+type Target = { id: string; channelId: string; channel: string };
 
 type OutboundRow = {
   workspaceId: string;
-  conversation: { id: string; channelId: string; channel: string };
+  conversation: Target;
   payload: ReplyPayload;
   purpose: string;
   dedupeKey: string | null;
@@ -101,46 +134,85 @@ type OutboundRow = {
   meta: Record<string, unknown> | null;
 };
 
-async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, m: OutboundRow): Promise<string> {
+/** One insert for all rows; a row whose dedupe key is taken answers the existing row's id. */
+async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, rows: (OutboundRow & { id: string })[]): Promise<string[]> {
   // The in-app channel answers in the HTTP response of the message: its replies are delivered.
-  const inline = !!deps.channels.surface(m.conversation.channel)?.adapter.inline;
-  const [row] = await tx
+  const inline = (m: OutboundRow) => !!deps.channels.surface(m.conversation.channel)?.adapter.inline;
+  const now = new Date();
+  const inserted = await tx
     .insert(messages)
-    .values({
-      workspaceId: m.workspaceId,
-      conversationId: m.conversation.id,
-      channelId: m.conversation.channelId,
-      direction: 'out',
-      type: m.payload.type === 'media' ? m.payload.mediaType : m.payload.type,
-      text: textOf(m.payload),
-      payload: m.payload as unknown as Record<string, unknown>,
-      status: inline ? 'sent' : 'queued',
-      sentAt: inline ? new Date() : null,
-      purpose: m.purpose,
-      dedupeKey: m.dedupeKey,
-      authorId: m.authorId,
-      replyToId: m.replyToId,
-      meta: m.meta,
-      // The database's clock at the insert, not the transaction's start: outbound/send sends a
-      // conversation's messages in this order, and a routing transaction that began earlier may
-      // have waited for the conversation's lock behind the one that routed the earlier message.
-      createdAt: sql`clock_timestamp()`,
-    })
+    .values(
+      rows.map((m) => ({
+        id: m.id,
+        workspaceId: m.workspaceId,
+        conversationId: m.conversation.id,
+        channelId: m.conversation.channelId,
+        direction: 'out' as const,
+        type: m.payload.type === 'media' ? m.payload.mediaType : m.payload.type,
+        text: textOf(m.payload),
+        payload: m.payload as unknown as Record<string, unknown>,
+        status: inline(m) ? ('sent' as const) : ('queued' as const),
+        sentAt: inline(m) ? now : null,
+        purpose: m.purpose,
+        dedupeKey: m.dedupeKey,
+        authorId: m.authorId,
+        replyToId: m.replyToId,
+        meta: m.meta,
+        // The database's clock at the insert (row by row, in order), not the transaction's start:
+        // outbound/send sends a conversation's messages in this order, and a routing transaction
+        // that began earlier may have waited for the conversation's lock behind the one that
+        // routed the earlier message.
+        createdAt: sql`clock_timestamp()`,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ id: messages.id });
-  if (!row) {
-    const [existing] = await tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.workspaceId, m.workspaceId), eq(messages.dedupeKey, m.dedupeKey!)));
-    return existing.id;
+  const stored = new Set(inserted.map((r) => r.id));
+  const fresh = rows.filter((m) => stored.has(m.id));
+  const repeats = rows.filter((m) => !stored.has(m.id));
+  const existing = new Map<string, string>();
+  if (repeats.length) {
+    const byWorkspace = new Map<string, string[]>();
+    for (const m of repeats) byWorkspace.set(m.workspaceId, [...(byWorkspace.get(m.workspaceId) ?? []), m.dedupeKey!]);
+    for (const [workspaceId, keys] of byWorkspace)
+      for (const r of await tx
+        .select({ id: messages.id, key: messages.dedupeKey })
+        .from(messages)
+        .where(and(eq(messages.workspaceId, workspaceId), inArray(messages.dedupeKey, keys))))
+        existing.set(`${workspaceId}/${r.key}`, r.id);
   }
-  await tx
-    .update(conversations)
-    .set({ lastMessageAt: new Date(), ...(inline ? { lastOutboundAt: new Date() } : {}) })
-    .where(eq(conversations.id, m.conversation.id));
-  if (!inline) await deps.queue.enqueue(sendJob, tx, { messageId: row.id });
-  return row.id;
+  if (fresh.length) {
+    // The conversations' rows in id order, so that two transactions never take them in opposite orders.
+    const convIds = [...new Set(fresh.map((m) => m.conversation.id))].sort();
+    const inlineIds = [...new Set(fresh.filter(inline).map((m) => m.conversation.id))];
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: now,
+        ...(inlineIds.length
+          ? {
+              lastOutboundAt: sql`case when ${conversations.id} in (${sql.join(
+                inlineIds.map((id) => sql`${id}::uuid`),
+                sql`, `,
+              )}) then ${now.toISOString()}::timestamptz else ${conversations.lastOutboundAt} end`,
+            }
+          : {}),
+      })
+      .where(
+        inArray(
+          conversations.id,
+          tx
+            .select({ id: conversations.id })
+            .from(conversations)
+            .where(inArray(conversations.id, convIds))
+            .orderBy(conversations.id)
+            .for('update'),
+        ),
+      );
+    const sends = fresh.filter((m) => !inline(m)).map((m) => ({ messageId: m.id }));
+    await deps.queue.enqueueMany(sendJob, tx, sends);
+  }
+  return rows.map((m) => (stored.has(m.id) ? m.id : existing.get(`${m.workspaceId}/${m.dedupeKey}`)!));
 }
 
 /** The channel that reaches a member: the first one in registry order that reaches phones, else the simulator. */
