@@ -1,6 +1,7 @@
 // The small request helpers every provider's sends share: one timeout, network failures and
 // timeouts as retryable ProviderErrors, lenient JSON. Provider-specific error bodies stay in the
 // provider's folder.
+import { UrlRefused } from '../lib/url-guard.ts';
 import { ProviderError } from './channel.ts';
 
 /** A provider call that hangs this long is abandoned and reported as retryable. */
@@ -41,6 +42,7 @@ export async function providerFetch(
     return { response, text: await response.text() };
   } catch (err) {
     if (err instanceof ProviderError) throw err;
+    if (err instanceof UrlRefused) throw refusedDestination(provider, url, err);
     const name = err instanceof Error ? err.name : '';
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     const code = failureCode(err);
@@ -57,6 +59,22 @@ export async function providerFetch(
       { retryable: true, code: timedOut ? 'timeout' : notSent ? 'network' : 'connection_lost' },
     );
   }
+}
+
+/** A provider URL the destination guard refused: permanent, and said in the tenant's terms. */
+export function refusedDestination(provider: string, url: string, err: UrlRefused): ProviderError {
+  let host = '';
+  try {
+    host = new URL(url).host;
+  } catch {
+    // the guard said why
+  }
+  return new ProviderError(
+    err.code === 'private_address'
+      ? `${provider} API address ${host} leads into a private network; Parley does not call it (the operator may allow it with CHANNEL_ALLOW_PRIVATE_HOSTS)`
+      : `${provider} API address refused: ${err.message.replace(/KNOWLEDGE_ALLOW_PRIVATE_HOSTS/g, 'CHANNEL_ALLOW_PRIVATE_HOSTS')}`,
+    { retryable: false, code: 'destination_refused' },
+  );
 }
 
 /** Codes of a failed call that may nevertheless have reached the provider. */

@@ -13,7 +13,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
-import { channelConfig, windowTemplate } from '../channel-accounts/config.ts';
+import { channelConfig, channelFetch, windowTemplate } from '../channel-accounts/config.ts';
 import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
@@ -240,7 +240,7 @@ async function markAnsweredRead(
         channelConfig(deps, channel),
         await recipientOf(deps.db, surface, conv, msg),
         { type: 'mark_read', messageId: answered.providerMessageId },
-        deps.fetch,
+        channelFetch(deps, channel),
       );
   } catch (err) {
     if (!opts.retry) throw err;
@@ -305,7 +305,7 @@ async function deliver(
   if (texts.length <= 1) {
     await deps.rateLimit(channel.id);
     beforeDeadline();
-    return adapter.send(config, to, payload, deps.fetch, opts).catch(markReferenced(opts));
+    return adapter.send(config, to, payload, channelFetch(deps, channel), opts).catch(markReferenced(opts));
   }
   const previous = (msg.meta as { parts?: PartsState } | null)?.parts;
   const sent = previous?.total === texts.length ? [...previous.sent] : [];
@@ -317,7 +317,7 @@ async function deliver(
         config,
         to,
         { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] },
-        deps.fetch,
+        channelFetch(deps, channel),
         i === texts.length - 1 ? opts : undefined,
       )
       .catch(markReferenced(i === texts.length - 1 ? opts : undefined));

@@ -22,7 +22,15 @@ export function startServer(
   opts: { command?: string[]; timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [bin, ...(opts.command ?? ['serve'])], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const server: ServerProcess = {
