@@ -35,6 +35,8 @@ export type FakeGraphApi = {
   passNext(times?: number): void;
   stallNext(times?: number): void;
   dropAnswerNext(times?: number): void;
+  /** For the next `ms`, every request answers `status` (Meta's error body), or hangs when status is 0. */
+  failFor(status: number, ms: number): void;
   /** WhatsApp messages the fake accepted, in order: wamid, phone number id, recipient, callback data. */
   accepted: { wamid: string; phoneNumberId: string; to: string; callbackData?: string }[];
   /** The status webhook body (JSON) Meta sends for an accepted WhatsApp message. */
@@ -347,6 +349,8 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   let base = '';
   let stalls = 0;
   let drops = 0;
+  let failUntil = 0;
+  let failStatus = 0;
   const accepted: FakeGraphApi['accepted'] = [];
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -356,9 +360,13 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query, headers, body });
-    if (stalls > 0) {
-      stalls--;
+    if (stalls > 0 || (failUntil > Date.now() && failStatus === 0)) {
+      if (stalls > 0) stalls--;
       return; // never answer; close() drops the connection
+    }
+    if (failUntil > Date.now()) {
+      res.writeHead(failStatus, { 'content-type': 'application/json; charset=UTF-8' });
+      return res.end(JSON.stringify(defaultErrorBody(failStatus)));
     }
     const answer =
       (failures.length ? failures.shift() : null) ??
@@ -396,6 +404,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     accepted,
     dropAnswerNext(times = 1) {
       drops += times;
+    },
+    failFor(status, ms) {
+      failStatus = status;
+      failUntil = Date.now() + ms;
     },
     statusWebhook(wamid, status) {
       const sent = accepted.find((a) => a.wamid === wamid);
