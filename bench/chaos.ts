@@ -134,8 +134,11 @@ async function runFault(fault: Fault): Promise<boolean> {
     const pending = async () =>
       (
         await db.query<{ n: number }>(
-          `select count(*)::int as n from messages where direction = 'out'
-             and (status in ('queued', 'sending') or (status = 'failed' and fail_reason = 'delivery_unknown'))`,
+          `select (select count(*)::int from messages where direction = 'out'
+             and (status in ('queued', 'sending') or (status = 'failed' and fail_reason = 'delivery_unknown')))
+           + (select count(*)::int from messages where direction = 'in' and routed_at is null)
+           + (select count(*)::int from pgboss.job where state in ('created', 'retry', 'active')
+                and name in ('inbound.route', 'outbound.send')) as n`,
         )
       ).rows[0].n;
     // Meta's status webhooks for what it accepted, until the outbox has settled (or the bound).
