@@ -3,6 +3,8 @@
 // unless the operator allows the host (CHANNEL_ALLOW_PRIVATE_HOSTS, or a `*_API_URL` variable).
 // Here nothing is allowed: the fake Graph API on 127.0.0.1 stands for an internal service.
 import { and, eq } from 'drizzle-orm';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messages } from '../src/db/schema/index.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
@@ -90,5 +92,57 @@ describe('a tenant-set provider URL', () => {
       body: JSON.stringify({ messaging_product: 'whatsapp', to: '919876599002', type: 'text', text: { body: 'x' } }),
     });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('provider error texts', () => {
+  it('come only from the provider’s JSON error body, never from another answer’s page', async () => {
+    const page = '<html>internal admin console: db=10.0.0.5 status=degraded</html>';
+    const server = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end(page);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { twilioAdapter } = await import('../src/channels/twilio/adapter.ts');
+      const { maytapiAdapter } = await import('../src/channels/maytapi/adapter.ts');
+      const { whatsappAdapter } = await import('../src/channels/whatsapp/adapter.ts');
+      const errors = [
+        await twilioAdapter
+          .send(
+            {
+              accountSid: 'AC0',
+              authToken: 't',
+              whatsappFrom: 'whatsapp:+14155238886',
+              apiUrl: url,
+              webhookUrl: 'https://x.example/webhooks/twilio',
+            },
+            { phone: '+919876543210' },
+            { type: 'text', text: 'hi' },
+          )
+          .catch((e: Error) => e),
+        await maytapiAdapter
+          .send(
+            { productId: 'p', phoneId: '1', apiToken: 't', apiUrl: url } as never,
+            { phone: '919876543210' },
+            { type: 'text', text: 'hi' },
+          )
+          .catch((e: Error) => e),
+        await whatsappAdapter
+          .send(
+            { phoneNumberId: '1', accessToken: 't', appSecret: 's', verifyToken: 'v', apiUrl: url },
+            { phone: '919876543210' },
+            { type: 'text', text: 'hi' },
+          )
+          .catch((e: Error) => e),
+      ];
+      for (const err of errors) {
+        expect(err).toBeInstanceOf(Error);
+        expect((err as Error).message).not.toMatch(/admin console|10\.0\.0\.5|degraded/);
+      }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -124,7 +124,7 @@ async function sendMaytapi(
   if (!res.ok || !parsed.success || !parsed.data.success) {
     const message = parsed.success ? parsed.data.message : undefined;
     throw new ProviderError(
-      `Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? (text.slice(0, 200) || 'no body')}`,
+      `Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? 'no error body'}`,
       {
         retryable,
         status: res.status,
