@@ -26,10 +26,25 @@ const STORM_MS = Number(process.env.CHAOS_STORM_MS ?? 20_000);
 const SETTLE_MS = Number(process.env.CHAOS_SETTLE_S ?? 240) * 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Ctx = { cluster: PgCluster; graph: FakeGraphApi; server: () => ServerProcess; restart(): Promise<void> };
-type Fault = { name: string; inject(ctx: Ctx): Promise<void> };
+type Ctx = {
+  cluster: PgCluster;
+  graph: FakeGraphApi;
+  server: () => ServerProcess;
+  restart(): Promise<void>;
+  workers: ServerProcess[];
+};
+/** `workers`: the server runs no jobs, that many `parley worker` processes do. */
+type Fault = { name: string; workers?: number; inject(ctx: Ctx): Promise<void> };
 
 const faults: Fault[] = [
+  {
+    name: 'kill -9 of one of two workers mid-drain',
+    workers: 2,
+    async inject(ctx) {
+      await ctx.workers[0].stop('SIGKILL');
+      await sleep(DOWN_MS);
+    },
+  },
   {
     name: 'server kill -9 mid-drain',
     async inject(ctx) {
@@ -93,8 +108,12 @@ async function runFault(fault: Fault): Promise<boolean> {
     WHATSAPP_ACCESS_TOKEN: 'EAAG-chaos',
     WHATSAPP_API_URL: graph.url,
     LOG_LEVEL: 'warn',
+    ...(fault.workers ? { PARLEY_WORKERS: 'false' } : {}),
   };
   let server = await startServer(env);
+  const workers: ServerProcess[] = [];
+  for (let i = 0; i < (fault.workers ?? 0); i++)
+    workers.push(await startServer({ ...env, PORT: '0' }, { command: ['worker'] }));
   let deaths = 0;
   const ctx: Ctx = {
     cluster,
@@ -103,6 +122,7 @@ async function runFault(fault: Fault): Promise<boolean> {
     async restart() {
       server = await startServer(env);
     },
+    workers,
   };
   const watch = setInterval(() => {
     if (server.exited && server.exited.signal !== 'SIGKILL') deaths++;
@@ -191,7 +211,7 @@ async function runFault(fault: Fault): Promise<boolean> {
     const duplicates = [...sentTimes.values()].filter((n) => n > 1).length;
     const statuses = byStatus(load.outcomes);
     const during = byStatus(load.outcomes.filter((o) => o.at >= from && o.at <= back));
-    const alive = server.exited === null && deaths === 0;
+    const alive = server.exited === null && deaths === 0 && workers.slice(1).every((w) => w.exited === null);
     const count = (status: string, reason?: string) =>
       out
         .filter((r) => r.status === status && (reason === undefined || r.reason === reason))
@@ -211,6 +231,7 @@ async function runFault(fault: Fault): Promise<boolean> {
     return ok;
   } finally {
     clearInterval(watch);
+    for (const w of workers) await w.stop('SIGKILL');
     await server.stop('SIGKILL');
     await cluster.destroy();
     await graph.close();
