@@ -53,6 +53,21 @@ const faults: Fault[] = [
     },
   },
   {
+    name: 'a 1,000-message delivery, then kill -9 of the server',
+    async inject(ctx) {
+      const body = bigDelivery(1000, 100);
+      const res = await fetch(`${ctx.server().url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, SECRET) },
+        body,
+      });
+      if (res.status !== 200) throw new Error(`the big delivery was answered ${res.status}`);
+      bigDeliveries.push(...(JSON.parse(body).entry[0].changes[0].value.messages as { id: string }[]).map((m) => m.id));
+      await ctx.server().stop('SIGKILL');
+      await ctx.restart();
+    },
+  },
+  {
     name: 'PostgreSQL postmaster kill -9 under load',
     async inject({ cluster }) {
       await cluster.kill();
@@ -91,7 +106,46 @@ const faults: Fault[] = [
   },
 ];
 
+/** Ids of the messages of big deliveries (acknowledged: they must all be stored and answered). */
+const bigDeliveries: string[] = [];
+
+/** One signed-able WhatsApp delivery with `count` text messages from `numbers` customers. */
+function bigDelivery(count: number, numbers: number): string {
+  const now = Math.floor(Date.now() / 1000);
+  const contacts = Array.from({ length: numbers }, (_, i) => ({
+    profile: { name: `Bulk ${i}` },
+    wa_id: `91987${String(50000 + i).padStart(5, '0')}`,
+  }));
+  const messages = Array.from({ length: count }, (_, i) => ({
+    from: contacts[i % numbers].wa_id,
+    id: `wamid.bulk.${now}.${i}`,
+    timestamp: String(now),
+    type: 'text',
+    text: { body: `question ${i}` },
+  }));
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102938475610293',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_ID },
+              contacts,
+              messages,
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
 async function runFault(fault: Fault): Promise<boolean> {
+  bigDeliveries.length = 0;
   const started = Date.now();
   const graph = await startFakeGraphApi();
   const cluster = await startCluster();
@@ -203,7 +257,7 @@ async function runFault(fault: Fault): Promise<boolean> {
     await db.end();
 
     const stored = new Map(rows.map((r) => [r.id, r.n]));
-    const lost = [...load.deliveries.keys()].filter((id) => !stored.has(id)).length;
+    const lost = [...load.deliveries.keys(), ...bigDeliveries].filter((id) => !stored.has(id)).length;
     const twice = rows.filter((r) => r.n > 1).length;
     const sentTimes = new Map<string, number>();
     for (const a of graph.accepted)
@@ -221,7 +275,7 @@ async function runFault(fault: Fault): Promise<boolean> {
     const sent = count('sent') + count('delivered') + count('read');
     const ok = !lost && !twice && !duplicates && !statuses[500] && alive && !stuck && !inDoubt && !unanswered;
     console.log(
-      `${ok ? 'ok  ' : 'FAIL'} ${fault.name}: ${load.deliveries.size} deliveries, ${lost} lost, ${twice} stored twice, ` +
+      `${ok ? 'ok  ' : 'FAIL'} ${fault.name}: ${load.deliveries.size} deliveries${bigDeliveries.length ? ` + ${bigDeliveries.length} messages in one` : ''}, ${lost} lost, ${twice} stored twice, ` +
         `${sent} replies sent, ${duplicates} sent twice, ${unanswered} messages unanswered, ` +
         `${stuck} stuck, ${inDoubt} in doubt, ${deadJobs} jobs still active, ` +
         `${statuses[500] ?? 0} × 500, ${during[503] ?? 0} × 503 / ${during[0] ?? 0} unanswered while faulty, ` +

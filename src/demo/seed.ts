@@ -189,7 +189,7 @@ const followUps: SequenceInput = {
 
 // Seeding runs before the job queue starts: reminder jobs are left to nurture.sweep, which
 // queues due reminders that have no job.
-const noQueue = { send: async () => undefined } as unknown as JobQueue;
+const noQueue = { enqueue: async () => undefined, enqueueMany: async () => undefined } as unknown as JobQueue;
 
 /** Creates the demo workspace and its data. Returns the workspace. */
 export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
