@@ -249,6 +249,11 @@ async function runFault(fault: Fault): Promise<boolean> {
                            and o.fail_reason not in ('delivery_unknown', 'retries_exhausted', 'internal'))`,
       )
     ).rows[0].n;
+    const unrouted = (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from messages where direction = 'in' and routed_at is null`,
+      )
+    ).rows[0].n;
     const deadJobs = (
       await db.query<{ n: number }>(
         `select count(*)::int as n from pgboss.job where state = 'active' and name in ('inbound.route', 'outbound.send')`,
@@ -277,7 +282,8 @@ async function runFault(fault: Fault): Promise<boolean> {
     console.log(
       `${ok ? 'ok  ' : 'FAIL'} ${fault.name}: ${load.deliveries.size} deliveries${bigDeliveries.length ? ` + ${bigDeliveries.length} messages in one` : ''}, ${lost} lost, ${twice} stored twice, ` +
         `${sent} replies sent, ${duplicates} sent twice, ${unanswered} messages unanswered, ` +
-        `${stuck} stuck, ${inDoubt} in doubt, ${deadJobs} jobs still active, ` +
+        `${unrouted} not routed yet, ${stuck} stuck, ${inDoubt} in doubt, ${deadJobs} jobs still active, ` +
+        `outbound by state ${out.map((r) => `${r.status}${r.reason ? `/${r.reason}` : ''} ${r.n}`).join(', ')}, ` +
         `${statuses[500] ?? 0} × 500, ${during[503] ?? 0} × 503 / ${during[0] ?? 0} unanswered while faulty, ` +
         `server ${alive ? 'alive' : 'DEAD'}, healthy ${recovered.toFixed(1)} s after the fault, ` +
         `outbox settled in ${drained.toFixed(1)} s (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
