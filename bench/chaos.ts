@@ -245,6 +245,9 @@ async function runFault(fault: Fault): Promise<boolean> {
       await db.query<{ n: number }>(
         `select count(*)::int as n from messages i where i.direction = 'in'
            and not exists (select 1 from messages o where o.reply_to_id = i.id and o.status in ('sent', 'delivered', 'read'))
+           -- handed to a person (the bot could not answer twice): nobody answers by design
+           and not exists (select 1 from conversations c where c.id = i.conversation_id
+                           and c.handed_off_at is not null and c.handed_off_at <= i.routed_at)
            and not exists (select 1 from messages o where o.reply_to_id = i.id and o.status = 'failed'
                            and o.fail_reason not in ('delivery_unknown', 'retries_exhausted', 'internal'))`,
       )
