@@ -242,6 +242,7 @@ async function main() {
       LOG_LEVEL: 'silent',
       PARLEY_DEMO: 'false',
       PARLEY_WORKERS: 'false',
+      CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
       PARLEY_SECRET_KEY: 'bench-secret-key-0123456789',
       ...env,
     });

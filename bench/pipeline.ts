@@ -326,6 +326,7 @@ async function main() {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       PARLEY_DEMO: 'false',
+      CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
       PARLEY_SECRET_KEY: 'bench-secret-key-0123456789',
       DATABASE_URL: dbUrl.toString(),
       DATABASE_POOL_SIZE: poolSize,

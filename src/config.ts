@@ -179,6 +179,11 @@ export const configEntries = {
     description: 'Time the LLM gets for one command before the rules answer instead.',
   },
   // Knowledge: CRM links, files and FAQs the bots answer from.
+  CHANNEL_ALLOW_PRIVATE_HOSTS: {
+    schema: z.string().optional(),
+    description:
+      "Comma-separated `host[:port]` that a connected channel's provider API (`settings.apiUrl`: sends, media) may reach although private (a local gateway), over plain http too. Hosts of the `*_API_URL` variables are allowed already.",
+  },
   KNOWLEDGE_ALLOW_PRIVATE_HOSTS: {
     schema: z.string().optional(),
     description:

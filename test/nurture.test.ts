@@ -375,6 +375,20 @@ describe('stopping and moving', () => {
     ]);
     const types = (await deps.db.select().from(activities).where(eq(activities.leadId, t.leadId))).map((a) => a.text);
     expect(types).toContain('Follow-up sequence stopped (the contact opted out): 3 pending reminders cancelled');
+    // No follow-ups started by hand either, until START.
+    const seqs = (await app.inject({ method: 'GET', url: '/api/message-master', headers: t.owner.auth })).json().data;
+    const enroll = () =>
+      app.inject({
+        method: 'POST',
+        url: `/api/leads/${t.leadId}/enrollments`,
+        headers: t.rekha.auth,
+        payload: { sequence_id: seqs[0].id },
+      });
+    const refused = await enroll();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/opted out/);
+    await says(t, 'kavita', 'START');
+    expect((await enroll()).statusCode).toBe(201);
 
     // …and by the sweep as soon as it happens.
     const won = await team();

@@ -2,7 +2,7 @@
 // transaction (it may call an LLM for seconds); `applyCustomerReply` runs inside it and stores
 // profile facts, hands over to a person when needed, and returns the replies: to the customer, and
 // the notices to the team (the router queues them).
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordActivity } from '../crm/activities.ts';
 import { systemActor } from '../crm/actor.ts';
@@ -321,10 +321,12 @@ export async function applyCustomerReply(
       .filter(Boolean)
       .join(', ');
     const hot = p.ctx && temperature(p.ctx) === 'hot' ? ' (hot lead)' : '';
-    const alerts =
-      stored.sensitive.length || p.ctx?.facts.some((f) => f.key === 'special_notes')
-        ? ` Alert: ${[...(p.ctx?.facts.filter((f) => f.key === 'special_notes').map((f) => (f.value as { text: string }).text) ?? []), ...stored.sensitive.map((n) => n.text)].slice(0, 3).join('; ')}.`
-        : '';
+    // Care notes (health, fears, allergies…) are for owners and admins: they get the text; anyone
+    // else is told one exists, and the customer's words are not quoted when they hold one.
+    const notes = [
+      ...(p.ctx?.facts.filter((f) => f.key === 'special_notes').map((f) => (f.value as { text: string }).text) ?? []),
+      ...stored.sensitive.map((n) => n.text),
+    ];
     const reason = p.reply.handoff
       ? {
           asked_for_person: 'asked to talk to a person',
@@ -332,11 +334,26 @@ export async function applyCustomerReply(
           repeated_failure: "asked something the bot couldn't answer twice",
         }[p.reply.handoff]
       : p.reply.notifyTeam;
-    const text = p.reply.handoff
-      ? `Handoff: ${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}".${alerts} The bot is paused in this conversation until someone releases it.`
-      : `${who}${hot} ${reason}: "${(msg.text ?? '').slice(0, 300)}"${alerts}`;
-    for (const memberId of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null))
-      notices.push({ to: { member: memberId }, text, purpose: p.reply.handoff ? 'handoff' : 'notification' });
+    const compose = (readsNotes: boolean) => {
+      const quote =
+        stored.sensitive.length && !readsNotes
+          ? '(their message holds a care note and is not shown here)'
+          : `"${(msg.text ?? '').slice(0, 300)}"`;
+      const alerts = !notes.length
+        ? ''
+        : readsNotes
+          ? ` Alert: ${notes.slice(0, 3).join('; ')}.`
+          : ` ${CARE_NOTE_NOTICE}.`;
+      return p.reply.handoff
+        ? `Handoff: ${who}${hot} ${reason}: ${quote}.${alerts} The bot is paused in this conversation until someone releases it.`
+        : `${who}${hot} ${reason}: ${quote}${alerts}`;
+    };
+    for (const member of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null))
+      notices.push({
+        to: { member: member.id },
+        text: compose(readsCareNotes(member.role)),
+        purpose: p.reply.handoff ? 'handoff' : 'notification',
+      });
     if (p.reply.handoff && conv.leadId) {
       await recordActivity(tx, {
         workspaceId: ws.id,
@@ -369,12 +386,30 @@ export async function applyCustomerReply(
   ];
 }
 
-/** The lead's assignee, or the workspace's owners and admins when nobody is assigned (who hears of a customer). */
-export async function recipients(tx: DbOrTx, workspaceId: string, assigneeId: string | null): Promise<string[]> {
-  if (assigneeId) return [assigneeId];
+/** What a member who may not read care notes is told instead of the note. */
+export const CARE_NOTE_NOTICE = '⚠️ a care note was added — ask an admin or open the lead';
+
+/** Owners and admins read care notes (the API's rule, routes/customer-context.ts). */
+export const readsCareNotes = (role: string | null | undefined) => role === 'owner' || role === 'admin';
+
+/** The lead's assignee, or the workspace's owners and admins when nobody is assigned; with their roles. */
+export async function recipients(
+  tx: DbOrTx,
+  workspaceId: string,
+  assigneeId: string | null,
+): Promise<{ id: string; role: string }[]> {
+  if (assigneeId) {
+    const [assignee] = await tx
+      .select({ role: users.role })
+      .from(users)
+      .where(and(eq(users.id, assigneeId), eq(users.workspaceId, workspaceId)));
+    return [{ id: assigneeId, role: assignee?.role ?? 'agent' }];
+  }
   const rows = await tx
     .select({ id: users.id, role: users.role, active: users.active })
     .from(users)
     .where(eq(users.workspaceId, workspaceId));
-  return rows.filter((u) => u.active && (u.role === 'owner' || u.role === 'admin')).map((u) => u.id);
+  return rows
+    .filter((u) => u.active && (u.role === 'owner' || u.role === 'admin'))
+    .map((u) => ({ id: u.id, role: u.role }));
 }

@@ -4,6 +4,7 @@
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { SecretBox } from '../lib/secrets.ts';
+import { guardedFetch, parseAllowList } from '../lib/url-guard.ts';
 import type { ChannelRow } from './accounts.ts';
 import { envChannels } from './env.ts';
 
@@ -54,4 +55,35 @@ export function secretValues(deps: { channels: ChannelRegistry }, kind: string, 
     .map((k) => config[k])
     .filter((v): v is string => typeof v === 'string' && v.length >= 4)
     .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The fetch a channel's provider calls go through. A tenant may set its account's API base URL
+ * (`settings.apiUrl`), so every call of a connected account passes the destination guard
+ * (lib/url-guard.ts: resolved addresses, every hop, https in production) unless the operator allows
+ * the host: CHANNEL_ALLOW_PRIVATE_HOSTS, or the host of a `*_API_URL` variable. The deployment's
+ * own account (environment) is the operator's and is not guarded.
+ */
+export function channelFetch(deps: AccountConfigDeps & { fetch?: typeof fetch }, row: ChannelRow): typeof fetch {
+  const base = deps.fetch ?? globalThis.fetch;
+  if (row.fromEnv) return base;
+  return guardedFetch(base, {
+    allow: allowedProviderHosts(deps),
+    httpsOnly: deps.config.NODE_ENV === 'production',
+  });
+}
+
+function allowedProviderHosts(deps: AccountConfigDeps): string[] {
+  const hosts = parseAllowList(deps.config.CHANNEL_ALLOW_PRIVATE_HOSTS);
+  const values = deps.config as unknown as Record<string, unknown>;
+  for (const adapter of deps.channels.all)
+    for (const key of Object.keys(adapter.env ?? {}))
+      if (key.endsWith('_API_URL') && typeof values[key] === 'string') {
+        try {
+          hosts.push(new URL(values[key]).host.toLowerCase());
+        } catch {
+          // not a URL: config validation reports it
+        }
+      }
+  return hosts;
 }

@@ -106,6 +106,11 @@ export type InboundStatus = {
   recipient?: Sender;
   errors?: ProviderErrorInfo[];
   /**
+   * Our own reference, echoed by the provider (WhatsApp's `biz_opaque_callback_data`): the id of
+   * the outbound row the send was for. It settles a send whose answer never reached us.
+   */
+  reference?: string;
+  /**
    * Messenger read (and some delivery) receipts name no message: every message sent to `recipient`
    * at or before this time has reached `status`. providerMessageId is then ''.
    */
@@ -162,6 +167,9 @@ export type OutboundPayload =
   | { type: 'mark_read'; messageId: string };
 
 export type SendResult = { providerMessageId: string | null };
+
+/** What a send carries besides the message: our reference (the outbound row's id), when the adapter echoes one. */
+export type SendOptions = { reference?: string };
 
 /** What an inbound message stored of its file (InboundMessage.media): a provider id, a URL, or both. */
 export type MediaRef = NonNullable<InboundMessage['media']>;
@@ -311,7 +319,20 @@ export type ChannelAdapter<Config = never, Env extends EnvEntries = EnvEntries> 
   verify(req: WebhookRequest, config: Config): boolean;
   /** Provider payload → events. Throws on a body that is not the provider's format. */
   parse(body: unknown): InboundEvent[];
-  send(config: Config, to: Recipient, payload: OutboundPayload, fetchImpl?: typeof fetch): Promise<SendResult>;
+  send(
+    config: Config,
+    to: Recipient,
+    payload: OutboundPayload,
+    fetchImpl?: typeof fetch,
+    opts?: SendOptions,
+  ): Promise<SendResult>;
+  /**
+   * The provider echoes `SendOptions.reference` in its status webhooks (parse() returns it as
+   * InboundStatus.reference): a send whose answer was lost (a crash, a timeout) settles when its
+   * status arrives, and one that no status names within a bounded wait is sent again. Without it
+   * such a send is `delivery_unknown`, for a person to send again.
+   */
+  echoesReference?: boolean;
   /**
    * Fetches the file of an inbound message, so the team can open it. Throws a ProviderError
    * (code `too_large` past MEDIA_MAX_BYTES). Channels without media leave it out.

@@ -3,6 +3,7 @@
 // asked for them), the size limit, and the provider's content type and file name.
 import { checkDestination as checkUrlDestination, resolveAll, UrlRefused, type Resolver } from '../lib/url-guard.ts';
 import { MEDIA_MAX_BYTES, ProviderError, type FetchedMedia } from './channel.ts';
+import { refusedDestination } from './http.ts';
 
 /** How long the provider may take to start answering; the bytes then stream as fast as they come. */
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -133,6 +134,7 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
     }
   } catch (err) {
     if (err instanceof ProviderError) throw err;
+    if (err instanceof UrlRefused) throw refusedDestination(d.provider, url.href, err);
     const timedOut = controller.signal.aborted;
     const reason = err instanceof Error ? err.message : String(err);
     throw new ProviderError(

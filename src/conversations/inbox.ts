@@ -17,7 +17,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { LeadCreatedDeps } from '../nurture/lead-created.ts';
-import { badRequest, forbidden, notFound } from '../lib/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { queueReplies, type OutboxDeps } from '../outbound/queue.ts';
 import { autoLink, captureLead, linkConversation, type Conversation } from './linking.ts';
@@ -177,6 +177,11 @@ export async function sendAgentMessage(
     if (deps.channels.surface(conv.channel)?.adapter.inline)
       throw badRequest('In-app conversations cannot be replied to', {
         conversation_id: 'an in-app command conversation',
+      });
+    // STOP is honoured for people too: nothing reaches the contact until they send START.
+    if (conv.optedOutAt)
+      throw conflict('This contact opted out (STOP): nothing is sent to them until they write START again', {
+        conversation_id: 'the contact opted out',
       });
     const [id] = await queueReplies(
       tx,

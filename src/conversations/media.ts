@@ -12,7 +12,7 @@ import { messages } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { getChannel } from '../channel-accounts/accounts.ts';
-import { channelConfig, secretValues } from '../channel-accounts/config.ts';
+import { channelConfig, channelFetch, secretValues } from '../channel-accounts/config.ts';
 import { getVisibleConversation } from './inbox.ts';
 
 const MediaRefSchema = z.looseObject({
@@ -59,7 +59,7 @@ export async function fetchMessageMedia(deps: MediaDeps, actor: Actor, messageId
 
   let file: FetchedMedia;
   try {
-    file = await adapter.fetchMedia(config, media.data as MediaRef, deps.fetch);
+    file = await adapter.fetchMedia(config, media.data as MediaRef, channelFetch(deps, channel));
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     const reason = withoutSecrets(err.message, secretValues(deps, channel.kind, config));

@@ -85,7 +85,7 @@ export async function checkHandoff(deps: HandoffWatchDeps, p: Payload): Promise<
       { workspaceId: ws.id, key: `handoff:${conv.id}@${p.handedOffAt}`, conversation: conv },
       [
         { to: 'contact', purpose: 'reply', text: stillWaitingText(lang, who), meta: { handoff_wait: true } },
-        ...to.map((memberId) => ({ to: { member: memberId }, purpose: 'reminder', text: reminder })),
+        ...to.map((m) => ({ to: { member: m.id }, purpose: 'reminder', text: reminder })),
       ],
     );
     return 'reminded';

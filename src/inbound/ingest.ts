@@ -3,7 +3,7 @@
 // answers 200 only after this commits. Deliveries that arrive while a transaction runs are stored
 // together in the next one (group commit, set-based statements); if that transaction fails, each
 // of its deliveries is retried on its own, so one bad delivery cannot fail the others.
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { InboundEvent, InboundMessage, InboundStatus } from '../channels/channel.ts';
 import type { Database, Db, DbOrTx } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
@@ -101,6 +101,59 @@ export async function applyStatus(
     );
   } else return 0;
   const rows = await tx.update(messages).set(set).where(where).returning({ id: messages.id });
+  if (ev.status === 'failed' && rows.length)
+    await holdTeamNotices(
+      tx,
+      rows.map((r) => r.id),
+    );
+  if (rows.length || !ev.reference || !ev.providerMessageId || !UUID.test(ev.reference)) return rows.length;
+  return settleByReference(tx, channel, ev, set);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A status naming our reference (the outbound row's id) for a send whose answer we never got: the
+ * process died while it waited, or the call timed out. The row learns its provider id and its
+ * state, so it is never sent again; a failure the status reports is kept.
+ */
+async function settleByReference(
+  tx: DbOrTx,
+  channel: ChannelRow,
+  ev: InboundStatus,
+  set: Record<string, unknown>,
+): Promise<number> {
+  const settled =
+    ev.status === 'failed'
+      ? set
+      : {
+          ...set,
+          sentAt: sql`coalesce(${messages.sentAt}, ${ev.timestamp.toISOString()}::timestamptz)`,
+          failReason: null,
+          failedAt: null,
+          errorCode: null,
+          errorTitle: null,
+        };
+  const rows = await tx
+    .update(messages)
+    .set({
+      ...settled,
+      providerMessageId: ev.providerMessageId,
+      meta: sql`coalesce(${messages.meta}, '{}'::jsonb) - 'awaiting'`,
+    })
+    .where(
+      and(
+        eq(messages.id, ev.reference!),
+        eq(messages.channelId, channel.id),
+        eq(messages.direction, 'out'),
+        isNull(messages.providerMessageId),
+        or(
+          inArray(messages.status, ['queued', 'sending']),
+          and(eq(messages.status, 'failed'), eq(messages.failReason, 'delivery_unknown')),
+        ),
+      ),
+    )
+    .returning({ id: messages.id });
   if (ev.status === 'failed' && rows.length)
     await holdTeamNotices(
       tx,

@@ -6,7 +6,7 @@ import { knowledgeSweepJob, refreshJob } from '../knowledge/jobs.ts';
 import { digestJob } from '../nurture/digest.ts';
 import { remindJob } from '../nurture/remind.ts';
 import { nurtureSweepJob } from '../nurture/sweep.ts';
-import { sendJob } from '../outbound/send.ts';
+import { readJob, sendJob } from '../outbound/send.ts';
 import { sweepJob } from '../outbound/sweep.ts';
 import type { Deps } from '../deps.ts';
 import type { AnyJob } from './queue.ts';
@@ -15,6 +15,7 @@ import type { AnyJob } from './queue.ts';
 export const allJobs = [
   routeJob,
   sendJob,
+  readJob,
   sweepJob,
   remindJob,
   nurtureSweepJob,

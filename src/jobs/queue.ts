@@ -87,6 +87,14 @@ const POLL_LISTENING_MS = 15_000;
 /** After a job of a queue failed (its retry is due in seconds), that queue polls as without notifications for this long. */
 const RETRY_WATCH_MS = 120_000;
 
+/**
+ * Every job has a heartbeat: a running job is touched every HEARTBEAT_SECONDS / 2, and pg-boss's
+ * supervisor (every SUPERVISE_SECONDS) fails one untouched for HEARTBEAT_SECONDS, so it is retried.
+ * The jobs of a process that died are picked up within a minute, not at the 15-minute expiry.
+ */
+export const HEARTBEAT_SECONDS = 20;
+const SUPERVISE_SECONDS = 15;
+
 export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
@@ -94,6 +102,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       : { db: { executeSql: (text: string, values?: unknown[]) => database.pool!.query(text, values) } }),
     clock: opts.clock,
     supervise: true,
+    superviseIntervalSeconds: SUPERVISE_SECONDS,
     schedule: true,
     migrate: true,
   });
@@ -106,11 +115,21 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
 
   const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
-    await def.handler(payload, deps, {
-      jobId: job.id,
-      attempt: job.retryCount + 1,
-      lastAttempt: job.retryCount >= job.retryLimit,
-    });
+    // The heartbeat says this process still works on it; a failed touch waits for the next one.
+    const beat = setInterval(
+      () => void boss.touch(def.id, job.id).catch(() => {}),
+      ((job.heartbeatSeconds ?? HEARTBEAT_SECONDS) * 1000) / 2,
+    );
+    beat.unref();
+    try {
+      await def.handler(payload, deps, {
+        jobId: job.id,
+        attempt: job.retryCount + 1,
+        lastAttempt: job.retryCount >= job.retryLimit,
+      });
+    } finally {
+      clearInterval(beat);
+    }
   };
 
   // Workers: each slot fetches a job, runs it and fetches the next at once; it waits the polling
@@ -216,6 +235,7 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     for (const def of defs) {
       const queue = existing.get(def.id);
       // `notify`: pg-boss's insert then wakes listening workers when the job can run at once.
+      const heartbeatSeconds = def.queue?.heartbeatSeconds ?? HEARTBEAT_SECONDS;
       if (!queue)
         await boss.createQueue(def.id, {
           retryLimit: 5,
@@ -223,9 +243,11 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
           retryDelay: 2,
           retryDelayMax: 600,
           ...def.queue,
+          heartbeatSeconds,
           notify: true,
         });
-      else if (!queue.notify) await boss.updateQueue(def.id, { notify: true });
+      else if (!queue.notify || queue.heartbeatSeconds !== heartbeatSeconds)
+        await boss.updateQueue(def.id, { notify: true, heartbeatSeconds });
     }
     // pg-boss caches the queue list at start. A send inside a transaction that finds a queue missing
     // from the cache looks it up on a second connection, which on PGlite (one connection, held by

@@ -228,3 +228,19 @@ export function guardedLookup(hostname: string, options: LookupOptions, callback
     callback(null, list[0].address, list[0].family);
   });
 }
+
+/**
+ * A fetch that sends nothing into the server's own network: before every request (so every hop of
+ * a redirect the caller follows) the URL passes parseFetchUrl and checkDestination (every address
+ * the name resolves to), and redirects are never followed for the caller. Allowed hosts pass.
+ * For provider APIs whose base URL a tenant may set (a channel's `settings.apiUrl`). The address is
+ * checked just before the connection, not at it: see guardedLookup for that (node:http only).
+ */
+export function guardedFetch(base: typeof fetch, opts: GuardOptions): typeof fetch {
+  return async (input, init) => {
+    const raw = input instanceof Request ? input.url : input;
+    const url = parseFetchUrl(raw, opts);
+    await checkDestination(url, opts);
+    return base(url, { ...init, redirect: 'manual' });
+  };
+}

@@ -107,6 +107,11 @@ export async function enrollManually(
   requestKey: string,
 ): Promise<Enrolled> {
   const lead = await getLead(db, actor, leadId);
+  // STOP is honoured: no follow-ups about a contact who asked for none, until they write START.
+  if (lead.optedOutAt)
+    throw conflict('This lead opted out (STOP): no follow-ups until they write START again', {
+      lead_id: 'the contact opted out',
+    });
   const [seq] = await db
     .select()
     .from(messageMaster)

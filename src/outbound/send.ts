@@ -4,15 +4,16 @@
 // `window_closed`), the per-number rate limit, and retries with exponential backoff and jitter
 // (pg-boss) on rate limits and 5xx. Permanent errors fail the message with the provider's code,
 // visible through the API.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ProviderError, type OutboundPayload, type Recipient, type Surface } from '../channels/channel.ts';
+import { IN_DOUBT_CODES } from '../channels/http.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
-import { channelConfig, teamTemplate, windowTemplate } from '../channel-accounts/config.ts';
+import { channelConfig, channelFetch, teamTemplate, windowTemplate } from '../channel-accounts/config.ts';
 import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secrets.ts';
@@ -31,11 +32,28 @@ export type SendDeps = {
 };
 
 const HOUR_MS = 3600_000;
+
 /**
- * Purposes that answer the contact directly; the only messages an opted-out contact still gets. A
- * welcome is the answer to a new customer's first message (greeting and reply in one text).
+ * The lease of a claimed row: the sender touches `updated_at` every HEARTBEAT_MS while it works, so
+ * a row `sending` untouched for LEASE_MS has no live owner (outbound/sweep takes it up). A send
+ * has a bounded time: past SEND_MAX_MS no further provider call starts, and the heartbeat stops.
  */
-const directPurposes = new Set(['reply', 'welcome', 'opt_out', 'agent']);
+export const LEASE_MS = 45_000;
+export const HEARTBEAT_MS = 10_000;
+export const SEND_MAX_MS = 120_000;
+/** Read receipts are retried like replies: with the outbound.send queue's backoff. */
+const RETRY = { retryLimit: 6, retryBackoff: true, retryDelay: 2, retryDelayMax: 300 } as const;
+
+/** The latest a retried send's job may run (pg-boss: min(max, delay × 2^n) at most), plus slack. */
+const retryDueBy = (attempt: number, now: Date) =>
+  new Date(now.getTime() + (Math.min(RETRY.retryDelayMax, RETRY.retryDelay * 2 ** attempt) + 10) * 1000);
+/**
+ * Purposes that answer the contact's own message directly; the only messages an opted-out contact
+ * still gets (the bot's answer to the message that said STOP, the confirmation). A welcome is the
+ * answer to a new customer's first message. A person's reply is not among them: the API refuses it
+ * (409), and one queued before the STOP fails `opted_out`.
+ */
+const directPurposes = new Set(['reply', 'welcome', 'opt_out']);
 
 type Conversation = typeof conversations.$inferSelect;
 type Message = typeof messages.$inferSelect;
@@ -62,7 +80,15 @@ async function recipientOf(db: Db, surface: Surface, conv: Conversation, msg: Me
   return { commentId: conv.thread?.commentId };
 }
 
-async function fail(db: Db, id: string, reason: string, code?: string | null, title?: string | null) {
+/** Fails a row this sender holds (still `sending`: a status webhook may have settled it meanwhile). */
+async function fail(
+  db: Db,
+  id: string,
+  reason: string,
+  code?: string | null,
+  title?: string | null,
+  meta?: Record<string, unknown>,
+) {
   await db
     .update(messages)
     .set({
@@ -71,8 +97,10 @@ async function fail(db: Db, id: string, reason: string, code?: string | null, ti
       errorCode: code ?? null,
       errorTitle: title ?? null,
       failedAt: new Date(),
+      updatedAt: new Date(),
+      ...(meta ? { meta: mergeMeta(meta) } : {}),
     })
-    .where(eq(messages.id, id));
+    .where(and(eq(messages.id, id), eq(messages.status, 'sending')));
 }
 
 /**
@@ -129,10 +157,38 @@ export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobCon
     .returning();
   // Sent, sending or failed already: never twice. Or an earlier message of the conversation has not
   // left yet: when it has, sendNext hands over to this one.
-  if (!msg) return;
-  await sendClaimed(deps, msg, ctx);
+  if (!msg) {
+    // Settled by a status webhook while it waited to be sent again: the ones after it go on.
+    const [row] = await deps.db
+      .select({ status: messages.status, conversationId: messages.conversationId })
+      .from(messages)
+      .where(eq(messages.id, messageId));
+    if (row && row.status !== 'queued' && row.status !== 'sending') await sendNext(deps, row.conversationId);
+    return;
+  }
+  const stop = heartbeat(deps, msg.id);
+  try {
+    await sendClaimed(deps, msg, ctx, Date.now() + SEND_MAX_MS);
+  } finally {
+    stop();
+  }
   // Left or failed for good (a retry throws above and keeps its place): the next one may go.
   await sendNext(deps, msg.conversationId);
+}
+
+/** Keeps the claim's lease while this process works on the row; stops at SEND_MAX_MS at the latest. */
+function heartbeat(deps: SendDeps, id: string): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - started > SEND_MAX_MS) return clearInterval(timer);
+    deps.db
+      .update(messages)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(messages.id, id), eq(messages.status, 'sending')))
+      .catch(() => {}); // the database is away: the lease lapses, and the sweep takes the row up
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -155,7 +211,7 @@ export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId
   if (next?.status === 'queued') await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
 }
 
-async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promise<void> {
+async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext, deadline: number): Promise<void> {
   const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, msg.conversationId));
   const channel = await getChannel(deps.db, msg.channelId);
   if (!conv || !channel.active) return fail(deps.db, msg.id, 'channel_inactive');
@@ -181,13 +237,14 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext): Promi
       payload = fallback;
     }
   }
-  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel, surface);
-  await send(deps, msg, conv, channel, surface, payload, ctx, true);
+  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel, surface, { retry: true });
+  await send(deps, msg, conv, channel, surface, payload, ctx, true, deadline);
 }
 
 /**
  * An answer marks the message it answers as read (WhatsApp's blue ticks, Messenger's "seen"),
- * once, before the answer goes out. Best effort: a failure is logged and changes nothing else.
+ * once, before the answer goes out. A failure never holds the answer: a rate limit or 5xx is
+ * retried by its own job (`outbound.read`, the reply's backoff); a permanent one is logged.
  */
 async function markAnsweredRead(
   deps: SendDeps,
@@ -195,6 +252,7 @@ async function markAnsweredRead(
   conv: Conversation,
   channel: ChannelRow,
   surface: Surface,
+  opts: { retry: boolean },
 ): Promise<void> {
   if (!msg.replyToId || !surface.markRead) return;
   const [answered] = await deps.db
@@ -210,11 +268,34 @@ async function markAnsweredRead(
         channelConfig(deps, channel),
         await recipientOf(deps.db, surface, conv, msg),
         { type: 'mark_read', messageId: answered.providerMessageId },
-        deps.fetch,
+        channelFetch(deps, channel),
       );
   } catch (err) {
+    if (!opts.retry) throw err;
+    if (err instanceof ProviderError && err.retryable) {
+      await deps.queue.enqueue(readJob, deps.db, { messageId: msg.id }, { startAfter: RETRY.retryDelay });
+      return;
+    }
     deps.log.warn(
       { err: err instanceof Error ? err.message : String(err), messageId: msg.id },
+      'could not mark the answered message as read',
+    );
+  }
+}
+
+/** outbound.read: marks the message a reply answered as read, again; throws so pg-boss backs off. */
+export async function markReadAgain(deps: SendDeps, messageId: string, ctx: JobContext): Promise<void> {
+  const [msg] = await deps.db.select().from(messages).where(eq(messages.id, messageId));
+  if (!msg) return;
+  const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, msg.conversationId));
+  const channel = conv ? await getChannel(deps.db, msg.channelId) : null;
+  if (!conv || !channel?.active) return;
+  try {
+    await markAnsweredRead(deps, msg, conv, channel, surfaceOf(deps, conv, channel), { retry: false });
+  } catch (err) {
+    if (err instanceof ProviderError && err.retryable && !ctx.lastAttempt) throw err;
+    deps.log.warn(
+      { err: err instanceof Error ? err.message : String(err), messageId },
       'could not mark the answered message as read',
     );
   }
@@ -234,25 +315,40 @@ async function deliver(
   channel: ChannelRow,
   surface: Surface,
   payload: OutboundPayload,
+  deadline: number,
 ): Promise<{ providerMessageId: string | null; parts?: PartsState }> {
   const adapter = deps.channels.get(channel.kind);
   const config = channelConfig(deps, channel);
   const to = await recipientOf(deps.db, surface, conv, msg);
+  // Our row's id travels with the (last) message, where the provider echoes it on statuses.
+  const opts = adapter.echoesReference ? { reference: msg.id } : undefined;
+  const beforeDeadline = () => {
+    if (Date.now() > deadline)
+      throw new ProviderError('the send took longer than its bound; retried later', {
+        retryable: true,
+        code: 'send_deadline',
+      });
+  };
   const texts = payload.type === 'text' ? splitText(payload.text, surface.textLimit) : [];
   if (texts.length <= 1) {
     await deps.rateLimit(channel.id);
-    return adapter.send(config, to, payload, deps.fetch);
+    beforeDeadline();
+    return adapter.send(config, to, payload, channelFetch(deps, channel), opts).catch(markReferenced(opts));
   }
   const previous = (msg.meta as { parts?: PartsState } | null)?.parts;
   const sent = previous?.total === texts.length ? [...previous.sent] : [];
   for (let i = sent.length; i < texts.length; i++) {
     await deps.rateLimit(channel.id);
-    const result = await adapter.send(
-      config,
-      to,
-      { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] },
-      deps.fetch,
-    );
+    beforeDeadline();
+    const result = await adapter
+      .send(
+        config,
+        to,
+        { ...(payload as Extract<OutboundPayload, { type: 'text' }>), text: texts[i] },
+        channelFetch(deps, channel),
+        i === texts.length - 1 ? opts : undefined,
+      )
+      .catch(markReferenced(i === texts.length - 1 ? opts : undefined));
     sent.push(result.providerMessageId);
     if (i < texts.length - 1)
       await deps.db
@@ -263,8 +359,22 @@ async function deliver(
   return { providerMessageId: sent.at(-1) ?? null, parts: { total: texts.length, sent } };
 }
 
+const markReferenced =
+  (opts: { reference?: string } | undefined) =>
+  (err: unknown): never => {
+    if (opts?.reference && err instanceof Error) referenced.add(err);
+    throw err;
+  };
+
 const mergeMeta = (patch: Record<string, unknown>) =>
   sql`coalesce(${messages.meta}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`;
+
+/** Timeouts of a call that carried our reference: its status webhook will tell whether it arrived. */
+const referenced = new WeakSet<Error>();
+
+/** An attempt's error, kept in the row's history (meta.errors) when a later attempt succeeds. */
+const attemptError = (attempt: number, err: ProviderError, at: Date) =>
+  sql`jsonb_set(coalesce(${messages.meta}, '{}'::jsonb), '{errors}', coalesce(${messages.meta}->'errors', '[]'::jsonb) || ${JSON.stringify([{ attempt, code: err.code ?? String(err.status ?? ''), title: err.message, at: at.toISOString() }])}::jsonb)`;
 
 async function send(
   deps: SendDeps,
@@ -275,9 +385,10 @@ async function send(
   payload: OutboundPayload,
   ctx: JobContext,
   mayFallBack: boolean,
+  deadline: number,
 ): Promise<void> {
   try {
-    const result = await deliver(deps, msg, conv, channel, surface, payload);
+    const result = await deliver(deps, msg, conv, channel, surface, payload, deadline);
     const sentAt = deps.now();
     await deps.db.transaction(async (tx) => {
       await tx
@@ -287,6 +398,12 @@ async function send(
           providerMessageId: result.providerMessageId,
           sentAt,
           updatedAt: sentAt,
+          // Earlier attempts' errors stay in meta.errors; the row itself says it went.
+          errorCode: null,
+          errorTitle: null,
+          failReason: null,
+          failedAt: null,
+          nextAttemptAt: null,
           ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}),
           ...(result.parts ? { meta: mergeMeta({ parts: result.parts }) } : {}),
         })
@@ -306,7 +423,7 @@ async function send(
         mayFallBack && payload.type !== 'template' && surface.replyWindow.templates
           ? windowFallback(channel, payload, team)
           : null;
-      if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false);
+      if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false, deadline);
       return (team ? hold : fail)(deps.db, msg.id, 'window_closed', err.code, err.message);
     }
     if (team && payload.type === 'template' && !(err.retryable && !ctx.lastAttempt))
@@ -317,16 +434,32 @@ async function send(
         err.code ?? (err.status ? String(err.status) : null),
         err.message,
       );
+    if (err.code && IN_DOUBT_CODES.includes(err.code)) {
+      // The request may have reached the provider: never sent again blindly. With a reference the
+      // provider echoes, its status settles the row, or outbound/sweep sends it again when none
+      // comes while the webhook is healthy; without one a person decides (POST …/retry).
+      return fail(
+        deps.db,
+        msg.id,
+        'delivery_unknown',
+        err.code,
+        'The provider did not answer; the message may or may not have been delivered.',
+        referenced.has(err) ? { awaiting: { since: deps.now().toISOString() } } : undefined,
+      );
+    }
     if (err.retryable && !ctx.lastAttempt) {
+      const now = new Date();
       await deps.db
         .update(messages)
         .set({
           status: 'queued',
           errorCode: err.code ?? String(err.status ?? ''),
           errorTitle: err.message,
-          updatedAt: new Date(),
+          nextAttemptAt: retryDueBy(ctx.attempt, now),
+          meta: attemptError(msg.attempts, err, now),
+          updatedAt: now,
         })
-        .where(eq(messages.id, msg.id));
+        .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
       throw err; // pg-boss retries with exponential backoff and jitter
     }
     return fail(
@@ -339,10 +472,55 @@ async function send(
   }
 }
 
+/**
+ * Sends a failed message again, as a person asked (POST /api/messages/{id}/retry): queued at the
+ * end of its conversation's outbox. Only a message whose delivery is unknown or that ran out of
+ * retries; the caller checks who may.
+ */
+export async function resendMessage(deps: { db: Db; queue: JobQueue }, id: string): Promise<Message | null> {
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(messages)
+      .set({
+        status: 'queued',
+        failReason: null,
+        failedAt: null,
+        errorCode: null,
+        errorTitle: null,
+        nextAttemptAt: null,
+        updatedAt: new Date(),
+        meta: sql`(coalesce(${messages.meta}, '{}'::jsonb) - 'awaiting') || ${JSON.stringify({ resent_at: new Date().toISOString() })}::jsonb`,
+      })
+      .where(
+        and(
+          eq(messages.id, id),
+          eq(messages.direction, 'out'),
+          eq(messages.status, 'failed'),
+          isNull(messages.providerMessageId),
+          inArray(messages.failReason, RESENDABLE),
+        ),
+      )
+      .returning();
+    if (row) await deps.queue.enqueue(sendJob, tx, { messageId: row.id }, { priority: 1 });
+    return row ?? null;
+  });
+}
+
+/** Why a failed message may be sent again by hand. */
+export const RESENDABLE = ['delivery_unknown', 'retries_exhausted', 'internal', 'channel_inactive'];
+
 export const sendJob = defineJob({
   id: 'outbound.send',
   schema: z.object({ messageId: z.uuid() }),
   handler: (p, deps: SendDeps, ctx) => sendMessage(deps, p.messageId, ctx),
-  queue: { retryLimit: 6, retryBackoff: true, retryDelay: 2, retryDelayMax: 300 },
+  queue: { ...RETRY },
   concurrency: 8,
+});
+
+export const readJob = defineJob({
+  id: 'outbound.read',
+  schema: z.object({ messageId: z.uuid() }),
+  handler: (p, deps: SendDeps, ctx) => markReadAgain(deps, p.messageId, ctx),
+  queue: { ...RETRY },
+  concurrency: 2,
 });

@@ -25,6 +25,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
     PARLEY_DEMO: 'false',
+    CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
     PARLEY_SECRET_KEY: 'e2e-secret-key-0123456789',
     ...env,
   });

@@ -11,6 +11,10 @@
 //   GET  /v/{name}?oe=…  → a Messenger attachment without auth, like scontent.xx.fbcdn.net; addCdnFile()
 // Errors use Meta's shape {error: {message, type, code, error_subcode?, error_data?, fbtrace_id}}.
 // failNext() queues failures (passNext() puts normal answers before them); stallNext() accepts requests and never answers (timeouts).
+// dropAnswerNext() accepts a message (it "reaches Meta", a wamid is issued) and then drops the
+// connection instead of answering: the answer lost to a crash or a timeout. statusWebhook() builds
+// the WhatsApp status webhook Meta would send for an accepted message, echoing the send's
+// biz_opaque_callback_data as Meta does (statuses[].biz_opaque_callback_data).
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +36,13 @@ export type FakeGraphApi = {
   stallNext(times?: number): void;
   /** Templates of this name are refused as Meta refuses an unapproved one (404, code 132001). */
   rejectTemplate(name: string): void;
+  dropAnswerNext(times?: number): void;
+  /** For the next `ms`, every request answers `status` (Meta's error body), or hangs when status is 0. */
+  failFor(status: number, ms: number): void;
+  /** WhatsApp messages the fake accepted, in order: wamid, phone number id, recipient, callback data. */
+  accepted: { wamid: string; phoneNumberId: string; to: string; callbackData?: string }[];
+  /** The status webhook body (JSON) Meta sends for an accepted WhatsApp message. */
+  statusWebhook(wamid: string, status: 'sent' | 'delivered' | 'read' | 'failed'): string;
   /** A file a WhatsApp customer sent, under its media id (a fresh one unless given); returns the id. */
   addMedia(file: { bytes: Buffer; mimeType: string; id?: string; fileSize?: number }): string;
   /** A Messenger attachment on the fake CDN; returns its URL. */
@@ -357,6 +368,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const cdn = new Map<string, { bytes: Buffer; contentType: string }>();
   let base = '';
   let stalls = 0;
+  let drops = 0;
+  let failUntil = 0;
+  let failStatus = 0;
+  const accepted: FakeGraphApi['accepted'] = [];
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -365,14 +380,32 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query, headers, body });
-    if (stalls > 0) {
-      stalls--;
+    if (stalls > 0 || (failUntil > Date.now() && failStatus === 0)) {
+      if (stalls > 0) stalls--;
       return; // never answer; close() drops the connection
+    }
+    if (failUntil > Date.now()) {
+      res.writeHead(failStatus, { 'content-type': 'application/json; charset=UTF-8' });
+      return res.end(JSON.stringify(defaultErrorBody(failStatus)));
     }
     const answer =
       (failures.length ? failures.shift() : null) ??
       (req.method === 'GET' ? mediaRoute(url.pathname, query, req.headers, base, media, cdn) : null) ??
       route(req.method ?? 'GET', url.pathname, query, req.headers, body);
+    const sentId = (answer as { body?: { messages?: { id: string }[] } }).body?.messages?.[0]?.id;
+    if (answer.status === 200 && sentId) {
+      const b = body as { to?: string; recipient?: string; biz_opaque_callback_data?: string };
+      accepted.push({
+        wamid: sentId,
+        phoneNumberId: url.pathname.split('/').at(-2) ?? '',
+        to: b.to ?? b.recipient ?? '',
+        ...(b.biz_opaque_callback_data ? { callbackData: b.biz_opaque_callback_data } : {}),
+      });
+    }
+    if (drops > 0 && sentId) {
+      drops--;
+      return res.destroy(); // accepted, but the answer never arrives
+    }
     if ('bytes' in answer) {
       res.writeHead(answer.status, answer.headers);
       return res.end(answer.bytes);
@@ -388,6 +421,54 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    accepted,
+    dropAnswerNext(times = 1) {
+      drops += times;
+    },
+    failFor(status, ms) {
+      failStatus = status;
+      failUntil = Date.now() + ms;
+    },
+    statusWebhook(wamid, status) {
+      const sent = accepted.find((a) => a.wamid === wamid);
+      if (!sent) throw new Error(`the fake never accepted ${wamid}`);
+      return JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102938475610293',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550001111', phone_number_id: sent.phoneNumberId },
+                  statuses: [
+                    {
+                      id: wamid,
+                      status,
+                      timestamp: String(Math.floor(Date.now() / 1000)),
+                      recipient_id: sent.to,
+                      ...(sent.callbackData ? { biz_opaque_callback_data: sent.callbackData } : {}),
+                      ...(status === 'failed'
+                        ? { errors: [{ code: 131026, title: 'Message undeliverable' }] }
+                        : {
+                            pricing: {
+                              billable: true,
+                              pricing_model: 'PMP',
+                              category: 'service',
+                              type: 'free_customer_service',
+                            },
+                          }),
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+    },
     failNext(status, body, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ status, body: body ?? defaultErrorBody(status) });
     },

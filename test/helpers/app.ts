@@ -25,6 +25,7 @@ export async function createTestApp(
     PARLEY_DEMO: 'false',
     PARLEY_SECRET_KEY: 'test-secret-key-0123456789',
     PARLEY_SIGNUP: 'open', // tests register many workspaces
+    CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1', // the fake providers
     ...env,
   });
   const deps = await createDeps(config, { database, now: opts.now, channels: opts.channels });

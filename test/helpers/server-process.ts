@@ -16,13 +16,21 @@ export type ServerProcess = {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: string | null }>;
 };
 
-/** Starts `parley <command>` and resolves once it printed where it listens. */
+/** Starts `parley <command>` and resolves once it printed where it listens (or, a worker, that it runs). */
 export function startServer(
   env: Record<string, string>,
   opts: { command?: string[]; timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [bin, ...(opts.command ?? ['serve'])], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const server: ServerProcess = {
@@ -61,11 +69,11 @@ export function startServer(
       opts.timeoutMs ?? 60_000,
     );
     const check = setInterval(() => {
-      const m = server.output.map((l) => /running at (http:\/\/\S+)/.exec(l)).find(Boolean);
+      const m = server.output.map((l) => /running at (http:\/\/\S+)|worker running/.exec(l)).find(Boolean);
       if (m) {
         clearInterval(check);
         clearTimeout(timer);
-        server.url = m[1];
+        server.url = m[1] ?? ''; // `parley worker` listens nowhere
         resolve(server);
       } else if (server.exited) {
         clearInterval(check);

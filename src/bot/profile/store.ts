@@ -40,7 +40,9 @@ export async function storeProfileFacts(
     if (key === 'special_notes' || key === 'preferred_services') {
       const have = active(key).flatMap((f) => [f.value].flat());
       for (const item of value as unknown[]) {
-        if (have.some((h) => same(h, item))) continue;
+        // One sentence is one note, even when it names two categories ("allergic to … and diabetic").
+        if (have.some((h) => same(h, item) || (key === 'special_notes' && sameText(h, item)))) continue;
+        have.push(item);
         await tx.insert(profileFacts).values({ ...base, key, value: item, confidence: conf });
         result.stored.push(key);
         if (key === 'special_notes') result.sensitive.push(item as SpecialNote);
@@ -97,3 +99,9 @@ export async function storeProfileFacts(
   }
   return result;
 }
+
+const noteText = (v: unknown) =>
+  typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string'
+    ? (v as { text: string }).text.trim().toLowerCase()
+    : null;
+const sameText = (a: unknown, b: unknown) => noteText(a) !== null && noteText(a) === noteText(b);

@@ -123,14 +123,11 @@ async function sendMaytapi(
   const retryable = res.status === 429 || res.status >= 500;
   if (!res.ok || !parsed.success || !parsed.data.success) {
     const message = parsed.success ? parsed.data.message : undefined;
-    throw new ProviderError(
-      `Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? (text.slice(0, 200) || 'no body')}`,
-      {
-        retryable,
-        status: res.status,
-        code: res.ok ? 'maytapi_error' : `http_${res.status}`,
-      },
-    );
+    throw new ProviderError(`Maytapi sendMessage failed (HTTP ${res.status}): ${message ?? 'no error body'}`, {
+      retryable,
+      status: res.status,
+      code: res.ok ? 'maytapi_error' : `http_${res.status}`,
+    });
   }
   return { providerMessageId: parsed.data.data?.msgId ?? null };
 }

@@ -225,7 +225,8 @@ async function sendTwilio(
 function twilioError(status: number, text: string): ProviderError {
   const error = TwilioRestErrorSchema.safeParse(parseJson(text));
   const code = error.success && error.data.code !== undefined ? String(error.data.code) : `http_${status}`;
-  const message = (error.success && error.data.message) || text.slice(0, 200) || 'no body';
+  // Only the provider's own JSON error: a body that is not one (a proxy's page) is never shown to tenants.
+  const message = (error.success && error.data.message) || 'no error body';
   return new ProviderError(`Twilio error ${code} (HTTP ${status}): ${message}`, {
     retryable: status === 429 || status >= 500 || RETRYABLE_CODES.has(code),
     status,

@@ -40,6 +40,8 @@ export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>
     },
   },
   reachesPhones: true,
+  // biz_opaque_callback_data (up to 512 characters) comes back on every status of the message.
+  echoesReference: true,
   env: whatsappEnv,
   account: {
     fromEnv: (env) =>
@@ -91,13 +93,13 @@ export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>
     return parseWhatsAppWebhook(body);
   },
 
-  async send(config, to, payload, fetchImpl) {
+  async send(config, to, payload, fetchImpl, opts) {
     const json = await postToGraph({
       provider: 'WhatsApp',
       fetchImpl: fetchImpl ?? fetch,
       url: `${trimSlash(config.apiUrl)}/${encodeURIComponent(config.phoneNumberId)}/messages`,
       headers: { authorization: `Bearer ${config.accessToken}` },
-      body: buildWhatsAppMessage(to, payload),
+      body: buildWhatsAppMessage(to, payload, opts?.reference),
     });
     // Mark-as-read answers {success: true}: there is no message of ours to track.
     if (payload.type === 'mark_read') return { providerMessageId: null };
@@ -144,10 +146,16 @@ export const whatsappAdapter = defineChannel<WhatsAppConfig, typeof whatsappEnv>
 });
 
 /** The JSON body of POST /{phone_number_id}/messages for one outbound payload. */
-export function buildWhatsAppMessage(to: Recipient, payload: OutboundPayload): Record<string, unknown> {
+export function buildWhatsAppMessage(
+  to: Recipient,
+  payload: OutboundPayload,
+  reference?: string,
+): Record<string, unknown> {
   if (payload.type === 'mark_read')
     return { messaging_product: 'whatsapp', status: 'read', message_id: payload.messageId };
   const base: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual' };
+  // Meta echoes it in statuses[].biz_opaque_callback_data of this message's status webhooks.
+  if (reference) base.biz_opaque_callback_data = reference.slice(0, 512);
   // Phone numbers go in `to`; a BSUID-only customer is addressed with `recipient` (2026 BSUID API).
   if (to.phone) base.to = to.phone;
   else if (to.userId) base.recipient = to.userId;

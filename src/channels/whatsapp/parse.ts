@@ -65,6 +65,7 @@ function valueToEvents(value: WaValue): InboundEvent[] {
       ),
     };
     if (status.errors?.length) event.errors = status.errors.map(errorInfo);
+    if (status.biz_opaque_callback_data) event.reference = status.biz_opaque_callback_data;
     events.push(event);
   }
   if (value.errors?.length)

@@ -110,6 +110,8 @@ export const WaStatusSchema = z.looseObject({
   recipient_id: opt,
   recipient_user_id: opt,
   recipient_type: opt,
+  /** What we put in the send's `biz_opaque_callback_data`, echoed on its statuses. */
+  biz_opaque_callback_data: opt,
   errors: z.array(WaErrorSchema).optional(),
 });
 export type WaStatus = z.infer<typeof WaStatusSchema>;

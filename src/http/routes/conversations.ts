@@ -18,6 +18,10 @@ import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ConversationSchema, ErrorSchema, IdParams, LeadSchema, MessageSchema, PageQuery, page } from '../schemas.ts';
 import { toApi } from '../serialize.ts';
+import { messages } from '../../db/schema/index.ts';
+import { resendMessage, RESENDABLE } from '../../outbound/send.ts';
+import { conflict, notFound } from '../../lib/errors.ts';
+import { and, eq } from 'drizzle-orm';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const tags = ['conversations'];
@@ -160,6 +164,41 @@ export function conversationRoutes(app: App, deps: Deps) {
     async (req, reply) => {
       const { actor } = requireAuth(req);
       return reply.status(201).send(toApi(await sendAgentMessage(db, deps, actor, req.params.id, req.body.text)));
+    },
+  );
+
+  app.post(
+    '/api/messages/:id/retry',
+    {
+      schema: {
+        tags,
+        summary: 'Send a failed message again',
+        description: `For an outbound message whose delivery is unknown (\`fail_reason\` \`delivery_unknown\`: the provider did not answer, or the process died while it waited, and the provider cannot tell us whether it arrived) or that failed for a reason a new attempt may cure (${RESENDABLE.map((r) => `\`${r}\``).join(', ')}). The message is queued again and goes once. 409 when it is not such a message, or the contact opted out.`,
+        params: IdParams,
+        response: { 202: MessageSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = requireAuth(req);
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.id, req.params.id), eq(messages.workspaceId, actor.workspaceId)));
+      if (!row) throw notFound('Message not found');
+      // Visible to this member (an agent sees their own leads' conversations only).
+      const { conversation } = await getVisibleConversation(db, actor, row.conversationId);
+      if (row.direction !== 'out' || row.status !== 'failed' || !RESENDABLE.includes(row.failReason ?? ''))
+        throw conflict('Only a failed outbound message whose delivery is unknown may be sent again', {
+          status: row.status,
+          fail_reason: row.failReason ?? '',
+        });
+      if (conversation.optedOutAt)
+        throw conflict('This contact opted out (STOP): nothing is sent to them until they write START again', {
+          conversation_id: 'the contact opted out',
+        });
+      const again = await resendMessage(deps, row.id);
+      if (!again) throw conflict('The message was settled meanwhile; it is not sent again');
+      return reply.status(202).send(toApi(again));
     },
   );
 
