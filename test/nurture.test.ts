@@ -238,13 +238,15 @@ describe('delivery', () => {
     const before = sentTo(t, 'rekha').length;
     await advanceTo(t, '2027-03-09T10:00:00+05:30');
 
-    // A crash after the header was queued, before the reminder was marked sent: nothing commits.
-    let sends = 0;
+    // A crash after the reminder's rows were written, while their sends are queued, before the
+    // reminder was marked sent: nothing commits.
     const crashing: JobQueue = {
       ...deps.queue,
-      enqueue: async (...args) => {
-        if (++sends === 2) throw new Error('process killed');
-        return deps.queue.enqueue(...args);
+      enqueue: async () => {
+        throw new Error('process killed');
+      },
+      enqueueMany: async () => {
+        throw new Error('process killed');
       },
     };
     await expect(deliverReminder({ ...deps, queue: crashing }, day1.id)).rejects.toThrow('process killed');
