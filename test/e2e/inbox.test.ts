@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations } from '../../src/db/schema/index.ts';
+import { conversations, messages } from '../../src/db/schema/index.ts';
 import { launchBrowser, logIn, openPage } from './browser.ts';
 import { apiSession, noErrors, screenshot } from './helpers.ts';
 import { demo, startServer } from './server.ts';
@@ -17,6 +17,7 @@ afterAll(async () => browser?.close());
 const owner = await apiSession(server.app, demo.owner, demo.password);
 
 type Conv = { id: string; contact_name: string | null; lead_id: string | null };
+type Message = { id: string; direction: string; status: string };
 const conversationOf = async (name: string) =>
   ((await owner.call('GET', `/api/conversations?search=${encodeURIComponent(name)}`)).body.data as Conv[]).find(
     (c) => c.contact_name === name,
@@ -164,6 +165,42 @@ describe('inbox', () => {
       .locator('[data-window="open"]')
       .getByText(/2[23] h \d+ min left/)
       .waitFor();
+    noErrors(page);
+    await context.close();
+  });
+
+  it('sends a message whose delivery is unknown again with one click', async () => {
+    const { page, context } = await openPage(browser, server.url);
+    await logIn(page, demo.owner, demo.password);
+    const sent = await owner.call('POST', '/api/simulator/messages', {
+      from: '+91 98989 34343',
+      text: 'Do you have a Marathi interface?',
+    });
+    expect(sent.status).toBe(202);
+    const convId = sent.body.conversation_id as string;
+    const answer = async () =>
+      ((await owner.call('GET', `/api/conversations/${convId}/messages?limit=50`)).body.data as Message[]).find(
+        (m) => m.direction === 'out' && m.status === 'sent',
+      );
+    await expect.poll(async () => !!(await answer()), { timeout: 15_000 }).toBe(true);
+    // The process died while the provider's answer was on its way: the send is in doubt.
+    const out = (await answer())!;
+    await server.deps.db
+      .update(messages)
+      .set({
+        status: 'failed',
+        failReason: 'delivery_unknown',
+        failedAt: new Date(),
+        providerMessageId: null,
+        sentAt: null,
+      })
+      .where(eq(messages.id, out.id));
+    await page.goto(`/dashboard/inbox/${convId}`);
+    const bubble = page.locator(`li[data-message-id="${out.id}"]`);
+    await bubble.getByText('Delivery unknown').waitFor();
+    await bubble.getByRole('button', { name: 'Send again' }).click();
+    await bubble.locator('[data-status="sent"]').waitFor({ timeout: 15_000 });
+    expect(await bubble.getByRole('button', { name: 'Send again' }).count()).toBe(0);
     noErrors(page);
     await context.close();
   });

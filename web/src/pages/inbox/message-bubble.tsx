@@ -1,5 +1,7 @@
 // One message in the thread: text (any script), media, who sent it, and its delivery status.
-import { AlertTriangle, Check, CheckCheck, Clock, FileText, MapPin } from 'lucide-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AlertTriangle, Check, CheckCheck, Clock, FileText, MapPin, RotateCw } from 'lucide-react';
+import { api } from '../../api/client.ts';
 import type { Message, User } from '../../api/types.ts';
 import { userName } from '../../api/queries.ts';
 import { cx } from '../../components/ui.tsx';
@@ -12,6 +14,36 @@ const failText: Record<string, string> = {
   provider_error: 'The provider refused it',
   delivery_unknown: 'Delivery unknown',
 };
+
+/** Failures a new attempt may cure (the server's RESENDABLE): the message can be sent again by hand. */
+const resendable = new Set(['delivery_unknown', 'retries_exhausted', 'internal', 'channel_inactive']);
+
+/** "Send again" for a message whose delivery is unknown: the server queues it once more (POST …/retry). */
+function SendAgain({ m }: { m: Message }) {
+  const qc = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => api<Message>(`/api/messages/${m.id}/retry`, { method: 'POST', body: {} }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: ['messages', m.conversation_id] }),
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="inline-flex items-center gap-0.5 rounded bg-white px-1 text-slate-800 underline disabled:opacity-60"
+        onClick={() => retry.mutate()}
+        disabled={retry.isPending}
+        aria-label="Send again"
+      >
+        <RotateCw size={12} aria-hidden /> Send again
+      </button>
+      {retry.error && (
+        <span role="alert" className="rounded bg-white px-1 text-red-700">
+          {retry.error.message}
+        </span>
+      )}
+    </>
+  );
+}
 
 export function DeliveryStatus({ m }: { m: Message }) {
   if (m.direction === 'in') return null;
@@ -129,6 +161,7 @@ export function MessageBubble({ m, users }: { m: Message; users?: User[] }) {
         >
           <time dateTime={m.created_at}>{time(m.created_at)}</time>
           {out && <DeliveryStatus m={m} />}
+          {out && m.status === 'failed' && resendable.has(m.fail_reason ?? '') && <SendAgain m={m} />}
         </p>
       </div>
     </li>
