@@ -19,6 +19,21 @@ describe('screens', () => {
   it('draws analytics for a date range, with the bot’s KPIs', async () => {
     const { page, context } = await openPage(browser, server.url);
     await logIn(page, demo.owner, demo.password);
+    // The KPIs are today's (the workspace's day): a customer writes now, so the bot has answered today
+    // whatever the hour (the demo's own messages may all be from yesterday just after midnight).
+    const sent = await owner.call('POST', '/api/simulator/messages', { from: '+91 98989 56565', text: 'Hi, price?' });
+    expect(sent.status).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await owner.call('GET', `/api/conversations/${sent.body.conversation_id}/messages`)).body.data as {
+              direction: string;
+            }[]
+          ).some((m) => m.direction === 'out'),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await page.goto('/dashboard/analytics');
     const perDay = page.getByRole('figure', { name: 'Messages per day' });
     await perDay.locator('.recharts-line path.recharts-curve').first().waitFor();
@@ -49,8 +64,9 @@ describe('screens', () => {
     const first = overdue.getByRole('listitem').first();
     const id = (await first.getAttribute('data-task-id'))!;
     await first.getByRole('button', { name: /^Reschedule/ }).click();
-    const tomorrow = new Date(Date.now() + 86400_000);
-    const local = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}T15:30`;
+    // Tomorrow in the workspace's time zone (the page groups by it), whatever the machine's zone and hour.
+    const zone = (await owner.call('GET', '/api/workspace')).body.time_zone as string;
+    const local = `${new Date(Date.now() + 86400_000).toLocaleDateString('en-CA', { timeZone: zone })}T15:30`;
     await page.getByLabel(/New time for/).fill(local);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('region', { name: 'Tomorrow' }).locator(`[data-task-id="${id}"]`).waitFor();
