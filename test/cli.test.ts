@@ -51,4 +51,20 @@ describe('parley command', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/PORT/);
   });
+
+  it('answers a wrong flag or a file argument of the offline tools with one line and the usage', async () => {
+    for (const args of [
+      ['parse-commands', 'commands.txt'],
+      ['parse-commands', '--bogus'],
+      ['extract-profile', '-x'],
+    ]) {
+      const res = await parley(args);
+      expect(res.code, args.join(' ')).toBe(1);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/Usage: parley (parse-commands|extract-profile) /);
+    }
+    const help = await parley(['parse-commands', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: parley parse-commands \[--now ISO-8601\]/);
+  });
 });
