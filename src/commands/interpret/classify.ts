@@ -219,6 +219,27 @@ const PAST = rx('\\b(?:was|were|went|tha|thi|rahi|raha|gaye|gayi)\\b');
 const PAST_HI = /(?:रही|रहा|थी|था|थे|गई|गया|गए|चलेंगे|चलें)(?=$|[\s?!.,।])/u;
 const LAST = rx('\\b(?:last\\s+(?:week|month|time)|yesterday|kal\\s+wala|tomorrow\\s+wala)\\b');
 
+// Thanks and praise ("thanks yaar, bahut badhiya kaam", "great work team", "शुक्रिया, बढ़िया काम") ask
+// for nothing, though "kaam" reads as "tasks": every word is one of thanks, praise or filler.
+const PRAISE_CORE =
+  /\b(?:thanks|thank|thanku|thx|shukriya|dhanyavaad|dhanyawad|badhiya|badiya|great|awesome|nice|superb|zabardast|mast|kamaal)\b|शुक्रिया|धन्यवाद|बढ\u093Cिया|बहुत\s+अच्छा/iu;
+const PRAISE_WORDS = new Set(
+  (
+    'thanks thank you thanku thx shukriya dhanyavaad dhanyawad bahut bohot very so really great good nice awesome amazing ' +
+    'superb badhiya badiya accha acha achha mast zabardast kamaal well done yaar yar team sab sabne sabka everyone guys ' +
+    'bhai kiya kya hai tha job work kaam keep it up all of a lot शुक्रिया धन्यवाद बहुत बढ़िया अच्छा काम किया सबने सब टीम'
+  )
+    .normalize('NFD')
+    .split(' '),
+);
+/** Nukta letters compared decomposed (ड़ = ड + ़), however the text spelled them. */
+function praise(text: string): boolean {
+  const t = text.normalize('NFD').toLowerCase();
+  if (!PRAISE_CORE.test(t)) return false;
+  const words = t.split(/[\s,.!?।]+/u).filter((w) => w && !/^\p{Extended_Pictographic}+$/u.test(w));
+  return words.length > 0 && words.every((w) => PRAISE_WORDS.has(w));
+}
+
 function chitChat(s: string, text: string): boolean {
   if (SCHEDULE.test(s) || RESCHEDULE.test(s) || TIMEISH.test(s) || text.includes('बजे')) return false;
   if (LAUGH.test(text) || MEETING_AS_TIME.test(s) || MEETING_AS_TIME_HI.test(text)) return true;
@@ -298,6 +319,7 @@ export function classify(skel: string, opts: { hasPhone: boolean; hasEmail: bool
   const cancel = cancelOf(s, opts.text);
   if (cancel) return cancel;
 
+  if (praise(opts.text)) return { intent: 'unknown', confidence: 0.4 };
   if (TASKS.test(s)) return { intent: 'list_tasks', confidence: 0.85 };
   if (LIST_MEETINGS.test(s) && !SCHEDULE.test(s) && !RESCHEDULE.test(s) && !DONE.test(s) && !DEMO_TO_GIVE.test(s))
     return { intent: 'list_tasks', confidence: 0.7 };

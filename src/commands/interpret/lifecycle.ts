@@ -90,9 +90,13 @@ const BAD_COMPANY =
 
 // "What is Neha working on?", "Neha kis pe kaam kar rahi hai?", "नेहा किस पर काम कर रही है?": her leads.
 const WORKING_ON = [
-  /^(?:what(?:'s|\s+is|\s+are)|what\s+all\s+is)\s+(?<name>\p{L}+)\s+(?:working\s+on|busy\s+with|handling)\s*\??$/iu,
-  /^(?<name>\p{L}+)\s+(?:kis|kin|kya)\s+(?:pe|par|pr)?\s*(?:kaam|work)\s+(?:kar|kr)\s+(?:raha|rahi|rahe)\s+(?:hai|hain|h)\s*\??$/iu,
-  /^(?<name>\p{L}+)\s+(?:किस|किन|क्या)\s+(?:पर|पे)?\s*काम\s+कर\s+(?:रहा|रही|रहे)\s+(?:है|हैं)\s*[?।]?$/u,
+  /^(?:what(?:'s|\s+is|\s+are)|what\s+all\s+is)\s+(?<name>[\p{L}\p{M}]+)\s+(?:working\s+on|busy\s+with|handling)\s*\??$/iu,
+  /^(?<name>[\p{L}\p{M}]+)\s+(?:kis|kin|kya)\s+(?:pe|par|pr)?\s*(?:kaam|work)\s+(?:kar|kr)\s+(?:raha|rahi|rahe)\s+(?:hai|hain|h)\s*\??$/iu,
+  /^(?<name>[\p{L}\p{M}]+)\s+(?:किस|किन|क्या)\s+(?:पर|पे)?\s*काम\s+कर\s+(?:रहा|रही|रहे)\s+(?:है|हैं)\s*[?।]?$/u,
+  // "Sunil ke paas kaun kaun se leads hain?", "सुनील के पास कौन कौन से लीड्स हैं?", "Which leads does Sunil have?"
+  /^(?<name>[\p{L}\p{M}]+)\s+(?:ke|ki)\s+(?:paas|pass|pas)\s+(?:kaun\s*kaun\s*(?:se|si)|kaun\s*(?:se|si)|kya\s+kya|kitne|kitni)\s+(?:leads?|deals?|clients?)\s*(?:hai|hain|he|h)?\s*\??$/iu,
+  /^(?<name>[\p{L}\p{M}]+)\s+के\s+पास\s+(?:कौन\s*कौन\s*(?:से|सी)|कौन\s*(?:से|सी)|कौनसे|क्या\s+क्या|कितने|कितनी)\s+(?:लीड्स|लीडें|लीड|डील्स|डील|क्लाइंट्स|क्लाइंट)\s*(?:हैं|है)?\s*[?।]?$/u,
+  /^(?:which|what)\s+leads\s+(?:does|has)\s+(?<name>[\p{L}\p{M}]+)\s+(?:got|have|has|own)\s*\??$/iu,
 ];
 const NOT_A_NAME = /^(?:he|she|they|we|you|everyone|everybody|team|sab|wo|woh|वो|सब|कौन|kaun|who)$/iu;
 

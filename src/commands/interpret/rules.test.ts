@@ -763,6 +763,16 @@ describe('interpretRules: never a guess (issue 11)', () => {
       assignee: 'Amit',
     });
     expect(read("what's Rekha working on?")).toEqual({ intent: 'list_leads', assignee: 'Rekha' });
+    // found by a new user's trial: someone else's leads asked in Hindi and Hinglish; a Devanagari
+    // name has vowel signs (marks, not letters)
+    expect(read('सुनील के पास कौन कौन से लीड्स हैं?')).toEqual({ intent: 'list_leads', assignee: 'सुनील' });
+    expect(read('नेहा किस पर काम कर रही है?')).toEqual({ intent: 'list_leads', assignee: 'नेहा' });
+    expect(read('Sunil ke paas kaun kaun se leads hain?')).toEqual({ intent: 'list_leads', assignee: 'Sunil' });
+    expect(read('which leads does Sunil have?')).toEqual({ intent: 'list_leads', assignee: 'Sunil' });
+    // thanks and praise ask for nothing, though "kaam" reads as "tasks"
+    for (const text of ['thanks yaar, bahut badhiya kaam', 'शुक्रिया, बढ़िया काम', 'great work team 👏'])
+      expect(read(text).intent, text).toBe('unknown');
+    expect(read('शुक्रिया, मेरे काम दिखाओ').intent).toBe('list_tasks');
     expect(read('Zen Spa confirmed the order for 3 branches')).toEqual({
       intent: 'add_activity',
       company: 'Zen Spa',
