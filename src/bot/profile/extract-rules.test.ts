@@ -75,6 +75,22 @@ describe('extractProfileFacts', () => {
     }
   });
 
+  it('keeps no care note from a message that takes itself back, but one that says it is no joke', () => {
+    // found by a new user's trial: "…allergic to... just kidding" stored a false allergy note
+    for (const text of [
+      'Also my accountant is allergic to... just kidding, we need GST invoicing, do you support it?',
+      'I am scared of dentists lol jk',
+      'mujhe injection se dar lagta hai, mazaak tha',
+    ])
+      expect(facts(text).special_notes, text).toBeUndefined();
+    expect(facts('mujhe injection se bahut dar lagta hai, mazaak nahi').special_notes).toEqual([
+      expect.objectContaining({ category: 'fear' }),
+    ]);
+    expect(facts("I'm not kidding, I have diabetes").special_notes).toEqual([
+      expect.objectContaining({ category: 'medical' }),
+    ]);
+  });
+
   it('finds no facts in information questions, but reads request questions', () => {
     for (const text of [
       'Do you use latex-free gloves?',

@@ -161,8 +161,14 @@ function noteText(clauses: Clause[]): string {
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
+// "…allergic to... just kidding": a message that takes itself back stores no care note.
+const RETRACTED = rx`\b(?:just\s+kidding|only\s+kidding|kidding|joking|jk|j/k|mazaak|mazak|majak|mazaak\s+tha)\b|मज़ाक|मजाक`;
+
+const NOT_KIDDING = rx`\b(?:not|no|nahi|nahin|nhi)\s+(?:kidding|joking|joke)\b|\b(?:mazaak|mazak|majak)\s+(?:nahi|nahin|nhi)\b|(?:मज़ाक|मजाक)\s+नहीं`;
+
 export function findNotes(sentences: Sentence[]): Found<SpecialNote>[] {
   const out: Found<SpecialNote>[] = [];
+  if (sentences.some((s) => RETRACTED.test(s.text) && !NOT_KIDDING.test(s.text))) return out;
   const bySentence = new Map<Sentence, Map<NoteCategory, { clauses: Clause[]; confidence: number }>>();
   for (const clause of statementClauses(sentences)) {
     for (const rule of RULES) {
