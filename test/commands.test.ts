@@ -278,6 +278,15 @@ describe('qualification', () => {
     expect(saved).toMatch(/^✅ Orbit Textiles के लिए सेव किया: पता: 12 एमजी रोड पुणे; टर्नओवर: 5 करोड़/);
     expect((await leadBy(t, 'Orbit Textiles')).turnover).toBe('5 करोड़');
   });
+
+  it('in English, with the company in Latin matching a lead stored in Devanagari', async () => {
+    // found by a new user's trial: a lead added in Hindi was not found by its Latin spelling
+    const t = await team();
+    await seedLead(t, 'गुप्ता ट्रेडर्स', 'sunil');
+    const reply = await send(t, 'sunil', 'Gupta Traders ke saath kal subah 11 baje meeting fix karo');
+    expect(reply).toMatch(/^📅 गुप्ता ट्रेडर्स ke saath meeting .+ fix ho gaya/);
+    expect((await leadBy(t, 'गुप्ता ट्रेडर्स')).status).toBe('meeting_scheduled');
+  });
 });
 
 describe('meetings and demos', () => {

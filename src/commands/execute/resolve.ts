@@ -36,11 +36,12 @@ async function candidates(tx: Tx, env: CommandEnv, name: string): Promise<(Lead 
     }
   }
   const key = soundKey(name);
-  if (!byId.size && hasDevanagari(name) && key) {
-    // Trigrams of a romanised Devanagari name can miss ("टेक्सटाइल्स" vs "Textiles"): compare
-    // sound keys over the member's most recent leads instead.
+  if (!byId.size && key) {
+    // Trigrams across scripts can miss ("टेक्सटाइल्स" said for "Textiles", "Gupta Traders" for a lead
+    // stored as "गुप्ता ट्रेडर्स"): compare sound keys over the member's most recent leads instead.
     const recent = await listLeads(tx, actor, { limit: 200 });
     for (const lead of recent.data) {
+      if (!hasDevanagari(name) && !hasDevanagari(lead.company ?? '')) continue; // Latin for Latin: searched above
       const k = soundKey(lead.company ?? '');
       if (k && (k === key || k.startsWith(`${key} `))) byId.set(lead.id, { ...lead, similarity: k === key ? 1 : 0.8 });
     }
