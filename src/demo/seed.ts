@@ -12,6 +12,7 @@ import type { LeadStatus } from '../db/schema/index.ts';
 import { createSequence, type SequenceInput } from '../nurture/sequences.ts';
 import { enrollLead } from '../nurture/enroll.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { addDays, instantOf, wallAt } from '../lib/zone.ts';
 import { seedDemoConversations } from './conversations.ts';
 
 export const DEMO_PASSWORD = 'parley-demo';
@@ -191,6 +192,20 @@ const followUps: SequenceInput = {
 // queues due reminders that have no job.
 const noQueue = { enqueue: async () => undefined, enqueueMany: async () => undefined } as unknown as JobQueue;
 
+/**
+ * A demo task `inHours` from now, at a working hour of the workspace (10:00–18:00, on the half
+ * hour) rather than whatever the clock says at seeding: an upcoming task stays upcoming, an
+ * overdue one overdue.
+ */
+function demoDue(now: Date, inHours: number, timeZone: string): Date {
+  const { date, minutes } = wallAt(now.getTime() + inHours * 3600_000, timeZone);
+  const m = Math.min(Math.max(Math.round(minutes / 30) * 30, 10 * 60), 18 * 60);
+  let due = instantOf(date, Math.floor(m / 60), m % 60, timeZone);
+  if (inHours > 0 && due <= now.getTime()) due = instantOf(addDays(date, 1), 10, 0, timeZone);
+  if (inHours < 0 && due >= now.getTime()) due = instantOf(addDays(date, -1), 17, 0, timeZone);
+  return new Date(due);
+}
+
 /** Creates the demo workspace and its data. Returns the workspace. */
 export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
   const now = opts.now ?? new Date();
@@ -241,7 +256,7 @@ export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date }
         leadId: lead.id,
         type: t.type,
         description: t.description,
-        dueAt: new Date(now.getTime() + t.inHours * 3600_000),
+        dueAt: demoDue(now, t.inHours, ws.timeZone),
         priority: l.score > 70 ? 'high' : 'medium',
       });
       if (t.done) await updateTask(db, owner, task.id, { status: 'done' });
