@@ -7,10 +7,9 @@
 //
 //   node bench/backlog.ts [--db pglite,postgres] [--messages 1000] [--seconds 15]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (for --db postgres)
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { benchDatabase, signature, waTextBody } from './lib.ts';
+import { benchDatabase, benchWhatsApp, signature, waTextBody } from './lib.ts';
 
 type Plan = { url: string; secret: string; phoneNumberId: string; backlog: number; seconds: number; runId: string };
 type Sent = { status: number; ms: number };
@@ -130,37 +129,7 @@ try {
     const app = await buildApp(deps);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const post = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, any>;
-    };
-    const runId = randomBytes(4).toString('hex');
-    const email = `bench-${runId}@example.com`;
-    await post('/api/register', {
-      name: 'Bench Owner',
-      email,
-      password: 'correct horse battery',
-      workspace_name: 'Bench',
-    });
-    const { token } = await post('/api/login', { email, password: 'correct horse battery' });
-    const phoneNumberId = `1${Date.now()}`;
-    const secret = `bench-app-secret-${runId}`;
-    await post(
-      '/api/channels',
-      {
-        kind: 'whatsapp',
-        name: 'WhatsApp',
-        account_id: phoneNumberId,
-        settings: { apiUrl: `${fake.url}/v26.0` },
-        secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
-      },
-      token,
-    );
+    const { phoneNumberId, secret, runId } = await benchWhatsApp(base, `${fake.url}/v26.0`);
     const load0 = loadavg()[0];
     const cpu0 = process.cpuUsage();
     const started = performance.now();

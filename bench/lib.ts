@@ -1,6 +1,6 @@
 // Shared by the benchmarks: a throwaway database on the BENCH_DATABASE_URL server, and signed
 // WhatsApp Cloud API text webhooks as Meta sends them.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
@@ -51,4 +51,49 @@ export function waTextBody(phoneNumberId: string, from: string, name: string, id
       },
     ],
   });
+}
+
+/** POST JSON to a running Parley at `base`: the answer of a 2xx, else an Error naming the path and status. */
+export function apiPoster(base: string) {
+  return async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, any>;
+  };
+}
+
+/**
+ * A workspace registered through the API of the Parley at `base`, signed in, with a WhatsApp
+ * number connected whose Graph API is `graphUrl` (a fake, or a closed port when nothing is sent):
+ * what a bench needs to post signed webhooks and further API calls.
+ */
+export async function benchWhatsApp(base: string, graphUrl: string, o: { runId?: string; workspace?: string } = {}) {
+  const post = apiPoster(base);
+  const runId = o.runId ?? randomBytes(4).toString('hex');
+  const email = `bench-${runId}@example.com`;
+  await post('/api/register', {
+    name: 'Bench Owner',
+    email,
+    password: 'correct horse battery',
+    workspace_name: o.workspace ?? 'Bench',
+  });
+  const { token } = await post('/api/login', { email, password: 'correct horse battery' });
+  const phoneNumberId = `1${Date.now()}`;
+  const secret = `bench-app-secret-${runId}`;
+  await post(
+    '/api/channels',
+    {
+      kind: 'whatsapp',
+      name: 'WhatsApp',
+      account_id: phoneNumberId,
+      settings: { apiUrl: graphUrl },
+      secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
+    },
+    token,
+  );
+  return { post, token: token as string, phoneNumberId, secret, runId };
 }

@@ -23,7 +23,7 @@ import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { benchDatabase, signature, waTextBody } from './lib.ts';
+import { benchDatabase, benchWhatsApp, signature, waTextBody } from './lib.ts';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -344,36 +344,15 @@ async function main() {
     });
     const apiUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
-    const api = async (path: string, body: unknown, token?: string) => {
-      const res = await fetch(`${apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, any>;
-    };
-    const email = `bench-${runId}@example.com`;
-    await api('/api/register', {
-      name: 'Bench Owner',
-      email,
-      password: 'correct horse battery',
-      workspace_name: 'Bench Realty',
-    });
-    const { token } = await api('/api/login', { email, password: 'correct horse battery' });
-    const phoneNumberId = `1${Date.now()}`;
-    const secret = `bench-app-secret-${runId}`;
-    await api(
-      '/api/channels',
-      {
-        kind: 'whatsapp',
-        name: 'WhatsApp',
-        account_id: phoneNumberId,
-        settings: { apiUrl: `${fakeUrl}/v26.0` },
-        secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
-      },
+    const {
+      post: api,
       token,
-    );
+      phoneNumberId,
+      secret,
+    } = await benchWhatsApp(apiUrl, `${fakeUrl}/v26.0`, {
+      runId,
+      workspace: 'Bench Realty',
+    });
 
     // The load: customers (some STOP at the end, some twice), team members spread among them.
     const rand = random(seed);

@@ -6,11 +6,10 @@
 //
 //   node bench/route.ts [--messages 1200] [--per-sender 2] [--pool 10] [--profile DIR]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { benchDatabase, signature, waTextBody } from './lib.ts';
+import { benchDatabase, benchWhatsApp, signature, waTextBody } from './lib.ts';
 
 const TICKS = 100;
 const TEXTS = [
@@ -66,37 +65,7 @@ try {
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, any>;
-  };
-  const runId = randomBytes(4).toString('hex');
-  const email = `bench-${runId}@example.com`;
-  await post('/api/register', {
-    name: 'Bench Owner',
-    email,
-    password: 'correct horse battery',
-    workspace_name: 'Bench',
-  });
-  const { token } = await post('/api/login', { email, password: 'correct horse battery' });
-  const phoneNumberId = `1${Date.now()}`;
-  const secret = `bench-app-secret-${runId}`;
-  await post(
-    '/api/channels',
-    {
-      kind: 'whatsapp',
-      name: 'WhatsApp',
-      account_id: phoneNumberId,
-      settings: { apiUrl: 'http://127.0.0.1:9/v26.0' },
-      secrets: { accessToken: 'EAAG-bench', appSecret: secret, verifyToken: 'bench' },
-    },
-    token,
-  );
+  const { phoneNumberId, secret, runId } = await benchWhatsApp(base, 'http://127.0.0.1:9/v26.0');
 
   // The backlog: senders × perSender messages, sent in order per sender, 16 senders at a time.
   const senders = Math.ceil(total / perSender);
