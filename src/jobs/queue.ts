@@ -83,7 +83,7 @@ const POLL_MS = 500;
  * lost while the listener reconnects. An idle server then costs a few queries a minute per queue;
  * a queue whose job just failed polls every 0.5 s for a while, so its retry is not late.
  */
-const POLL_LISTENING_MS = 15_000;
+const POLL_LISTENING_MS = 30_000;
 /** After a job of a queue failed (its retry is due in seconds), that queue polls as without notifications for this long. */
 const RETRY_WATCH_MS = 120_000;
 
@@ -103,6 +103,10 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     clock: opts.clock,
     supervise: true,
     superviseIntervalSeconds: SUPERVISE_SECONDS,
+    // pg-boss's cron worker takes the jobs its schedules produce; ours run once a minute at most.
+    cronWorkerIntervalSeconds: 15,
+    // Its resolver of job dependencies (flows) polls every 5 s by default; Parley's jobs have none.
+    flowIntervalSeconds: 60,
     schedule: true,
     migrate: true,
   });
