@@ -3,10 +3,10 @@
 // meeting is asked about, the lifecycle commands (won, lost, call, score, fields) and chit-chat.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { notes } from '../src/db/schema/index.ts';
+import { deals, notes } from '../src/db/schema/index.ts';
 import { teamBench } from './helpers/team-bot.ts';
 
-const { deps, team, send, notificationsTo, leadBy, tasksOf, activityTypes, indiaAt, seedLead } = await teamBench();
+const { app, deps, team, send, notificationsTo, leadBy, tasksOf, activityTypes, indiaAt, seedLead } = await teamBench();
 
 const cancelled = { en: 'OK, cancelled.', hinglish: 'Theek hai, cancel kar diya.', hi: 'ठीक है, रद्द कर दिया।' };
 
@@ -190,6 +190,59 @@ describe('lifecycle commands', () => {
       'Lost: they went with a competitor',
     ]);
     expect(await activityTypes(mehta.id)).toContain('status.changed');
+  });
+});
+
+describe('won for an amount: the deal follows the lead', () => {
+  const dealsOf = (leadId: string) =>
+    deps.db
+      .select({ title: deals.title, value: deals.value, currency: deals.currency, stage: deals.stage })
+      .from(deals)
+      .where(eq(deals.leadId, leadId));
+  const addDeal = async (t: Awaited<ReturnType<typeof team>>, leadId: string, title: string) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/leads/${leadId}/deals`,
+      headers: t.owner.auth,
+      payload: { title, value: 10000 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  };
+
+  it('no open deal: a won deal of the amount said; one open deal: closed with the amount; several: none guessed', async () => {
+    const t = await team();
+    const gupta = await seedLead(t, 'Gupta Traders', 'amit');
+    expect(await send(t, 'meera', 'Gupta Traders won for 2.5 lakh')).toMatch(
+      /^🎉 Gupta Traders won! Status is now won\. Deal "Gupta Traders": won, ₹2,50,000\. Amit has been notified\.$/,
+    );
+    expect(await dealsOf(gupta.id)).toEqual([{ title: 'Gupta Traders', value: 250000, currency: 'INR', stage: 'won' }]);
+    expect((await notificationsTo(t, 'amit')).at(-1)).toMatch(/won, ₹2,50,000/);
+
+    const orbit = await seedLead(t, 'Orbit Systems', 'amit');
+    await addDeal(t, orbit.id, 'Orbit annual plan');
+    expect(await send(t, 'amit', 'Orbit ka deal 80k mein pakka ho gaya')).toMatch(
+      /^🎉 Orbit Systems ki deal pakki! Status ab won hai\. Deal "Orbit annual plan": won, ₹80,000\.$/,
+    );
+    expect(await dealsOf(orbit.id)).toEqual([
+      { title: 'Orbit annual plan', value: 80000, currency: 'INR', stage: 'won' },
+    ]);
+
+    const mehta = await seedLead(t, 'Mehta Motors', 'amit');
+    await addDeal(t, mehta.id, 'Fleet A');
+    await addDeal(t, mehta.id, 'Fleet B');
+    expect(await send(t, 'amit', 'closed the deal with Mehta Motors for Rs 1,20,000')).toMatch(
+      /several open deals, so none was changed: set the one won \(₹1,20,000\)/,
+    );
+    expect((await dealsOf(mehta.id)).map((d) => d.stage)).toEqual(['qualification', 'qualification']);
+    expect(await leadBy(t, 'Mehta Motors')).toMatchObject({ status: 'won' });
+
+    // Lost closes the one open deal as lost; a number that is no amount stays in the note.
+    const vega = await seedLead(t, 'Vega Motors', 'amit');
+    await addDeal(t, vega.id, 'Vega fleet');
+    expect(await send(t, 'amit', 'Vega Motors lost, 50000 budget too high')).toBe(
+      'Vega Motors marked lost. Deal "Vega fleet": lost. Reason: 50000 budget too high',
+    );
+    expect((await dealsOf(vega.id)).map((d) => [d.stage, d.value])).toEqual([['lost', 10000]]);
   });
 });
 

@@ -53,8 +53,21 @@ export const CancelMeetingSchema = z.object({
 export const CancelDemoSchema = z.object({ intent: z.literal('cancel_demo'), company: text, note: text.optional() });
 export const AddActivitySchema = z.object({ intent: z.literal('add_activity'), company: text, note: text });
 export const ReassignLeadSchema = z.object({ intent: z.literal('reassign_lead'), company: text, assignee: text });
-/** The deal is won (or lost); `note` is what the user said about it (for lost, the reason). */
-export const MarkWonSchema = z.object({ intent: z.literal('mark_won'), company: text, note: text.optional() });
+/**
+ * The deal is won (or lost); `note` is what the user said about it (for lost, the reason);
+ * `amount` what it was won for, in the workspace's currency ("won for 2.5 lakh" → 250000).
+ */
+export const MarkWonSchema = z.object({
+  intent: z.literal('mark_won'),
+  company: text,
+  note: text.optional(),
+  amount: z.number().positive().max(1e12).optional(),
+  /** The amount's currency when said ("$5000"): otherwise the deal's default (INR). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+});
 export const MarkLostSchema = z.object({ intent: z.literal('mark_lost'), company: text, note: text.optional() });
 /** A call to make: a task of type `call`. */
 export const ScheduleCallSchema = z.object({

@@ -11,6 +11,7 @@ import type {
 import { updateLead, type LeadInput } from '../../crm/leads.ts';
 import { memberName } from '../../crm/members.ts';
 import { addNote } from '../../crm/notes.ts';
+import { createDeal, listDeals, updateDeal } from '../../crm/deals.ts';
 import { createTask } from '../../crm/tasks.ts';
 import type { Tx } from '../../db/client.ts';
 import { actorOf, confirmFirst, type CommandEnv, type Outcome, type Resolved } from './context.ts';
@@ -51,6 +52,17 @@ export async function markWonLost(
   lead = await updateLead(tx, actor, lead.id, won ? { status: 'won' } : { status: 'lost', score: 0 });
   // The user's words, verbatim, in the lead's notes.
   if (cmd.note) await addNote(tx, actor, lead.id, `${won ? 'Won' : 'Lost'}: ${cmd.note}`);
+  const deal = await closeDeal(tx, actor, lead, cmd);
+  const dealLine = deal
+    ? dealSentence(lang, deal)
+    : won && cmd.amount
+      ? say(
+          lang,
+          ` The lead has several open deals, so none was changed: set the one won (${money(cmd.amount, cmd.currency)}) on the lead's page.`,
+          ` Lead ki kai deals khuli hain, isliye koi nahi badli: jeeti deal (${money(cmd.amount, cmd.currency)}) lead ke page par set karein.`,
+          ` लीड की कई डील खुली हैं, इसलिए कोई नहीं बदली: जीती डील (${money(cmd.amount, cmd.currency)}) लीड के पेज पर दर्ज करें।`,
+        )
+      : '';
   const by = firstName(env.member.name);
   const why = cmd.note ? say(lang, ` Reason: ${cmd.note}`, ` Wajah: ${cmd.note}`, ` वजह: ${cmd.note}`) : '';
   const told = await notify(
@@ -61,9 +73,9 @@ export async function markWonLost(
     won
       ? say(
           lang,
-          `🎉 ${l} marked won by ${by}.`,
-          `🎉 ${l} ki deal pakki, ${by} ne mark kiya.`,
-          `🎉 ${l} की डील पक्की, ${by} ने दर्ज की।`,
+          `🎉 ${l} marked won by ${by}.${deal ? dealSentence('en', deal) : ''}`,
+          `🎉 ${l} ki deal pakki, ${by} ne mark kiya.${deal ? dealSentence('hinglish', deal) : ''}`,
+          `🎉 ${l} की डील पक्की, ${by} ने दर्ज की।${deal ? dealSentence('hi', deal) : ''}`,
         )
       : say(
           lang,
@@ -76,17 +88,67 @@ export async function markWonLost(
   const text = won
     ? say(
         lang,
-        `🎉 ${l} won! Status is now won.${why}${tell}`,
-        `🎉 ${l} ki deal pakki! Status ab won hai.${why}${tell}`,
-        `🎉 ${l} की डील पक्की हो गई! स्थिति अब "जीती" है।${why}${tell}`,
+        `🎉 ${l} won! Status is now won.${dealLine}${why}${tell}`,
+        `🎉 ${l} ki deal pakki! Status ab won hai.${dealLine}${why}${tell}`,
+        `🎉 ${l} की डील पक्की हो गई! स्थिति अब "जीती" है।${dealLine}${why}${tell}`,
       )
     : say(
         lang,
-        `${l} marked lost.${why}${tell}`,
-        `${l} lost mark kar di.${why}${tell}`,
-        `${l} को हारी हुई दर्ज कर दिया।${why}${tell}`,
+        `${l} marked lost.${dealLine}${why}${tell}`,
+        `${l} lost mark kar di.${dealLine}${why}${tell}`,
+        `${l} को हारी हुई दर्ज कर दिया।${dealLine}${why}${tell}`,
       );
   return { text, pending: null };
+}
+
+const money = (value: number, currency = 'INR') =>
+  currency === 'INR' ? `₹${value.toLocaleString('en-IN')}` : `${currency} ${value.toLocaleString('en-IN')}`;
+
+/** What happened to the lead's deal, as the end of the reply. */
+function dealSentence(lang: Lang, deal: { title: string; value: number; currency: string; stage: string }) {
+  const v = money(deal.value, deal.currency);
+  return deal.stage === 'won'
+    ? say(
+        lang,
+        ` Deal "${deal.title}": won, ${v}.`,
+        ` Deal "${deal.title}": won, ${v}.`,
+        ` डील "${deal.title}": जीती, ${v}।`,
+      )
+    : say(lang, ` Deal "${deal.title}": lost.`, ` Deal "${deal.title}": lost.`, ` डील "${deal.title}": हारी।`);
+}
+
+/**
+ * The lead's deal follows the lead: its one open deal is closed the same way (with the amount
+ * said, when one was); a lead won for an amount with no open deal gets a won deal of that value.
+ * Several open deals are not guessed between: none is changed (null), and the reply says so.
+ */
+async function closeDeal(
+  tx: Tx,
+  actor: ReturnType<typeof actorOf>,
+  lead: { id: string; company: string | null; contactName?: string | null },
+  cmd: MarkWonCommand | MarkLostCommand,
+) {
+  const won = cmd.intent === 'mark_won';
+  const amount = won ? cmd.amount : undefined;
+  const currency = won ? cmd.currency : undefined;
+  const open = (await listDeals(tx, actor, { leadId: lead.id, limit: 100 })).data.filter(
+    (d) => d.stage !== 'won' && d.stage !== 'lost',
+  );
+  if (open.length === 1)
+    return updateDeal(tx, actor, open[0].id, {
+      stage: won ? 'won' : 'lost',
+      probability: won ? 100 : 0,
+      ...(amount ? { value: amount, ...(currency ? { currency } : {}) } : {}),
+    });
+  if (open.length === 0 && amount)
+    return createDeal(tx, actor, lead.id, {
+      title: lead.company ?? lead.contactName ?? 'Deal',
+      value: amount,
+      ...(currency ? { currency } : {}),
+      stage: 'won',
+      probability: 100,
+    });
+  return null;
 }
 
 export async function scheduleCall(

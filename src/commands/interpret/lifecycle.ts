@@ -16,6 +16,7 @@ const WON = [
   r(String.raw`(?:deal|lead)\s+(?:won|closed)\s+(?:with|for|-|:)\s*${CO}${NOTE}`),
   r(String.raw`(?:please\s+)?mark\s+${CO}\s+(?:as\s+)?(?:won|closed\s+won)${NOTE}`),
   r(String.raw`${CO}\s+(?:deal\s+|lead\s+)?(?:is\s+|has\s+been\s+)?(?:won|closed\s+won)${NOTE}`),
+  r(String.raw`${CO}\s+(?:deal|order)\s+(?:is\s+|has\s+been\s+|got\s+)?closed${NOTE}`),
   r(
     String.raw`${CO}\s+(?:(?:ka|ki|ke|wala|wali)\s+)?(?:deal|order|lead|sauda)\s+(?:pakka|pakki|final|close|closed|won|done)(?:\s+(?:ho\s*gaya|ho\s*gayi|hogaya|hogayi|hua|hui|hai|kar\s*do|karo))?${NOTE}`,
   ),
@@ -100,13 +101,40 @@ const WORKING_ON = [
 ];
 const NOT_A_NAME = /^(?:he|she|they|we|you|everyone|everybody|team|sab|wo|woh|वो|सब|कौन|kaun|who)$/iu;
 
-export function lifecycleCommand(text: string): Command | null {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (!t || t.length > 300) return null;
-  for (const re of WORKING_ON) {
-    const name = re.exec(t)?.groups?.name;
-    if (name && !NOT_A_NAME.test(name)) return { intent: 'list_leads', assignee: name };
+// What a deal was won for, said beside it: "won for 50000", "2.5 lakh", "₹40k", "Rs 1,20,000",
+// "50k mein", "50 हज़ार". A bare number counts only with four digits or more; the phrase must end
+// the sentence or come before its punctuation or the Hinglish/Hindi "pakka/पक्की…" that closes it,
+// so "Studio 54 won" and "they want 5000 units" carry no amount.
+const D = '0-9०-९';
+const AMOUNT = new RegExp(
+  String.raw`(?:\s*[,;:–—-]\s*|\s+)(?:(?:for|at|worth|of|in|@)\s+)?(?<cur>₹|rs\.?|inr|\$|usd)?\s*(?<num>[${D}](?:[${D},]*[${D}])?(?:\.[${D}]+)?)\s*(?<unit>k|thousand|hazaar|hazar|hajar|हज़ार|हजार|lakhs?|lacs?|l|crores?|cr|करोड़|लाख)?(?![\p{L}\p{N}])(?:\s*(?<cur2>rupees?|rupaye|rupay|rs|₹|रुपये|रुपए|रुपया|dollars?|\/-))?(?:\s+(?:mein|me|main|mai|में))?(?=\s*(?:$|[,;.!।]|(?:pakka|pakki|final|close|closed|done|won|ho|हो|पक्की|पक्का)(?![\p{L}])))`,
+  'giu',
+);
+const UNIT: [RegExp, number][] = [
+  [/^(?:k|thousand|hazaar|hazar|hajar|हज़ार|हजार)$/iu, 1e3],
+  [/^(?:lakhs?|lacs?|l|लाख)$/iu, 1e5],
+  [/^(?:crores?|cr|करोड़)$/iu, 1e7],
+];
+
+/** The amount phrases of a sentence, each with the sentence without it. */
+function amountsIn(t: string): { amount: number; currency: 'INR' | 'USD'; rest: string }[] {
+  const out: { amount: number; currency: 'INR' | 'USD'; rest: string }[] = [];
+  for (const m of t.matchAll(AMOUNT)) {
+    const g = m.groups!;
+    const cur = g.cur ?? g.cur2;
+    const digitsOnly = g.num.replace(/,/g, '');
+    if (!cur && !g.unit && digitsOnly.replace(/\..*$/u, '').length < 4) continue;
+    const n = Number(digitsOnly.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
+    const amount = Math.round(n * (g.unit ? (UNIT.find(([re]) => re.test(g.unit!))?.[1] ?? 1) : 1) * 100) / 100;
+    if (!Number.isFinite(amount) || amount <= 0 || amount > 1e12) continue;
+    const currency = cur && /\$|usd|dollar/iu.test(cur) ? 'USD' : 'INR';
+    const rest = (t.slice(0, m.index) + t.slice(m.index + m[0].length)).replace(/\s+/g, ' ').trim();
+    out.push({ amount, currency, rest });
   }
+  return out;
+}
+
+function wonOrLost(t: string): Command | null {
   for (const [list, intent] of [
     [WON, 'mark_won'],
     [LOST, 'mark_lost'],
@@ -121,6 +149,24 @@ export function lifecycleCommand(text: string): Command | null {
       return { intent, company, ...(note ? { note } : {}) };
     }
   }
+  return null;
+}
+
+export function lifecycleCommand(text: string): Command | null {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (!t || t.length > 300) return null;
+  for (const re of WORKING_ON) {
+    const name = re.exec(t)?.groups?.name;
+    if (name && !NOT_A_NAME.test(name)) return { intent: 'list_leads', assignee: name };
+  }
+  // A deal won for an amount: the sentence read without the amount, the amount kept.
+  for (const a of amountsIn(t)) {
+    const cmd = wonOrLost(a.rest);
+    if (cmd?.intent === 'mark_won')
+      return { ...cmd, amount: a.amount, ...(a.currency !== 'INR' ? { currency: a.currency } : {}) };
+  }
+  const closed = wonOrLost(t);
+  if (closed) return closed;
   for (const re of SCORE) {
     const m = re.exec(t);
     const company = clean(m?.groups?.co);

@@ -38,7 +38,7 @@ export function commandPrompt(ctx: InterpretContext): string {
     '- cancel_meeting / cancel_demo: the planned one is called off and will not take place (company, note = the reason, if given). A new time means reschedule, not cancel; stopping follow-up messages is stop_followups.',
     '- add_activity: log a call, visit or remark (company, note).',
     '- reassign_lead: give the lead to another team member (company, assignee).',
-    '- mark_won / mark_lost: the deal is won / lost (company, note = what they said; for lost, the reason).',
+    '- mark_won / mark_lost: the deal is won / lost (company, note = what they said; for lost, the reason; for won, amount = the value it was won for as a plain number, "2.5 lakh" → 250000, only when said).',
     '- schedule_call: a call to make (company, at, assignee); a call already made is add_activity.',
     '- set_score: set the lead score 0–100 (company, score).',
     '- update_lead: change a field of the lead (company and the new contact_name, phone, email, source or address).',

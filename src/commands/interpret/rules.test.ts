@@ -649,6 +649,30 @@ describe('interpretRules: never a guess (issue 11)', () => {
       expect(read(t), t).toEqual({ intent: 'help' });
   });
 
+  it('reads what a deal was won for, and leaves numbers that are no amount alone', () => {
+    const won = (company: string, amount: number, extra = {}) => ({ intent: 'mark_won', company, amount, ...extra });
+    expect(read('Orbit deal won for 50000')).toEqual(won('Orbit', 50000));
+    expect(read('Gupta Traders won, 2.5 lakh')).toEqual(won('Gupta Traders', 250000));
+    expect(read('closed the deal with Sharma Ji for Rs 1,20,000')).toEqual(won('Sharma Ji', 120000));
+    expect(read('Orbit ka deal 50k mein pakka ho gaya')).toEqual(won('Orbit', 50000));
+    expect(read('Orbit won ₹40k')).toEqual(won('Orbit', 40000));
+    expect(read('Orbit deal closed at 3 lakh')).toEqual(won('Orbit', 300000));
+    expect(read('ओर्बिट की डील पक्की हो गई, 50 हज़ार')).toEqual(won('ओर्बिट', 50000));
+    expect(read('Orbit ka deal pakka, 1.5 cr')).toEqual(won('Orbit', 15000000));
+    expect(read('Orbit won $5,000')).toEqual(won('Orbit', 5000, { currency: 'USD' }));
+    expect(read('Studio 54 won')).toEqual({ intent: 'mark_won', company: 'Studio 54' });
+    expect(read('Orbit won, they want 5000 units')).toEqual({
+      intent: 'mark_won',
+      company: 'Orbit',
+      note: 'they want 5000 units',
+    });
+    expect(read('Orbit lost, 50000 budget too high')).toEqual({
+      intent: 'mark_lost',
+      company: 'Orbit',
+      note: '50000 budget too high',
+    });
+  });
+
   it('reads won and lost with the reason, in three languages', () => {
     expect(read('mark Zen Spa as won')).toEqual({ intent: 'mark_won', company: 'Zen Spa' });
     expect(read('Deal lost with Apex Motors - price too high')).toEqual({
