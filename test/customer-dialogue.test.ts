@@ -128,6 +128,36 @@ describe('answers to the bot’s own questions', () => {
     expect(await tasksOf(l.id)).toHaveLength(1);
   });
 
+  it('a call back asked for outright is a call task (at the time named), not a chat handoff', async () => {
+    const { owner, amit, say } = await setup();
+    const l = await lead(owner, {
+      company: 'Dev Corp',
+      contact_name: 'Priya Sen',
+      phone: '+91 98765 41011',
+      assignee_id: amit.userId,
+    });
+    expect(await say('919876541011', 'Can someone call me back about the pricing?', 'Priya')).toMatch(
+      /^Done — I've asked Amit to call you on this number\. They'll ring you soon\.$/,
+    );
+    const [now] = await tasksOf(l.id);
+    expect(now).toMatchObject({ type: 'call', status: 'pending', assigneeId: amit.userId, priority: 'high' });
+    expect((await noticesTo(owner.workspaceId, amit.userId)).at(-1)).toMatch(/Priya Sen.*asked for a call back/);
+    const [conv] = await deps.db.select().from(conversations).where(eq(conversations.leadId, l.id));
+    expect(conv.handedOffAt).toBeNull();
+
+    // "kal 5 baje call karna": due tomorrow at 17:00 in the workspace's zone, said back in Hinglish.
+    expect(await say('919876541011', 'mujhe kal 5 baje call karna', 'Priya')).toMatch(
+      /^Ho gaya — maine Amit ko aapko isi number par .+ call karne ko kaha hai\.$/,
+    );
+    const later = (await tasksOf(l.id)).find((t) => t.id !== now.id)!;
+    expect(wall(later.dueAt!)).toBe(tomorrowAt('17:00'));
+
+    // Not a call request: a name, or a "don't call".
+    await say('919876541011', 'you can call me Priya', 'Priya');
+    await say('919876541011', "please don't call me, just message", 'Priya');
+    expect(await tasksOf(l.id)).toHaveLength(2);
+  });
+
   it('"ji nahi" to the call offer requests nothing', async () => {
     const { owner, amit, say } = await setup();
     const l = await lead(owner, {

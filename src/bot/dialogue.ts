@@ -21,7 +21,7 @@ export function readDialogue(state: unknown, now: Date): Dialogue | null {
 }
 
 /** What the bot does for an answer: request a call, or book a demo/meeting at a time. */
-export type BotAction = { type: 'call' } | { type: 'demo' | 'meeting'; at: string };
+export type BotAction = { type: 'call'; at?: string } | { type: 'demo' | 'meeting'; at: string };
 
 export type DialogueAnswer = {
   reply: RulesReply;
@@ -70,7 +70,6 @@ export type AnswerInput = {
 export function answerDialogue(d: Dialogue, input: AnswerInput): DialogueAnswer | null {
   const { text, lang } = input;
   const hi = (en: string, hiText: string, hinglish: string) => say(lang, en, hinglish, hiText);
-  const who = input.who ?? hi('our team', 'हमारी टीम', 'hamari team');
   if (d.asked === 'call') {
     if (isNo(text))
       return {
@@ -84,20 +83,42 @@ export function answerDialogue(d: Dialogue, input: AnswerInput): DialogueAnswer 
         },
       };
     if (!isYes(text)) return null;
-    return {
-      reply: {
-        text: hi(
-          `Done — I've asked ${who} to call you on this number. They'll ring you soon.`,
-          `हो गया — मैंने ${who} से आपको इसी नंबर पर कॉल करने को कहा है। वे जल्द कॉल करेंगे।`,
-          `Ho gaya — maine ${who} ko aapko isi number par call karne ko kaha hai. Woh jaldi call karenge.`,
-        ),
-        notifyTeam: 'asked for a call back (call task created)',
-        understood: true,
-      },
-      action: { type: 'call' },
-    };
+    return callBack(input);
   }
   return answerSlot(d.kind, input, true);
+}
+
+/**
+ * A call back: a call task for the assignee (or the team), due at the time the customer named when
+ * it is ahead ("call me at 5pm"), else at once.
+ */
+export function callBack(input: AnswerInput): DialogueAnswer {
+  const { lang } = input;
+  const hi = (en: string, hiText: string, hinglish: string) => say(lang, en, hinglish, hiText);
+  const who = input.who ?? hi('our team', 'हमारी टीम', 'hamari team');
+  const when = parseWhen(input.text, { now: input.now, timeZone: input.timeZone });
+  const at = when?.hasTime && when.at && new Date(when.at).getTime() > input.now.getTime() ? new Date(when.at) : null;
+  const slot = at ? formatSlot(at, input.timeZone, lang) : null;
+  return {
+    reply: {
+      text: slot
+        ? hi(
+            `Done — I've asked ${who} to call you on this number on ${slot}.`,
+            `हो गया — मैंने ${who} से आपको इसी नंबर पर ${slot} कॉल करने को कहा है।`,
+            `Ho gaya — maine ${who} ko aapko isi number par ${slot} call karne ko kaha hai.`,
+          )
+        : hi(
+            `Done — I've asked ${who} to call you on this number. They'll ring you soon.`,
+            `हो गया — मैंने ${who} से आपको इसी नंबर पर कॉल करने को कहा है। वे जल्द कॉल करेंगे।`,
+            `Ho gaya — maine ${who} ko aapko isi number par call karne ko kaha hai. Woh jaldi call karenge.`,
+          ),
+      notifyTeam: at
+        ? `asked for a call back on ${formatSlot(at, input.timeZone, 'en')} (call task created)`
+        : 'asked for a call back (call task created)',
+      understood: true,
+    },
+    action: { type: 'call', ...(at ? { at: at.toISOString() } : {}) },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // What a customer's message is about, by rules (English, Hindi, Hinglish).
 export type CustomerIntent =
+  | 'callback'
   | 'human'
   | 'upset'
   | 'delete_data'
@@ -21,7 +22,7 @@ const patterns: [CustomerIntent, RegExp][] = [
   ],
   [
     'human',
-    /\b(human|real person|a person|representative|customer care|talk to (someone|somebody|a person|an agent|your team|sales)|speak to (someone|somebody|a person|an agent|a human)|agent please|call me|connect me|insaan|kisi se baat|kisi insaan|kisi aadmi|koi banda|manager se baat)\b|^\s*agent\s*$|किसी (इंसान|व्यक्ति)|इंसान से बात|एजेंट/i,
+    /\b(human|real person|a person|representative|customer care|talk to (someone|somebody|a person|an agent|your team|sales)|speak to (someone|somebody|a person|an agent|a human)|agent please|connect me|insaan|kisi se baat|kisi insaan|kisi aadmi|koi banda|manager se baat)\b|^\s*agent\s*$|किसी (इंसान|व्यक्ति)|इंसान से बात|एजेंट/i,
   ],
   [
     'upset',
@@ -55,9 +56,20 @@ const patterns: [CustomerIntent, RegExp][] = [
   ],
 ];
 
+// A call asked for ("call me back", "give me a call", "mujhe call karo", "मुझे कॉल करें"): a call
+// task for the assignee, not a chat handoff. Not "call me Raj" (a name), nor "don't call me",
+// "call mat karna", "मुझे फ़ोन मत करो".
+const CALL =
+  /\b(call me|give me a (call|ring)|call back|callback|ring me|phone me|call (kar ?(do|dijiye|dena|lena|lijiye)|karo|kijiye|karein|karna|kar sakte)|phone (kar ?(do|dijiye|dena)|karo|kijiye|karein))\b|(कॉल|फ़ोन|फोन) (करें|करो|कीजिए|कर दो|कर दीजिए|करना|कर सकते)|कॉल बैक/iu;
+const NO_CALL =
+  /\b(don'?t|do not|never|no need to|stop)\b.{0,15}\b(call|phone|ring)|\b(call|phone)\b.{0,15}\b(mat|nahi|nahin|nai)\b|\bmat\b.{0,10}\b(call|phone)\b|मत|नहीं/iu;
+const asksForCall = (t: string) =>
+  CALL.test(t) && !NO_CALL.test(t) && !/\bcall me\s+(?!Back\b|At\b|On\b|Now\b|Today\b|Tomorrow\b)\p{Lu}\p{Ll}/u.test(t);
+
 export function classifyCustomerMessage(text: string | null | undefined): CustomerIntent {
   const t = (text ?? '').trim();
   if (!t) return 'other';
+  if (!patterns[0][1].test(t) && asksForCall(t)) return 'callback';
   for (const [intent, re] of patterns) if (re.test(t)) return intent;
   if (/\?\s*$/.test(t) || /^(what|how|when|where|why|which|can|do|does|is|are|kya|kaise|kab|kahan|kyun)\b/i.test(t))
     return 'question';

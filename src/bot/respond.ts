@@ -21,7 +21,15 @@ import type { DeclinableField, ProfileExtraction, ProfileFacts } from './profile
 import { storeProfileFacts } from './profile/store.ts';
 import { expectationLine } from './handoff.ts';
 import { callName, capitalize, withoutGreeting } from './names.ts';
-import { answerDialogue, answerSlot, profileAck, readDialogue, type BotAction, type Dialogue } from './dialogue.ts';
+import {
+  answerDialogue,
+  answerSlot,
+  callBack,
+  profileAck,
+  readDialogue,
+  type BotAction,
+  type Dialogue,
+} from './dialogue.ts';
 import { llmReply, type LlmOptions, type Persona } from './reply-llm.ts';
 import { rulesReply, type RulesReply } from './reply-rules.ts';
 import { knowledgeForCustomer, type KnowledgeMeta } from '../knowledge/answer.ts';
@@ -162,8 +170,9 @@ export async function prepareCustomerReply(
     timeZone: ws.timeZone,
     who: ctx?.assigneeId ? firstName(ctx.assigneeName) : null,
   };
-  const handled = ['human', 'upset', 'delete_data'].includes(intent);
+  const handled = ['human', 'upset', 'delete_data', 'callback'].includes(intent);
   let answered = asked && !handled ? answerDialogue(asked, answerInput) : null;
+  if (intent === 'callback') answered = callBack(answerInput);
   const booked = ctx?.tasks.some((t) => (t.type === 'demo' || t.type === 'meeting') && t.due_date);
   if (!answered && intent === 'demo' && !booked) answered = answerSlot(slotKind(text), answerInput, false);
   if (!answered && !handled && state.askedFor) {
@@ -304,7 +313,7 @@ export async function applyCustomerReply(
     await createTask(tx, systemActor(ws.id), {
       leadId: conv.leadId,
       type: p.action.type,
-      dueAt: call ? env.now : new Date((p.action as { at: string }).at),
+      dueAt: p.action.at ? new Date(p.action.at) : env.now,
       priority: call ? 'high' : undefined,
       assigneeId: p.ctx?.assigneeId ?? null,
       description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,

@@ -35,7 +35,7 @@ export type CustomerKnowledge = {
 
 const NONE: CustomerKnowledge = { answer: null, prompt: null, meta: () => null };
 /** Intents that are never answered from knowledge: they are about people, not facts. */
-const NOT_FACTS = new Set(['human', 'upset', 'delete_data', 'greeting', 'thanks', 'bye']);
+const NOT_FACTS = new Set(['human', 'callback', 'upset', 'delete_data', 'greeting', 'thanks', 'bye']);
 const MIN_COVERAGE = 0.6;
 const PROMPT_CHUNKS = 5;
 
