@@ -70,6 +70,10 @@ describe('confirm what is risky', () => {
     expect(await send(t, 'amit', 'Green Valley Foods ki meeting 30 feb ko 3 baje rakho')).toMatch(
       /^30 February nahi hoti\./,
     );
+    // In numbers too: a parser would have dropped "31/02" and booked today at 11.
+    expect(await send(t, 'amit', 'Schedule demo with Green Valley Foods on 31/02 at 11am')).toMatch(
+      /^There is no 31 February\./,
+    );
     expect(await tasksOf(lead.id)).toHaveLength(0);
   });
 

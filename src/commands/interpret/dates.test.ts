@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWhen, type ParsedWhen } from './dates.ts';
+import { impossibleDate, parseWhen, type ParsedWhen } from './dates.ts';
 
 // Tuesday 10 March 2026, 10:00 in India.
 const NOW = new Date('2026-03-10T10:00:00+05:30');
@@ -151,6 +151,16 @@ describe('parseWhen: calendar dates', () => {
 
   it('rejects impossible dates', () => {
     expect(when('31/2')).toBeNull();
+  });
+
+  it('finds impossible dates written in numbers, and leaves times and ranges alone', () => {
+    expect(impossibleDate('demo on 31/02 at 11am', 2026)).toEqual({ day: 31, month: 2 });
+    expect(impossibleDate('2026-02-30 at 11am', 2026)).toEqual({ day: 30, month: 2 });
+    expect(impossibleDate('demo 32/12 ko', 2026)).toEqual({ day: 32, month: 12 });
+    expect(impossibleDate('demo 31.06.2027', 2026)).toEqual({ day: 31, month: 6 });
+    expect(impossibleDate('29/02/2027', 2026)).toEqual({ day: 29, month: 2 });
+    for (const t of ['29/02/2028', 'call in 10-15 min', 'meeting 11.30 baje', '3-4 pm', '15/08', '2026-12-05 3pm'])
+      expect(impossibleDate(t, 2026), t).toBeNull();
   });
 });
 

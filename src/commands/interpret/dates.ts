@@ -89,18 +89,36 @@ const WORD = String.raw`([\p{L}\p{M}]+)`;
  */
 export function impossibleDate(text: string, year: number): { day: number; month: number } | null {
   const digits = (s: string) => Number(s.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
-  const tries = [...text.matchAll(new RegExp(String.raw`(?<![\p{L}\p{N}])${DAY}\s*(?:of\s+)?${WORD}`, 'giu'))].map(
-    (m) => ({ day: digits(m[1]), month: monthOf(m[2]) }),
-  );
+  const tries: { day: number; month: number | undefined; year?: number }[] = [
+    ...text.matchAll(new RegExp(String.raw`(?<![\p{L}\p{N}])${DAY}\s*(?:of\s+)?${WORD}`, 'giu')),
+  ].map((m) => ({ day: digits(m[1]), month: monthOf(m[2]) }));
   tries.push(
     ...[...text.matchAll(new RegExp(String.raw`(?<![\p{L}\p{N}])${WORD}\s+${DAY}(?![\p{N}:.])`, 'giu'))].map((m) => ({
       day: digits(m[2]),
       month: monthOf(m[1]),
     })),
   );
+  // Numbers: day/month the Indian way ("31/02", "30-02-2027", "31.06.2027"), and ISO "2027-02-30".
+  // A dot needs the year ("11.30" is a time), and a month past 12 is no date ("10-15 min").
+  const N = '[0-9०-९]';
+  for (const m of text.matchAll(
+    new RegExp(
+      String.raw`(?<![\p{N}/.-])(${N}{1,2})(?:[/-](${N}{1,2})(?:[/-](${N}{2,4}))?|\.(${N}{1,2})\.(${N}{2,4}))(?![\p{N}/-])`,
+      'gu',
+    ),
+  )) {
+    const y = m[3] ?? m[5];
+    tries.push({
+      day: digits(m[1]),
+      month: digits(m[2] ?? m[4]),
+      year: y ? digits(y.length === 2 ? `20${y}` : y) : undefined,
+    });
+  }
+  for (const m of text.matchAll(new RegExp(String.raw`(?<![\p{N}])(${N}{4})-(${N}{1,2})-(${N}{1,2})(?![\p{N}])`, 'gu')))
+    tries.push({ day: digits(m[3]), month: digits(m[2]), year: digits(m[1]) });
   for (const t of tries) {
-    if (!t.month || t.day < 1) continue;
-    const last = new Date(Date.UTC(year, t.month, 0)).getUTCDate();
+    if (!t.month || t.month > 12 || t.day < 1) continue;
+    const last = new Date(Date.UTC(t.year ?? year, t.month, 0)).getUTCDate();
     if (t.day > last) return { day: t.day, month: t.month };
   }
   return null;
