@@ -94,6 +94,18 @@ describe('customer bot with knowledge (rules mode, offline)', async () => {
       bot: { mode: 'rules' },
       knowledge: { answered: true, chunks: [{ link: 'Clinic CRM', record: 'services[0]' }] },
     });
+    // The inbox's API says where the answer came from ("answered from Clinic CRM"), nothing more of meta.
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${reply.conversationId}/messages`,
+      headers: owner.auth,
+    });
+    expect(res.statusCode).toBe(200);
+    const listed = (res.json() as { data: { id: string; answered_from: unknown[]; meta?: unknown }[] }).data;
+    const api = listed.find((m) => m.id === reply.id)!;
+    expect(api.answered_from).toEqual([{ link_id: expect.any(String), link: 'Clinic CRM', record: 'services[0]' }]);
+    expect(api).not.toHaveProperty('meta');
+    expect(listed.filter((m) => m.id !== reply.id).every((m) => m.answered_from.length === 0)).toBe(true);
   });
 
   it('answers Hinglish over English data and Hindi from the Hindi FAQ, in the customer’s language', async () => {

@@ -225,6 +225,11 @@ export const MessageSchema = z.object({
   read_at: ts.nullable(),
   failed_at: ts.nullable(),
   created_at: ts,
+  answered_from: z
+    .array(z.object({ link_id: id, link: z.string(), record: z.string() }))
+    .describe(
+      "The knowledge the bot answered from: the source (a knowledge link's name) and the record; empty for other messages",
+    ),
 });
 
 /** A notice to a team member (GET /api/users/{id}/notices). */

@@ -11,6 +11,28 @@ export function toApi(row: object): any {
   return out;
 }
 
+type KnowledgeChunkMeta = { link_id?: unknown; link?: unknown; record?: unknown };
+
+/**
+ * A message for the API: its row, plus the knowledge the bot answered it from (`answered_from`,
+ * one entry per source record, from `meta.knowledge`; empty for any other message). The rest of
+ * `meta` (intents, latency) stays internal.
+ */
+export function messageToApi(row: { meta?: unknown } & object): any {
+  const { meta, ...rest } = row as { meta?: { knowledge?: { answered?: boolean; chunks?: KnowledgeChunkMeta[] } } };
+  const k = meta?.knowledge;
+  const seen = new Set<string>();
+  const answeredFrom: { link_id: string; link: string; record: string }[] = [];
+  for (const c of k?.answered && Array.isArray(k.chunks) ? k.chunks : []) {
+    if (typeof c.link_id !== 'string' || typeof c.link !== 'string' || typeof c.record !== 'string') continue;
+    const key = `${c.link_id}\u0000${c.record}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    answeredFrom.push({ link_id: c.link_id, link: c.link, record: c.record });
+  }
+  return { ...toApi(rest), answered_from: answeredFrom };
+}
+
 /** snake_case request body → camelCase service input (shallow; jsonb values untouched). */
 export function fromApi(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

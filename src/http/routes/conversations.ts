@@ -17,7 +17,7 @@ import { conversationAnalytics } from '../../conversations/analytics.ts';
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ConversationSchema, ErrorSchema, IdParams, LeadSchema, MessageSchema, PageQuery, page } from '../schemas.ts';
-import { toApi } from '../serialize.ts';
+import { messageToApi, toApi } from '../serialize.ts';
 import { messages } from '../../db/schema/index.ts';
 import { resendMessage, RESENDABLE } from '../../outbound/send.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
@@ -144,7 +144,7 @@ export function conversationRoutes(app: App, deps: Deps) {
     async (req) => {
       const { actor } = requireAuth(req);
       const result = await listConversationMessages(db, actor, req.params.id, req.query);
-      return { data: result.data.map(toApi), next_cursor: result.nextCursor };
+      return { data: result.data.map(messageToApi), next_cursor: result.nextCursor };
     },
   );
 
@@ -163,7 +163,9 @@ export function conversationRoutes(app: App, deps: Deps) {
     },
     async (req, reply) => {
       const { actor } = requireAuth(req);
-      return reply.status(201).send(toApi(await sendAgentMessage(db, deps, actor, req.params.id, req.body.text)));
+      return reply
+        .status(201)
+        .send(messageToApi(await sendAgentMessage(db, deps, actor, req.params.id, req.body.text)));
     },
   );
 
@@ -198,7 +200,7 @@ export function conversationRoutes(app: App, deps: Deps) {
         });
       const again = await resendMessage(deps, row.id);
       if (!again) throw conflict('The message was settled meanwhile; it is not sent again');
-      return reply.status(202).send(toApi(again));
+      return reply.status(202).send(messageToApi(again));
     },
   );
 
@@ -318,7 +320,7 @@ export function conversationRoutes(app: App, deps: Deps) {
       return {
         conversation: toApi(r.conversation),
         lead: r.lead ? toApi(r.lead) : null,
-        messages: r.messages.map(toApi),
+        messages: r.messages.map(messageToApi),
         more_messages: r.moreMessages,
       };
     },

@@ -8,7 +8,7 @@ import { appInbound, simulateInbound, simulatorMessages } from '../../inbound/si
 import type { App } from '../app-types.ts';
 import { requireAuth } from '../auth.ts';
 import { ChannelSchema, ConversationSchema, ErrorSchema, IdParams, MessageSchema } from '../schemas.ts';
-import { toApi } from '../serialize.ts';
+import { messageToApi, toApi } from '../serialize.ts';
 import { jsonObject } from '../input-rules.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
@@ -55,7 +55,7 @@ export function messagingRoutes(app: App, deps: Deps) {
     async (req) => {
       const { actor } = requireAuth(req);
       const r = await simulatorMessages(db, deps, actor, req.query.phone);
-      return { conversation: r.conversation ? toApi(r.conversation) : null, data: r.messages.map(toApi) };
+      return { conversation: r.conversation ? toApi(r.conversation) : null, data: r.messages.map(messageToApi) };
     },
   );
 
@@ -86,7 +86,7 @@ export function messagingRoutes(app: App, deps: Deps) {
       return {
         message_id: messageId,
         reply: ordered.map((r) => r.text ?? '').join('\n\n'),
-        replies: ordered.map(toApi),
+        replies: ordered.map(messageToApi),
       };
     },
   );

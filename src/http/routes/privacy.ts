@@ -16,7 +16,7 @@ import {
   TaskSchema,
   page,
 } from '../schemas.ts';
-import { toApi } from '../serialize.ts';
+import { messageToApi, toApi } from '../serialize.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema };
 const tags = ['privacy'];
@@ -130,7 +130,7 @@ export function privacyRoutes(app: App, deps: Deps) {
         })),
         conversations: x.conversations.map((c) => ({
           conversation: toApi(c.conversation),
-          messages: c.messages.map(toApi),
+          messages: c.messages.map(messageToApi),
         })),
         profile_facts: x.profileFacts.map(toApi),
         consents: x.consents.map(toApi),

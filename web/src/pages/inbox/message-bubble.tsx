@@ -153,6 +153,23 @@ export function MessageBubble({ m, users }: { m: Message; users?: User[] }) {
             {m.text}
           </p>
         )}
+        {out && m.answered_from.length > 0 && (
+          <p className="mt-1 text-[11px] opacity-80" data-testid="answered-from">
+            Answered from{' '}
+            {[...new Map(m.answered_from.map((s) => [s.link_id, s])).values()].map((s, i) => (
+              <span
+                key={s.link_id}
+                title={m.answered_from
+                  .filter((x) => x.link_id === s.link_id)
+                  .map((x) => x.record)
+                  .join(', ')}
+              >
+                {i ? ', ' : ''}
+                {s.link}
+              </span>
+            ))}
+          </p>
+        )}
         <p
           className={cx(
             'mt-1 flex items-center justify-end gap-2 text-[11px]',
