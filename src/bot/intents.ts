@@ -56,15 +56,26 @@ const patterns: [CustomerIntent, RegExp][] = [
   ],
 ];
 
-// A call asked for ("call me back", "give me a call", "mujhe call karo", "मुझे कॉल करें"): a call
-// task for the assignee, not a chat handoff. Not "call me Raj" (a name), nor "don't call me",
-// "call mat karna", "मुझे फ़ोन मत करो".
-const CALL =
-  /\b(call me|give me a (call|ring)|call back|callback|ring me|phone me|call (kar ?(do|dijiye|dena|lena|lijiye)|karo|kijiye|karein|karna|kar sakte)|phone (kar ?(do|dijiye|dena)|karo|kijiye|karein))\b|(कॉल|फ़ोन|फोन) (करें|करो|कीजिए|कर दो|कर दीजिए|करना|कर सकते)|कॉल बैक/iu;
+// A call asked for ("call me back", "give me a call", "mujhe call karo", "call kr do", "मुझे कॉल
+// करें"): a call task for the assignee, not a chat handoff. Not "call me Raj" (a name), nor
+// "don't call me", "call mat karna", "मुझे फ़ोन मत करो".
+const KAR = String.raw`(?:k(?:a)?r\s?(?:do|dijiye|dijie|dena|lena|lijiye|lijie|lo|sakte|skte)|karo|kro|kijiye|kijie|karein|karen|kare|karna|krna|karoge)`;
+const CALL = new RegExp(
+  String.raw`\b(call me|give me a (call|ring)|call back|callback|ring me|phone me|cal{1,2} ${KAR}|phone ${KAR}|fone ${KAR})\b|(कॉल|फ़ोन|फोन) (करें|करो|कीजिए|कर दो|कर दीजिए|करना|कर सकते|कर लो|कर लेना|कर लीजिए)|कॉल बैक`,
+  'iu',
+);
 const NO_CALL =
-  /\b(don'?t|do not|never|no need to|stop)\b.{0,15}\b(call|phone|ring)|\b(call|phone)\b.{0,15}\b(mat|nahi|nahin|nai)\b|\bmat\b.{0,10}\b(call|phone)\b|मत|नहीं/iu;
-const asksForCall = (t: string) =>
-  CALL.test(t) && !NO_CALL.test(t) && !/\bcall me\s+(?!Back\b|At\b|On\b|Now\b|Today\b|Tomorrow\b)\p{Lu}\p{Ll}/u.test(t);
+  /\b(don'?t|do not|never|no need to|stop)\b(?!\s+forget).{0,15}\b(call|phone|ring)|\b(call|phone)\b.{0,15}\b(mat|nahi|nahin|nai)\b|\bmat\b.{0,10}\b(call|phone)\b|(कॉल|फ़ोन|फोन)\s+(मत|नहीं|ना)|(मत|नहीं)\s+(कॉल|फ़ोन|फोन)/iu;
+// After "call me": words that make it a request, not a name ("call me Monday", "call me at 5").
+const CALL_ME_NEXT =
+  /^(back|at|on|in|around|after|before|between|by|now|today|tomorrow|tomorow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|evening|afternoon|night|asap|please|pls|plz|sir|maam|ma'am|madam|bhai|ji|later|soon|when|once|again|immediately|urgently|quickly|kal|aaj|abhi|jaldi|sometime|whenever|if|so|and|or|about|regarding|re|to|on|this|next|the|up)$/iu;
+const asksForCall = (t: string) => {
+  if (!CALL.test(t) || NO_CALL.test(t)) return false;
+  // "call me Raj", "you can call me priya": a name (any case), unless "call me" also asks elsewhere.
+  const next = /\bcall me\s+([\p{L}']+)/iu.exec(t)?.[1];
+  const rest = t.replace(/\bcall me\s+[\p{L}']+/iu, '');
+  return !next || CALL_ME_NEXT.test(next) || CALL.test(rest);
+};
 
 export function classifyCustomerMessage(text: string | null | undefined): CustomerIntent {
   const t = (text ?? '').trim();

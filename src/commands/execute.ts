@@ -93,6 +93,7 @@ const TIMED = new Set<Command['intent']>([
   'schedule_demo',
   'reschedule_meeting',
   'reschedule_demo',
+  'schedule_call',
 ]);
 const yearIn = (env: CommandEnv) =>
   Number(new Intl.DateTimeFormat('en', { timeZone: env.workspace.timeZone, year: 'numeric' }).format(env.now));

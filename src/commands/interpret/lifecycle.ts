@@ -5,7 +5,7 @@
 import type { Command } from '../command.ts';
 
 const CO = String.raw`(?<co>[\p{L}\p{M}\p{N}&.' -]{2,60}?)`;
-const NOTE = String.raw`(?:\s*[,;:!.-]+\s*(?<note>.*?))?`;
+const NOTE = String.raw`(?:\s*[,;:!.-]+\s*(?<note>.*?)|\s+(?<tail>(?:on|with|after|today|yesterday|finally|at\s+last)\b.*?))?`;
 const END = String.raw`\s*[.!]*\s*$`;
 const r = (s: string) => new RegExp(`^\\s*${s}${END}`, 'iu');
 
@@ -17,6 +17,15 @@ const WON = [
   r(String.raw`(?:please\s+)?mark\s+${CO}\s+(?:as\s+)?(?:won|closed\s+won)${NOTE}`),
   r(String.raw`${CO}\s+(?:deal\s+|lead\s+)?(?:is\s+|has\s+been\s+)?(?:won|closed\s+won)${NOTE}`),
   r(String.raw`${CO}\s+(?:deal|order)\s+(?:is\s+|has\s+been\s+|got\s+)?closed${NOTE}`),
+  // Verb first: "won Acme", "closed won - Gupta Enterprises", "won the Acme deal".
+  r(String.raw`(?:closed\s+won|won)\s*[-:]?\s+(?:the\s+)?${CO}(?:\s+(?:deal|order|account))?${NOTE}`),
+  // "jeet gaye / jeet li": "Verma Motors deal jeet gaye", "Joshi Builders ki deal jeet li".
+  r(
+    String.raw`${CO}\s+(?:(?:ka|ki|ke|wala|wali)\s+)?(?:deal|order|sauda)\s+(?:jeet|jeeta|jeeti|jit|jita|jiti)(?:\s*(?:li|liya|lia|lee|gaye|gye|gaya|gya|gayi|liye|lie))?(?:\s+(?:hum|humne|hain|hai))?${NOTE}`,
+  ),
+  r(
+    String.raw`${CO}\s+(?:(?:का|की|के)\s+)?(?:डील|ऑर्डर|सौदा)\s+(?:जीत|जीती|जीता)(?:\s+(?:ली|लिया|लिए|गए|गये|गई|गया|हो\s+गई))?(?:\s+(?:है|हैं|हम))?${NOTE}`,
+  ),
   r(
     String.raw`${CO}\s+(?:(?:ka|ki|ke|wala|wali)\s+)?(?:deal|order|lead|sauda)\s+(?:pakka|pakki|final|close|closed|won|done)(?:\s+(?:ho\s*gaya|ho\s*gayi|hogaya|hogayi|hua|hui|hai|kar\s*do|karo))?${NOTE}`,
   ),
@@ -26,6 +35,7 @@ const WON = [
 ];
 
 const LOST = [
+  r(String.raw`(?:closed\s+lost|lost)\s*[-:]?\s+(?:the\s+)?${CO}(?:\s+(?:deal|order|account))?${NOTE}`),
   r(String.raw`(?:lead|deal)\s+lost\s+(?:for|with|-|:)\s*${CO}${NOTE}`),
   r(String.raw`(?:we\s+)?lost\s+(?:the\s+)?(?:deal|lead|order)\s+(?:with|for|of|to|from)\s+${CO}${NOTE}`),
   r(String.raw`(?:please\s+)?mark\s+${CO}\s+(?:as\s+)?(?:lost|closed\s+lost|dead)${NOTE}`),
@@ -87,7 +97,7 @@ const clean = (s: string | undefined) =>
     .trim();
 const digits = (s: string) => Number(s.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
 const BAD_COMPANY =
-  /^(?:it|this|that|we|they|he|she|i|the|lead|deal|he|ye|yeh|wo|woh|vo|unka|unki|uska|uski|usne|unhone)$/iu;
+  /^(?:it|this|that|we|they|he|she|i|the|lead|deal|he|ye|yeh|wo|woh|vo|unka|unki|uska|uski|usne|unhone|closed|won|lost|deal\s+closed|order|account)$/iu;
 
 // "What is Neha working on?", "Neha kis pe kaam kar rahi hai?", "नेहा किस पर काम कर रही है?": her leads.
 const WORKING_ON = [
@@ -106,8 +116,10 @@ const NOT_A_NAME = /^(?:he|she|they|we|you|everyone|everybody|team|sab|wo|woh|�
 // the sentence or come before its punctuation or the Hinglish/Hindi "pakka/पक्की…" that closes it,
 // so "Studio 54 won" and "they want 5000 units" carry no amount.
 const D = '0-9०-९';
+const UNITS = String.raw`k|thousand|hazaar|hazar|hajar|हज़ार|हजार|lakhs?|lacs?|l|crores?|cr|करोड़|लाख`;
+const AMT_NUM = (n: string) => String.raw`(?<${n}>[${D}](?:[${D},]*[${D}])?(?:\.[${D}]+)?)`;
 const AMOUNT = new RegExp(
-  String.raw`(?:\s*[,;:–—-]\s*|\s+)(?:(?:for|at|worth|of|in|@)\s+)?(?<cur>₹|rs\.?|inr|\$|usd)?\s*(?<num>[${D}](?:[${D},]*[${D}])?(?:\.[${D}]+)?)\s*(?<unit>k|thousand|hazaar|hazar|hajar|हज़ार|हजार|lakhs?|lacs?|l|crores?|cr|करोड़|लाख)?(?![\p{L}\p{N}])(?:\s*(?<cur2>rupees?|rupaye|rupay|rs|₹|रुपये|रुपए|रुपया|dollars?|\/-))?(?:\s+(?:mein|me|main|mai|में))?(?=\s*(?:$|[,;.!।]|(?:pakka|pakki|final|close|closed|done|won|ho|हो|पक्की|पक्का)(?![\p{L}])))`,
+  String.raw`(?<pre>\s*[,;:–—-]\s*|\s+)(?:(?:for|at|worth|of|in|@|amount|value|deal\s+value|total)\s*[:=]?\s*)?(?<cur>₹|rs\.?|inr|\$|usd)?\s*${AMT_NUM('num')}\s*(?<unit>${UNITS})?(?![\p{L}\p{N}])(?:\s+${AMT_NUM('num2')}\s*(?<unit2>k|thousand|hazaar|hazar|हज़ार|हजार)(?![\p{L}\p{N}]))?(?:\s*(?<cur2>rupees?|rupaye|rupay|rs|₹|रुपये|रुपए|रुपया|dollars?|\/-))?(?:\s+(?:mein|me|main|mai|में))?(?=\s*(?:$|[,;.!।]|(?:pakka|pakki|final|close|closed|done|won|ho|jeet|jeeta|jit|हो|पक्की|पक्का|जीत|जीती)(?![\p{L}])))`,
   'giu',
 );
 const UNIT: [RegExp, number][] = [
@@ -115,6 +127,10 @@ const UNIT: [RegExp, number][] = [
   [/^(?:lakhs?|lacs?|l|लाख)$/iu, 1e5],
   [/^(?:crores?|cr|करोड़)$/iu, 1e7],
 ];
+const numberOf = (s: string) => Number(s.replace(/,/g, '').replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
+const unitOf = (u: string | undefined) => (u ? (UNIT.find(([re]) => re.test(u))?.[1] ?? 1) : 1);
+// A number said after these is a phone number or a time, not what the deal was won for.
+const NOT_MONEY_BEFORE = /(?:\b(?:on|call|phone|number|no|mobile|whatsapp|contact)|[\p{N}+])\s*$/iu;
 
 /** The amount phrases of a sentence, each with the sentence without it. */
 function amountsIn(t: string): { amount: number; currency: 'INR' | 'USD'; rest: string }[] {
@@ -122,10 +138,14 @@ function amountsIn(t: string): { amount: number; currency: 'INR' | 'USD'; rest: 
   for (const m of t.matchAll(AMOUNT)) {
     const g = m.groups!;
     const cur = g.cur ?? g.cur2;
-    const digitsOnly = g.num.replace(/,/g, '');
-    if (!cur && !g.unit && digitsOnly.replace(/\..*$/u, '').length < 4) continue;
-    const n = Number(digitsOnly.replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
-    const amount = Math.round(n * (g.unit ? (UNIT.find(([re]) => re.test(g.unit!))?.[1] ?? 1) : 1) * 100) / 100;
+    const whole = g.num.replace(/,/g, '').replace(/\..*$/u, '');
+    if (!cur && !g.unit) {
+      // A bare number: four digits or more, not a phone number (ten digits, or after "call/on/number").
+      if (whole.length < 4 || whole.length >= 10) continue;
+      if (NOT_MONEY_BEFORE.test(t.slice(0, m.index + g.pre.length))) continue;
+    }
+    const amount =
+      Math.round((numberOf(g.num) * unitOf(g.unit) + (g.num2 ? numberOf(g.num2) * unitOf(g.unit2) : 0)) * 100) / 100;
     if (!Number.isFinite(amount) || amount <= 0 || amount > 1e12) continue;
     const currency = cur && /\$|usd|dollar/iu.test(cur) ? 'USD' : 'INR';
     const rest = (t.slice(0, m.index) + t.slice(m.index + m[0].length)).replace(/\s+/g, ' ').trim();
@@ -142,8 +162,14 @@ function wonOrLost(t: string): Command | null {
     for (const re of list) {
       const m = re.exec(t);
       const company = clean(m?.groups?.co);
-      if (!m || !company || BAD_COMPANY.test(company)) continue;
-      const note = m.groups?.note?.trim().replace(/[.!]+$/u, '');
+      if (
+        !m ||
+        !company ||
+        BAD_COMPANY.test(company) ||
+        /^(?:my|our|your|his|her|their|mera|meri|hamara)\s/iu.test(company)
+      )
+        continue;
+      const note = (m.groups?.note ?? m.groups?.tail)?.trim().replace(/[.!]+$/u, '');
       // "…ne mana kar diya, follow up band karo" asks to stop the follow-ups: the classifier's.
       if (note && /\bfollow[\s-]*ups?\b|\bfollowups\b|\breminders?\b|फ़ॉलो|फॉलो/iu.test(note)) return null;
       return { intent, company, ...(note ? { note } : {}) };

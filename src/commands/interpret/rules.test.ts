@@ -660,6 +660,23 @@ describe('interpretRules: never a guess (issue 11)', () => {
     expect(read('ओर्बिट की डील पक्की हो गई, 50 हज़ार')).toEqual(won('ओर्बिट', 50000));
     expect(read('Orbit ka deal pakka, 1.5 cr')).toEqual(won('Orbit', 15000000));
     expect(read('Orbit won $5,000')).toEqual(won('Orbit', 5000, { currency: 'USD' }));
+    // Found by blind set 3: verb first, "jeet li / जीत ली", two-part amounts, a label, a phone number.
+    expect(read('won Acme for ₹1,20,000')).toEqual(won('Acme', 120000));
+    expect(read('closed won - Gupta Enterprises, Rs 2.5L')).toEqual(won('Gupta Enterprises', 250000));
+    expect(read('Joshi Builders ki deal jeet li 3.2 lakh rupees')).toEqual(won('Joshi Builders', 320000));
+    expect(read('मेहता ग्रुप डील जीत गए 10 लाख')).toEqual(won('मेहता ग्रुप', 1000000));
+    expect(read('shah electricals won 1 lakh 20 thousand')).toEqual(won('shah electricals', 120000));
+    expect(read('Agarwal Foods won, amount Rs. 1,50,000/-')).toEqual(won('Agarwal Foods', 150000));
+    expect(read('Sharma Traders won, call him on 9876543210')).toEqual({
+      intent: 'mark_won',
+      company: 'Sharma Traders',
+      note: 'call him on 9876543210',
+    });
+    expect(read('Gupta Enterprises won on 15/08')).toEqual({
+      intent: 'mark_won',
+      company: 'Gupta Enterprises',
+      note: 'on 15/08',
+    });
     expect(read('Studio 54 won')).toEqual({ intent: 'mark_won', company: 'Studio 54' });
     expect(read('Orbit won, they want 5000 units')).toEqual({
       intent: 'mark_won',
