@@ -118,7 +118,27 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     isDatabaseUnavailable(err) ? outage.failed(err) : opts.log.error({ err }, 'job queue error'),
   );
   let started: Promise<unknown> | null = null;
-  const ensureStarted = () => (started ??= boss.start());
+  // Processes starting together on an empty database: pg-boss's install (schema, tables) and the
+  // creation of our queues run one process at a time. pg-boss's own advisory lock is not enough:
+  // a process that looked for the schema before waiting for it still believes it missing after
+  // (a cached negative lookup) and fails with a duplicate key on pg_namespace (found by
+  // bench/multi.ts: one of four processes started together died).
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (database.kind !== 'postgres') return fn();
+    // A connection of its own (the pool may have one), a transaction lock (safe through a pooler).
+    const c = new pg.Client(database.pool!.options);
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      await c.query('begin');
+      await c.query('select pg_advisory_xact_lock(72737002)');
+      return await fn();
+    } finally {
+      await c.query('commit').catch(() => {});
+      await c.end().catch(() => {});
+    }
+  };
+  const ensureStarted = () => (started ??= exclusive(() => boss.start()));
 
   const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
@@ -266,11 +286,11 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   return {
     async install(defs) {
       await ensureStarted();
-      await createQueues(defs);
+      await exclusive(() => createQueues(defs));
     },
     async work(defs, deps) {
       await ensureStarted();
-      await createQueues(defs as AnyJob<never>[]);
+      await exclusive(() => createQueues(defs as AnyJob<never>[]));
       stopping = false;
       unlisten ??= await listenForJobs(database, opts.listenUrl, wake, opts.log, (up) => {
         listening = up;
