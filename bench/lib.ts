@@ -123,10 +123,23 @@ export type Plan = {
   redeliveries: number;
   seed: number;
   runId: string;
+  /**
+   * As Meta does: a first delivery not answered 200 (an error, a timeout, a 5xx) is sent again,
+   * after 1, 2, 4… s, up to 5 times; `status` is then the last answer, `attempts` how many it took.
+   */
+  retryUnanswered?: boolean;
 };
 
 /** The first delivery of a message. */
-export type Delivered = { wamid: string; phone: string; index: number; status: number; ackAt: number; server: number };
+export type Delivered = {
+  wamid: string;
+  phone: string;
+  index: number;
+  status: number;
+  ackAt: number;
+  server: number;
+  attempts?: number;
+};
 
 export type LoadResult = {
   delivered: Delivered[];
@@ -220,8 +233,15 @@ export async function runLoad(plan: Plan): Promise<LoadResult> {
   const first = async (p: Prepared) => {
     const retry = rand() < plan.redeliveries;
     const racing = retry && rand() < 0.3;
-    const [{ status, server }, again] = await Promise.all([deliver(p), racing ? deliver(p) : null]);
-    delivered.push({ wamid: p.wamid, phone: p.phone, index: p.index, status, ackAt: now(), server });
+    const [answer, again] = await Promise.all([deliver(p), racing ? deliver(p) : null]);
+    let { status, server } = answer;
+    let attempts = 1;
+    while (plan.retryUnanswered && status !== 200 && attempts < 6) {
+      await new Promise((r) => setTimeout(r, 1000 * 2 ** (attempts - 1)));
+      ({ status, server } = await deliver(p));
+      attempts++;
+    }
+    delivered.push({ wamid: p.wamid, phone: p.phone, index: p.index, status, ackAt: now(), server, attempts });
     if (again !== null) redelivered.push({ wamid: p.wamid, status: again.status, racing: true });
     if (retry && !racing) later.push({ p, at: now() + 100 + rand() * 1900 });
   };
