@@ -33,6 +33,11 @@ const benches: { file: string; args: string[]; what: string }[] = [
     args: [],
     what: 'the whole pipeline with workers on: webhooks → routing → replies sent to a fake Graph API, with its promises checked (PostgreSQL)',
   },
+  {
+    file: 'multi.ts',
+    args: [],
+    what: 'out of one process: 2 × parley serve (PARLEY_WORKERS=false) + 2 × parley worker on one PostgreSQL, the pipeline checks, throughput per stage',
+  },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
   {

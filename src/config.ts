@@ -60,6 +60,15 @@ export const configEntries = {
     schema: z.coerce.number().int().min(1).max(200).default(10),
     description: 'Connections in the `pg` pool (PostgreSQL only).',
   },
+  DATABASE_LISTEN_URL: {
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    description:
+      'URL of the one connection that LISTENs for new jobs (processes running workers), when it must differ from DATABASE_URL: the server directly or a session-mode pool, while DATABASE_URL goes through a transaction-mode pooler. Unset: DATABASE_URL.',
+    secret: true,
+  },
   PARLEY_DATA_DIR: {
     schema: z.string().min(1).default('./data'),
     description: 'Folder of the embedded PGlite database.',
@@ -250,6 +259,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('PARLEY_ADMIN_PASSWORD: required when PARLEY_ADMIN_EMAIL is set');
   if (config.PARLEY_ADMIN_PASSWORD && !config.PARLEY_ADMIN_EMAIL)
     problems.push('PARLEY_ADMIN_EMAIL: required when PARLEY_ADMIN_PASSWORD is set');
+  if (config.DATABASE_LISTEN_URL && !config.DATABASE_URL)
+    problems.push('DATABASE_LISTEN_URL: only with DATABASE_URL (the embedded database listens in-process)');
   if (config.NODE_ENV === 'production' && !config.PARLEY_SECRET_KEY)
     problems.push('PARLEY_SECRET_KEY: required when NODE_ENV=production');
   if (config.BOT_MODE === 'llm') {

@@ -125,7 +125,7 @@ export async function createDeps(
       dataDir: config.PARLEY_DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
     }));
-  const queue = createJobQueue(database, { log });
+  const queue = createJobQueue(database, { log, listenUrl: config.DATABASE_LISTEN_URL });
   const secretKey =
     config.PARLEY_SECRET_KEY ?? (config.DATABASE_URL ? undefined : localSecretKey(config.PARLEY_DATA_DIR));
   if (!secretKey) log.warn('PARLEY_SECRET_KEY is not set: channels added through the API cannot store secrets');

@@ -289,7 +289,8 @@ export async function ingestBatch(deps: IngestDeps, deliveries: Delivery[]): Pro
       }
     }
     // Rows are locked in the same order by every batch (conversations by key, messages by provider
-    // id), so that batches running side by side wait for each other instead of deadlocking.
+    // id), so that batches running side by side wait for each other instead of deadlocking. The key
+    // order is conversationLockOrder (db/schema), the one routing and the outbox lock in too.
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const convRows = [...convs.keys()].sort(byKey).map((k) => convs.get(k)!);
     // Ids are chosen here, so the rows the insert returns name the events that were stored. The

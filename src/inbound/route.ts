@@ -16,7 +16,7 @@ import { captureLead, type Conversation } from '../conversations/linking.ts';
 import { systemActor } from '../crm/actor.ts';
 import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
-import { conversations, leads, messages, users } from '../db/schema/index.ts';
+import { conversationLockOrder, conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
 import { detectLanguage, say } from '../lib/language.ts';
 import { queueReplies, queueRepliesMany, releaseHeld, type Reply, type ReplySource } from '../outbound/queue.ts';
@@ -376,8 +376,8 @@ const before = (a: Message, b: Message) =>
 
 /**
  * Customers' messages of many conversations in one transaction, with the same steps and the same
- * guarantees as routeInbound: the conversations' rows are locked (in id order, so two batches
- * never wait for each other in a circle), each conversation's unrouted messages up to the latest
+ * guarantees as routeInbound: the conversations' rows are locked (in conversationLockOrder, as
+ * ingest and the outbox lock them, so two transactions never wait for each other in a circle), each conversation's unrouted messages up to the latest
  * one asked for are routed in order, and only those still unrouted once the lock is held. The
  * work is set-based where it pays: one lookup of the team members among the contacts, the
  * customer contexts of a round (the n-th message of every conversation) in one statement, the
@@ -400,8 +400,8 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
       const locked = await tx
         .select()
         .from(conversations)
-        .where(inArray(conversations.id, [...latest.keys()].sort()))
-        .orderBy(asc(conversations.id))
+        .where(inArray(conversations.id, [...latest.keys()]))
+        .orderBy(...conversationLockOrder)
         .for('update');
       const members = await teamMembersAmong(tx, locked);
       const oneByOne = locked.filter((c) => members.has(c.id) || deps.channels.surface(c.channel)?.adapter.inline);

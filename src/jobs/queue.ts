@@ -4,6 +4,7 @@
 // (`queue.enqueue(sendJob, tx, { messageId })`), so a payload that does not fit its job does not
 // compile, and is checked again against the schema. Handlers must be idempotent: every job may
 // run twice.
+import { randomUUID } from 'node:crypto';
 import { fromDrizzle, fromPglite, PgBoss, type Clock, type JobWithMetadata, type Queue } from 'pg-boss';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -84,6 +85,8 @@ const POLL_MS = 500;
  * a queue whose job just failed polls every 0.5 s for a while, so its retry is not late.
  */
 const POLL_LISTENING_MS = 30_000;
+/** How long the listener waits for its own test notification before the workers give up on notifications. */
+const LISTEN_CHECK_MS = 5000;
 /** After a job of a queue failed (its retry is due in seconds), that queue polls as without notifications for this long. */
 const RETRY_WATCH_MS = 120_000;
 
@@ -95,7 +98,11 @@ const RETRY_WATCH_MS = 120_000;
 export const HEARTBEAT_SECONDS = 20;
 const SUPERVISE_SECONDS = 15;
 
-export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock }): JobQueue {
+/**
+ * `listenUrl` (DATABASE_LISTEN_URL): where the one LISTEN connection of a process running workers
+ * connects, when the pool's URL goes through a transaction-mode pooler; unset, the pool's own.
+ */
+export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock; listenUrl?: string }): JobQueue {
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
       ? { db: fromPglite(database.pglite!), backend: 'pglite' as const }
@@ -115,7 +122,27 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     isDatabaseUnavailable(err) ? outage.failed(err) : opts.log.error({ err }, 'job queue error'),
   );
   let started: Promise<unknown> | null = null;
-  const ensureStarted = () => (started ??= boss.start());
+  // Processes starting together on an empty database: pg-boss's install (schema, tables) and the
+  // creation of our queues run one process at a time. pg-boss's own advisory lock is not enough:
+  // a process that looked for the schema before waiting for it still believes it missing after
+  // (a cached negative lookup) and fails with a duplicate key on pg_namespace (found by
+  // bench/multi.ts: one of four processes started together died).
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (database.kind !== 'postgres') return fn();
+    // A connection of its own (the pool may have one), a transaction lock (safe through a pooler).
+    const c = new pg.Client(database.pool!.options);
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      await c.query('begin');
+      await c.query('select pg_advisory_xact_lock(72737002)');
+      return await fn();
+    } finally {
+      await c.query('commit').catch(() => {});
+      await c.end().catch(() => {});
+    }
+  };
+  const ensureStarted = () => (started ??= exclusive(() => boss.start()));
 
   const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
@@ -263,13 +290,13 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   return {
     async install(defs) {
       await ensureStarted();
-      await createQueues(defs);
+      await exclusive(() => createQueues(defs));
     },
     async work(defs, deps) {
       await ensureStarted();
-      await createQueues(defs as AnyJob<never>[]);
+      await exclusive(() => createQueues(defs as AnyJob<never>[]));
       stopping = false;
-      unlisten ??= await listenForJobs(database, wake, opts.log, (up) => {
+      unlisten ??= await listenForJobs(database, opts.listenUrl, wake, opts.log, (up) => {
         listening = up;
         if (!up) wake(null); // every slot back on its own timer
       });
@@ -360,11 +387,13 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
 /**
  * Listens on pg-boss's notification channel and calls `onQueue` with the queue a job was inserted
  * into (null after a reconnect: notifications may have been missed). PostgreSQL: a dedicated
- * connection outside the pool, reconnected after a failure; PGlite: its own listen(). Returns a
- * function that stops listening. A listener that cannot start leaves the workers polling.
+ * connection outside the pool (to `listenUrl` when given, else with the pool's options), reconnected
+ * after a failure; PGlite: its own listen(). Returns a function that stops listening. A listener
+ * that cannot start leaves the workers polling.
  */
 async function listenForJobs(
   database: Database,
+  listenUrl: string | undefined,
   onQueue: (queue: string | null) => void,
   log: Logger,
   onState: (listening: boolean) => void,
@@ -387,9 +416,15 @@ async function listenForJobs(
     let closed = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const connect = async (): Promise<void> => {
-      const c = new pg.Client(database.pool!.options);
+      const c = new pg.Client(
+        listenUrl ? { connectionString: listenUrl, connectionTimeoutMillis: 5000 } : database.pool!.options,
+      );
       client = c;
-      c.on('notification', (n) => onQueue(n.payload || null));
+      c.on('notification', (n) => {
+        const check = n.payload ? checks.get(n.payload) : undefined;
+        if (check) check();
+        else onQueue(n.payload || null);
+      });
       c.on('error', () => {}); // 'end' follows and reconnects
       c.on('end', () => {
         if (closed || client !== c) return;
@@ -400,13 +435,45 @@ async function listenForJobs(
       try {
         await c.connect();
         await c.query(`listen "${channel}"`);
-        onState(true);
       } catch (err) {
         if (client === c) client = null;
         void c.end().catch(() => {});
         throw err;
       }
       onQueue(null);
+      void confirm(c);
+    };
+    // The workers count on notifications only once one sent through the pool has arrived: a
+    // listener behind a transaction-mode pooler, or on another database, LISTENs without error and
+    // hears nothing, and the workers would wait for their 30 s poll. Until then (and if it never
+    // arrives) they poll every 0.5 s.
+    const checks = new Map<string, () => void>();
+    const confirm = async (c: pg.Client) => {
+      while (!closed && client === c) {
+        const token = `parley.listen-check.${randomUUID()}`;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const arrived = new Promise<boolean>((resolve) => {
+          checks.set(token, () => resolve(true));
+          timer = setTimeout(() => resolve(false), LISTEN_CHECK_MS);
+          timer.unref();
+        });
+        let sent = true;
+        try {
+          await database.pool!.query('select pg_notify($1, $2)', [channel, token]);
+        } catch {
+          sent = false; // the pool cannot reach the database now: try again in a moment
+        }
+        const ok = sent && (await arrived);
+        clearTimeout(timer);
+        checks.delete(token);
+        if (closed || client !== c) return;
+        if (ok) return onState(true);
+        if (sent)
+          return log.warn(
+            `job notifications: the listener (${listenUrl ? 'DATABASE_LISTEN_URL' : 'DATABASE_URL'}) got no notification sent through the pool within ${LISTEN_CHECK_MS / 1000} s (a transaction-mode pooler, or another database?): workers poll every ${POLL_MS / 1000} s`,
+          );
+        await new Promise((r) => setTimeout(r, LISTEN_CHECK_MS).unref());
+      }
     };
     const reconnectLater = (err: unknown) => {
       log.warn({ err }, 'job notifications: listener down, workers poll until it is back');

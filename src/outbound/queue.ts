@@ -17,7 +17,7 @@ import type { ChannelRegistry } from '../channels/registry.ts';
 import { builtinChannel } from '../channel-accounts/accounts.ts';
 import { teamTemplate } from '../channel-accounts/config.ts';
 import type { DbOrTx } from '../db/client.ts';
-import { channels, conversations, messages, users } from '../db/schema/index.ts';
+import { channels, conversationLockOrder, conversations, messages, users } from '../db/schema/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { uuidv7 } from '../lib/ids.ts';
 import { sendJob } from './send.ts';
@@ -182,7 +182,7 @@ async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, rows: (OutboundRow &
         existing.set(`${workspaceId}/${r.key}`, r.id);
   }
   if (fresh.length) {
-    // The conversations' rows in id order, so that two transactions never take them in opposite orders.
+    // The conversations' rows in one order (conversationLockOrder), so that two transactions never take them in opposite orders.
     const convIds = [...new Set(fresh.map((m) => m.conversation.id))].sort();
     const inlineIds = [...new Set(fresh.filter(inline).map((m) => m.conversation.id))];
     await tx
@@ -205,7 +205,7 @@ async function insertOutbound(tx: DbOrTx, deps: OutboxDeps, rows: (OutboundRow &
             .select({ id: conversations.id })
             .from(conversations)
             .where(inArray(conversations.id, convIds))
-            .orderBy(conversations.id)
+            .orderBy(...conversationLockOrder)
             .for('update'),
         ),
       );

@@ -11,6 +11,7 @@ import { IN_DOUBT_CODES } from '../channels/http.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { sqlState } from '../db/errors.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
 import { channelConfig, channelFetch, teamTemplate, windowTemplate } from '../channel-accounts/config.ts';
@@ -376,6 +377,25 @@ const referenced = new WeakSet<Error>();
 const attemptError = (attempt: number, err: ProviderError, at: Date) =>
   sql`jsonb_set(coalesce(${messages.meta}, '{}'::jsonb), '{errors}', coalesce(${messages.meta}->'errors', '[]'::jsonb) || ${JSON.stringify([{ attempt, code: err.code ?? String(err.status ?? ''), title: err.message, at: at.toISOString() }])}::jsonb)`;
 
+/** The send went out but could not be recorded: not a send failure (the job is retried, the row stays `sending`). */
+class SendRecordError extends Error {}
+
+async function recordSent(write: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      const state = sqlState(err);
+      if (attempt < 5 && (state === '40P01' || state === '40001')) {
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
+        continue;
+      }
+      throw new SendRecordError('the sent message could not be recorded', { cause: err });
+    }
+  }
+}
+
 async function send(
   deps: SendDeps,
   msg: Message,
@@ -390,27 +410,34 @@ async function send(
   try {
     const result = await deliver(deps, msg, conv, channel, surface, payload, deadline);
     const sentAt = deps.now();
-    await deps.db.transaction(async (tx) => {
-      await tx
-        .update(messages)
-        .set({
-          status: 'sent',
-          providerMessageId: result.providerMessageId,
-          sentAt,
-          updatedAt: sentAt,
-          // Earlier attempts' errors stay in meta.errors; the row itself says it went.
-          errorCode: null,
-          errorTitle: null,
-          failReason: null,
-          failedAt: null,
-          nextAttemptAt: null,
-          ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}),
-          ...(result.parts ? { meta: mergeMeta({ parts: result.parts }) } : {}),
-        })
-        .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
-      await tx.update(conversations).set({ lastOutboundAt: sentAt }).where(eq(conversations.id, conv.id));
-    });
+    // It left: recorded whatever it takes (never `failed` for a message the provider accepted). The
+    // conversation's row first, then the message's, the order routing and ingest lock them in; a
+    // deadlock or serialization failure is tried again. Should the database stay away, the row stays
+    // `sending`: its lease lapses and the provider's status settles it (outbound/sweep).
+    await recordSent(() =>
+      deps.db.transaction(async (tx) => {
+        await tx.update(conversations).set({ lastOutboundAt: sentAt }).where(eq(conversations.id, conv.id));
+        await tx
+          .update(messages)
+          .set({
+            status: 'sent',
+            providerMessageId: result.providerMessageId,
+            sentAt,
+            updatedAt: sentAt,
+            // Earlier attempts' errors stay in meta.errors; the row itself says it went.
+            errorCode: null,
+            errorTitle: null,
+            failReason: null,
+            failedAt: null,
+            nextAttemptAt: null,
+            ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}),
+            ...(result.parts ? { meta: mergeMeta({ parts: result.parts }) } : {}),
+          })
+          .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
+      }),
+    );
   } catch (err) {
+    if (err instanceof SendRecordError) throw err.cause;
     if (!(err instanceof ProviderError)) {
       // Our own bug, or a failure we cannot classify: the message may or may not have left.
       deps.log.error({ err, messageId: msg.id }, 'send failed unexpectedly');

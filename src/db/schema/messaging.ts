@@ -78,6 +78,15 @@ export const conversations = pgTable(
 );
 
 /**
+ * The order in which every transaction that locks several conversations' rows takes them:
+ * (channel, external id) bytewise, the order ingest upserts them in (sorted by
+ * `${channel_id}\0${external_id}`). One order everywhere, so two transactions never wait for each
+ * other in a circle (bench/multi.ts found ingest, in key order, and routing, in id order,
+ * deadlocking under two servers and two workers).
+ */
+export const conversationLockOrder = [conversations.channelId, sql`${conversations.externalId} collate "C"`] as const;
+
+/**
  * `held`: a notice to a team member that could not go (their reply window closed, no template or
  * the template failed); outbound/held releases it when the member next writes.
  */
