@@ -28,10 +28,16 @@ export async function prepareDatabase(
   let demoSeeded = false;
   let ws = await findDefaultWorkspace(db);
   if (!ws) {
-    if (config.PARLEY_DEMO) {
-      ws = await seedDemo(db, { isDefault: true });
+    // Several processes starting together on an empty database: one creates the default
+    // workspace (the others wait on the lock, then find it).
+    ws = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(72737003)`);
+      const found = await findDefaultWorkspace(tx);
+      if (found) return found;
+      if (!config.PARLEY_DEMO) return createWorkspace(tx, { name: config.PARLEY_WORKSPACE_NAME, isDefault: true });
       demoSeeded = true;
-    } else ws = await createWorkspace(db, { name: config.PARLEY_WORKSPACE_NAME, isDefault: true });
+      return seedDemo(tx, { isDefault: true });
+    });
   }
   await syncEnvChannels(db, { channels, config }, ws.id);
   let adminCreated = false;

@@ -3,7 +3,7 @@
 // chat handed to a person, a contact who opted out, what the bot learnt (profile facts, one
 // special-needs note) and 30 days of history behind the analytics. Written as rows, with their
 // past timestamps, exactly as the pipeline would have left them.
-import type { Db } from '../db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { conversations, leads as leadsTable, messages, profileFacts } from '../db/schema/index.ts';
 import { builtinChannel } from '../channel-accounts/accounts.ts';
 import { defaultChannels } from '../channels/registry.ts';
@@ -175,7 +175,7 @@ const history = [
 
 /** Adds the demo conversations to the workspace (after the leads and team exist). */
 export async function seedDemoConversations(
-  db: Db,
+  db: DbOrTx,
   ws: { id: string; phoneRegion: string },
   members: { id: string }[],
   now: Date,

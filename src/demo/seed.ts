@@ -1,6 +1,6 @@
 // The demo workspace a new user sees on first start: a small sales team selling accounting
 // software, with leads in every stage, deals, tasks, notes and the history those made.
-import type { Db } from '../db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { createUser } from '../auth/users.ts';
 import type { Actor } from '../crm/actor.ts';
 import { createDeal, updateDeal } from '../crm/deals.ts';
@@ -207,7 +207,7 @@ function demoDue(now: Date, inHours: number, timeZone: string): Date {
 }
 
 /** Creates the demo workspace and its data. Returns the workspace. */
-export async function seedDemo(db: Db, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
+export async function seedDemo(db: DbOrTx, opts: { isDefault?: boolean; now?: Date } = {}): Promise<Workspace> {
   const now = opts.now ?? new Date();
   const ws = await createWorkspace(db, {
     name: 'BrightBooks Sales (demo)',
