@@ -324,7 +324,7 @@ export async function generate(
   await run(
     'plan',
     `create temp table scale_plan as
-     select i, tier, n, start, case when tier = 0 then interval '1 second' * (31536000.0 / greatest(n, 1)) else interval '1 minute' * (3 + i % 240) end as step,
+     select i, tier, n, start, case when tier = 2 then interval '1 second' * (31536000.0 / greatest(n, 1)) else interval '1 minute' * (3 + i % 240) end as step,
        ${v7('start', 'i')} as conv_id, (i % 10 <> 0) as linked
      from (
        select i, tier, start,

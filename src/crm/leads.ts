@@ -1,5 +1,5 @@
 // Leads: create, read, update, assign, find. Every change writes its activity in the same transaction.
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { inTransaction, type DbOrTx } from '../db/client.ts';
 import { leads, type LeadStatus } from '../db/schema/index.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
@@ -238,6 +238,9 @@ async function describeLeadChange(
   return `Lead ${what} by ${by}`;
 }
 
+/** How many substring matches (the newest) and fuzzy matches a search ranks, each. */
+export const SEARCH_POOL = 200;
+
 export type LeadFilters = { status?: LeadStatus; assigneeId?: string; search?: string; source?: string };
 
 /** Lists leads the actor may see. With `search`, ranks by fuzzy similarity of company or contact name. */
@@ -255,20 +258,21 @@ export async function listLeads(db: DbOrTx, actor: Actor, filters: LeadFilters &
         filters.cursor,
         (v): v is { offset: number } => typeof (v as { offset?: unknown })?.offset === 'number',
       )?.offset ?? 0;
-    const rank = sql<number>`greatest(word_similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
-    where.push(
-      or(
-        sql`${q} <% lower(coalesce(${leads.company}, ''))`,
-        sql`${q} <% lower(coalesce(${leads.contactName}, ''))`,
-        sql`lower(${leads.company}) like ${'%' + q + '%'}`,
-        sql`lower(${leads.contactName}) like ${'%' + q + '%'}`,
-        eq(leads.phone, normalizePhone(q) ?? '-'),
-      ),
-    );
+    // The trigram indexes are on lower(company) and lower(contact_name): the conditions use those
+    // very expressions (a NULL column simply does not match). Ranking is per row, so a search ranks
+    // a bounded set: the newest substring matches and the fuzzy ones (SEARCH_POOL each), and the
+    // phone; a word in 100,000 companies does not rank 100,000 rows.
+    const like = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+    const scoped = and(...where);
+    const phone = normalizePhone(q);
+    const pool = sql`(select ${leads.id} from ${leads} where ${scoped} and (lower(${leads.company}) like ${like} or lower(${leads.contactName}) like ${like}) order by ${leads.id} desc limit ${SEARCH_POOL})
+      union (select ${leads.id} from ${leads} where ${scoped} and (${q} <% lower(${leads.company}) or ${q} <% lower(${leads.contactName})) limit ${SEARCH_POOL})
+      ${phone ? sql`union (select ${leads.id} from ${leads} where ${scoped} and ${leads.phone} = ${phone})` : sql``}`;
+    const rank = sql<number>`greatest(coalesce(word_similarity(${q}, lower(${leads.company})), 0), coalesce(word_similarity(${q}, lower(${leads.contactName})), 0))`;
     const rows = await db
       .select()
       .from(leads)
-      .where(and(...where))
+      .where(and(eq(leads.workspaceId, actor.workspaceId), sql`${leads.id} in (${pool})`))
       .orderBy(desc(rank), desc(leads.id))
       .limit(limit + 1)
       .offset(offset);
