@@ -75,10 +75,12 @@ export async function conversationAnalytics(
   );
   // The customer conversations' messages, without joining a conversation per message: for those who
   // see the whole workspace, all but the team members' own chats (a short list); for an agent, the
-  // set of their conversations.
+  // set of their conversations active since the range began.
   const customerMessage = seesAll(actor)
     ? sql`m.conversation_id not in (select c.id from conversations c where c.workspace_id = ${actor.workspaceId} and c.member_id is not null)`
-    : sql`m.conversation_id in (select ${conversations.id} from ${conversations} left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId} where ${customer})`;
+    : // (a conversation with a message in the range has its latest activity in it: the inbox's index)
+      sql`m.conversation_id in (select ${conversations.id} from ${conversations} left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
+          where ${customer} and coalesce(${conversations.lastMessageAt}, ${conversations.createdAt}) >= ${lo})`;
   const countedM = sql`m.type <> 'reaction' and (m.direction = 'in' or m.status <> 'failed')`;
   const daily = rowsOf<{ day: string; inbound: number; outbound: number }>(
     await db.execute(sql`

@@ -13,7 +13,7 @@ import { getLead, type Lead } from '../crm/leads.ts';
 import { memberName } from '../crm/members.ts';
 import { clampLimit, decodeCursor, toPage, type Page, type PageParams } from '../crm/pagination.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
-import { rowsOf, type DbOrTx } from '../db/client.ts';
+import { inTransaction, rowsOf, type DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { LeadCreatedDeps } from '../nurture/lead-created.ts';
@@ -108,19 +108,26 @@ export async function listConversations(
     // Counted among the conversations the actor may see: an agent's matches are fewer.
     const ws = actor.workspaceId;
     const candidates = sql`(select id from conversations where workspace_id = ${ws} and lower(contact_name) like ${like})
-        union all (select c.id from leads l join conversations c on c.workspace_id = l.workspace_id and c.lead_id = l.id
+        union all (select c.id from leads l cross join lateral (select id from conversations c where c.workspace_id = l.workspace_id and c.lead_id = l.id) c
           where l.workspace_id = ${ws} and (lower(l.company) like ${like} or lower(l.contact_name) like ${like}))
         ${digits.length >= 4 ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone like ${`%${digits}%`})` : sql``}
         ${phone ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone = ${phone})` : sql``}`;
-    const found = rowsOf<{ id: string }>(
-      await db.execute(
-        seesAll(actor)
-          ? sql`select id from (${candidates}) s limit ${SEARCH_CANDIDATES + 1}`
-          : sql`select s.id from (${candidates}) s join ${conversations} on ${conversations.id} = s.id
-              left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-              where ${scope(actor)} limit ${SEARCH_CANDIDATES + 1}`,
-      ),
-    );
+    // (transaction-local, as in listLeads: the trigram candidates are few, so no table walks)
+    const found = await inTransaction(db, async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const rows = rowsOf<{ id: string }>(
+        await tx.execute(
+          seesAll(actor)
+            ? sql`select id from (${candidates}) s limit ${SEARCH_CANDIDATES + 1}`
+            : sql`select s.id from (${candidates}) s cross join lateral (select 1 from ${conversations}
+                left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
+                where ${conversations.id} = s.id and ${scope(actor)} limit 1) v
+              limit ${SEARCH_CANDIDATES + 1}`,
+        ),
+      );
+      await tx.execute(sql`set local enable_seqscan = default`);
+      return rows;
+    });
     if (found.length <= SEARCH_CANDIDATES) {
       if (!found.length) return { data: [], nextCursor: null };
       where.push(inArray(conversations.id, [...new Set(found.map((r) => r.id))]), matches);
