@@ -105,10 +105,11 @@ export async function listConversations(
     // A rare term: its few conversations come from the trigram indexes (contact name, phone digits,
     // the lead's company and name), then are ordered. A common one (more than SEARCH_CANDIDATES):
     // the inbox order is walked with the same conditions, and matches are dense there.
-    // Counted among the conversations the actor may see: an agent's matches are fewer.
+    // Counted among the conversations the actor may see: an agent's matches are fewer. (The LIMITs
+    // inside the laterals keep them nested loops over the few candidates, never hash joins of tables.)
     const ws = actor.workspaceId;
     const candidates = sql`(select id from conversations where workspace_id = ${ws} and lower(contact_name) like ${like})
-        union all (select c.id from leads l cross join lateral (select id from conversations c where c.workspace_id = l.workspace_id and c.lead_id = l.id) c
+        union all (select c.id from leads l cross join lateral (select id from conversations c where c.workspace_id = l.workspace_id and c.lead_id = l.id limit 100) c
           where l.workspace_id = ${ws} and (lower(l.company) like ${like} or lower(l.contact_name) like ${like}))
         ${digits.length >= 4 ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone like ${`%${digits}%`})` : sql``}
         ${phone ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone = ${phone})` : sql``}`;
