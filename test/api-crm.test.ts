@@ -294,6 +294,32 @@ describe('tasks, deals, notes and history', () => {
     const api = (await app.inject({ method: 'GET', url: `/api/leads/${lead.id}/history`, headers: owner.auth })).json()
       .data;
     expect(api).toEqual(history);
+
+    // In pages, newest first: the same entries, each once, in (at, id) descending order.
+    const paged: { id: string; at: string; kind: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { statusCode: number; json: () => any } = await app.inject({
+        method: 'GET',
+        url: `/api/leads/${lead.id}/history?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: owner.auth,
+      });
+      expect(res.statusCode).toBe(200);
+      const body: { data: { id: string; at: string; kind: string }[]; next_cursor: string | null } = res.json();
+      expect(body.data.length).toBeLessThanOrEqual(2);
+      paged.push(...body.data);
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(paged.map((h) => h.id).sort()).toEqual(history.map((h: { id: string }) => h.id).sort());
+    const order = paged.map((h) => `${h.at} ${h.id}`);
+    expect(order).toEqual([...order].sort().reverse());
+    expect(paged[0]).toMatchObject({ kind: 'task', type: 'call' });
+    const bad = await app.inject({
+      method: 'GET',
+      url: `/api/leads/${lead.id}/history?cursor=not-a-cursor`,
+      headers: owner.auth,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('keeps the activity timeline append-only in the database', async () => {

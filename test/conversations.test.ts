@@ -244,6 +244,19 @@ describe('replies and handoff', () => {
         (h: { type: string; text: string }) => h.type === 'message.sent' && h.text.startsWith('Yes, shall I'),
       ),
     ).toMatchObject({ actor_id: owner.userId });
+    // Paged (what the dashboard reads): the same entries and messages, newest first, one page each.
+    const pagedHistory: { id: string; at: string; kind: string; data: Record<string, unknown> }[] = [];
+    for (let cursor = '', n = 0; n < 50; n++) {
+      const p = (
+        await api(owner, 'GET', `/api/leads/${leadId}/history?limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      pagedHistory.push(...p.data);
+      if (!p.next_cursor) break;
+      cursor = p.next_cursor;
+    }
+    expect(pagedHistory.map((h) => h.id).sort()).toEqual(history.map((h: { id: string }) => h.id).sort());
+    expect(pagedHistory.map((h) => h.at)).toEqual([...pagedHistory.map((h) => h.at)].sort().reverse());
+    expect(pagedHistory.find((h) => h.kind === 'message')?.data).toMatchObject({ conversation_id: conv });
 
     expect((await api(owner, 'POST', `/api/conversations/${conv}/messages`, { text: '   ' })).statusCode).toBe(400);
     expect(

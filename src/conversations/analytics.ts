@@ -1,10 +1,10 @@
 // Analytics of a workspace's customer conversations (spec 001): conversion to leads, messages per
 // day, first-response time, channels.
 import { and, isNull, sql } from 'drizzle-orm';
-import type { Actor } from '../crm/actor.ts';
+import { seesAll, type Actor } from '../crm/actor.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
 import { rowsOf, type DbOrTx } from '../db/client.ts';
-import { conversations, leads, messages } from '../db/schema/index.ts';
+import { conversations, leads } from '../db/schema/index.ts';
 import { badRequest } from '../lib/errors.ts';
 import { isoText, scope } from './inbox.ts';
 
@@ -63,7 +63,6 @@ export async function conversationAnalytics(
   const lo = sql`${b.lo}::timestamptz`;
   const hi = sql`${b.hi}::timestamptz`;
   const customer = and(scope(actor), isNull(conversations.memberId));
-  const counted = sql`${messages.type} <> 'reaction' and (${messages.direction} = 'in' or ${messages.status} <> 'failed')`;
 
   const totals = rowsOf<{ channel: string | null; total: number; linked: number; captured: number }>(
     await db.execute(sql`
@@ -74,26 +73,38 @@ export async function conversationAnalytics(
       group by grouping sets ((${conversations.channel}), ())
       order by 1`),
   );
+  // The customer conversations' messages, without joining a conversation per message: for those who
+  // see the whole workspace, all but the team members' own chats (a short list); for an agent, the
+  // set of their conversations active since the range began.
+  const customerMessage = seesAll(actor)
+    ? sql`m.conversation_id not in (select c.id from conversations c where c.workspace_id = ${actor.workspaceId} and c.member_id is not null)`
+    : // (a conversation with a message in the range has its latest activity in it: the inbox's index)
+      sql`m.conversation_id in (select ${conversations.id} from ${conversations} left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
+          where ${customer} and coalesce(${conversations.lastMessageAt}, ${conversations.createdAt}) >= ${lo})`;
+  const countedM = sql`m.type <> 'reaction' and (m.direction = 'in' or m.status <> 'failed')`;
   const daily = rowsOf<{ day: string; inbound: number; outbound: number }>(
     await db.execute(sql`
-      select to_char(${messages.createdAt} at time zone ${tz}, 'YYYY-MM-DD') as day,
-             count(*) filter (where ${messages.direction} = 'in')::int as inbound, count(*) filter (where ${messages.direction} = 'out')::int as outbound
-      from ${messages} join ${conversations} on ${conversations.id} = ${messages.conversationId}
-        left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-      where ${customer} and ${messages.workspaceId} = ${actor.workspaceId} and ${messages.createdAt} >= ${lo} and ${messages.createdAt} < ${hi} and ${counted}
-      group by 1`),
+      select to_char(d.day, 'YYYY-MM-DD') as day, d.inbound, d.outbound from (
+        select date_trunc('day', m.created_at at time zone ${tz}) as day,
+               count(*) filter (where m.direction = 'in')::int as inbound, count(*) filter (where m.direction = 'out')::int as outbound
+        from messages m
+        where m.workspace_id = ${actor.workspaceId} and m.created_at >= ${lo} and m.created_at < ${hi} and ${countedM} and ${customerMessage}
+        group by 1) d`),
   );
+  // First inbound message in the range and no earlier one: the conversation's first; then its first
+  // answer (the index on conversation, created_at finds both in a step each).
   const [fr] = rowsOf<{ median: number | null; responded: number; total: number }>(
     await db.execute(sql`
       with firsts as (
-        select ${conversations.id} as id, min(${messages.createdAt}) as first_in
-        from ${conversations} join ${messages} on ${messages.conversationId} = ${conversations.id} and ${messages.direction} = 'in' and ${counted}
-          left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
-        where ${customer} and ${conversations.lastInboundAt} >= ${lo}
-        group by ${conversations.id}
+        select m.conversation_id as id, min(m.created_at) as first_in
+        from messages m
+        where m.workspace_id = ${actor.workspaceId} and m.created_at >= ${lo} and m.created_at < ${hi}
+          and m.direction = 'in' and m.type <> 'reaction' and ${customerMessage}
+        group by m.conversation_id
       ), responses as (
         select extract(epoch from (select min(o.created_at) from messages o where o.conversation_id = f.id and o.direction = 'out' and o.status <> 'failed' and o.created_at >= f.first_in) - f.first_in)::float8 as secs
-        from firsts f where f.first_in >= ${lo} and f.first_in < ${hi}
+        from firsts f
+        where not exists (select 1 from messages p where p.conversation_id = f.id and p.created_at < ${lo} and p.direction = 'in' and p.type <> 'reaction')
       )
       select percentile_cont(0.5) within group (order by secs) as median, count(secs)::int as responded, count(*)::int as total from responses`),
   );

@@ -6,14 +6,14 @@
 // are the member of (their own chats with the bot). Unlinked customer conversations are a
 // manager's triage (link, capture, assign); once linked to an agent's lead the agent sees them.
 // Anything else answers 404, as other workspaces' ids do.
-import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { recordActivity } from '../crm/activities.ts';
 import { seesAll, type Actor } from '../crm/actor.ts';
 import { getLead, type Lead } from '../crm/leads.ts';
 import { memberName } from '../crm/members.ts';
 import { clampLimit, decodeCursor, toPage, type Page, type PageParams } from '../crm/pagination.ts';
 import { getWorkspace } from '../crm/workspaces.ts';
-import type { DbOrTx } from '../db/client.ts';
+import { inTransaction, rowsOf, type DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { LeadCreatedDeps } from '../nurture/lead-created.ts';
@@ -67,6 +67,8 @@ const isTimeCursor = (v: unknown): v is TimeCursor =>
   typeof (v as TimeCursor).at === 'string' &&
   typeof (v as TimeCursor).id === 'string' &&
   !Number.isNaN(Date.parse((v as TimeCursor).at));
+/** A search with at most this many candidate conversations orders them; more, and it walks the inbox order. */
+export const SEARCH_CANDIDATES = 1000;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 /** A timestamp as ISO-8601 UTC text with microseconds: exact in cursors, parseable by Date. */
 /** A timestamp as ISO text with microseconds (cursors compare it exactly). */
@@ -93,15 +95,44 @@ export async function listConversations(
     const like = `%${escapeLike(q)}%`;
     const digits = q.replace(/\D/g, '');
     const phone = normalizePhone(q, (await getWorkspace(db, actor.workspaceId)).phoneRegion);
-    where.push(
-      or(
-        sql`lower(${conversations.contactName}) like ${like}`,
-        sql`lower(${leads.company}) like ${like}`,
-        sql`lower(${leads.contactName}) like ${like}`,
-        digits.length >= 4 ? sql`${conversations.contactPhone} like ${`%${digits}%`}` : undefined,
-        phone ? eq(conversations.contactPhone, phone) : undefined,
-      ),
+    const matches = or(
+      sql`lower(${conversations.contactName}) like ${like}`,
+      sql`lower(${leads.company}) like ${like}`,
+      sql`lower(${leads.contactName}) like ${like}`,
+      digits.length >= 4 ? sql`${conversations.contactPhone} like ${`%${digits}%`}` : undefined,
+      phone ? eq(conversations.contactPhone, phone) : undefined,
     );
+    // A rare term: its few conversations come from the trigram indexes (contact name, phone digits,
+    // the lead's company and name), then are ordered. A common one (more than SEARCH_CANDIDATES):
+    // the inbox order is walked with the same conditions, and matches are dense there.
+    // Counted among the conversations the actor may see: an agent's matches are fewer. (The LIMITs
+    // inside the laterals keep them nested loops over the few candidates, never hash joins of tables.)
+    const ws = actor.workspaceId;
+    const candidates = sql`(select id from conversations where workspace_id = ${ws} and lower(contact_name) like ${like})
+        union all (select c.id from leads l cross join lateral (select id from conversations c where c.workspace_id = l.workspace_id and c.lead_id = l.id limit 100) c
+          where l.workspace_id = ${ws} and (lower(l.company) like ${like} or lower(l.contact_name) like ${like}))
+        ${digits.length >= 4 ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone like ${`%${digits}%`})` : sql``}
+        ${phone ? sql`union all (select id from conversations where workspace_id = ${ws} and contact_phone = ${phone})` : sql``}`;
+    // (transaction-local, as in listLeads: the trigram candidates are few, so no table walks)
+    const found = await inTransaction(db, async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const rows = rowsOf<{ id: string }>(
+        await tx.execute(
+          seesAll(actor)
+            ? sql`select id from (${candidates}) s limit ${SEARCH_CANDIDATES + 1}`
+            : sql`select s.id from (${candidates}) s cross join lateral (select 1 from ${conversations}
+                left join ${leads} on ${leads.id} = ${conversations.leadId} and ${leads.workspaceId} = ${conversations.workspaceId}
+                where ${conversations.id} = s.id and ${scope(actor)} limit 1) v
+              limit ${SEARCH_CANDIDATES + 1}`,
+        ),
+      );
+      await tx.execute(sql`set local enable_seqscan = default`);
+      return rows;
+    });
+    if (found.length <= SEARCH_CANDIDATES) {
+      if (!found.length) return { data: [], nextCursor: null };
+      where.push(inArray(conversations.id, [...new Set(found.map((r) => r.id))]), matches);
+    } else where.push(matches);
   }
   // Keyset on (activity, id); the cursor keeps the timestamp as text so microseconds survive.
   const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;

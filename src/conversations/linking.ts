@@ -3,12 +3,12 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordActivity } from '../crm/activities.ts';
 import type { Actor } from '../crm/actor.ts';
-import type { HistorySource } from '../crm/history.ts';
+import type { HistorySource, HistoryWindow } from '../crm/history.ts';
 import { getLead, type Lead } from '../crm/leads.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
-import { inTransaction, type DbOrTx } from '../db/client.ts';
+import { inTransaction, rowsOf, type DbOrTx } from '../db/client.ts';
 import { conversations, leads, messages } from '../db/schema/index.ts';
 import { notFound } from '../lib/errors.ts';
 
@@ -114,7 +114,8 @@ export async function autoLink(db: DbOrTx, deps: Channels, actor: Actor): Promis
 }
 
 /** Messages of a lead's linked conversations, for its unified history. */
-export const messageHistory: HistorySource = async (db, actor, leadId) => {
+export const messageHistory: HistorySource = async (db, actor, leadId, w) => {
+  if (w) return messagePage(db, actor, leadId, w);
   const convs = db
     .select({ id: conversations.id })
     .from(conversations)
@@ -131,20 +132,51 @@ export const messageHistory: HistorySource = async (db, actor, leadId) => {
     )
     .orderBy(asc(messages.createdAt))
     .limit(2000);
-  return rows.map((m) => ({
-    kind: 'message' as const,
-    id: m.id,
-    at: m.createdAt,
-    type: m.direction === 'in' ? 'message.received' : 'message.sent',
-    text: m.text ?? `[${m.type}]`,
-    actorId: m.authorId,
-    data: {
-      direction: m.direction,
-      message_type: m.type,
-      status: m.status,
-      conversation_id: m.conversationId,
-      fail_reason: m.failReason,
-      error_code: m.errorCode,
-    },
-  }));
+  return rows.map((m) => messageItem(m));
 };
+
+const messageItem = (m: typeof messages.$inferSelect, atText?: string) => ({
+  kind: 'message' as const,
+  id: m.id,
+  at: m.createdAt,
+  atText,
+  type: m.direction === 'in' ? 'message.received' : 'message.sent',
+  text: m.text ?? `[${m.type}]`,
+  actorId: m.authorId,
+  data: {
+    direction: m.direction,
+    message_type: m.type,
+    status: m.status,
+    conversation_id: m.conversationId,
+    fail_reason: m.failReason,
+    error_code: m.errorCode,
+  },
+});
+
+/** A window of the lead's messages: per conversation a backward walk of (conversation, created_at, id), LIMIT each (lateral). */
+async function messagePage(db: DbOrTx, actor: Actor, leadId: string, w: HistoryWindow) {
+  const before = w.before ? sql`and (m.created_at, m.id) < (${w.before.at}::timestamptz, ${w.before.id}::uuid)` : sql``;
+  const rows = rowsOf<{ m: typeof messages.$inferSelect & Record<string, unknown>; at_text: string }>(
+    await db.execute(sql`
+      select row_to_json(m) as m, to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_text
+      from conversations c cross join lateral (
+        select * from messages m
+        where m.conversation_id = c.id and m.workspace_id = ${actor.workspaceId} and m.type <> 'reaction' ${before}
+        order by m.created_at desc, m.id desc limit ${w.limit}) m
+      where c.workspace_id = ${actor.workspaceId} and c.lead_id = ${leadId}
+      order by m.created_at desc, m.id desc limit ${w.limit}`),
+  );
+  return rows.map(({ m, at_text }) =>
+    messageItem(
+      {
+        ...m,
+        conversationId: m.conversation_id as string,
+        failReason: (m.fail_reason as string) ?? null,
+        errorCode: (m.error_code as string) ?? null,
+        authorId: (m.author_id as string) ?? null,
+        createdAt: new Date(m.created_at as unknown as string),
+      } as typeof messages.$inferSelect,
+      at_text,
+    ),
+  );
+}

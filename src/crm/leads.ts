@@ -1,6 +1,6 @@
 // Leads: create, read, update, assign, find. Every change writes its activity in the same transaction.
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
-import { inTransaction, type DbOrTx } from '../db/client.ts';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { inTransaction, rowsOf, type DbOrTx } from '../db/client.ts';
 import { leads, type LeadStatus } from '../db/schema/index.ts';
 import { badRequest, conflict, notFound } from '../lib/errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
@@ -238,6 +238,9 @@ async function describeLeadChange(
   return `Lead ${what} by ${by}`;
 }
 
+/** How many substring matches (the newest) and fuzzy matches a search ranks, each. */
+export const SEARCH_POOL = 200;
+
 export type LeadFilters = { status?: LeadStatus; assigneeId?: string; search?: string; source?: string };
 
 /** Lists leads the actor may see. With `search`, ranks by fuzzy similarity of company or contact name. */
@@ -255,23 +258,46 @@ export async function listLeads(db: DbOrTx, actor: Actor, filters: LeadFilters &
         filters.cursor,
         (v): v is { offset: number } => typeof (v as { offset?: unknown })?.offset === 'number',
       )?.offset ?? 0;
-    const rank = sql<number>`greatest(word_similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
-    where.push(
-      or(
-        sql`${q} <% lower(coalesce(${leads.company}, ''))`,
-        sql`${q} <% lower(coalesce(${leads.contactName}, ''))`,
-        sql`lower(${leads.company}) like ${'%' + q + '%'}`,
-        sql`lower(${leads.contactName}) like ${'%' + q + '%'}`,
-        eq(leads.phone, normalizePhone(q) ?? '-'),
-      ),
-    );
-    const rows = await db
-      .select()
-      .from(leads)
-      .where(and(...where))
-      .orderBy(desc(rank), desc(leads.id))
-      .limit(limit + 1)
-      .offset(offset);
+    // The trigram indexes are on lower(company) and lower(contact_name): the conditions use those
+    // very expressions (a NULL column simply does not match). Ranking is per row, so a search ranks
+    // a bounded set: the newest substring matches (SEARCH_POOL) and the phone; and only when those
+    // do not fill the page, the fuzzy matches (typos, words in another order; SEARCH_POOL more) —
+    // a trigram similarity scan reads every posting list of the query's trigrams, the costly part.
+    const like = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+    const scoped = and(...where);
+    const phone = normalizePhone(q);
+    const exact = sql`(select ${leads.id} from ${leads} where ${scoped} and (lower(${leads.company}) like ${like} or lower(${leads.contactName}) like ${like}) order by ${leads.id} desc limit ${SEARCH_POOL})
+      ${phone ? sql`union (select ${leads.id} from ${leads} where ${scoped} and ${leads.phone} = ${phone})` : sql``}`;
+    const fuzzy = sql`(select ${leads.id} from ${leads} where ${scoped} and (${q} <% lower(${leads.company}) or ${q} <% lower(${leads.contactName})) limit ${SEARCH_POOL})`;
+    const rank = sql<number>`greatest(coalesce(word_similarity(${q}, lower(${leads.company})), 0), coalesce(word_similarity(${q}, lower(${leads.contactName})), 0))`;
+    // pg_trgm's operators cost the planner no more than an equality, so under a LIMIT it would walk
+    // the table computing word_similarity on thousands of rows rather than ask the trigram index;
+    // for these statements (transaction-local) the table walk is off.
+    const rows = await inTransaction(db, async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const ids = rowsOf<{ id: string }>(await tx.execute(sql`select id from (${exact}) e`)).map((r) => r.id);
+      const found = await tx
+        .select()
+        .from(leads)
+        .where(
+          and(
+            eq(leads.workspaceId, actor.workspaceId),
+            ids.length > offset + limit
+              ? inArray(leads.id, ids)
+              : ids.length
+                ? sql`${leads.id} in (${fuzzy} union select unnest(array[${sql.join(
+                    ids.map((id) => sql`${id}`),
+                    sql`, `,
+                  )}]::uuid[]))`
+                : sql`${leads.id} in ${fuzzy}`,
+          ),
+        )
+        .orderBy(desc(rank), desc(leads.id))
+        .limit(limit + 1)
+        .offset(offset);
+      await tx.execute(sql`set local enable_seqscan = default`); // the caller's transaction, when it is one
+      return found;
+    });
     const more = rows.length > limit;
     return { data: rows.slice(0, limit), nextCursor: more ? encodeCursor({ offset: offset + limit }) : null };
   }

@@ -29,5 +29,6 @@ export const activities = pgTable(
     subjectId: uuid('subject_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('activities_workspace_lead_idx').on(t.workspaceId, t.leadId, t.createdAt)],
+  // A lead's timeline newest first in keyset pages of (created_at, id): one backward index walk.
+  (t) => [index('activities_workspace_lead_idx').on(t.workspaceId, t.leadId, t.createdAt, t.id)],
 );

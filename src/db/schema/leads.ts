@@ -53,8 +53,9 @@ export const leads = pgTable(
   },
   (t) => [
     uniqueIndex('leads_workspace_phone_key').on(t.workspaceId, t.phone),
-    index('leads_workspace_assignee_idx').on(t.workspaceId, t.assigneeId),
-    index('leads_workspace_status_idx').on(t.workspaceId, t.status),
+    // Ending in id: a filtered list is a backward walk of one index (keyset, newest first).
+    index('leads_workspace_assignee_idx').on(t.workspaceId, t.assigneeId, t.id),
+    index('leads_workspace_status_idx').on(t.workspaceId, t.status, t.id),
     index('leads_company_trgm_idx').using('gin', sql`lower(${t.company}) gin_trgm_ops`),
     index('leads_contact_name_trgm_idx').using('gin', sql`lower(${t.contactName}) gin_trgm_ops`),
     check('leads_score_range', sql`${t.score} BETWEEN 0 AND 100`),

@@ -71,8 +71,21 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex('conversations_channel_external_key').on(t.channelId, t.externalId),
-    index('conversations_workspace_last_idx').on(t.workspaceId, t.lastMessageAt),
+    // The inbox's order (latest activity, then id): its first page is the start of this index.
+    index('conversations_workspace_activity_idx').on(
+      t.workspaceId,
+      sql`coalesce(${t.lastMessageAt}, ${t.createdAt})`,
+      t.id,
+    ),
+    // Inbox search: contact name and phone digits anywhere (pg_trgm, LIKE '%…%').
+    index('conversations_contact_name_trgm_idx').using('gin', sql`lower(${t.contactName}) gin_trgm_ops`),
+    index('conversations_contact_phone_trgm_idx').using('gin', sql`${t.contactPhone} gin_trgm_ops`),
     index('conversations_workspace_lead_idx').on(t.workspaceId, t.leadId),
+    // Analytics: the conversations started in a range, and the team members' own chats (few).
+    index('conversations_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    index('conversations_workspace_member_idx')
+      .on(t.workspaceId, t.memberId)
+      .where(sql`${t.memberId} is not null`),
     index('conversations_workspace_phone_idx').on(t.workspaceId, t.contactPhone),
   ],
 );
@@ -152,8 +165,18 @@ export const messages = pgTable(
     uniqueIndex('messages_workspace_dedupe_key')
       .on(t.workspaceId, t.dedupeKey)
       .where(sql`${t.dedupeKey} is not null`),
-    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
-    index('messages_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    // A conversation's messages in order, and keyset pages of them (created_at, id).
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
+    // A range of the workspace's messages (analytics per day, first responses): with the columns
+    // they count by in the key, an index-only scan (no heap page per message).
+    index('messages_workspace_created_idx').on(
+      t.workspaceId,
+      t.createdAt,
+      t.conversationId,
+      t.direction,
+      t.type,
+      t.status,
+    ),
     index('messages_sending_idx')
       .on(t.status, t.updatedAt)
       .where(sql`${t.status} in ('queued', 'sending')`),

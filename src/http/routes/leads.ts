@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listLeadActivities } from '../../crm/lead-activities.ts';
-import { getLeadHistory } from '../../crm/history.ts';
+import { getLeadHistory, getLeadHistoryPage } from '../../crm/history.ts';
 import { assignLead, findLeadByPhone, getLead, listLeads, updateLead, type LeadInput } from '../../crm/leads.ts';
 import { addNote, listNotes } from '../../crm/notes.ts';
 import { addLead } from '../../nurture/lead-created.ts';
@@ -159,13 +159,23 @@ export function leadRoutes(app: App, deps: Deps) {
     {
       schema: {
         tags,
-        summary: "A lead's unified history: activities, tasks, deals and notes, oldest first",
+        summary: "A lead's unified history: activities, tasks, deals, notes and messages",
+        description:
+          'With `limit` or `cursor`: one page, newest first, and `next_cursor` for the older entries (what the dashboard reads). Without: every entry, oldest first (messages: the first 2,000).',
         params: IdParams,
-        response: { 200: z.object({ data: z.array(HistoryItemSchema) }), ...errors },
+        querystring: PageQuery,
+        response: {
+          200: z.object({ data: z.array(HistoryItemSchema), next_cursor: z.string().nullable().optional() }),
+          ...errors,
+        },
       },
     },
     async (req) => {
       const { actor } = requireAuth(req);
+      if (req.query.limit !== undefined || req.query.cursor !== undefined) {
+        const page = await getLeadHistoryPage(db, actor, req.params.id, [messageHistory], req.query);
+        return { data: page.data.map(historyToApi), next_cursor: page.nextCursor };
+      }
       return { data: (await getLeadHistory(db, actor, req.params.id, [messageHistory])).map(historyToApi) };
     },
   );

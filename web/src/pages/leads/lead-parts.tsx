@@ -1,5 +1,5 @@
 // Pieces of the lead page: deals, tasks, notes, reminders and the unified history.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import { useUsers, userName } from '../../api/queries.ts';
@@ -297,12 +297,15 @@ const kindTone: Record<HistoryItem['kind'], string> = {
 };
 
 export function History({ leadId }: { leadId: string }) {
-  const history = useQuery({
+  // Pages of 50, newest first: a lead with 10,000 entries loads one page, then more on demand.
+  const history = useInfiniteQuery({
     queryKey: ['history', leadId],
-    queryFn: () => api<{ data: HistoryItem[] }>(`/api/leads/${leadId}/history`),
+    queryFn: ({ pageParam }) =>
+      api<Page<HistoryItem>>(`/api/leads/${leadId}/history`, { query: { limit: 50, cursor: pageParam ?? undefined } }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (p) => p.next_cursor,
   });
-  // The API gives oldest first; the page reads newest first.
-  const items = [...(history.data?.data ?? [])].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
+  const items = history.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Card title="History">
       {history.isPending ? (
@@ -332,6 +335,16 @@ export function History({ leadId }: { leadId: string }) {
             </li>
           ))}
         </ol>
+      )}
+      {history.hasNextPage && (
+        <Button
+          variant="secondary"
+          className="mt-3"
+          disabled={history.isFetchingNextPage}
+          onClick={() => void history.fetchNextPage()}
+        >
+          {history.isFetchingNextPage ? 'Loading…' : 'Show older'}
+        </Button>
       )}
     </Card>
   );
