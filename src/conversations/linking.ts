@@ -4,12 +4,15 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordActivity } from '../crm/activities.ts';
 import type { Actor } from '../crm/actor.ts';
 import type { HistorySource } from '../crm/history.ts';
-import { getLead, type Lead } from '../crm/leads.ts';
+import { systemActor } from '../crm/actor.ts';
+import { getLead, leadCreatedActivity, type Lead } from '../crm/leads.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
-import { inTransaction, type DbOrTx } from '../db/client.ts';
-import { conversations, leads, messages } from '../db/schema/index.ts';
+import { inTransaction, type DbOrTx, type Tx } from '../db/client.ts';
+import { activities, conversations, leads, messageMaster, messages } from '../db/schema/index.ts';
+import { normalizePhone } from '../lib/phone.ts';
+import { enrollLead } from '../nurture/enroll.ts';
 import { notFound } from '../lib/errors.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
@@ -30,19 +33,23 @@ export async function getConversation(db: DbOrTx, actor: Actor, id: string): Pro
 type Channels = { channels: ChannelRegistry };
 
 async function setLead(db: DbOrTx, deps: Channels, actor: Actor, conv: Conversation, lead: Lead, how: string) {
-  // How the conversation is named in the timeline: "WhatsApp conversation linked by hand".
-  const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
   if (conv.leadId === lead.id) return;
   await db.update(conversations).set({ leadId: lead.id, updatedAt: new Date() }).where(eq(conversations.id, conv.id));
   const by = actor.userId ? ` by ${await memberName(db, actor.workspaceId, actor.userId)}` : '';
-  await recordActivity(db, {
+  await recordActivity(db, linkedActivity(deps, actor, conv, lead, `${how}${by}`));
+}
+
+/** The timeline's "conversation.linked": "WhatsApp conversation linked by hand". */
+function linkedActivity(deps: Channels, actor: Actor, conv: Conversation, lead: Lead, how: string) {
+  const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
+  return {
     workspaceId: actor.workspaceId,
     leadId: lead.id,
     actorId: actor.userId,
     type: 'conversation.linked',
-    text: `${label} linked ${how}${by}`,
+    text: `${label} linked ${how}`,
     changes: { conversationId: { old: conv.leadId, new: conv.id } },
-  });
+  };
 }
 
 /** Links a conversation to a lead the actor can see. */
@@ -95,6 +102,108 @@ export async function captureLead(
     await setLead(tx, deps, actor, conv, lead, 'when the lead was captured');
     return { lead, created: true };
   });
+}
+
+/**
+ * captureLead by the system for many unlinked conversations of one workspace (the router's batch),
+ * set-based: one lookup of the leads with their phones, one insert of the new leads, one insert
+ * of the activities and one update of the conversations, whatever their number — the same rows
+ * captureLead makes one by one. `create: false` (the workspace turned capture off) only links to
+ * existing leads. Returns what it did by conversation id; the conversations it leaves out are
+ * captureLead's: no phone, a phone not stored as its E.164 form, two conversations with one
+ * phone, a phone another transaction took meanwhile.
+ */
+export async function captureLeadsByPhone(
+  tx: Tx,
+  deps: LeadCreatedDeps & Channels,
+  workspace: { id: string; phoneRegion: string },
+  convs: Conversation[],
+  opts: { create: boolean },
+): Promise<Map<string, { lead: Lead; created: boolean }>> {
+  const out = new Map<string, { lead: Lead; created: boolean }>();
+  const actor = systemActor(workspace.id);
+  const byPhone = new Map<string, Conversation>();
+  const seen = new Set<string>();
+  for (const c of convs) {
+    const p = c.contactPhone;
+    if (c.leadId || c.workspaceId !== workspace.id || !p || normalizePhone(p, workspace.phoneRegion) !== p) continue;
+    if (seen.has(p)) byPhone.delete(p);
+    else byPhone.set(p, c);
+    seen.add(p);
+  }
+  if (!byPhone.size) return out;
+  const existing = await tx
+    .select()
+    .from(leads)
+    .where(and(eq(leads.workspaceId, workspace.id), inArray(leads.phone, [...byPhone.keys()])));
+  const linked: { conv: Conversation; lead: Lead; created: boolean }[] = existing.map((lead) => ({
+    conv: byPhone.get(lead.phone!)!,
+    lead,
+    created: false,
+  }));
+  const fresh = opts.create
+    ? [...byPhone.values()].filter((c) => !existing.some((l) => l.phone === c.contactPhone))
+    : [];
+  if (fresh.length) {
+    const inserted = await tx
+      .insert(leads)
+      .values(
+        fresh.map((c) => ({
+          workspaceId: workspace.id,
+          company: null,
+          contactName: c.contactName ?? null,
+          phone: c.contactPhone,
+          source: deps.channels.surface(c.channel)?.surface.leadSource ?? c.channel,
+          assigneeId: null,
+          createdById: null,
+          customFields: c.contactUserId ? { [`${c.channel}_user_id`]: c.contactUserId } : {},
+        })),
+      )
+      .onConflictDoNothing()
+      .returning();
+    for (const lead of inserted) linked.push({ conv: byPhone.get(lead.phone!)!, lead, created: true });
+  }
+  if (!linked.length) return out;
+  const activityRows = linked.flatMap(({ conv, lead, created }) => [
+    ...(created ? [leadCreatedActivity(actor, lead, 'the system')] : []),
+    linkedActivity(deps, actor, conv, lead, created ? 'when the lead was captured' : 'to the lead with the same phone'),
+  ]);
+  await tx.insert(activities).values(activityRows.map((a) => ({ ...a, leadId: a.leadId ?? null })));
+  const pairs = linked.map(({ conv, lead }) => ({ id: conv.id, lead_id: lead.id }));
+  await tx.execute(sql`
+    update conversations c set lead_id = v.lead_id, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as v(id uuid, lead_id uuid)
+    where c.id = v.id`);
+  // "Lead created": its sequences start, as addLead does (one look for the workspace's first).
+  const created = linked.filter((l) => l.created);
+  if (created.length && (await hasLeadCreatedSequences(tx, workspace.id)))
+    for (const { lead } of created)
+      await enrollLead(tx, deps.queue, {
+        workspaceId: workspace.id,
+        leadId: lead.id,
+        assigneeId: lead.assigneeId,
+        trigger: 'lead_created',
+        triggerKey: `lead:${lead.id}`,
+        at: deps.now(),
+        actorId: null,
+      });
+  for (const { conv, lead, created } of linked) out.set(conv.id, { lead, created });
+  return out;
+}
+
+async function hasLeadCreatedSequences(tx: Tx, workspaceId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: messageMaster.id })
+    .from(messageMaster)
+    .where(
+      and(
+        eq(messageMaster.workspaceId, workspaceId),
+        eq(messageMaster.active, true),
+        eq(messageMaster.trigger, 'lead_created'),
+      ),
+    )
+    .limit(1);
+  return !!row;
 }
 
 /** Links every unlinked conversation whose phone matches a lead. Returns how many it linked. */
