@@ -11,18 +11,27 @@
 //
 //   node bench/pipeline.ts [--senders 300] [--messages 3] [--members 4] [--stops 6]
 //                          [--redeliveries 0.05] [--burst 0.25] [--concurrency 32] [--pool 10]
-//                          [--rate 80] [--drain-timeout 60] [--seed 1]
+//                          [--rate 80] [--drain-timeout 60] [--seed 1] [--db postgres|pglite]
+//   node bench/pipeline.ts --steady 100 [--seconds 25] [--messages 3] [--db postgres|pglite]
+//     (a steady offered load: --steady messages a second for --seconds, each sent at its time
+//     whatever the answers — open loop —, a customer's next message a few seconds after the
+//     previous; reports the end-to-end p50/p99 against the goal (< 300 ms / < 2 s) and the
+//     server process's RSS under the load (goal < 300 MB on PostgreSQL, < 700 MB on PGlite);
+//     replies go out at 1,000/s per number unless --rate says otherwise)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (the server; a database
 //   parley_pipeline_<pid> is created on it and dropped at the end)
 //
-// Three threads of one process: Parley and its workers (main), the load generator, and the fake
-// Graph API (each a worker thread with its own event loop). They share the machine's CPUs with
-// PostgreSQL. Times are compared across threads as performance.timeOrigin + performance.now().
+// Three processes: Parley and its workers (this one, whose RSS is the server's), the load
+// generator, and the fake Graph API (each a child process with its own event loop). They share
+// the machine's CPUs with PostgreSQL. Times are compared across processes as
+// performance.timeOrigin + performance.now() (the same wall clock).
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { benchDatabase, benchWhatsApp, signature, waTextBody } from './lib.ts';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -35,6 +44,9 @@ type Script = { phone: string; name: string; texts: string[]; burst: boolean };
 
 type Plan = {
   url: string;
+  /** Steady mode: messages a second, each sent at its time (open loop), in this order. */
+  rate?: number;
+  order?: [number, number][];
   secret: string;
   phoneNumberId: string;
   concurrency: number;
@@ -80,7 +92,9 @@ type Prepared = { body: Buffer; headers: http.OutgoingHttpHeaders; wamid: string
 async function runLoad(plan: Plan): Promise<LoadResult> {
   const url = new URL(plan.url);
   const rand = random(plan.seed);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency * 4 });
+  // Open loop (steady mode): as many connections as requests in flight, or the offered rate would
+  // fall to what the sockets let through.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.rate ? Infinity : plan.concurrency * 4 });
   const latencies: number[] = [];
   const delivered: Delivered[] = [];
   const redelivered: LoadResult['redelivered'] = [];
@@ -155,7 +169,32 @@ async function runLoad(plan: Plan): Promise<LoadResult> {
     }
   };
   const startedAt = now();
-  await Promise.all(Array.from({ length: plan.concurrency }, loop));
+  if (plan.rate && plan.order) {
+    // Open loop: message n at startedAt + n / rate, answered or not; re-deliveries as they fall due.
+    const inFlight: Promise<unknown>[] = [];
+    const pending = new Map<number, Promise<void>>();
+    for (let n = 0; n < plan.order.length; n++) {
+      const at = startedAt + (n * 1000) / plan.rate;
+      if (at > now()) await new Promise((r) => setTimeout(r, at - now()));
+      for (let due = later.findIndex((l) => l.at <= now()); due >= 0; due = later.findIndex((l) => l.at <= now())) {
+        const [l] = later.splice(due, 1);
+        inFlight.push(deliver(l.p).then((status) => redelivered.push({ wamid: l.p.wamid, status, racing: false })));
+      }
+      // A contact's next message goes once the previous one was answered (never racing it: the
+      // stored order would not be the sent one); late, then, when the server is behind.
+      const [si, index] = plan.order[n];
+      const previous = pending.get(si) ?? Promise.resolve();
+      const sent = previous.then(() => first(prepare(plan.scripts[si], index)));
+      pending.set(si, sent);
+      inFlight.push(sent);
+    }
+    await Promise.all(inFlight);
+    while (later.length) {
+      const l = later.shift()!;
+      if (l.at > now()) await new Promise((r) => setTimeout(r, l.at - now()));
+      redelivered.push({ wamid: l.p.wamid, status: await deliver(l.p), racing: false });
+    }
+  } else await Promise.all(Array.from({ length: plan.concurrency }, loop));
   const elapsedMs = now() - startedAt;
   agent.destroy();
   return { delivered, redelivered, latencies, errors, startedAt, elapsedMs };
@@ -193,11 +232,11 @@ async function runFake() {
       );
     return push(...items);
   };
-  parentPort!.on('message', (m: string) => {
-    if (m === 'dump') parentPort!.postMessage({ received });
-    else if (m === 'close') void fake.close().then(() => parentPort!.postMessage({ closed: true }));
+  process.on('message', (m: string) => {
+    if (m === 'dump') process.send!({ received });
+    else if (m === 'close') void fake.close().then(() => process.send!({ closed: true }));
   });
-  parentPort!.postMessage({ url: fake.url });
+  process.send!({ url: fake.url });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,15 +284,19 @@ async function main() {
   const args = process.argv.slice(2);
   const arg = (name: string, fallback: string) =>
     args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback;
-  const senders = Number(arg('senders', '300'));
+  // Steady mode: an offered load of `steady` messages a second for `seconds`.
+  const steady = args.includes('--steady') ? Number(arg('steady', '100')) : 0;
+  const seconds = Number(arg('seconds', '25'));
+  const dbKind = arg('db', 'postgres') === 'pglite' ? 'pglite' : 'postgres';
   const perSender = Number(arg('messages', '3'));
+  const senders = steady ? Math.ceil((steady * seconds) / perSender) : Number(arg('senders', '300'));
   const memberCount = Math.min(Number(arg('members', '4')), LEADS.length);
   const stops = Number(arg('stops', String(Math.max(1, Math.round(senders / 50)))));
   const redeliveries = Number(arg('redeliveries', '0.05'));
-  const burstShare = Number(arg('burst', '0.25'));
+  const burstShare = steady ? 0 : Number(arg('burst', '0.25'));
   const concurrency = Number(arg('concurrency', '32'));
   const poolSize = arg('pool', '10');
-  const rate = args.includes('--rate') ? arg('rate', '80') : undefined;
+  const rate = args.includes('--rate') ? arg('rate', '80') : steady ? '1000' : undefined;
   const drainTimeoutMs = Number(arg('drain-timeout', '60')) * 1000;
   const seed = Number(arg('seed', '1'));
 
@@ -261,7 +304,7 @@ async function main() {
   const { buildApp } = await import('../src/app.ts');
   const { loadConfig } = await import('../src/config.ts');
   const { createDeps, createLogger } = await import('../src/deps.ts');
-  const { openPostgres, rowsOf } = await import('../src/db/client.ts');
+  const { openPglite, openPostgres, rowsOf } = await import('../src/db/client.ts');
   const { migrate } = await import('../src/db/migrate.ts');
   const { allJobs } = await import('../src/jobs/index.ts');
   const { splitText } = await import('../src/outbound/split.ts');
@@ -291,19 +334,27 @@ async function main() {
     void admin(`drop database if exists ${dbName} with (force)`).finally(() => process.exit(2));
   }, limitMs);
 
-  const fakeWorker = new Worker(new URL(import.meta.url), { workerData: { role: 'fake' } });
-  const loadWorker = new Worker(new URL(import.meta.url), { workerData: { role: 'load' } });
+  const child = (role: string): ChildProcess =>
+    fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, PIPELINE_ROLE: role },
+      serialization: 'advanced',
+      stdio: 'inherit',
+    });
+  const fakeWorker = child('fake');
+  const loadWorker = child('load');
   const fromFake = <T>(message?: string) =>
     new Promise<T>((resolve) => {
-      fakeWorker.once('message', resolve);
-      if (message) fakeWorker.postMessage(message);
+      fakeWorker.once('message', resolve as (m: unknown) => void);
+      if (message) fakeWorker.send(message);
     });
   // Listening before anything else is awaited: a message the worker posts with nobody listening is lost.
   const fakeReady = fromFake<{ url: string }>();
 
   try {
-    await admin(`create database ${dbName}`);
-    cleanups.push(() => admin(`drop database if exists ${dbName} with (force)`));
+    if (dbKind === 'postgres') {
+      await admin(`create database ${dbName}`);
+      cleanups.push(() => admin(`drop database if exists ${dbName} with (force)`));
+    }
     const { url: fakeUrl } = await fakeReady;
     cleanups.unshift(async () => void (await fromFake('close')));
 
@@ -320,7 +371,10 @@ async function main() {
         });
       },
     };
-    const database = await openPostgres({ url: dbUrl.toString(), poolSize: Number(poolSize) });
+    const database =
+      dbKind === 'postgres'
+        ? await openPostgres({ url: dbUrl.toString(), poolSize: Number(poolSize) })
+        : await openPglite({});
     await migrate(database.db);
     const env: Record<string, string> = {
       NODE_ENV: 'production',
@@ -328,7 +382,7 @@ async function main() {
       PARLEY_DEMO: 'false',
       CHANNEL_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
       PARLEY_SECRET_KEY: 'bench-secret-key-0123456789',
-      DATABASE_URL: dbUrl.toString(),
+      ...(dbKind === 'postgres' ? { DATABASE_URL: dbUrl.toString() } : {}),
       DATABASE_POOL_SIZE: poolSize,
     };
     if (rate) env.OUTBOUND_RATE_PER_SECOND = rate;
@@ -406,7 +460,18 @@ async function main() {
         m.ok ? resolve(m.result!) : reject(new Error(m.error)),
       );
     });
-    loadWorker.postMessage({
+    // Steady mode: the k-th message of every contact, contact after contact, then the (k+1)-th.
+    const order: [number, number][] = [];
+    if (steady)
+      for (let k = 0; k < Math.max(...scripts.map((x) => x.texts.length)); k++)
+        scripts.forEach((x, i) => k < x.texts.length && order.push([i, k]));
+    // The server's RSS (this process: Parley, its workers and this bench's bookkeeping), sampled
+    // while the load runs and the pipeline drains.
+    const rssSamples: number[] = [];
+    const rssOf = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024;
+    const sampler = setInterval(() => rssSamples.push(rssOf()), 250);
+    loadWorker.send({
+      ...(steady ? { rate: steady, order } : {}),
       url: `${apiUrl}/webhooks/whatsapp`,
       secret,
       phoneNumberId,
@@ -433,6 +498,7 @@ async function main() {
       left = await count();
     }
     const drainedAt = now();
+    clearInterval(sampler);
     const drained = !left.unrouted && !left.pending;
     if (!drained)
       violate(
@@ -751,9 +817,12 @@ async function main() {
     const requests = load.delivered.length + load.redelivered.length;
     const sendSpan = sends.length ? (sends.at(-1)!.at - sends[0].at) / 1000 : NaN;
 
-    console.log(`## Pipeline: ${senders} customers × ${perSender} messages, ${memberCount} team members, workers on\n`);
+    const dbLabel = dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite';
     console.log(
-      `${availableParallelism()} CPUs shared by Parley and its workers (main thread), the load generator and the fake Graph API (a worker thread each) and PostgreSQL; pg pool ${poolSize}; outbound rate ${config.OUTBOUND_RATE_PER_SECOND}/s per number; load average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg()
+      `## Pipeline${steady ? ` at a steady ${steady} messages/s` : ''}: ${senders} customers × ${perSender} messages, ${memberCount} team members, workers on, ${dbLabel}\n`,
+    );
+    console.log(
+      `${availableParallelism()} CPUs shared by Parley and its workers (this process), the load generator and the fake Graph API (a child process each) and PostgreSQL; pg pool ${poolSize}; outbound rate ${config.OUTBOUND_RATE_PER_SECOND}/s per number; load average before ${load0.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')}.\n`,
     );
@@ -779,6 +848,24 @@ async function main() {
     );
     console.log(
       `| … customers / team members | p50 ${fmt(pct(e2eCustomer, 0.5))} / ${fmt(pct(e2eMember, 0.5))} ms, p99 ${fmt(pct(e2eCustomer, 0.99))} / ${fmt(pct(e2eMember, 0.99))} ms |`,
+    );
+    const rssPeak = Math.max(...rssSamples);
+    const rssGoal = dbKind === 'postgres' ? 300 : 700;
+    const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+    console.log(`\n| goal (issue 15) | measured | goal |\n|---|---:|---|`);
+    if (steady) {
+      const p50 = pct(e2eCustomer, 0.5);
+      const p99 = pct(e2eCustomer, 0.99);
+      console.log(
+        `| offered load | ${steady} messages/s for ${seconds} s; achieved ${fmt((load.delivered.length / load.elapsedMs) * 1000)} webhooks/s | – |`,
+      );
+      console.log(
+        `| end to end p50, customers (webhook 200 → reply at the fake) | ${fmt(p50)} ms | < 300 ms: ${met(p50 < 300)} |`,
+      );
+      console.log(`| end to end p99, customers | ${fmt(p99)} ms | < 2,000 ms: ${met(p99 < 2000)} |`);
+    }
+    console.log(
+      `| server RSS under load (this process: Parley and its workers), peak / median of ${rssSamples.length} samples | ${fmt(rssPeak)} / ${fmt(pct(rssSamples, 0.5))} MB | < ${rssGoal} MB on ${dbLabel}: ${met(rssPeak < rssGoal)} |`,
     );
     console.log(
       `\nStored: ${inbound.length} inbound, ${outbound.length} outbound in ${convs.size} conversations. Outbound by status · purpose · channel:\n`,
@@ -835,7 +922,7 @@ async function main() {
     console.error(err);
     exitCode = 1;
   } finally {
-    await loadWorker.terminate();
+    loadWorker.kill();
     for (const c of cleanups) {
       try {
         await c();
@@ -843,22 +930,22 @@ async function main() {
         console.error('cleanup:', err);
       }
     }
-    await fakeWorker.terminate();
+    fakeWorker.kill();
   }
   clearTimeout(watchdog);
   process.exit(exitCode);
 }
 
 // Last, so that every constant above is defined when a thread starts.
-if (!isMainThread) {
-  if ((workerData as { role: string }).role === 'fake') await runFake();
-  else
-    parentPort!.once('message', (plan: Plan) => {
-      runLoad(plan).then(
-        (r) => parentPort!.postMessage({ ok: true, result: r }),
-        (err: unknown) => parentPort!.postMessage({ ok: false, error: String(err) }),
-      );
-    });
-} else {
+const role = process.env.PIPELINE_ROLE;
+if (role === 'fake') await runFake();
+else if (role === 'load')
+  process.once('message', (plan: Plan) => {
+    runLoad(plan).then(
+      (r) => process.send!({ ok: true, result: r }),
+      (err: unknown) => process.send!({ ok: false, error: String(err) }),
+    );
+  });
+else {
   await main();
 }

@@ -33,6 +33,16 @@ const benches: { file: string; args: string[]; what: string }[] = [
     args: [],
     what: 'the whole pipeline with workers on: webhooks → routing → replies sent to a fake Graph API, with its promises checked (PostgreSQL)',
   },
+  {
+    file: 'pipeline.ts',
+    args: ['--steady', '100', '--seconds', '25'],
+    what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PostgreSQL)',
+  },
+  {
+    file: 'pipeline.ts',
+    args: ['--steady', '100', '--seconds', '25', '--db', 'pglite'],
+    what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PGlite)',
+  },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
   {
