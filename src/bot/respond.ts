@@ -314,14 +314,19 @@ export async function applyCustomerReply(
   if (p.action) {
     // The customer answered the bot's question: a call to make, or a demo/meeting at their time.
     const call = p.action.type === 'call';
-    await createTask(tx, systemActor(ws.id), {
-      leadId: conv.leadId,
-      type: p.action.type,
-      dueAt: call ? env.now : new Date((p.action as { at: string }).at),
-      priority: call ? 'high' : undefined,
-      assigneeId: p.ctx?.assigneeId ?? null,
-      description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
-    });
+    await createTask(
+      tx,
+      systemActor(ws.id),
+      {
+        leadId: conv.leadId,
+        type: p.action.type,
+        dueAt: call ? env.now : new Date((p.action as { at: string }).at),
+        priority: call ? 'high' : undefined,
+        assigneeId: p.ctx?.assigneeId ?? null,
+        description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
+      },
+      { timeZone: ws.timeZone },
+    );
   }
 
   const notices: Reply[] = [];

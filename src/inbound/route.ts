@@ -564,7 +564,7 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
           });
         }
         await applyConversationPatches(tx, patches);
-        await queueRepliesMany(tx, deps, items);
+        await queueRepliesMany(tx, deps, items, memo);
         await tx
           .update(messages)
           .set({ routedAt: turns[0].now })

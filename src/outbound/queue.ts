@@ -76,8 +76,10 @@ export async function queueRepliesMany(
   tx: DbOrTx,
   deps: OutboxDeps,
   items: { source: ReplySource; replies: Reply[] }[],
+  /** Kept by the caller across calls in one transaction (the router's batch): members' conversations. */
+  memo: Map<string, Promise<unknown>> = new Map(),
 ): Promise<(string | null)[][]> {
-  const members = new Map<string, Promise<Target | null>>();
+  const members = memo as Map<string, Promise<Target | null>>;
   const rows: (OutboundRow & { id: string })[] = [];
   const out: (string | null)[][] = [];
   const slots: { item: number; reply: number; row: number }[] = [];
@@ -88,7 +90,7 @@ export async function queueRepliesMany(
       let target: Target | null | undefined;
       if (r.to === 'contact') target = source.conversation;
       else {
-        const key = `${source.workspaceId}/${r.to.member}`;
+        const key = `member conversation:${source.workspaceId}/${r.to.member}`;
         if (!members.has(key)) members.set(key, memberConversation(tx, deps, source.workspaceId, r.to.member));
         target = await members.get(key)!;
       }
