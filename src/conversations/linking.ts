@@ -9,8 +9,9 @@ import { getLead, leadCreatedActivity, type Lead } from '../crm/leads.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
-import { inTransaction, type DbOrTx, type Tx } from '../db/client.ts';
-import { activities, conversations, leads, messageMaster, messages } from '../db/schema/index.ts';
+import { inTransaction, rowsOf, type DbOrTx, type Tx } from '../db/client.ts';
+import { conversations, leads, messageMaster, messages } from '../db/schema/index.ts';
+import { uuidv7 } from '../lib/ids.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { enrollLead } from '../nurture/enroll.ts';
 import { notFound } from '../lib/errors.ts';
@@ -40,7 +41,7 @@ async function setLead(db: DbOrTx, deps: Channels, actor: Actor, conv: Conversat
 }
 
 /** The timeline's "conversation.linked": "WhatsApp conversation linked by hand". */
-function linkedActivity(deps: Channels, actor: Actor, conv: Conversation, lead: Lead, how: string) {
+function linkedActivity(deps: Channels, actor: Actor, conv: Conversation, lead: Pick<Lead, 'id'>, how: string) {
   const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
   return {
     workspaceId: actor.workspaceId,
@@ -113,14 +114,16 @@ export async function captureLead(
  * captureLead's: no phone, a phone not stored as its E.164 form, two conversations with one
  * phone, a phone another transaction took meanwhile.
  */
+type CapturedLead = Pick<Lead, 'id' | 'phone' | 'status' | 'assigneeId'>;
+
 export async function captureLeadsByPhone(
   tx: Tx,
   deps: LeadCreatedDeps & Channels,
   workspace: { id: string; phoneRegion: string },
   convs: Conversation[],
   opts: { create: boolean },
-): Promise<Map<string, { lead: Lead; created: boolean }>> {
-  const out = new Map<string, { lead: Lead; created: boolean }>();
+): Promise<Map<string, { lead: CapturedLead; created: boolean }>> {
+  const out = new Map<string, { lead: CapturedLead; created: boolean }>();
   const actor = systemActor(workspace.id);
   const byPhone = new Map<string, Conversation>();
   const seen = new Set<string>();
@@ -133,10 +136,10 @@ export async function captureLeadsByPhone(
   }
   if (!byPhone.size) return out;
   const existing = await tx
-    .select()
+    .select({ id: leads.id, phone: leads.phone, status: leads.status, assigneeId: leads.assigneeId })
     .from(leads)
     .where(and(eq(leads.workspaceId, workspace.id), inArray(leads.phone, [...byPhone.keys()])));
-  const linked: { conv: Conversation; lead: Lead; created: boolean }[] = existing.map((lead) => ({
+  const linked: { conv: Conversation; lead: CapturedLead; created: boolean }[] = existing.map((lead) => ({
     conv: byPhone.get(lead.phone!)!,
     lead,
     created: false,
@@ -145,30 +148,43 @@ export async function captureLeadsByPhone(
     ? [...byPhone.values()].filter((c) => !existing.some((l) => l.phone === c.contactPhone))
     : [];
   if (fresh.length) {
-    const inserted = await tx
-      .insert(leads)
-      .values(
-        fresh.map((c) => ({
-          workspaceId: workspace.id,
-          company: null,
-          contactName: c.contactName ?? null,
-          phone: c.contactPhone,
-          source: deps.channels.surface(c.channel)?.surface.leadSource ?? c.channel,
-          assigneeId: null,
-          createdById: null,
-          customFields: c.contactUserId ? { [`${c.channel}_user_id`]: c.contactUserId } : {},
-        })),
-      )
-      .onConflictDoNothing()
-      .returning();
-    for (const lead of inserted) linked.push({ conv: byPhone.get(lead.phone!)!, lead, created: true });
+    // The rows as one JSON parameter; the columns not named take their defaults (status new, score 0…).
+    const values = fresh.map((c) => ({
+      id: uuidv7(),
+      contact_name: c.contactName ?? null,
+      phone: c.contactPhone,
+      source: deps.channels.surface(c.channel)?.surface.leadSource ?? c.channel,
+      custom_fields: c.contactUserId ? { [`${c.channel}_user_id`]: c.contactUserId } : {},
+    }));
+    const inserted = rowsOf<{ id: string; phone: string; status: Lead['status'] }>(
+      await tx.execute(sql`
+        insert into leads (id, workspace_id, company, contact_name, phone, source, assignee_id, created_by_id, custom_fields)
+        select v.id, ${workspace.id}::uuid, null, v.contact_name, v.phone, v.source, null, null, v.custom_fields
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v(id uuid, contact_name text, phone text, source text, custom_fields jsonb)
+        on conflict do nothing
+        returning id, phone, status`),
+    );
+    for (const lead of inserted)
+      linked.push({ conv: byPhone.get(lead.phone)!, lead: { ...lead, assigneeId: null }, created: true });
   }
   if (!linked.length) return out;
   const activityRows = linked.flatMap(({ conv, lead, created }) => [
     ...(created ? [leadCreatedActivity(actor, lead, 'the system')] : []),
     linkedActivity(deps, actor, conv, lead, created ? 'when the lead was captured' : 'to the lead with the same phone'),
   ]);
-  await tx.insert(activities).values(activityRows.map((a) => ({ ...a, leadId: a.leadId ?? null })));
+  const activityValues = activityRows.map((a) => ({
+    id: uuidv7(),
+    lead_id: a.leadId,
+    type: a.type,
+    text: a.text,
+    changes: a.changes,
+  }));
+  await tx.execute(sql`
+    insert into activities (id, workspace_id, lead_id, actor_id, type, text, changes)
+    select v.id, ${workspace.id}::uuid, v.lead_id, null, v.type, v.text, v.changes
+    from jsonb_to_recordset(${JSON.stringify(activityValues)}::jsonb)
+      as v(id uuid, lead_id uuid, type text, text text, changes jsonb)`);
   const pairs = linked.map(({ conv, lead }) => ({ id: conv.id, lead_id: lead.id }));
   await tx.execute(sql`
     update conversations c set lead_id = v.lead_id, updated_at = now()

@@ -116,7 +116,12 @@ export async function createLead(db: DbOrTx, actor: Actor, input: LeadInput): Pr
 }
 
 /** The timeline's "lead.created" of a lead just inserted (createLead, and the router's batch capture). */
-export function leadCreatedActivity(actor: Actor, lead: Lead, by: string, assigneeName?: string) {
+export function leadCreatedActivity(
+  actor: Actor,
+  lead: Pick<Lead, 'id' | 'status' | 'assigneeId'>,
+  by: string,
+  assigneeName?: string,
+) {
   return {
     workspaceId: actor.workspaceId,
     leadId: lead.id,
