@@ -35,12 +35,12 @@ const benches: { file: string; args: string[]; what: string }[] = [
   },
   {
     file: 'pipeline.ts',
-    args: ['--steady', '100', '--seconds', '25'],
+    args: ['--steady', '100', '--seconds', '25', '--drain-timeout', '120'],
     what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PostgreSQL)',
   },
   {
     file: 'pipeline.ts',
-    args: ['--steady', '100', '--seconds', '25', '--db', 'pglite'],
+    args: ['--steady', '100', '--seconds', '25', '--drain-timeout', '120', '--db', 'pglite'],
     what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PGlite)',
   },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
