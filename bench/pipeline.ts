@@ -938,6 +938,8 @@ async function main() {
 
 // Last, so that every constant above is defined when a thread starts.
 const role = process.env.PIPELINE_ROLE;
+// A child whose parent went away (the watchdog's exit) goes too.
+if (role) process.on('disconnect', () => process.exit(0));
 if (role === 'fake') await runFake();
 else if (role === 'load')
   process.once('message', (plan: Plan) => {
