@@ -50,6 +50,16 @@ const all: { file: string; args: string[]; what: string }[] = [
     args: [],
     what: 'out of one process: 2 × parley serve (PARLEY_WORKERS=false) + 2 × parley worker on one PostgreSQL, the pipeline checks, throughput per stage',
   },
+  {
+    file: 'pipeline.ts',
+    args: ['--steady', '100', '--seconds', '25', '--drain-timeout', '120'],
+    what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PostgreSQL)',
+  },
+  {
+    file: 'pipeline.ts',
+    args: ['--steady', '100', '--seconds', '25', '--drain-timeout', '120', '--db', 'pglite'],
+    what: 'the whole pipeline at a steady offered 100 messages/s for 25 s: end-to-end p50/p99, server RSS (PGlite)',
+  },
   { file: 'customer-context.ts', args: [], what: 'customer context lookup with 100,000 leads (PostgreSQL)' },
   { file: 'parse-commands.ts', args: [], what: 'parse-commands throughput (rules)' },
   {

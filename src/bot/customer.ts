@@ -9,7 +9,13 @@ import type { Conversation } from '../conversations/linking.ts';
 import type { Reply } from '../outbound/queue.ts';
 import type { Config } from '../config.ts';
 import { callName } from './names.ts';
-import { applyCustomerReply, prepareCustomerReply, type PreparedReply, type SurfaceInfo } from './respond.ts';
+import {
+  applyCustomerReply,
+  prepareCustomerReply,
+  type ConversationPatch,
+  type PreparedReply,
+  type SurfaceInfo,
+} from './respond.ts';
 
 export const DEFAULT_WELCOME = 'Hi{name}! Thanks for messaging {business}. How can we help you today?';
 
@@ -37,13 +43,19 @@ export type CustomerTurn = {
   /** The customer has no CRM record from before this message (they get the welcome). */
   newCustomer: boolean;
   log?: Logger;
+  /** The router's batch: the conversation's updates (welcome guard, bot state) are collected, one statement a round. */
+  defer?: (patch: ConversationPatch) => void;
+  memo?: Map<string, Promise<unknown>>;
 };
 
 export async function customerReplies(tx: Tx, t: CustomerTurn): Promise<Reply[]> {
   // Welcome once per new conversation: the conditional update is the guard, also against a job
   // that runs twice. A known customer gets a personal reply instead of the generic welcome.
   const isNewConversation = !t.conversation.welcomedAt;
-  if (isNewConversation)
+  // Deferred (the batch): `welcomed_at` is set where still null, in the round's one update; the
+  // conversation's row is locked by the batch and the message checked unrouted under that lock.
+  const defer = t.defer;
+  if (isNewConversation && !defer)
     await tx
       .update(conversations)
       .set({ welcomedAt: t.now })
@@ -63,7 +75,15 @@ export async function customerReplies(tx: Tx, t: CustomerTurn): Promise<Reply[]>
       : null;
   return applyCustomerReply(
     tx,
-    { workspace: t.workspace, conversation: t.conversation, message: t.message, now: t.now, welcome },
+    {
+      workspace: t.workspace,
+      conversation: t.conversation,
+      message: t.message,
+      now: t.now,
+      welcome,
+      memo: t.memo,
+      defer: defer && ((p) => defer(isNewConversation ? { ...p, welcomedAt: t.now } : p)),
+    },
     prepared,
   );
 }

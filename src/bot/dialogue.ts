@@ -44,19 +44,27 @@ export const isNo = (t: string) => NO.test(t) || NO_HI.test(t) || NO_ANYWHERE.te
 
 /** "Wed, 11 Mar, 11:00 am IST" in the workspace's zone, in the customer's language. */
 export function formatSlot(at: Date, timeZone: string, lang: Lang): string {
-  const fmt = (locale: string) =>
-    new Intl.DateTimeFormat(locale, {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-      timeZoneName: 'short',
-    }).format(at);
-  return lang === 'hi' ? fmt('hi-IN') : fmt('en-IN');
+  const locale = lang === 'hi' ? 'hi-IN' : 'en-IN';
+  // A formatter costs ~100 µs to make: one per locale and zone.
+  const key = `${locale} ${timeZone}`;
+  let f = slotFormats.get(key);
+  if (!f)
+    slotFormats.set(
+      key,
+      (f = new Intl.DateTimeFormat(locale, {
+        timeZone,
+        weekday: 'short',
+        day: 'numeric',
+        month: 'short',
+        hour: 'numeric',
+        minute: '2-digit',
+        hour12: true,
+        timeZoneName: 'short',
+      })),
+    );
+  return f.format(at);
 }
+const slotFormats = new Map<string, Intl.DateTimeFormat>();
 
 export type AnswerInput = {
   text: string;

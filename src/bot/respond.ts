@@ -2,7 +2,7 @@
 // transaction (it may call an LLM for seconds); `applyCustomerReply` runs inside it and stores
 // profile facts, hands over to a person when needed, and returns the replies: to the customer, and
 // the notices to the team (the router queues them).
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { recordActivity } from '../crm/activities.ts';
 import { systemActor } from '../crm/actor.ts';
@@ -44,6 +44,8 @@ export type BotDeps = {
   config?: Config;
   /** The customer context, when the caller looked it up already (the router's batch does, set-based). */
   context?: CustomerContext | null;
+  /** false: the caller knows the workspace has no active knowledge sources (the batch looks once). */
+  knowledgeSources?: boolean;
 };
 
 type Conversation = typeof conversations.$inferSelect;
@@ -244,6 +246,10 @@ export async function applyCustomerReply(
     message: Message;
     now: Date;
     welcome: string | null;
+    /** The router's batch: the conversation's update is handed over (one statement for the round), not run here. */
+    defer?: (patch: ConversationPatch) => void;
+    /** The router's batch: answers looked up once per batch (the team's notice recipients). */
+    memo?: Map<string, Promise<unknown>>;
   },
   p: PreparedReply,
 ): Promise<Reply[]> {
@@ -292,32 +298,44 @@ export async function applyCustomerReply(
         });
   if (question) parts.push(question.text);
 
-  await tx
-    .update(conversations)
-    .set({
-      state: {
-        ...(conv.state as object),
-        failedBefore: !p.reply.understood,
-        askedFor: question?.field ?? null,
-        repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
-        askedFields: question ? [...askedFields, question.field] : askedFields,
-        dialogue: p.dialogue,
-      },
-      ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
-    })
-    .where(eq(conversations.id, conv.id));
+  const patch: ConversationPatch = {
+    id: conv.id,
+    state: {
+      ...(conv.state as object),
+      failedBefore: !p.reply.understood,
+      askedFor: question?.field ?? null,
+      repliesSinceAsked: question ? 0 : (state.repliesSinceAsked ?? 3) + 1,
+      askedFields: question ? [...askedFields, question.field] : askedFields,
+      dialogue: p.dialogue,
+    },
+    ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
+  };
+  if (env.defer) env.defer(patch);
+  else
+    await tx
+      .update(conversations)
+      .set({
+        state: patch.state,
+        ...(p.reply.handoff ? { handedOffAt: env.now, handoffReason: p.reply.handoff } : {}),
+      })
+      .where(eq(conversations.id, conv.id));
 
   if (p.action) {
     // The customer answered the bot's question: a call to make, or a demo/meeting at their time.
     const call = p.action.type === 'call';
-    await createTask(tx, systemActor(ws.id), {
-      leadId: conv.leadId,
-      type: p.action.type,
-      dueAt: p.action.at ? new Date(p.action.at) : env.now,
-      priority: call ? 'high' : undefined,
-      assigneeId: p.ctx?.assigneeId ?? null,
-      description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
-    });
+    await createTask(
+      tx,
+      systemActor(ws.id),
+      {
+        leadId: conv.leadId,
+        type: p.action.type,
+        dueAt: p.action.at ? new Date(p.action.at) : env.now,
+        priority: call ? 'high' : undefined,
+        assigneeId: p.ctx?.assigneeId ?? null,
+        description: `Asked for by the customer on ${conv.channel}: "${(msg.text ?? '').slice(0, 300)}"`,
+      },
+      { timeZone: ws.timeZone },
+    );
   }
 
   const notices: Reply[] = [];
@@ -357,7 +375,11 @@ export async function applyCustomerReply(
         ? `Handoff: ${who}${hot} ${reason}: ${quote}.${alerts} The bot is paused in this conversation until someone releases it.`
         : `${who}${hot} ${reason}: ${quote}${alerts}`;
     };
-    for (const member of await recipients(tx, ws.id, p.ctx?.assigneeId ?? null))
+    const assignee = p.ctx?.assigneeId ?? null;
+    const memoKey = `recipients:${ws.id}/${assignee}`;
+    if (env.memo && !env.memo.has(memoKey)) env.memo.set(memoKey, recipients(tx, ws.id, assignee));
+    const team = (await (env.memo?.get(memoKey) ?? recipients(tx, ws.id, assignee))) as { id: string; role: string }[];
+    for (const member of team)
       notices.push({
         to: { member: member.id },
         text: compose(readsCareNotes(member.role)),
@@ -393,6 +415,49 @@ export async function applyCustomerReply(
     { to: 'contact', text: parts.map(capitalize).join('\n\n'), purpose: env.welcome ? 'welcome' : 'reply', meta },
     ...notices,
   ];
+}
+
+/**
+ * What a customer's reply changes on its conversation: the bot's state, a handoff, the welcome
+ * (set only where none was sent: the guard against a job that runs twice).
+ */
+export type ConversationPatch = {
+  id: string;
+  state: Record<string, unknown>;
+  handedOffAt?: Date;
+  handoffReason?: string;
+  welcomedAt?: Date;
+};
+
+/**
+ * Many conversations' patches in one statement (the router's batch, in the transaction that holds
+ * their rows' locks).
+ */
+export async function applyConversationPatches(tx: Tx, patches: ConversationPatch[]): Promise<void> {
+  if (!patches.length) return;
+  // One row per conversation (an update joins each target row once): a later patch is newer.
+  const merged = new Map<string, ConversationPatch>();
+  for (const p of patches) {
+    const before = merged.get(p.id);
+    merged.set(p.id, before ? { ...before, ...p, welcomedAt: before.welcomedAt ?? p.welcomedAt } : p);
+  }
+  const rows = [...merged.values()].map((p) => ({
+    id: p.id,
+    state: p.state,
+    handed_off_at: p.handedOffAt?.toISOString() ?? null,
+    handoff_reason: p.handoffReason ?? null,
+    welcomed_at: p.welcomedAt?.toISOString() ?? null,
+  }));
+  await tx.execute(sql`
+    update conversations c set
+      state = v.state,
+      handed_off_at = coalesce(v.handed_off_at, c.handed_off_at),
+      handoff_reason = case when v.handed_off_at is null then c.handoff_reason else v.handoff_reason end,
+      welcomed_at = coalesce(c.welcomed_at, v.welcomed_at),
+      updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, state jsonb, handed_off_at timestamptz, handoff_reason text, welcomed_at timestamptz)
+    where c.id = v.id`);
 }
 
 /** What a member who may not read care notes is told instead of the note. */

@@ -4,12 +4,16 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordActivity } from '../crm/activities.ts';
 import type { Actor } from '../crm/actor.ts';
 import type { HistorySource, HistoryWindow } from '../crm/history.ts';
-import { getLead, type Lead } from '../crm/leads.ts';
+import { systemActor } from '../crm/actor.ts';
+import { getLead, leadCreatedActivity, type Lead } from '../crm/leads.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { addLead, type LeadCreatedDeps } from '../nurture/lead-created.ts';
 import { memberName } from '../crm/members.ts';
-import { inTransaction, rowsOf, type DbOrTx } from '../db/client.ts';
-import { conversations, leads, messages } from '../db/schema/index.ts';
+import { inTransaction, rowsOf, type DbOrTx, type Tx } from '../db/client.ts';
+import { conversations, leads, messageMaster, messages } from '../db/schema/index.ts';
+import { uuidv7 } from '../lib/ids.ts';
+import { normalizePhone } from '../lib/phone.ts';
+import { enrollLead } from '../nurture/enroll.ts';
 import { notFound } from '../lib/errors.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
@@ -30,19 +34,23 @@ export async function getConversation(db: DbOrTx, actor: Actor, id: string): Pro
 type Channels = { channels: ChannelRegistry };
 
 async function setLead(db: DbOrTx, deps: Channels, actor: Actor, conv: Conversation, lead: Lead, how: string) {
-  // How the conversation is named in the timeline: "WhatsApp conversation linked by hand".
-  const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
   if (conv.leadId === lead.id) return;
   await db.update(conversations).set({ leadId: lead.id, updatedAt: new Date() }).where(eq(conversations.id, conv.id));
   const by = actor.userId ? ` by ${await memberName(db, actor.workspaceId, actor.userId)}` : '';
-  await recordActivity(db, {
+  await recordActivity(db, linkedActivity(deps, actor, conv, lead, `${how}${by}`));
+}
+
+/** The timeline's "conversation.linked": "WhatsApp conversation linked by hand". */
+function linkedActivity(deps: Channels, actor: Actor, conv: Conversation, lead: Pick<Lead, 'id'>, how: string) {
+  const label = deps.channels.surface(conv.channel)?.surface.label ?? `${conv.channel} conversation`;
+  return {
     workspaceId: actor.workspaceId,
     leadId: lead.id,
     actorId: actor.userId,
     type: 'conversation.linked',
-    text: `${label} linked ${how}${by}`,
+    text: `${label} linked ${how}`,
     changes: { conversationId: { old: conv.leadId, new: conv.id } },
-  });
+  };
 }
 
 /** Links a conversation to a lead the actor can see. */
@@ -95,6 +103,123 @@ export async function captureLead(
     await setLead(tx, deps, actor, conv, lead, 'when the lead was captured');
     return { lead, created: true };
   });
+}
+
+/**
+ * captureLead by the system for many unlinked conversations of one workspace (the router's batch),
+ * set-based: one lookup of the leads with their phones, one insert of the new leads, one insert
+ * of the activities and one update of the conversations, whatever their number — the same rows
+ * captureLead makes one by one. `create: false` (the workspace turned capture off) only links to
+ * existing leads. Returns what it did by conversation id; the conversations it leaves out are
+ * captureLead's: no phone, a phone not stored as its E.164 form, two conversations with one
+ * phone, a phone another transaction took meanwhile.
+ */
+type CapturedLead = Pick<Lead, 'id' | 'phone' | 'status' | 'assigneeId'>;
+
+export async function captureLeadsByPhone(
+  tx: Tx,
+  deps: LeadCreatedDeps & Channels,
+  workspace: { id: string; phoneRegion: string },
+  convs: Conversation[],
+  opts: { create: boolean },
+): Promise<Map<string, { lead: CapturedLead; created: boolean }>> {
+  const out = new Map<string, { lead: CapturedLead; created: boolean }>();
+  const actor = systemActor(workspace.id);
+  const byPhone = new Map<string, Conversation>();
+  const seen = new Set<string>();
+  for (const c of convs) {
+    const p = c.contactPhone;
+    if (c.leadId || c.workspaceId !== workspace.id || !p || normalizePhone(p, workspace.phoneRegion) !== p) continue;
+    if (seen.has(p)) byPhone.delete(p);
+    else byPhone.set(p, c);
+    seen.add(p);
+  }
+  if (!byPhone.size) return out;
+  const existing = await tx
+    .select({ id: leads.id, phone: leads.phone, status: leads.status, assigneeId: leads.assigneeId })
+    .from(leads)
+    .where(and(eq(leads.workspaceId, workspace.id), inArray(leads.phone, [...byPhone.keys()])));
+  const linked: { conv: Conversation; lead: CapturedLead; created: boolean }[] = existing.map((lead) => ({
+    conv: byPhone.get(lead.phone!)!,
+    lead,
+    created: false,
+  }));
+  const fresh = opts.create
+    ? [...byPhone.values()].filter((c) => !existing.some((l) => l.phone === c.contactPhone))
+    : [];
+  if (fresh.length) {
+    // The rows as one JSON parameter; the columns not named take their defaults (status new, score 0…).
+    const values = fresh.map((c) => ({
+      id: uuidv7(),
+      contact_name: c.contactName ?? null,
+      phone: c.contactPhone,
+      source: deps.channels.surface(c.channel)?.surface.leadSource ?? c.channel,
+      custom_fields: c.contactUserId ? { [`${c.channel}_user_id`]: c.contactUserId } : {},
+    }));
+    const inserted = rowsOf<{ id: string; phone: string; status: Lead['status'] }>(
+      await tx.execute(sql`
+        insert into leads (id, workspace_id, company, contact_name, phone, source, assignee_id, created_by_id, custom_fields)
+        select v.id, ${workspace.id}::uuid, null, v.contact_name, v.phone, v.source, null, null, v.custom_fields
+        from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as v(id uuid, contact_name text, phone text, source text, custom_fields jsonb)
+        on conflict do nothing
+        returning id, phone, status`),
+    );
+    for (const lead of inserted)
+      linked.push({ conv: byPhone.get(lead.phone)!, lead: { ...lead, assigneeId: null }, created: true });
+  }
+  if (!linked.length) return out;
+  const activityRows = linked.flatMap(({ conv, lead, created }) => [
+    ...(created ? [leadCreatedActivity(actor, lead, 'the system')] : []),
+    linkedActivity(deps, actor, conv, lead, created ? 'when the lead was captured' : 'to the lead with the same phone'),
+  ]);
+  const activityValues = activityRows.map((a) => ({
+    id: uuidv7(),
+    lead_id: a.leadId,
+    type: a.type,
+    text: a.text,
+    changes: a.changes,
+  }));
+  await tx.execute(sql`
+    insert into activities (id, workspace_id, lead_id, actor_id, type, text, changes)
+    select v.id, ${workspace.id}::uuid, v.lead_id, null, v.type, v.text, v.changes
+    from jsonb_to_recordset(${JSON.stringify(activityValues)}::jsonb)
+      as v(id uuid, lead_id uuid, type text, text text, changes jsonb)`);
+  const pairs = linked.map(({ conv, lead }) => ({ id: conv.id, lead_id: lead.id }));
+  await tx.execute(sql`
+    update conversations c set lead_id = v.lead_id, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as v(id uuid, lead_id uuid)
+    where c.id = v.id`);
+  // "Lead created": its sequences start, as addLead does (one look for the workspace's first).
+  const created = linked.filter((l) => l.created);
+  if (created.length && (await hasLeadCreatedSequences(tx, workspace.id)))
+    for (const { lead } of created)
+      await enrollLead(tx, deps.queue, {
+        workspaceId: workspace.id,
+        leadId: lead.id,
+        assigneeId: lead.assigneeId,
+        trigger: 'lead_created',
+        triggerKey: `lead:${lead.id}`,
+        at: deps.now(),
+        actorId: null,
+      });
+  for (const { conv, lead, created } of linked) out.set(conv.id, { lead, created });
+  return out;
+}
+
+async function hasLeadCreatedSequences(tx: Tx, workspaceId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: messageMaster.id })
+    .from(messageMaster)
+    .where(
+      and(
+        eq(messageMaster.workspaceId, workspaceId),
+        eq(messageMaster.active, true),
+        eq(messageMaster.trigger, 'lead_created'),
+      ),
+    )
+    .limit(1);
+  return !!row;
 }
 
 /** Links every unlinked conversation whose phone matches a lead. Returns how many it linked. */

@@ -110,17 +110,26 @@ export async function createLead(db: DbOrTx, actor: Actor, input: LeadInput): Pr
     if (!lead) throw conflict('Another lead already has this phone number', { phone: 'already used by another lead' });
     const names = await memberNames(tx, actor.workspaceId, [actor.userId, assigneeId]);
     const by = actor.userId ? (names.get(actor.userId) ?? 'a former member') : 'the system';
-    const to = assigneeId ? ` and assigned to ${names.get(assigneeId)}` : '';
-    await recordActivity(tx, {
-      workspaceId: actor.workspaceId,
-      leadId: lead.id,
-      actorId: actor.userId,
-      type: 'lead.created',
-      text: `Lead created by ${by}${to}`,
-      changes: { status: { old: null, new: lead.status }, assigneeId: { old: null, new: assigneeId ?? null } },
-    });
+    await recordActivity(tx, leadCreatedActivity(actor, lead, by, assigneeId ? names.get(assigneeId) : undefined));
     return lead;
   });
+}
+
+/** The timeline's "lead.created" of a lead just inserted (createLead, and the router's batch capture). */
+export function leadCreatedActivity(
+  actor: Actor,
+  lead: Pick<Lead, 'id' | 'status' | 'assigneeId'>,
+  by: string,
+  assigneeName?: string,
+) {
+  return {
+    workspaceId: actor.workspaceId,
+    leadId: lead.id,
+    actorId: actor.userId,
+    type: 'lead.created',
+    text: `Lead created by ${by}${lead.assigneeId ? ` and assigned to ${assigneeName}` : ''}`,
+    changes: { status: { old: null, new: lead.status }, assigneeId: { old: null, new: lead.assigneeId ?? null } },
+  };
 }
 
 /** A lead the actor may see, or 404 (also for other workspaces' ids: nothing leaks). */

@@ -1,6 +1,6 @@
 // Tasks: meetings, demos, follow-ups, calls. Scheduling, rescheduling and completion are activities.
 import { and, asc, eq, gt, gte, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.ts';
+import { inTransaction, type DbOrTx } from '../db/client.ts';
 import { leads, tasks, type TaskPriority, type TaskStatus, type TaskType } from '../db/schema/index.ts';
 import { notFound } from '../lib/errors.ts';
 import { formatDateTime } from '../lib/time.ts';
@@ -34,8 +34,18 @@ const typeName: Record<TaskType, string> = {
 };
 const leadLabel = (lead: Lead | undefined) => lead?.company || lead?.contactName || 'the lead';
 
-export async function createTask(db: DbOrTx, actor: Actor, input: TaskInput): Promise<Task> {
-  return db.transaction(async (tx) => {
+/**
+ * Creates a task and its activity, in the caller's transaction when given one (no savepoint: an
+ * error aborts the caller's transaction, as a command's own savepoint expects). `timeZone`: the
+ * workspace's, when the caller has it (the activity's text names the due time in it).
+ */
+export async function createTask(
+  db: DbOrTx,
+  actor: Actor,
+  input: TaskInput,
+  known: { timeZone?: string } = {},
+): Promise<Task> {
+  return inTransaction(db, async (tx) => {
     const lead = input.leadId ? await getLead(tx, actor, input.leadId) : undefined;
     const type = input.type ?? 'follow_up';
     const assigneeId = input.assigneeId === undefined ? (lead?.assigneeId ?? actor.userId) : input.assigneeId;
@@ -46,7 +56,7 @@ export async function createTask(db: DbOrTx, actor: Actor, input: TaskInput): Pr
       .values({ ...input, type, title, assigneeId, workspaceId: actor.workspaceId, createdById: actor.userId })
       .returning();
     const names = await memberNames(tx, actor.workspaceId, [actor.userId, assigneeId]);
-    const tz = (await getWorkspace(tx, actor.workspaceId)).timeZone;
+    const tz = !task.dueAt ? '' : (known.timeZone ?? (await getWorkspace(tx, actor.workspaceId)).timeZone);
     const when = task.dueAt ? ` for ${formatDateTime(task.dueAt, tz)}` : '';
     const to = assigneeId ? `, assigned to ${names.get(assigneeId)}` : '';
     const by = actor.userId ? ` by ${names.get(actor.userId)}` : '';

@@ -5,19 +5,26 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { getCustomerContexts, type CustomerContext } from '../bot/context.ts';
-import { customerReplies } from '../bot/customer.ts';
+import { customerReplies, type CustomerTurn } from '../bot/customer.ts';
 import type { LlmOptions } from '../bot/reply-llm.ts';
-import { prepareCustomerReply, type PreparedReply, type SurfaceInfo } from '../bot/respond.ts';
+import {
+  applyConversationPatches,
+  prepareCustomerReply,
+  type ConversationPatch,
+  type PreparedReply,
+  type SurfaceInfo,
+} from '../bot/respond.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import { executeCommand } from '../commands/execute.ts';
 import { rulesInterpreter, type Interpretation, type Interpreter } from '../commands/interpret/index.ts';
 import type { Config } from '../config.ts';
-import { captureLead, type Conversation } from '../conversations/linking.ts';
+import { captureLead, captureLeadsByPhone, type Conversation } from '../conversations/linking.ts';
 import { systemActor } from '../crm/actor.ts';
 import { getWorkspace, type Workspace } from '../crm/workspaces.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import { conversationLockOrder, conversations, leads, messages, users } from '../db/schema/index.ts';
 import { defineJob, type JobQueue } from '../jobs/queue.ts';
+import { workspaceHasKnowledge } from '../knowledge/answer.ts';
 import { detectLanguage, say } from '../lib/language.ts';
 import { queueReplies, queueRepliesMany, releaseHeld, type Reply, type ReplySource } from '../outbound/queue.ts';
 import { ERASE_CONFIRMATION, eraseContact } from '../privacy/erase.ts';
@@ -190,6 +197,14 @@ async function decide(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[]> {
  * replies); otherwise the conversation is linked to its lead (captured when new).
  */
 async function beforeBot(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[] | Linked> {
+  const answered = await optOutOrErase(tx, t);
+  if (answered) return answered;
+  const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, t.conversation);
+  return { linked, captured };
+}
+
+/** An erasure confirmation or STOP/START: their replies; anything else null (on to linking and the bot). */
+async function optOutOrErase(tx: Tx, t: Turn): Promise<Reply[] | null> {
   const { conversation: conv, message: msg } = t;
   if (conv.contactPhone && (msg.text ?? '').trim().toUpperCase() === ERASE_CONFIRMATION) return eraseOnRequest(tx, t);
   const intent = optOutIntent(msg.text);
@@ -212,8 +227,33 @@ async function beforeBot(deps: RouteDeps, tx: Tx, t: Turn): Promise<Reply[] | Li
     if (conv.leadId) await tx.update(leads).set({ optedOutAt: null }).where(eq(leads.id, conv.leadId));
     return changed.length ? [{ to: 'contact', text: optInReply(msg.text), purpose: 'opt_out' }] : [];
   }
-  const { conversation: linked, captured } = await linkOrCapture(deps, tx, t.workspace.settings, conv);
-  return { linked, captured };
+  return null;
+}
+
+/**
+ * linkOrCapture for a round of the batch: the conversations of one workspace with a phone are
+ * linked or captured together (captureLeadsByPhone), the rest one by one.
+ */
+async function linkOrCaptureMany(
+  deps: RouteDeps,
+  tx: Tx,
+  ws: Workspace,
+  convs: Conversation[],
+): Promise<Map<string, Linked>> {
+  const out = new Map<string, Linked>();
+  const unlinked = convs.filter((c) => !c.leadId && c.contactPhone);
+  const done = unlinked.length
+    ? await captureLeadsByPhone(tx, deps, ws, unlinked, { create: ws.settings.lead_capture !== false })
+    : new Map<string, { lead: { id: string }; created: boolean }>();
+  for (const c of convs) {
+    const d = done.get(c.id);
+    if (d) out.set(c.id, { linked: { ...c, leadId: d.lead.id }, captured: d.created });
+    else {
+      const { conversation: linked, captured } = await linkOrCapture(deps, tx, ws.settings, c);
+      out.set(c.id, { linked, captured });
+    }
+  }
+  return out;
 }
 
 /** The customer's message, after STOP/START and linking: the bot's answer. */
@@ -223,8 +263,10 @@ async function botReplies(
   t: Turn,
   { linked, captured }: Linked,
   prepared: PreparedReply | undefined,
+  batch: Pick<CustomerTurn, 'defer' | 'memo'> = {},
 ): Promise<Reply[]> {
   const replies = await customerReplies(tx, {
+    ...batch,
     workspace: t.workspace,
     surface: surfaceInfo(deps, t.conversation),
     config: deps.config,
@@ -425,6 +467,9 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
         queues.set(m.conversationId, [...(queues.get(m.conversationId) ?? []), m]);
       }
       const workspaces = new Map<string, Workspace>();
+      // Looked up once per batch: whether a workspace has knowledge sources; the team's notice recipients.
+      const knowledge = new Map<string, Promise<boolean>>();
+      const memo = new Map<string, Promise<unknown>>();
       for (let round = 0; queues.size; round++) {
         if (round > 0) {
           // The conversations as the previous round left them (welcomed, linked, opted out, handed off…).
@@ -450,11 +495,22 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
             ahead: {},
           });
         }
-        // STOP/START, erasure and linking first, message by message; then the contexts of those the
-        // bot answers, in one statement per workspace (after the leads just captured).
-        // (One at a time: a transaction's statements, and captureLead's savepoints, go in sequence.)
-        const steps: (Reply[] | Linked)[] = [];
-        for (const t of turns) steps.push(t.message.type === 'reaction' ? [] : await beforeBot(deps, tx, t));
+        // STOP/START and erasure first, message by message; linking (capturing new leads) per
+        // workspace; then the contexts of those the bot answers, in one statement per workspace
+        // (after the leads just captured). (One at a time: a transaction's statements go in sequence.)
+        const steps: (Reply[] | Linked | null)[] = [];
+        for (const t of turns) steps.push(t.message.type === 'reaction' ? [] : await optOutOrErase(tx, t));
+        for (const ws of new Set(turns.map((t) => t.workspace))) {
+          const toLink = turns.filter((t, i) => t.workspace === ws && steps[i] === null);
+          if (!toLink.length) continue;
+          const linked = await linkOrCaptureMany(
+            deps,
+            tx,
+            ws,
+            toLink.map((t) => t.conversation),
+          );
+          for (const t of toLink) steps[turns.indexOf(t)] = linked.get(t.conversation.id)!;
+        }
         const asking = turns.filter((t, i) => !Array.isArray(steps[i]) && !t.conversation.handedOffAt);
         const contexts = new Map<string, Map<string, CustomerContext | null>>();
         for (const wsId of new Set(asking.map((t) => t.workspace.id)))
@@ -469,21 +525,32 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
             ),
           );
         const items: { source: ReplySource; replies: Reply[] }[] = [];
+        const patches: ConversationPatch[] = [];
         for (const [i, t] of turns.entries()) {
-          const step = steps[i];
+          const step = steps[i]!;
           let replies: Reply[];
           if (Array.isArray(step)) replies = step;
           else if (t.conversation.handedOffAt) replies = [];
           else {
             const context = contexts.get(t.workspace.id)?.get(contactOf(step.linked)) ?? null;
+            let knowledgeSources = knowledge.get(t.workspace.id);
+            if (!knowledgeSources)
+              knowledge.set(t.workspace.id, (knowledgeSources = workspaceHasKnowledge(tx, t.workspace.id)));
             const prepared = await prepareCustomerReply(
-              { db: tx, log: deps.log, now: () => t.now, config: deps.config, context },
+              {
+                db: tx,
+                log: deps.log,
+                now: () => t.now,
+                config: deps.config,
+                context,
+                knowledgeSources: await knowledgeSources,
+              },
               t.workspace,
               step.linked,
               t.message,
               surfaceInfo(deps, t.conversation),
             );
-            replies = await botReplies(deps, tx, t, step, prepared);
+            replies = await botReplies(deps, tx, t, step, prepared, { defer: (p) => patches.push(p), memo });
           }
           const conv = t.conversation;
           items.push({
@@ -496,7 +563,8 @@ async function routeBatch(deps: RouteDeps, ids: string[]): Promise<string[]> {
             replies,
           });
         }
-        await queueRepliesMany(tx, deps, items);
+        await applyConversationPatches(tx, patches);
+        await queueRepliesMany(tx, deps, items, memo);
         await tx
           .update(messages)
           .set({ routedAt: turns[0].now })
@@ -543,9 +611,9 @@ export const routeJob = defineJob({
   handler: async (p, deps: RouteDeps) => {
     await routeMany(deps, 'messageIds' in p ? p.messageIds : [p.messageId]);
   },
-  // Waiting batches are taken together (up to 8 jobs, routed ROUTE_BATCH messages a transaction):
+  // Waiting batches are taken together (up to 32 jobs, routed ROUTE_BATCH messages a transaction):
   // a backlog is routed in fewer, larger transactions.
-  batchSize: 8,
+  batchSize: 32,
   handleBatch: async (payloads, deps: RouteDeps) => {
     await routeMany(
       deps,

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Workspace } from '../crm/workspaces.ts';
-import type { DbOrTx } from '../db/client.ts';
+import { rowsOf, type DbOrTx } from '../db/client.ts';
 import { channels, type conversations, type LinkChannel } from '../db/schema/index.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { emailsIn, leafKey, segmentsOf } from './chunk.ts';
@@ -184,9 +184,19 @@ const metaOf = (hits: SearchHit[], answered: boolean, personal: boolean, vector:
   vector,
 });
 
+/** Whether the workspace has an active knowledge source with chunks (the check knowledgeForCustomer starts with). */
+export async function workspaceHasKnowledge(db: DbOrTx, workspaceId: string): Promise<boolean> {
+  const [row] = rowsOf<{ sources: boolean }>(
+    await db.execute(
+      sql`select exists (select 1 from knowledge_links l where l.workspace_id = ${workspaceId} and cardinality(l.active_channels) > 0 and l.chunks > 0) as sources`,
+    ),
+  );
+  return !!row?.sources;
+}
+
 /** Retrieval and the rules answer for one customer message. Never throws: knowledge is a bonus. */
 export async function knowledgeForCustomer(
-  deps: { db: DbOrTx; log: Logger; config?: Config; fetch?: typeof fetch },
+  deps: { db: DbOrTx; log: Logger; config?: Config; fetch?: typeof fetch; knowledgeSources?: boolean },
   input: {
     workspace: Workspace;
     conversation: Conversation;
@@ -200,6 +210,8 @@ export async function knowledgeForCustomer(
 ): Promise<CustomerKnowledge> {
   const text = input.text.trim();
   if (!text || normalizeText(text).length < 2) return NONE;
+  // The caller looked for the workspace's active sources already (workspaceHasKnowledge): none.
+  if (deps.knowledgeSources === false) return NONE;
   try {
     const conv = input.conversation;
     // One cheap look first: a workspace without active sources (most, before they add one) pays nothing more.
