@@ -333,14 +333,34 @@ export async function findLeadsByName(
 ): Promise<(Lead & { similarity: number })[]> {
   const q = name.trim().toLowerCase();
   if (!q) return [];
-  const sim = sql<number>`greatest(similarity(${q}, lower(coalesce(${leads.company}, ''))), word_similarity(${q}, lower(coalesce(${leads.company}, ''))), similarity(${q}, lower(coalesce(${leads.contactName}, ''))), word_similarity(${q}, lower(coalesce(${leads.contactName}, ''))))`;
-  const rows = await db
-    .select({ lead: leads, similarity: sim })
-    .from(leads)
-    .where(and(eq(leads.workspaceId, actor.workspaceId), visibility(actor), sql`${sim} > 0.3`))
-    .orderBy(desc(sim), desc(leads.updatedAt))
-    .limit(limit);
-  return rows.map((r) => ({ ...r.lead, similarity: Number(r.similarity) }));
+  // greatest() skips a NULL column; the expressions are those of the trigram indexes.
+  const company = sql`lower(${leads.company})`;
+  const contact = sql`lower(${leads.contactName})`;
+  const sim = sql<number>`greatest(similarity(${q}, ${company}), word_similarity(${q}, ${company}), similarity(${q}, ${contact}), word_similarity(${q}, ${contact}))`;
+  // The operators find the candidates through the trigram indexes (similarity ≥ 0.3 is `%`,
+  // word similarity ≥ 0.3 is `<%` at that threshold), so a million leads are not each scored; the
+  // planner would still walk the table under a LIMIT, hence the transaction-local settings.
+  return inTransaction(db, async (tx) => {
+    await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.3`);
+    await tx.execute(sql`set local enable_seqscan = off`);
+    const rows = await tx
+      .select({ lead: leads, similarity: sim })
+      .from(leads)
+      .where(
+        and(
+          eq(leads.workspaceId, actor.workspaceId),
+          visibility(actor),
+          sql`(${company} % ${q} or ${q} <% ${company} or ${contact} % ${q} or ${q} <% ${contact})`,
+          sql`${sim} > 0.3`,
+        ),
+      )
+      .orderBy(desc(sim), desc(leads.updatedAt))
+      .limit(limit);
+    // The caller's transaction, when it is one, goes on with the defaults.
+    await tx.execute(sql`set local pg_trgm.word_similarity_threshold = default`);
+    await tx.execute(sql`set local enable_seqscan = default`);
+    return rows.map((r) => ({ ...r.lead, similarity: Number(r.similarity) }));
+  });
 }
 
 /** Exact lookup by phone in any format ("+91 98765 43210", "098765-43210", "919876543210"). */
