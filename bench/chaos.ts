@@ -59,6 +59,8 @@ const SETTLE_MS = num(flags.settle, process.env.CHAOS_SETTLE_S, 300) * 1000;
 const DB = flags.db ?? process.env.CHAOS_DB ?? 'both';
 const DOWN_MS = Number(process.env.CHAOS_DOWN_MS ?? 3000);
 const STORM_MS = Number(process.env.CHAOS_STORM_MS ?? 20_000);
+/** A start on a loaded machine (PGlite migrates its folder first) may take a while. */
+const START_TIMEOUT_MS = 180_000;
 /** Every 20th acknowledged delivery comes again: 5% duplicates. */
 const DUPLICATE_EVERY = 20;
 
@@ -140,17 +142,15 @@ const faults: Fault[] = [
       await cluster!.start();
     },
   },
-  ...([429, 500, 0] as const).map(
-    (status): Fault => ({
-      name: `provider ${status || 'hang'} for ${STORM_MS / 1000} s`,
-      db: ['postgres'],
-      at: 'ingest',
-      async inject({ graph }) {
-        graph.failFor(status, STORM_MS);
-        await sleep(STORM_MS);
-      },
-    }),
-  ),
+  ...([429, 500, 0] as const).map((status): Fault => ({
+    name: `provider ${status || 'hang'} for ${STORM_MS / 1000} s`,
+    db: ['postgres'],
+    at: 'ingest',
+    async inject({ graph }) {
+      graph.failFor(status, STORM_MS);
+      await sleep(STORM_MS);
+    },
+  })),
 ];
 
 const numberOf = (i: number) => `919870${String(i % NUMBERS).padStart(6, '0')}`;
@@ -431,10 +431,22 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
     LOG_LEVEL: 'warn',
     ...(fault.workers ? { PARLEY_WORKERS: 'false' } : {}),
   };
-  let server = await startServer(env);
+  const start = (extra: Record<string, string> = {}, command?: string[]) =>
+    startServer({ ...env, ...extra }, { timeoutMs: START_TIMEOUT_MS, ...(command ? { command } : {}) });
+  let server: ServerProcess;
   const workers: ServerProcess[] = [];
-  for (let i = 0; i < (fault.workers ?? 0); i++)
-    workers.push(await startServer({ ...env, PORT: '0' }, { command: ['worker'] }));
+  try {
+    server = await start();
+    for (let i = 0; i < (fault.workers ?? 0); i++) workers.push(await start({ PORT: '0' }, ['worker']));
+  } catch (err) {
+    for (const w of workers) await w.stop('SIGKILL');
+    await cluster?.destroy();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await graph.close();
+    const line = `FAIL [${backend}] ${fault.name}: ${(err as Error).message.split('\n')[0]}`;
+    console.log(line);
+    return { ok: false, line, row: {} };
+  }
   const meta = new Meta(graph, MESSAGES);
   meta.setBase(server.url);
   const notes: string[] = [];
@@ -444,7 +456,7 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
     graph,
     server: () => server,
     async restart() {
-      server = await startServer(env);
+      server = await start();
     },
     workers,
     meta,
@@ -638,7 +650,7 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
     console.log(line);
     return { ok, line, row };
   } catch (err) {
-    const line = `FAIL [${backend}] ${fault.name}: ${(err as Error).message}`;
+    const line = `FAIL [${backend}] ${fault.name}: ${(err as Error).message.split('\n')[0]}`;
     console.log(line);
     return { ok: false, line, row: {} };
   } finally {

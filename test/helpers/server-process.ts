@@ -64,10 +64,11 @@ export function startServer(
   child.stderr!.on('data', onText);
   child.on('exit', (code, signal) => (server.exited = { code, signal }));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${server.output.join('\n')}`)),
-      opts.timeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      clearInterval(check);
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`server did not start:\n${server.output.join('\n')}`));
+    }, opts.timeoutMs ?? 60_000);
     const check = setInterval(() => {
       const m = server.output.map((l) => /running at (http:\/\/\S+)|worker running/.exec(l)).find(Boolean);
       if (m) {
