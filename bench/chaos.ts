@@ -245,23 +245,35 @@ class Meta {
   }
 
   /** Meta's status webhooks for what the fake accepted; those not acknowledged come again. */
+  private statusCursor = 0;
+  private statusRetries: string[] = [];
+
+  /** Meta's status webhooks for what the fake accepted, a few at a time; those not acknowledged come again. */
   private async statuses() {
     while (this.running) {
-      const fresh = this.graph.accepted.filter((a) => !this.posted.has(a.wamid));
-      for (const a of fresh) {
-        if (!this.running) break;
-        const status = await this.post(this.graph.statusWebhook(a.wamid, 'delivered'), 'status');
-        if (status === 200) {
-          this.posted.add(a.wamid);
-          this.statusesPosted++;
-        } else await sleep(200);
+      const wamid = this.statusRetries.shift() ?? this.graph.accepted[this.statusCursor++]?.wamid;
+      if (wamid === undefined) {
+        this.statusCursor = Math.min(this.statusCursor, this.graph.accepted.length);
+        await sleep(250);
+        continue;
       }
-      await sleep(250);
+      if (this.posted.has(wamid)) continue;
+      const status = await this.post(this.graph.statusWebhook(wamid, 'delivered'), 'status');
+      if (status === 200) {
+        this.posted.add(wamid);
+        this.statusesPosted++;
+      } else {
+        this.statusRetries.push(wamid);
+        await sleep(200);
+      }
     }
   }
 
   start() {
-    this.loops = [...Array.from({ length: LOOPS }, () => this.loop()), this.statuses()];
+    this.loops = [
+      ...Array.from({ length: LOOPS }, () => this.loop()),
+      ...Array.from({ length: 3 }, () => this.statuses()),
+    ];
   }
 
   /** All messages handed over and acknowledged, duplicates included. */
@@ -404,6 +416,8 @@ const PENDING = `select
     (select count(*)::int from messages where direction = 'in' and routed_at is null) as unrouted,
     (select count(*)::int from pgboss.job where state in ('created', 'retry', 'active')
        and name in ('inbound.route', 'outbound.send')) as jobs`;
+
+const pendingLeft = (p: { outbox: number; unrouted: number; jobs: number }) => p.outbox + p.unrouted + p.jobs;
 
 type Result = {
   ok: boolean;
@@ -589,6 +603,19 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
         if (replies.length) notAtFake++;
       }
     }
+    // What is left in the queue, when something is: by job, state and whether it waits for a retry.
+    const leftover = pendingLeft(pending)
+      ? (
+          await q<{ name: string; state: string; retries: number; n: number; wait: number }>(
+            `select name, state, max(retry_count)::int as retries, count(*)::int as n,
+                    round(extract(epoch from max(start_after) - now()))::int as wait
+               from pgboss.job where state in ('created', 'retry', 'active')
+                and name in ('inbound.route', 'outbound.send') group by 1, 2`,
+          )
+        )
+          .map((r) => `${r.name} ${r.state} ${r.n} (retries ≤ ${r.retries}, last starts in ${r.wait} s)`)
+          .join(', ')
+      : '';
     const deadJobs = (
       await q<{ n: number }>(
         `select count(*)::int as n from pgboss.job where state = 'active'
@@ -601,7 +628,6 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
     const statuses = byStatus(outcomes);
     const during = byStatus(outcomes.filter((o) => o.at >= from && o.at <= recovered));
     const alive = server.exited === null && deaths === 0 && workers.slice(1).every((w) => w.exited === null);
-    const pendingLeft = pending.outbox + pending.unrouted + pending.jobs;
     const ok =
       !lost &&
       !twice &&
@@ -614,7 +640,7 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
       !meta.unacked &&
       !statuses[500] &&
       alive &&
-      pendingLeft === 0;
+      pendingLeft(pending) === 0;
     const drain = (drainedAt - meta.ingestedAt) / 1000;
     const row = {
       db: backend === 'postgres' ? 'PostgreSQL' : 'PGlite',
@@ -643,7 +669,7 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
       `${statuses[500] ?? 0} × 500, ${during[503] ?? 0} × 503 / ${during[0] ?? 0} unanswered while faulty; ` +
       `server ${row.server}, not healthy for ${(unhealthyMs / 1000).toFixed(1)} s; ` +
       `drained ${row.drain} after the last acknowledgement` +
-      `${pendingLeft ? ` (NOT SETTLED: ${JSON.stringify(pending)})` : ''}${notes.length ? `; ${notes.join('; ')}` : ''} ` +
+      `${pendingLeft(pending) ? ` (NOT SETTLED: ${JSON.stringify(pending)}; ${leftover})` : ''}${notes.length ? `; ${notes.join('; ')}` : ''} ` +
       `(${((Date.now() - started) / 1000).toFixed(0)} s in all, load ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')})`;
