@@ -32,6 +32,10 @@ const outOf = (channelId: string) =>
 describe('a tenant-set provider URL', () => {
   for (const [label, apiUrl] of [
     ['loopback', () => internal.url],
+    [
+      'a name that resolves to loopback (checked where it connects)',
+      () => internal.url.replace('127.0.0.1', 'localhost'),
+    ],
     ['198.18.0.0/15 (benchmarking)', () => 'http://198.18.0.7:8080/v26.0'],
     ['IPv4-compatible IPv6 ::a.b.c.d', () => 'http://[::127.0.0.1]:8080/v26.0'],
     ['IPv4-mapped IPv6', () => 'http://[::ffff:169.254.169.254]/latest'],

@@ -1,8 +1,10 @@
 // Job workers take the next job as soon as they finish one; they wait the polling interval only
 // when the queue is empty. Found by bench/pipeline.ts: pg-boss's own workers waited 0.5 s after
 // every job, so a process sent at most 16 messages a second (8 workers) whatever the rate limit.
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/client.ts';
 import { defineJob } from '../src/jobs/queue.ts';
 import { createTestApp } from './helpers/app.ts';
 
@@ -43,6 +45,41 @@ describe('job workers', () => {
     while (calls < 2 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
     expect(calls).toBe(2);
   });
+});
+
+describe('job heartbeats', () => {
+  // Found by the fault suite (npm run chaos, a 1,000-message delivery under load): a batch of
+  // inbound.route jobs that ran longer than the heartbeat was never touched, so pg-boss's
+  // supervisor failed every job of it while it still ran, and they ran again and again.
+  it('touch every job of a batch while the batch runs', async () => {
+    const batches: number[] = [];
+    const slow = defineJob({
+      id: 'test.slow-batch',
+      schema: z.object({ n: z.number() }),
+      handler: async () => {},
+      handleBatch: async (payloads: { n: number }[]) => {
+        batches.push(payloads.length);
+        await new Promise((r) => setTimeout(r, 6500));
+      },
+      batchSize: 4,
+      concurrency: 1,
+      queue: { heartbeatSeconds: 10 }, // touched every 5 s
+    });
+    await deps.queue.install([slow]);
+    for (let n = 0; n < 4; n++) await deps.queue.enqueue(slow, deps.db, { n });
+    await deps.queue.work([slow], deps);
+    const started = Date.now();
+    while (!batches.length && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(batches).toEqual([4]);
+    await new Promise((r) => setTimeout(r, 5800));
+    const jobs = rowsOf<{ state: string; touched: boolean }>(
+      await deps.db.execute(
+        sql`select state, heartbeat_on > started_on as touched from pgboss.job where name = 'test.slow-batch'`,
+      ),
+    );
+    expect(jobs).toHaveLength(4);
+    for (const j of jobs) expect(j).toEqual({ state: 'active', touched: true });
+  }, 30_000);
 });
 
 describe('job notifications', () => {

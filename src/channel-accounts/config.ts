@@ -4,7 +4,8 @@
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { SecretBox } from '../lib/secrets.ts';
-import { guardedFetch, parseAllowList } from '../lib/url-guard.ts';
+import { guardedFetch } from '../lib/url-guard-fetch.ts';
+import { parseAllowList } from '../lib/url-guard.ts';
 import type { ChannelRow } from './accounts.ts';
 import { envChannels } from './env.ts';
 

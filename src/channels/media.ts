@@ -2,6 +2,7 @@
 // for the answer, redirects followed by hand (credentials never follow them off the origin that
 // asked for them), the size limit, and the provider's content type and file name.
 import { checkDestination as checkUrlDestination, resolveAll, UrlRefused, type Resolver } from '../lib/url-guard.ts';
+import { pinnedFetch } from '../lib/url-guard-fetch.ts';
 import { MEDIA_MAX_BYTES, ProviderError, type FetchedMedia } from './channel.ts';
 import { refusedDestination } from './http.ts';
 
@@ -91,6 +92,21 @@ export async function checkDestination(
   }
 }
 
+const mediaFetches = new Map<string, typeof fetch>();
+
+/** The pinned fetch for media, the configured API's host allowed (checkDestination trusts it too). */
+function mediaFetch(apiUrl: string | undefined): typeof fetch {
+  let host = '';
+  try {
+    host = apiUrl ? new URL(apiUrl).host.toLowerCase() : '';
+  } catch {
+    // not a URL: nothing allowed
+  }
+  let f = mediaFetches.get(host);
+  if (!f) mediaFetches.set(host, (f = pinnedFetch({ allow: host ? [host] : [] })));
+  return f;
+}
+
 function originOf(url: string | undefined): string | undefined {
   try {
     return url ? new URL(url).origin : undefined;
@@ -106,6 +122,9 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ANSWER_TIMEOUT_MS);
   let res: Response;
+  // Over the platform's fetch the connection is pinned to the checked addresses (no second lookup
+  // for a rebinding name server); a fetch of the caller's own (a test's fake) answers for its names.
+  const fetchImpl = d.fetchImpl === globalThis.fetch && !d.resolve ? mediaFetch(d.apiUrl) : d.fetchImpl;
   try {
     for (let hop = 0; ; hop++) {
       // A fetch of the caller's own (a test's fake) answers for its names: only addresses are checked.
@@ -115,7 +134,7 @@ export async function downloadMedia(d: MediaDownload): Promise<FetchedMedia> {
         d.apiUrl,
         d.resolve ?? (d.fetchImpl === globalThis.fetch ? resolveAll : null),
       );
-      res = await d.fetchImpl(url, {
+      res = await fetchImpl(url, {
         headers: { 'user-agent': USER_AGENT, ...headers },
         redirect: 'manual',
         signal: controller.signal,

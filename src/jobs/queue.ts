@@ -144,14 +144,27 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   };
   const ensureStarted = () => (started ??= exclusive(() => boss.start()));
 
-  const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
-    const payload = def.schema.parse(job.data) as never;
-    // The heartbeat says this process still works on it; a failed touch waits for the next one.
+  // The heartbeat says this process still works on its jobs (every job of a batch: one untouched
+  // for its heartbeat is failed by the supervisor and run again while it still runs here); a failed
+  // touch waits for the next one.
+  const heartbeat = (name: string, jobs: JobWithMetadata<unknown>[]) => {
     const beat = setInterval(
-      () => void boss.touch(def.id, job.id).catch(() => {}),
-      ((job.heartbeatSeconds ?? HEARTBEAT_SECONDS) * 1000) / 2,
+      () =>
+        void boss
+          .touch(
+            name,
+            jobs.map((j) => j.id),
+          )
+          .catch(() => {}),
+      ((jobs[0].heartbeatSeconds ?? HEARTBEAT_SECONDS) * 1000) / 2,
     );
     beat.unref();
+    return beat;
+  };
+
+  const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
+    const payload = def.schema.parse(job.data) as never;
+    const beat = heartbeat(def.id, [job]);
     try {
       await def.handler(payload, deps, {
         jobId: job.id,
@@ -227,12 +240,17 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       const ids = jobs.map((j) => j.id);
       let failure: unknown = null;
       try {
-        if (jobs.length > 1 && def.handleBatch)
-          await def.handleBatch(
-            jobs.map((j) => def.schema.parse(j.data)),
-            deps,
-          );
-        else await run(def, deps, job);
+        if (jobs.length > 1 && def.handleBatch) {
+          const beat = heartbeat(def.id, jobs);
+          try {
+            await def.handleBatch(
+              jobs.map((j) => def.schema.parse(j.data)),
+              deps,
+            );
+          } finally {
+            clearInterval(beat);
+          }
+        } else await run(def, deps, job);
       } catch (err) {
         failure = err ?? new Error('job failed');
         failedAt.set(def.id, Date.now());

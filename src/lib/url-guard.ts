@@ -206,41 +206,34 @@ export async function checkUrl(raw: string | URL, opts: GuardOptions = {}): Prom
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+/** node:dns `lookup`'s shape (the function net calls to resolve a name before it connects). */
+export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
 
 /**
- * A `lookup` for node:http(s) that refuses internal addresses at connect time: the address checked
- * is the address connected to, so a name that resolves differently between the check and the
- * connection (DNS rebinding) is caught too.
+ * A `lookup` for net/http(s) that answers only addresses outside the server's network: every address
+ * the name resolves to is checked (one internal address refuses the name), and what was checked is
+ * what the socket connects to, so a name that resolves differently between a check and the
+ * connection (DNS rebinding) is caught. `resolve` is the lookup underneath (node:dns unless a test
+ * gives its own). Address literals never reach a lookup: check them with checkDestination.
  */
-export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  lookupCallback(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as LookupAddress[];
-    const inside = list.find((a) => isInternalAddress(a.address));
-    if (inside || !list.length) {
-      const refusal = new UrlRefused(
-        'private_address',
-        `${hostname} leads into a private or reserved network; Parley does not fetch it`,
-      ) as Error as NodeJS.ErrnoException;
-      return callback(refusal, []);
-    }
-    if (options.all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
-}
-
-/**
- * A fetch that sends nothing into the server's own network: before every request (so every hop of
- * a redirect the caller follows) the URL passes parseFetchUrl and checkDestination (every address
- * the name resolves to), and redirects are never followed for the caller. Allowed hosts pass.
- * For provider APIs whose base URL a tenant may set (a channel's `settings.apiUrl`). The address is
- * checked just before the connection, not at it: see guardedLookup for that (node:http only).
- */
-export function guardedFetch(base: typeof fetch, opts: GuardOptions): typeof fetch {
-  return async (input, init) => {
-    const raw = input instanceof Request ? input.url : input;
-    const url = parseFetchUrl(raw, opts);
-    await checkDestination(url, opts);
-    return base(url, { ...init, redirect: 'manual' });
+export function pinnedLookup(resolve: LookupFunction = lookupCallback as LookupFunction): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = (Array.isArray(addresses) ? addresses : [{ address: addresses, family: 0 }]) as LookupAddress[];
+      const inside = list.find((a) => isInternalAddress(a.address));
+      if (inside || !list.length) {
+        const refusal = new UrlRefused(
+          'private_address',
+          `${hostname} leads into a private or reserved network; Parley does not fetch it`,
+        ) as Error as NodeJS.ErrnoException;
+        return callback(refusal, []);
+      }
+      if (options.all) return callback(null, list);
+      callback(null, list[0].address, list[0].family);
+    });
   };
 }
+
+/** pinnedLookup over node:dns, for node:http(s) requests (knowledge/http.ts). */
+export const guardedLookup: LookupFunction = pinnedLookup();
