@@ -1,11 +1,13 @@
 // Shared by the benchmarks: a throwaway database on the BENCH_DATABASE_URL server, signed
 // WhatsApp Cloud API text webhooks as Meta sends them, and the pipeline soak's parts (used by
-// bench/pipeline.ts, one process, and bench/multi.ts, several): the load generator and the
-// recording fake Graph API (each in a worker thread of its own), customers' scripts, the wait for
-// the drain and the checks of what the pipeline promises.
+// bench/pipeline.ts, one server process, and bench/multi.ts, several): the load generator and the
+// recording fake Graph API (each in a worker thread or a child process of its own), customers'
+// scripts, the wait for the drain and the checks of what the pipeline promises.
+import { fork } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 
@@ -116,6 +118,9 @@ export type Script = { phone: string; name: string; texts: string[]; burst: bool
 export type Plan = {
   /** Parley servers' webhook URLs: the deliveries (and re-deliveries) go to them in turn. */
   urls: string[];
+  /** Steady mode: messages a second, each sent at its time (open loop), in this order. */
+  rate?: number;
+  order?: [number, number][];
   secret: string;
   phoneNumberId: string;
   concurrency: number;
@@ -159,7 +164,7 @@ export type LoadResult = {
 export type Received = { seq: number; at: number; path: string; body: any; status: number; answerId: string | null };
 
 // ---------------------------------------------------------------------------------------------
-// Load generator (worker thread).
+// Load generator (a worker thread or a child process).
 
 /** A small seeded generator (mulberry32): the same --seed makes the same run. */
 export function random(seed: number) {
@@ -180,7 +185,9 @@ export async function runLoad(plan: Plan): Promise<LoadResult> {
   const perServer = urls.map(() => 0);
   let turn = 0;
   const rand = random(plan.seed);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency * 4 });
+  // Open loop (steady mode): as many connections as requests in flight, or the offered rate would
+  // fall to what the sockets let through.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.rate ? Infinity : plan.concurrency * 4 });
   const latencies: number[] = [];
   const delivered: Delivered[] = [];
   const redelivered: LoadResult['redelivered'] = [];
@@ -266,14 +273,52 @@ export async function runLoad(plan: Plan): Promise<LoadResult> {
     }
   };
   const startedAt = now();
-  await Promise.all(Array.from({ length: plan.concurrency }, loop));
+  if (plan.rate && plan.order) {
+    // Open loop: message n at startedAt + n / rate, answered or not; re-deliveries as they fall due.
+    const inFlight: Promise<unknown>[] = [];
+    const pending = new Map<number, Promise<void>>();
+    for (let n = 0; n < plan.order.length; n++) {
+      const at = startedAt + (n * 1000) / plan.rate;
+      if (at > now()) await new Promise((r) => setTimeout(r, at - now()));
+      for (let due = later.findIndex((l) => l.at <= now()); due >= 0; due = later.findIndex((l) => l.at <= now())) {
+        const [l] = later.splice(due, 1);
+        inFlight.push(deliver(l.p).then(({ status }) => redelivered.push({ wamid: l.p.wamid, status, racing: false })));
+      }
+      // A contact's next message goes once the previous one was answered (never racing it: the
+      // stored order would not be the sent one); late, then, when the server is behind.
+      const [si, index] = plan.order[n];
+      const previous = pending.get(si) ?? Promise.resolve();
+      const sent = previous.then(() => first(prepare(plan.scripts[si], index)));
+      pending.set(si, sent);
+      inFlight.push(sent);
+    }
+    await Promise.all(inFlight);
+    while (later.length) {
+      const l = later.shift()!;
+      if (l.at > now()) await new Promise((r) => setTimeout(r, l.at - now()));
+      redelivered.push({ wamid: l.p.wamid, status: (await deliver(l.p)).status, racing: false });
+    }
+  } else await Promise.all(Array.from({ length: plan.concurrency }, loop));
   const elapsedMs = now() - startedAt;
   agent.destroy();
   return { delivered, redelivered, latencies, perServer, errors, startedAt, elapsedMs };
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fake Graph API (worker thread): records each request with its arrival time and answer.
+// The fake Graph API (a worker thread or a child process): records each request with its arrival
+// time and answer.
+
+/** How a role talks to whoever started it: the parent port of a worker thread, or IPC of a child process. */
+type Parent = { send: (m: unknown) => void; on: (listener: (m: any) => void) => void; once: Parent['on'] };
+const parent: Parent | null = !isMainThread
+  ? {
+      send: (m) => parentPort!.postMessage(m),
+      on: (l) => parentPort!.on('message', l),
+      once: (l) => parentPort!.once('message', l),
+    }
+  : process.send
+    ? { send: (m) => process.send!(m), on: (l) => process.on('message', l), once: (l) => process.once('message', l) }
+    : null;
 
 export async function runFake() {
   const { startFakeGraphApi } = await import('../test/fakes/graph-api.ts');
@@ -304,20 +349,45 @@ export async function runFake() {
       );
     return push(...items);
   };
-  parentPort!.on('message', (m: string) => {
-    if (m === 'dump') parentPort!.postMessage({ received });
-    else if (m === 'close') void fake.close().then(() => parentPort!.postMessage({ closed: true }));
+  parent!.on((m: string) => {
+    if (m === 'dump') parent!.send({ received });
+    else if (m === 'close') void fake.close().then(() => parent!.send({ closed: true }));
   });
-  parentPort!.postMessage({ url: fake.url });
+  parent!.send({ url: fake.url });
 }
 
-/** Starts the recording fake Graph API in a worker thread of its own. */
-export function fakeGraphThread() {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { benchThread: 'fake' } });
+/**
+ * A role of this file (`fake` or `load`) in a worker thread of its own, or with `process: true` in
+ * a child process (so that the starting process's RSS and CPU are its own only).
+ */
+function startRole(role: 'fake' | 'load', o: { process?: boolean }) {
+  if (o.process) {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, BENCH_ROLE: role },
+      serialization: 'advanced',
+      stdio: 'inherit',
+    });
+    return {
+      once: (l: (m: any) => void) => void child.once('message', l),
+      send: (m: unknown) => void child.send(m as string),
+      terminate: async () => void child.kill(),
+    };
+  }
+  const worker = new Worker(new URL(import.meta.url), { workerData: { benchThread: role } });
+  return {
+    once: (l: (m: any) => void) => void worker.once('message', l),
+    send: (m: unknown) => worker.postMessage(m),
+    terminate: async () => void (await worker.terminate()),
+  };
+}
+
+/** Starts the recording fake Graph API in a worker thread (or a child process) of its own. */
+export function fakeGraphThread(o: { process?: boolean } = {}) {
+  const worker = startRole('fake', o);
   const from = <T>(message?: string) =>
     new Promise<T>((resolve) => {
-      worker.once('message', resolve);
-      if (message) worker.postMessage(message);
+      worker.once(resolve);
+      if (message) worker.send(message);
     });
   // Listening before anything else is awaited: a message the worker posts with nobody listening is lost.
   const ready = from<{ url: string }>();
@@ -331,16 +401,16 @@ export function fakeGraphThread() {
   };
 }
 
-/** A load generator in a worker thread of its own: `run(plan)` sends the plan's deliveries. */
-export function loadThread() {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { benchThread: 'load' } });
+/** A load generator in a worker thread (or a child process) of its own: `run(plan)` sends the plan's deliveries. */
+export function loadThread(o: { process?: boolean } = {}) {
+  const worker = startRole('load', o);
   return {
     run: (plan: Plan) =>
       new Promise<LoadResult>((resolve, reject) => {
-        worker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) =>
+        worker.once((m: { ok: boolean; result?: LoadResult; error?: string }) =>
           m.ok ? resolve(m.result!) : reject(new Error(m.error)),
         );
-        worker.postMessage(plan);
+        worker.send(plan);
       }),
     terminate: () => worker.terminate(),
   };
@@ -814,15 +884,19 @@ export async function checkPipeline(o: {
   };
 }
 
-// Last, so that everything above is defined when a thread starts.
-if (!isMainThread) {
-  const role = (workerData as { benchThread?: string } | null)?.benchThread;
-  if (role === 'fake') await runFake();
-  else if (role === 'load')
-    parentPort!.once('message', (plan: Plan) => {
-      runLoad(plan).then(
-        (r) => parentPort!.postMessage({ ok: true, result: r }),
-        (err: unknown) => parentPort!.postMessage({ ok: false, error: String(err) }),
-      );
-    });
-}
+// Last, so that everything above is defined when a thread or a child process starts.
+const role = !isMainThread
+  ? (workerData as { benchThread?: string } | null)?.benchThread
+  : process.argv[1] === fileURLToPath(import.meta.url)
+    ? process.env.BENCH_ROLE
+    : undefined;
+// A child process whose parent went away (a watchdog's exit) goes too.
+if (role && isMainThread) process.on('disconnect', () => process.exit(0));
+if (role === 'fake') await runFake();
+else if (role === 'load')
+  parent!.once((plan: Plan) => {
+    runLoad(plan).then(
+      (r) => parent!.send({ ok: true, result: r }),
+      (err: unknown) => parent!.send({ ok: false, error: String(err) }),
+    );
+  });
