@@ -57,7 +57,18 @@ module.exports = {
     ),
     only(
       'conversations',
-      ['channels', 'crm', 'db', 'lib', 'channel-accounts', 'nurture/lead-created.ts', 'outbound/queue.ts', 'deps.ts'],
+      [
+        'channels',
+        'crm',
+        'db',
+        'lib',
+        'channel-accounts',
+        // A lead captured from a conversation is enrolled as a new lead is (set-based per routing round).
+        'nurture/lead-created.ts',
+        'nurture/enroll.ts',
+        'outbound/queue.ts',
+        'deps.ts',
+      ],
       'The inbox, linking, analytics and media of conversations.',
     ),
     only(
@@ -94,6 +105,8 @@ module.exports = {
         'crm',
         'db',
         'jobs',
+        // Whether a workspace has knowledge sources, asked once per routing batch.
+        'knowledge/answer.ts',
         'lib',
         'outbound/queue.ts',
         'privacy',
