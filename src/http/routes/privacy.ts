@@ -130,7 +130,8 @@ export function privacyRoutes(app: App, deps: Deps) {
         })),
         conversations: x.conversations.map((c) => ({
           conversation: toApi(c.conversation),
-          messages: c.messages.map(messageToApi),
+          // An export holds everything, the message's meta too.
+          messages: c.messages.map((m) => ({ ...messageToApi(m), meta: m.meta ?? null })),
         })),
         profile_facts: x.profileFacts.map(toApi),
         consents: x.consents.map(toApi),
