@@ -158,6 +158,16 @@ describe('answers to the bot’s own questions', () => {
     expect(await tasksOf(l.id)).toHaveLength(2);
   });
 
+  it('a call back for a day without a clock time says the day back, never "soon"', async () => {
+    const { owner, amit, say } = await setup();
+    const l = await lead(owner, { contact_name: 'Anil Rao', phone: '+91 98765 41012', assignee_id: amit.userId });
+    expect(await say('919876541012', 'can you ring me tomorrow?', 'Anil')).toBe(
+      "Done — I've asked Amit to call you on this number tomorrow.",
+    );
+    expect(await tasksOf(l.id)).toHaveLength(1);
+    expect((await noticesTo(owner.workspaceId, amit.userId)).at(-1)).toMatch(/asked for a call back "tomorrow"/);
+  });
+
   it('"ji nahi" to the call offer requests nothing', async () => {
     const { owner, amit, say } = await setup();
     const l = await lead(owner, {

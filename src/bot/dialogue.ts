@@ -107,22 +107,33 @@ export function callBack(input: AnswerInput): DialogueAnswer {
   const when = parseWhen(input.text, { now: input.now, timeZone: input.timeZone });
   const at = when?.hasTime && when.at && new Date(when.at).getTime() > input.now.getTime() ? new Date(when.at) : null;
   const slot = at ? formatSlot(at, input.timeZone, lang) : null;
+  // A day or a part of it without a clock time ("tomorrow", "shaam ko"): their words go to the
+  // assignee with the task (due now, so it is read), and the reply says them back, no "soon".
+  const said = !at && when?.text ? when.text : null;
   return {
     reply: {
-      text: slot
+      text: said
         ? hi(
-            `Done — I've asked ${who} to call you on this number on ${slot}.`,
-            `हो गया — मैंने ${who} से आपको इसी नंबर पर ${slot} कॉल करने को कहा है।`,
-            `Ho gaya — maine ${who} ko aapko isi number par ${slot} call karne ko kaha hai.`,
+            `Done — I've asked ${who} to call you on this number ${said}.`,
+            `हो गया — मैंने ${who} से आपको इसी नंबर पर ${said} कॉल करने को कहा है।`,
+            `Ho gaya — maine ${who} ko aapko isi number par ${said} call karne ko kaha hai.`,
           )
-        : hi(
-            `Done — I've asked ${who} to call you on this number. They'll ring you soon.`,
-            `हो गया — मैंने ${who} से आपको इसी नंबर पर कॉल करने को कहा है। वे जल्द कॉल करेंगे।`,
-            `Ho gaya — maine ${who} ko aapko isi number par call karne ko kaha hai. Woh jaldi call karenge.`,
-          ),
+        : slot
+          ? hi(
+              `Done — I've asked ${who} to call you on this number on ${slot}.`,
+              `हो गया — मैंने ${who} से आपको इसी नंबर पर ${slot} कॉल करने को कहा है।`,
+              `Ho gaya — maine ${who} ko aapko isi number par ${slot} call karne ko kaha hai.`,
+            )
+          : hi(
+              `Done — I've asked ${who} to call you on this number. They'll ring you soon.`,
+              `हो गया — मैंने ${who} से आपको इसी नंबर पर कॉल करने को कहा है। वे जल्द कॉल करेंगे।`,
+              `Ho gaya — maine ${who} ko aapko isi number par call karne ko kaha hai. Woh jaldi call karenge.`,
+            ),
       notifyTeam: at
         ? `asked for a call back on ${formatSlot(at, input.timeZone, 'en')} (call task created)`
-        : 'asked for a call back (call task created)',
+        : said
+          ? `asked for a call back "${said}" (call task created)`
+          : 'asked for a call back (call task created)',
       understood: true,
     },
     action: { type: 'call', ...(at ? { at: at.toISOString() } : {}) },
