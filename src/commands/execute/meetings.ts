@@ -25,7 +25,7 @@ import type { Tx } from '../../db/client.ts';
 import { actorOf, confirmFirst, type CommandEnv, type Outcome, type Resolved } from './context.ts';
 import { firstName, formatWhen, say, type Lang } from '../../lib/language.ts';
 import { heldLine, notify, type Told } from './leads.ts';
-import { leadLabel, resolveLead, resolveMember } from './resolve.ts';
+import { leadLabel, resolveLead, resolveLeadAndAssignee } from './resolve.ts';
 
 type Kind = 'meeting' | 'demo';
 const noun = (kind: Kind, lang: Lang) =>
@@ -73,16 +73,9 @@ export async function scheduleCommand(
   resolved: Resolved,
 ): Promise<Outcome> {
   const kind: Kind = cmd.intent === 'schedule_demo' ? 'demo' : 'meeting';
-  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
+  const found = await resolveLeadAndAssignee(tx, env, lang, cmd, resolved);
   if (!found.ok) return found.outcome;
-  const lead = found.value;
-  const settled = { ...resolved, leadId: lead.id };
-  let assigneeId = resolved.memberId ?? lead.assigneeId ?? env.member.id;
-  if (!resolved.memberId && cmd.assignee) {
-    const m = await resolveMember(tx, env, lang, cmd.assignee, cmd, settled);
-    if (!m.ok) return m.outcome;
-    assigneeId = m.value.id;
-  }
+  const { lead, settled, assigneeId } = found.value;
   const l = leadLabel(lead);
   if (!cmd.at) {
     // Never guess a time: ask, and remember the rest of the command.

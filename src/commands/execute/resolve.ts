@@ -328,3 +328,27 @@ export async function unknownMemberText(
   );
   return ask ? `${text} ${say(lang, 'Who should it go to?', 'Kisko dena hai?', 'किसे देना है?')}` : text;
 }
+
+/**
+ * The lead a task command names and who the task is for: the member named in it, else the one
+ * already settled, else the lead's assignee, else the sender. A question when either is unclear.
+ */
+export async function resolveLeadAndAssignee(
+  tx: Tx,
+  env: CommandEnv,
+  lang: Lang,
+  cmd: Command & { company: string; assignee?: string },
+  resolved: Resolved,
+): Promise<Found<{ lead: Lead; settled: Resolved; assigneeId: string }>> {
+  const found = await resolveLead(tx, env, lang, cmd.company, cmd, resolved);
+  if (!found.ok) return found;
+  const lead = found.value;
+  const settled = { ...resolved, leadId: lead.id };
+  let assigneeId = resolved.memberId ?? lead.assigneeId ?? env.member.id;
+  if (!resolved.memberId && cmd.assignee) {
+    const m = await resolveMember(tx, env, lang, cmd.assignee, cmd, settled);
+    if (!m.ok) return m;
+    assigneeId = m.value.id;
+  }
+  return { ok: true, value: { lead, settled, assigneeId } };
+}

@@ -127,7 +127,7 @@ const UNIT: [RegExp, number][] = [
   [/^(?:lakhs?|lacs?|l|लाख)$/iu, 1e5],
   [/^(?:crores?|cr|करोड़)$/iu, 1e7],
 ];
-const numberOf = (s: string) => Number(s.replace(/,/g, '').replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))));
+const numberOf = (s: string) => digits(s.replace(/,/g, ''));
 const unitOf = (u: string | undefined) => (u ? (UNIT.find(([re]) => re.test(u))?.[1] ?? 1) : 1);
 // A number said after these is a phone number or a time, not what the deal was won for.
 const NOT_MONEY_BEFORE = /(?:\b(?:on|call|phone|number|no|mobile|whatsapp|contact)|[\p{N}+])\s*$/iu;
