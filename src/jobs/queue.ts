@@ -28,11 +28,12 @@ export type JobDef<P = unknown, D = unknown> = {
   concurrency?: number;
   /**
    * A worker takes up to this many waiting jobs at once and runs them together through
-   * handleBatch (one run, completed or failed together: handlers are idempotent, so a retry of
-   * the whole set is safe). For jobs whose work batches well (routing).
+   * handleBatch: one run, completed or failed together (handlers are idempotent, so a retry of
+   * the whole set is safe), or, when it returns an outcome per job, each settled by its own (null:
+   * done; an error: failed and retried). For jobs whose work batches well (routing, sending).
    */
   batchSize?: number;
-  handleBatch?: (payloads: P[], deps: D) => Promise<void>;
+  handleBatch?: (payloads: P[], deps: D, ctx: JobContext[]) => Promise<void | (unknown | null)[]>;
 };
 
 /** A job of any payload whose handler takes deps D (the job list). */
@@ -162,15 +163,16 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
     return beat;
   };
 
+  const contextOf = (job: JobWithMetadata<unknown>): JobContext => ({
+    jobId: job.id,
+    attempt: job.retryCount + 1,
+    lastAttempt: job.retryCount >= job.retryLimit,
+  });
   const run = async <D>(def: AnyJob<D>, deps: D, job: JobWithMetadata<unknown>) => {
     const payload = def.schema.parse(job.data) as never;
     const beat = heartbeat(def.id, [job]);
     try {
-      await def.handler(payload, deps, {
-        jobId: job.id,
-        attempt: job.retryCount + 1,
-        lastAttempt: job.retryCount >= job.retryLimit,
-      });
+      await def.handler(payload, deps, contextOf(job));
     } finally {
       clearInterval(beat);
     }
@@ -236,46 +238,70 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       }
       // There may be more: the queue's sleeping slots look too.
       if (listening) wake(def.id);
-      const job = jobs[0];
-      const ids = jobs.map((j) => j.id);
-      let failure: unknown = null;
-      try {
-        if (jobs.length > 1 && def.handleBatch) {
-          const beat = heartbeat(def.id, jobs);
-          try {
-            await def.handleBatch(
-              jobs.map((j) => def.schema.parse(j.data)),
-              deps,
-            );
-          } finally {
-            clearInterval(beat);
-          }
-        } else await run(def, deps, job);
-      } catch (err) {
-        failure = err ?? new Error('job failed');
+      const failures = await runJobs(def, deps, jobs);
+      const failed = jobs.filter((_, i) => failures[i] !== null);
+      if (failed.length) {
+        const err = failures.find((f) => f !== null);
         failedAt.set(def.id, Date.now());
         if (isDatabaseUnavailable(err)) outage.failed(err);
         else
           opts.log.warn(
-            { err, job: def.id, jobId: job.id, jobs: ids.length, attempt: job.retryCount + 1 },
+            { err, job: def.id, jobId: failed[0].id, jobs: failed.length, attempt: failed[0].retryCount + 1 },
             'job failed',
           );
       }
+      await settle(def.id, jobs, failures);
+    }
+  };
+
+  /** Completes the jobs that are done and fails the others (pg-boss retries them with backoff). */
+  const settle = async (name: string, jobs: JobWithMetadata<unknown>[], failures: unknown[]) => {
+    try {
+      // A job whose completion is lost runs again when it expires: handlers are idempotent.
+      const done = jobs.filter((_, i) => failures[i] === null).map((j) => j.id);
+      if (done.length) await boss.complete(name, done);
+      const byError = new Map<unknown, string[]>();
+      jobs.forEach(
+        (j, i) => failures[i] !== null && byError.set(failures[i], [...(byError.get(failures[i]) ?? []), j.id]),
+      );
+      for (const [failure, ids] of byError)
+        await boss.fail(
+          name,
+          ids,
+          failure instanceof Error ? { message: failure.message, stack: failure.stack } : { message: String(failure) },
+        );
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) outage.failed(err);
+      else opts.log.error({ err, job: name, jobId: jobs[0].id }, 'could not record a job result');
+    }
+  };
+
+  /**
+   * Jobs taken together: through handleBatch when the job has one (each job's outcome, or one for
+   * all), else the one job through its handler. Returns each job's failure, null when done.
+   */
+  const runJobs = async <D>(def: AnyJob<D>, deps: D, jobs: JobWithMetadata<unknown>[]): Promise<unknown[]> => {
+    const failedAll = (err: unknown) => jobs.map(() => err ?? new Error('job failed'));
+    if (jobs.length > 1 && def.handleBatch) {
+      const beat = heartbeat(def.id, jobs);
       try {
-        // A job whose completion is lost runs again when it expires: handlers are idempotent.
-        if (failure)
-          await boss.fail(
-            def.id,
-            ids,
-            failure instanceof Error
-              ? { message: failure.message, stack: failure.stack }
-              : { message: String(failure) },
-          );
-        else await boss.complete(def.id, ids);
+        const out = await def.handleBatch(
+          jobs.map((j) => def.schema.parse(j.data)),
+          deps,
+          jobs.map(contextOf),
+        );
+        return Array.isArray(out) ? out.map((f) => (f === undefined ? null : f)) : jobs.map(() => null);
       } catch (err) {
-        if (isDatabaseUnavailable(err)) outage.failed(err);
-        else opts.log.error({ err, job: def.id, jobId: job.id }, 'could not record a job result');
+        return failedAll(err);
+      } finally {
+        clearInterval(beat);
       }
+    }
+    try {
+      await run(def, deps, jobs[0]);
+      return [null];
+    } catch (err) {
+      return failedAll(err);
     }
   };
 
@@ -371,15 +397,10 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         let found = 0;
         for (const def of defs) {
           const jobs = await boss.fetch<unknown>(def.id, { batchSize: 20, includeMetadata: true });
-          for (const job of jobs) {
-            found++;
-            try {
-              await run(def, deps, job);
-              await boss.complete(def.id, job.id);
-            } catch (err) {
-              await boss.fail(def.id, job.id, { message: err instanceof Error ? err.message : String(err) });
-            }
-          }
+          found += jobs.length;
+          // As the workers take them: a batch job's waiting jobs together, any other one by one.
+          if (def.handleBatch && jobs.length > 1) await settle(def.id, jobs, await runJobs(def, deps, jobs));
+          else for (const job of jobs) await settle(def.id, [job], await runJobs(def, deps, [job]));
         }
         ran += found;
         if (!found) break;

@@ -10,9 +10,9 @@ import { ProviderError, type OutboundPayload, type Recipient, type Surface } fro
 import { IN_DOUBT_CODES } from '../channels/http.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import { rowsOf, type Db } from '../db/client.ts';
 import { sqlState } from '../db/errors.ts';
-import { conversations, messages } from '../db/schema/index.ts';
+import { channels, conversationLockOrder, conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
 import { channelConfig, channelFetch, teamTemplate, windowTemplate } from '../channel-accounts/config.ts';
 import { defineJob, type JobContext, type JobQueue } from '../jobs/queue.ts';
@@ -150,43 +150,210 @@ export const noEarlierPending = sql`not exists (
   where e.conversation_id = messages.conversation_id and e.direction = 'out' and e.status in ('queued', 'sending')
     and (e.created_at, e.id) < (messages.created_at, messages.id))`;
 
-export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobContext): Promise<void> {
-  const [msg] = await deps.db
-    .update(messages)
-    .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
-    .where(and(eq(messages.id, messageId), eq(messages.status, 'queued'), noEarlierPending))
-    .returning();
-  // Sent, sending or failed already: never twice. Or an earlier message of the conversation has not
-  // left yet: when it has, sendNext hands over to this one.
-  if (!msg) {
-    // Settled by a status webhook while it waited to be sent again: the ones after it go on.
-    const [row] = await deps.db
-      .select({ status: messages.status, conversationId: messages.conversationId })
-      .from(messages)
-      .where(eq(messages.id, messageId));
-    if (row && row.status !== 'queued' && row.status !== 'sending') await sendNext(deps, row.conversationId);
-    return;
+/** A message to send and the job that asked (its attempt decides between a retry and a failure). */
+export type SendItem = { messageId: string; ctx: JobContext };
+
+/** A conversation's queue followed in one run: at most this many rounds, then jobs take over. */
+const FOLLOW_ROUNDS = 8;
+
+/**
+ * Sends a set of messages (the jobs a worker took together) set-based: one statement claims every
+ * message whose conversation has nothing earlier pending; the conversations, channels and answered
+ * messages are read once; the provider calls go out side by side (each conversation has one
+ * message in flight); the sent ones are recorded in one transaction. Then the next queued message
+ * of each conversation that moved is sent in the same run (up to FOLLOW_ROUNDS), without a job
+ * in between. Returns each item's outcome: null when its job is done, the error to retry it with.
+ */
+export async function sendMany(deps: SendDeps, items: SendItem[]): Promise<(unknown | null)[]> {
+  const outcomes: (unknown | null)[] = items.map(() => null);
+  const jobOf = new Map<string, number[]>();
+  items.forEach((it, i) => jobOf.set(it.messageId, [...(jobOf.get(it.messageId) ?? []), i]));
+  const deadline = Date.now() + SEND_MAX_MS;
+  let ids = [...jobOf.keys()];
+  for (let round = 0; ids.length; round++) {
+    const claimed = await deps.db
+      .update(messages)
+      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
+      .where(and(inArray(messages.id, ids), eq(messages.status, 'queued'), noEarlierPending))
+      .returning();
+    // Sent, sending or failed already: never twice. Or an earlier message of the conversation has
+    // not left yet: when it has, its sender hands over to this one. One settled by a status webhook
+    // while it waited to be sent again: the ones after it go on.
+    const moved = new Set<string>();
+    const unclaimed = ids.filter((id) => !claimed.some((m) => m.id === id));
+    if (unclaimed.length)
+      for (const row of await deps.db
+        .select({ status: messages.status, conversationId: messages.conversationId })
+        .from(messages)
+        .where(inArray(messages.id, unclaimed)))
+        if (row.status !== 'queued' && row.status !== 'sending') moved.add(row.conversationId);
+    if (claimed.length) {
+      const stop = heartbeat(
+        deps,
+        claimed.map((m) => m.id),
+      );
+      try {
+        const pre = await prefetch(deps.db, claimed);
+        const sent: Sent[] = [];
+        const results = await Promise.allSettled(
+          claimed.map((msg) => {
+            const job = jobOf.get(msg.id)?.[0];
+            // A message followed in this run has no job of its own here: its attempts decide.
+            const ctx = job !== undefined ? items[job].ctx : { jobId: '', attempt: msg.attempts, lastAttempt: false };
+            return sendClaimed(deps, msg, ctx, deadline, pre, sent);
+          }),
+        );
+        let recordError: unknown = null;
+        if (sent.length)
+          await recordAll(deps, sent).catch(
+            (err: unknown) => (recordError = err instanceof SendRecordError ? err.cause : err),
+          );
+        for (const [i, msg] of claimed.entries()) {
+          const r = results[i];
+          const error = r.status === 'rejected' ? r.reason : sent.some((x) => x.msg.id === msg.id) ? recordError : null;
+          if (error === null) {
+            // Left or failed for good (a retry keeps its place): the next one may go.
+            moved.add(msg.conversationId);
+            continue;
+          }
+          const jobs = jobOf.get(msg.id);
+          if (jobs) for (const j of jobs) outcomes[j] = error;
+          else if (r.status === 'rejected' && error instanceof ProviderError && error.retryable)
+            // Followed without a job, back to queued by send(): a job of its own, after the backoff.
+            await deps.queue.enqueue(
+              sendJob,
+              deps.db,
+              { messageId: msg.id },
+              { startAfter: Math.min(RETRY.retryDelayMax, RETRY.retryDelay * 2 ** (msg.attempts - 1)) },
+            );
+          else deps.log.warn({ err: error, messageId: msg.id }, 'a sent message could not be recorded');
+        }
+      } finally {
+        stop();
+      }
+    }
+    if (!moved.size) break;
+    const next = await nextQueued(deps.db, [...moved]);
+    if (round + 1 >= FOLLOW_ROUNDS || Date.now() > deadline) {
+      for (const id of next) await deps.queue.enqueue(sendJob, deps.db, { messageId: id }, { priority: 1 });
+      break;
+    }
+    ids = next;
   }
-  const stop = heartbeat(deps, msg.id);
-  try {
-    await sendClaimed(deps, msg, ctx, Date.now() + SEND_MAX_MS);
-  } finally {
-    stop();
-  }
-  // Left or failed for good (a retry throws above and keeps its place): the next one may go.
-  await sendNext(deps, msg.conversationId);
+  return outcomes;
 }
 
-/** Keeps the claim's lease while this process works on the row; stops at SEND_MAX_MS at the latest. */
-function heartbeat(deps: SendDeps, id: string): () => void {
+/** One message (one job): sendMany of one; a retry throws so pg-boss backs off. */
+export async function sendMessage(deps: SendDeps, messageId: string, ctx: JobContext): Promise<void> {
+  const [outcome] = await sendMany(deps, [{ messageId, ctx }]);
+  if (outcome !== null) throw outcome;
+}
+
+/** What the messages of a run need, read once: their conversations, channels and answered messages. */
+type Prefetched = {
+  conversations: Map<string, Conversation>;
+  channels: Map<string, ChannelRow>;
+  answered: Map<string, { providerMessageId: string | null; direction: string }>;
+};
+
+async function prefetch(db: Db, msgs: Message[]): Promise<Prefetched> {
+  const convIds = [...new Set(msgs.map((m) => m.conversationId))];
+  const channelIds = [...new Set(msgs.map((m) => m.channelId))];
+  const replyIds = [...new Set(msgs.map((m) => m.replyToId).filter((x): x is string => !!x))];
+  const convRows = await db.select().from(conversations).where(inArray(conversations.id, convIds));
+  const channelRows = await db.select().from(channels).where(inArray(channels.id, channelIds));
+  const answeredRows = replyIds.length
+    ? await db
+        .select({ id: messages.id, providerMessageId: messages.providerMessageId, direction: messages.direction })
+        .from(messages)
+        .where(inArray(messages.id, replyIds))
+    : [];
+  return {
+    conversations: new Map(convRows.map((c) => [c.id, c])),
+    channels: new Map(channelRows.map((c) => [c.id, c])),
+    answered: new Map(answeredRows.map((a) => [a.id, a])),
+  };
+}
+
+/** The earliest pending message of each conversation, where that one is still queued. */
+async function nextQueued(db: Db, conversationIds: string[]): Promise<string[]> {
+  const rows = rowsOf<{ id: string; status: string }>(
+    await db.execute(sql`
+      select distinct on (conversation_id) id, status from messages
+      where conversation_id in (${sql.join(
+        conversationIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) and direction = 'out' and status in ('queued', 'sending')
+      order by conversation_id, created_at, id`),
+  );
+  return rows.filter((r) => r.status === 'queued').map((r) => r.id);
+}
+
+/** A message the provider accepted, to record with the others of its run. */
+type Sent = {
+  msg: Message;
+  conv: Conversation;
+  result: { providerMessageId: string | null; parts?: PartsState };
+  payload: OutboundPayload;
+  sentAt: Date;
+};
+
+/**
+ * Records a run's sent messages in one transaction, whatever it takes (never `failed` for a message
+ * the provider accepted): the conversations' rows first, in conversationLockOrder, then the
+ * messages', the order routing and ingest lock them in; a deadlock or serialization failure is
+ * tried again. Should the database stay away, the rows stay `sending`: their lease lapses and the
+ * provider's statuses settle them (outbound/sweep).
+ */
+async function recordAll(deps: SendDeps, sent: Sent[]): Promise<void> {
+  const lastOut = new Map<string, Date>();
+  for (const s of sent) if (!(lastOut.get(s.conv.id)! >= s.sentAt)) lastOut.set(s.conv.id, s.sentAt);
+  const convJson = JSON.stringify([...lastOut].map(([id, at]) => ({ id, at })));
+  const msgJson = JSON.stringify(
+    sent.map((s) => ({
+      id: s.msg.id,
+      pid: s.result.providerMessageId,
+      at: s.sentAt,
+      // A template (the window's fallback) is what went: the row says so.
+      payload: s.payload.type === 'template' ? s.payload : null,
+      parts: s.result.parts ?? null,
+    })),
+  );
+  await recordSent(() =>
+    deps.db.transaction(async (tx) => {
+      await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(inArray(conversations.id, [...lastOut.keys()]))
+        .orderBy(...conversationLockOrder)
+        .for('update');
+      await tx.execute(sql`
+        update conversations c set last_outbound_at = v.at
+        from json_to_recordset(${convJson}::json) as v(id uuid, at timestamptz)
+        where c.id = v.id`);
+      // Earlier attempts' errors stay in meta.errors; the row itself says it went.
+      await tx.execute(sql`
+        update messages m set status = 'sent', provider_message_id = v.pid, sent_at = v.at, updated_at = v.at,
+          error_code = null, error_title = null, fail_reason = null, failed_at = null, next_attempt_at = null,
+          payload = coalesce(v.payload, m.payload),
+          meta = case when v.parts is null then m.meta
+                      else coalesce(m.meta, '{}'::jsonb) || jsonb_build_object('parts', v.parts) end
+        from jsonb_to_recordset(${msgJson}::jsonb) as v(id uuid, pid text, at timestamptz, payload jsonb, parts jsonb)
+        where m.id = v.id and m.status = 'sending'`);
+    }),
+  );
+}
+
+/** Keeps the claims' lease while this process works on the rows; stops at SEND_MAX_MS at the latest. */
+function heartbeat(deps: SendDeps, ids: string[]): () => void {
   const started = Date.now();
   const timer = setInterval(() => {
     if (Date.now() - started > SEND_MAX_MS) return clearInterval(timer);
     deps.db
       .update(messages)
       .set({ updatedAt: new Date() })
-      .where(and(eq(messages.id, id), eq(messages.status, 'sending')))
-      .catch(() => {}); // the database is away: the lease lapses, and the sweep takes the row up
+      .where(and(inArray(messages.id, ids), eq(messages.status, 'sending')))
+      .catch(() => {}); // the database is away: the lease lapses, and the sweep takes the rows up
   }, HEARTBEAT_MS);
   timer.unref();
   return () => clearInterval(timer);
@@ -212,10 +379,19 @@ export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId
   if (next?.status === 'queued') await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
 }
 
-async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext, deadline: number): Promise<void> {
-  const [conv] = await deps.db.select().from(conversations).where(eq(conversations.id, msg.conversationId));
-  const channel = await getChannel(deps.db, msg.channelId);
-  if (!conv || !channel.active) return fail(deps.db, msg.id, 'channel_inactive');
+async function sendClaimed(
+  deps: SendDeps,
+  msg: Message,
+  jobCtx: JobContext,
+  deadline: number,
+  pre: Prefetched,
+  sent: Sent[],
+): Promise<void> {
+  const conv = pre.conversations.get(msg.conversationId);
+  const channel = pre.channels.get(msg.channelId);
+  if (!conv || !channel?.active) return fail(deps.db, msg.id, 'channel_inactive');
+  // The row's attempts bound the retries too (a message followed without its job has only those).
+  const ctx = { ...jobCtx, lastAttempt: jobCtx.lastAttempt || msg.attempts > RETRY.retryLimit };
   if (conv.optedOutAt && !directPurposes.has(msg.purpose ?? '')) return fail(deps.db, msg.id, 'opted_out');
 
   let payload = msg.payload as unknown as OutboundPayload;
@@ -238,8 +414,8 @@ async function sendClaimed(deps: SendDeps, msg: Message, ctx: JobContext, deadli
       payload = fallback;
     }
   }
-  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel, surface, { retry: true });
-  await send(deps, msg, conv, channel, surface, payload, ctx, true, deadline);
+  if (msg.attempts === 1) await markAnsweredRead(deps, msg, conv, channel, surface, { retry: true }, pre.answered);
+  await send(deps, msg, conv, channel, surface, payload, ctx, true, deadline, sent);
 }
 
 /**
@@ -254,12 +430,15 @@ async function markAnsweredRead(
   channel: ChannelRow,
   surface: Surface,
   opts: { retry: boolean },
+  known?: Prefetched['answered'],
 ): Promise<void> {
   if (!msg.replyToId || !surface.markRead) return;
-  const [answered] = await deps.db
-    .select({ providerMessageId: messages.providerMessageId, direction: messages.direction })
-    .from(messages)
-    .where(eq(messages.id, msg.replyToId));
+  const [answered] = known
+    ? [known.get(msg.replyToId)]
+    : await deps.db
+        .select({ providerMessageId: messages.providerMessageId, direction: messages.direction })
+        .from(messages)
+        .where(eq(messages.id, msg.replyToId));
   if (!answered?.providerMessageId || answered.direction !== 'in') return;
   try {
     // Not a message: it takes no token of the number's messages-per-second limit.
@@ -406,38 +585,13 @@ async function send(
   ctx: JobContext,
   mayFallBack: boolean,
   deadline: number,
+  sent: Sent[],
 ): Promise<void> {
   try {
     const result = await deliver(deps, msg, conv, channel, surface, payload, deadline);
-    const sentAt = deps.now();
-    // It left: recorded whatever it takes (never `failed` for a message the provider accepted). The
-    // conversation's row first, then the message's, the order routing and ingest lock them in; a
-    // deadlock or serialization failure is tried again. Should the database stay away, the row stays
-    // `sending`: its lease lapses and the provider's status settles it (outbound/sweep).
-    await recordSent(() =>
-      deps.db.transaction(async (tx) => {
-        await tx.update(conversations).set({ lastOutboundAt: sentAt }).where(eq(conversations.id, conv.id));
-        await tx
-          .update(messages)
-          .set({
-            status: 'sent',
-            providerMessageId: result.providerMessageId,
-            sentAt,
-            updatedAt: sentAt,
-            // Earlier attempts' errors stay in meta.errors; the row itself says it went.
-            errorCode: null,
-            errorTitle: null,
-            failReason: null,
-            failedAt: null,
-            nextAttemptAt: null,
-            ...(payload.type === 'template' ? { payload: payload as unknown as Record<string, unknown> } : {}),
-            ...(result.parts ? { meta: mergeMeta({ parts: result.parts }) } : {}),
-          })
-          .where(and(eq(messages.id, msg.id), eq(messages.status, 'sending')));
-      }),
-    );
+    // It left: recorded with the run's others (recordAll).
+    sent.push({ msg, conv, result, payload, sentAt: deps.now() });
   } catch (err) {
-    if (err instanceof SendRecordError) throw err.cause;
     if (!(err instanceof ProviderError)) {
       // Our own bug, or a failure we cannot classify: the message may or may not have left.
       deps.log.error({ err, messageId: msg.id }, 'send failed unexpectedly');
@@ -450,7 +604,7 @@ async function send(
         mayFallBack && payload.type !== 'template' && surface.replyWindow.templates
           ? windowFallback(channel, payload, team)
           : null;
-      if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false, deadline);
+      if (fallback) return send(deps, msg, conv, channel, surface, fallback, ctx, false, deadline, sent);
       return (team ? hold : fail)(deps.db, msg.id, 'window_closed', err.code, err.message);
     }
     if (team && payload.type === 'template' && !(err.retryable && !ctx.lastAttempt))
@@ -482,7 +636,7 @@ async function send(
           status: 'queued',
           errorCode: err.code ?? String(err.status ?? ''),
           errorTitle: err.message,
-          nextAttemptAt: retryDueBy(ctx.attempt, now),
+          nextAttemptAt: retryDueBy(Math.max(ctx.attempt, msg.attempts), now),
           meta: attemptError(msg.attempts, err, now),
           updatedAt: now,
         })
@@ -540,6 +694,14 @@ export const sendJob = defineJob({
   id: 'outbound.send',
   schema: z.object({ messageId: z.uuid() }),
   handler: (p, deps: SendDeps, ctx) => sendMessage(deps, p.messageId, ctx),
+  // Waiting sends are taken together (up to 32): claimed, read, sent side by side and recorded as
+  // a set (sendMany); each job settled by its own message's outcome.
+  batchSize: 32,
+  handleBatch: (payloads, deps: SendDeps, ctx) =>
+    sendMany(
+      deps,
+      payloads.map((p, i) => ({ messageId: p.messageId, ctx: ctx[i] })),
+    ),
   queue: { ...RETRY },
   concurrency: 8,
 });
