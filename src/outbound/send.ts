@@ -10,7 +10,7 @@ import { ProviderError, type OutboundPayload, type Recipient, type Surface } fro
 import { IN_DOUBT_CODES } from '../channels/http.ts';
 import type { ChannelRegistry } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
-import { rowsOf, type Db } from '../db/client.ts';
+import { rowsOf, type Database, type Db } from '../db/client.ts';
 import { sqlState } from '../db/errors.ts';
 import { channels, conversationLockOrder, conversations, messages } from '../db/schema/index.ts';
 import { getChannel, type ChannelRow } from '../channel-accounts/accounts.ts';
@@ -22,6 +22,8 @@ import { splitText } from './split.ts';
 
 export type SendDeps = {
   db: Db;
+  /** PGlite's lanes: a run's statements go in the background one, after pending webhooks. */
+  database?: Pick<Database, 'background'>;
   queue: JobQueue;
   config: Config;
   channels: ChannelRegistry;
@@ -169,31 +171,35 @@ export async function sendMany(deps: SendDeps, items: SendItem[]): Promise<(unkn
   const jobOf = new Map<string, number[]>();
   items.forEach((it, i) => jobOf.set(it.messageId, [...(jobOf.get(it.messageId) ?? []), i]));
   const deadline = Date.now() + SEND_MAX_MS;
+  const bg = <T>(fn: () => Promise<T>): Promise<T> => (deps.database ? deps.database.background(fn) : fn());
   let ids = [...jobOf.keys()];
   for (let round = 0; ids.length; round++) {
-    const claimed = await deps.db
-      .update(messages)
-      .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
-      .where(and(inArray(messages.id, ids), eq(messages.status, 'queued'), noEarlierPending))
-      .returning();
-    // Sent, sending or failed already: never twice. Or an earlier message of the conversation has
-    // not left yet: when it has, its sender hands over to this one. One settled by a status webhook
-    // while it waited to be sent again: the ones after it go on.
     const moved = new Set<string>();
-    const unclaimed = ids.filter((id) => !claimed.some((m) => m.id === id));
-    if (unclaimed.length)
-      for (const row of await deps.db
-        .select({ status: messages.status, conversationId: messages.conversationId })
-        .from(messages)
-        .where(inArray(messages.id, unclaimed)))
-        if (row.status !== 'queued' && row.status !== 'sending') moved.add(row.conversationId);
+    const claimed = await bg(async () => {
+      const rows = await deps.db
+        .update(messages)
+        .set({ status: 'sending', attempts: sql`${messages.attempts} + 1`, updatedAt: new Date() })
+        .where(and(inArray(messages.id, ids), eq(messages.status, 'queued'), noEarlierPending))
+        .returning();
+      // Sent, sending or failed already: never twice. Or an earlier message of the conversation has
+      // not left yet: when it has, its sender hands over to this one. One settled by a status
+      // webhook while it waited to be sent again: the ones after it go on.
+      const unclaimed = ids.filter((id) => !rows.some((m) => m.id === id));
+      if (unclaimed.length)
+        for (const row of await deps.db
+          .select({ status: messages.status, conversationId: messages.conversationId })
+          .from(messages)
+          .where(inArray(messages.id, unclaimed)))
+          if (row.status !== 'queued' && row.status !== 'sending') moved.add(row.conversationId);
+      return rows;
+    });
     if (claimed.length) {
       const stop = heartbeat(
         deps,
         claimed.map((m) => m.id),
       );
       try {
-        const pre = await prefetch(deps.db, claimed);
+        const pre = await bg(() => prefetch(deps.db, claimed));
         const sent: Sent[] = [];
         const results = await Promise.allSettled(
           claimed.map((msg) => {
@@ -205,7 +211,7 @@ export async function sendMany(deps: SendDeps, items: SendItem[]): Promise<(unkn
         );
         let recordError: unknown = null;
         if (sent.length)
-          await recordAll(deps, sent).catch(
+          await bg(() => recordAll(deps, sent)).catch(
             (err: unknown) => (recordError = err instanceof SendRecordError ? err.cause : err),
           );
         for (const [i, msg] of claimed.entries()) {
@@ -233,7 +239,7 @@ export async function sendMany(deps: SendDeps, items: SendItem[]): Promise<(unkn
       }
     }
     if (!moved.size) break;
-    const next = await nextQueued(deps.db, [...moved]);
+    const next = await bg(() => nextQueued(deps.db, [...moved]));
     if (round + 1 >= FOLLOW_ROUNDS || Date.now() > deadline) {
       for (const id of next) await deps.queue.enqueue(sendJob, deps.db, { messageId: id }, { priority: 1 });
       break;
