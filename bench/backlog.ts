@@ -7,6 +7,7 @@
 //
 //   node bench/backlog.ts [--db pglite,postgres] [--messages 1000] [--seconds 15]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (for --db postgres)
+import './node-flags.ts'; // first: the server's V8 flags (bin/node-flags.js)
 import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { benchDatabase, benchWhatsApp, signature, waTextBody } from './lib.ts';

@@ -10,6 +10,7 @@
 // Parley and the baseline run in this process's main thread (workers off: ingest only). The
 // load generator runs in a worker thread of the same process, so it has its own event loop but
 // shares the machine's CPU with both servers and PostgreSQL.
+import './node-flags.ts'; // first: the server's V8 flags (bin/node-flags.js)
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';

@@ -26,6 +26,7 @@
 // They share the machine's CPUs with PostgreSQL. Times are compared across processes as
 // performance.timeOrigin + performance.now() (the same wall clock).
 // bench/multi.ts runs the same load and checks against two servers and two workers (processes).
+import './node-flags.ts'; // first: the server's V8 flags (bin/node-flags.js)
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';

@@ -10,6 +10,7 @@
 //
 //   node bench/route.ts [--messages 1200] [--per-sender 2] [--warmup 200] [--pool 10] [--profile DIR]
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+import './node-flags.ts'; // first: the server's V8 flags (bin/node-flags.js)
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
