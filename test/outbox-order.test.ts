@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { conversations, messages } from '../src/db/schema/index.ts';
 import { queueReplies } from '../src/outbound/queue.ts';
-import { sendMessage } from '../src/outbound/send.ts';
+import { sendMany, sendMessage } from '../src/outbound/send.ts';
 import { sweepStuckSends } from '../src/outbound/sweep.ts';
 import { startFakeGraphApi } from './fakes/graph-api.ts';
 import { createTestApp, drainJobs, newWorkspace } from './helpers/app.ts';
@@ -95,6 +95,40 @@ describe('outbox order', () => {
     await drainJobs(deps);
     expect(textsTo(phoneNumberId).slice(1)).toEqual(['first', 'first', 'second']);
     expect(await statusOf(second)).toBe('sent');
+  });
+
+  it('a batch of sends: each job settled by its own message, and each conversation followed to its next message in the same run', async () => {
+    const a = await customer();
+    const b = await customer();
+    const c = await customer();
+    const [a1, a2, a3] = await queueTexts(a.conv, ['a1', 'a2', 'a3']);
+    const [b1] = await queueTexts(b.conv, ['b1']);
+    const [c1, c2] = await queueTexts(c.conv, ['c1', 'c2']);
+    // The first send request of the run fails for now (a 500): whichever message that is keeps
+    // its place, its job alone is retried; the others leave, and their conversations go on.
+    graph.failNext(500);
+    const items = [a1, b1, c1].map((messageId, i) => ({ messageId, ctx: { ...ctx, jobId: `job-${i}` } }));
+    const outcomes = await sendMany(deps, items);
+    expect(outcomes.filter((o) => o !== null)).toHaveLength(1);
+    const failedAt = outcomes.findIndex((o) => o !== null);
+    const failedId = items[failedAt].messageId;
+    expect(await statusOf(failedId)).toBe('queued');
+    const chains: Record<string, string[]> = { [a1]: [a1, a2, a3], [b1]: [b1], [c1]: [c1, c2] };
+    for (const first of [a1, b1, c1]) {
+      const statuses = await Promise.all(chains[first].map(statusOf));
+      if (first === failedId) expect(statuses.every((x) => x === 'queued')).toBe(true);
+      // Followed without jobs of their own: every message of the conversation went in this run.
+      else expect(statuses.every((x) => x === 'sent')).toBe(true);
+    }
+    // The retry sends the held-back conversation in order; no message of the others twice.
+    await sendMessage(deps, failedId, { ...ctx, attempt: 2 });
+    await drainJobs(deps);
+    // Each phone got its conversation's texts once and in order (the refused request first, where it was).
+    const expected = (texts: string[], first: string) => (first === failedId ? [texts[0], ...texts] : texts);
+    expect(textsTo(a.phoneNumberId).slice(1)).toEqual(expected(['a1', 'a2', 'a3'], a1));
+    expect(textsTo(b.phoneNumberId).slice(1)).toEqual(expected(['b1'], b1));
+    expect(textsTo(c.phoneNumberId).slice(1)).toEqual(expected(['c1', 'c2'], c1));
+    for (const id of [a1, a2, a3, b1, c1, c2]) expect(await statusOf(id)).toBe('sent');
   });
 
   it.runIf(deps.database.kind === 'postgres')(
