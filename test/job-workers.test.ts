@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/client.ts';
-import { defineJob } from '../src/jobs/queue.ts';
+import { createJobQueue, defineJob } from '../src/jobs/queue.ts';
 import { createTestApp } from './helpers/app.ts';
 
 const { deps } = await createTestApp();
@@ -103,5 +103,30 @@ describe('job notifications', () => {
     // By polling alone, jobs sent at random points of a 0.5 s sleep wait 0.25 s on average.
     const sorted = [...seen].sort((a, b) => a - b);
     expect(sorted[2]).toBeLessThan(150);
+  });
+
+  it('a job that becomes due later wakes its queue through the one look for due jobs, with no poll per queue', async () => {
+    const queue = createJobQueue(deps.database, { log: deps.log, duePollMs: 300 });
+    const ran: number[] = [];
+    const later = defineJob({
+      id: 'test.later',
+      schema: z.object({ at: z.number() }),
+      handler: async (p: { at: number }) => void ran.push(Date.now() - p.at),
+      concurrency: 2,
+    });
+    await queue.work([later], deps);
+    try {
+      // Listening: the slots sleep without a timer; a delayed job sends no notification when it falls due.
+      await new Promise((r) => setTimeout(r, 700));
+      await queue.enqueue(later, deps.db, { at: Date.now() }, { startAfter: 1 });
+      const started = Date.now();
+      while (!ran.length && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(ran).toHaveLength(1);
+      // Due after 1 s, found by the next look (every 0.3 s here), not a 30 s per-queue poll.
+      expect(ran[0]).toBeGreaterThanOrEqual(900);
+      expect(ran[0]).toBeLessThan(3000);
+    } finally {
+      await queue.stop();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Database, DbOrTx, RawQuery } from '../db/client.ts';
+import { rowsOf, type Database, type DbOrTx, type RawQuery } from '../db/client.ts';
 import { createOutageLog, isDatabaseUnavailable } from '../db/errors.ts';
 
 export type JobContext = { jobId: string; attempt: number; lastAttempt: boolean };
@@ -80,10 +80,12 @@ function statementName(text: string): string | undefined {
 /** How long an idle worker waits before it looks for a job again (without notifications). */
 const POLL_MS = 500;
 /**
- * With notifications (a NOTIFY wakes the workers when a job can run at once), only one slot per
- * queue polls, this rarely: for jobs that become due later (retries, delays) and a notification
- * lost while the listener reconnects. An idle server then costs a few queries a minute per queue;
- * a queue whose job just failed polls every 0.5 s for a while, so its retry is not late.
+ * With notifications (a NOTIFY wakes the workers when a job can run at once), the slots sleep
+ * until woken, and one statement for all the process's queues looks this often for jobs that
+ * became due later (retries, delays) or whose notification was lost while the listener
+ * reconnected, and wakes those queues: an idle server costs two queries a minute for its ten
+ * queues, not twenty. A queue whose job just failed polls every 0.5 s for a while, so its retry
+ * is not late.
  */
 const POLL_LISTENING_MS = 30_000;
 /** How long the listener waits for its own test notification before the workers give up on notifications. */
@@ -103,7 +105,10 @@ const SUPERVISE_SECONDS = 15;
  * `listenUrl` (DATABASE_LISTEN_URL): where the one LISTEN connection of a process running workers
  * connects, when the pool's URL goes through a transaction-mode pooler; unset, the pool's own.
  */
-export function createJobQueue(database: Database, opts: { log: Logger; clock?: Clock; listenUrl?: string }): JobQueue {
+export function createJobQueue(
+  database: Database,
+  opts: { log: Logger; clock?: Clock; listenUrl?: string; /** tests */ duePollMs?: number },
+): JobQueue {
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
       ? { db: fromPglite(database.pglite!), backend: 'pglite' as const }
@@ -187,25 +192,40 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
   // the queue's slots at once; the poll remains for jobs that become due later (retries, delays)
   // and for a notification lost while the listener reconnects.
   const sleepers = new Map<string, Set<() => void>>();
-  // Queues with a slot sleeping on the poll timer: the others of that queue sleep until woken.
-  const polling = new Set<string>();
   let listening = false;
   const failedAt = new Map<string, number>();
+  /** A slot with nothing to do sleeps until woken, or ms at most (null: until woken). */
   const idle = (queue: string, ms: number | null) =>
     new Promise<void>((resolve) => {
       const set = sleepers.get(queue) ?? new Set();
       sleepers.set(queue, set);
-      const poller = ms !== null || !polling.has(queue);
-      if (ms === null && poller) polling.add(queue);
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
-        if (ms === null && poller) polling.delete(queue);
         resolve();
       };
-      const timer = poller ? setTimeout(done, ms ?? POLL_LISTENING_MS) : undefined;
+      const timer = ms !== null ? setTimeout(done, ms) : undefined;
       set.add(done);
     });
+  // While listening: one look for due jobs across the queues worked here, waking those that have one.
+  let duePoll: ReturnType<typeof setInterval> | undefined;
+  const worked = new Set<string>();
+  const wakeDue = async () => {
+    if (!listening || stopping || !worked.size) return;
+    try {
+      const rows = rowsOf<{ name: string }>(
+        await database.db.execute(
+          sql`select distinct name from pgboss.job where name in (${sql.join(
+            [...worked].map((n) => sql`${n}`),
+            sql`, `,
+          )}) and state < 'active' and start_after <= now()`,
+        ),
+      );
+      for (const r of rows) wake(r.name);
+    } catch {
+      wake(null); // the database is away, or pg-boss changed: every slot looks for itself
+    }
+  };
   const wake = (queue: string | null) => {
     for (const [name, set] of sleepers) if (queue === null || name === queue) for (const done of [...set]) done();
   };
@@ -230,8 +250,9 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         else opts.log.error({ err, job: def.id }, 'job fetch failed');
       }
       if (!jobs.length) {
-        // Backing off, or polling without notifications: every slot on its timer. Listening: one
-        // slot per queue polls, the others wait for a notification or for that one to find work.
+        // Backing off, or polling without notifications: every slot on its timer. Listening: the
+        // slots wait for a notification, for the process's look for due jobs (wakeDue) or for
+        // another slot of the queue that found work.
         const watchRetry = Date.now() - (failedAt.get(def.id) ?? -Infinity) < RETRY_WATCH_MS;
         if (!stopping) await idle(def.id, backoff || (listening && !watchRetry ? null : POLL_MS));
         continue;
@@ -344,6 +365,9 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
         listening = up;
         if (!up) wake(null); // every slot back on its own timer
       });
+      for (const def of defs) worked.add(def.id);
+      duePoll ??= setInterval(() => void wakeDue(), opts.duePollMs ?? POLL_LISTENING_MS);
+      duePoll.unref();
       for (const def of defs) for (let i = 0; i < (def.concurrency ?? 2); i++) slots.push(slot(def, deps));
     },
     async schedule(defs) {
@@ -411,6 +435,9 @@ export function createJobQueue(database: Database, opts: { log: Logger; clock?: 
       if (!started) return;
       // Let running jobs finish (up to 10 s), then stop pg-boss.
       stopping = true;
+      clearInterval(duePoll);
+      duePoll = undefined;
+      worked.clear();
       await unlisten?.();
       unlisten = null;
       wake(null);
