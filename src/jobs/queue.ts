@@ -99,7 +99,7 @@ const RETRY_WATCH_MS = 120_000;
  * The jobs of a process that died are picked up within a minute, not at the 15-minute expiry.
  */
 export const HEARTBEAT_SECONDS = 20;
-const SUPERVISE_SECONDS = 15;
+const SUPERVISE_SECONDS = 30;
 
 /**
  * `listenUrl` (DATABASE_LISTEN_URL): where the one LISTEN connection of a process running workers
@@ -116,8 +116,9 @@ export function createJobQueue(
     clock: opts.clock,
     supervise: true,
     superviseIntervalSeconds: SUPERVISE_SECONDS,
-    // pg-boss's cron worker takes the jobs its schedules produce; ours run once a minute at most.
-    cronWorkerIntervalSeconds: 15,
+    // pg-boss's cron worker takes the jobs its schedules produce; ours run once a minute at most
+    // (a sweep starts up to 30 s after its minute).
+    cronWorkerIntervalSeconds: 30,
     // Its resolver of job dependencies (flows) polls every 5 s by default; Parley's jobs have none.
     flowIntervalSeconds: 60,
     schedule: true,
