@@ -8,7 +8,7 @@
 // second time a moment later (Meta's duplicates); and Meta's status webhook ("delivered", echoing
 // biz_opaque_callback_data) follows every message the fake accepted. A few API loops play the
 // dashboard meanwhile. The fault strikes mid-ingest (a third of the messages acknowledged) or
-// mid-drain (all acknowledged, a third of the replies sent).
+// mid-drain (a third of the replies sent, the outbox busy).
 //
 // Checks per fault: every acknowledged message stored once; every customer message answered
 // exactly once at the fake (no reply row accepted twice, none missing); no row `queued`/`sending`
@@ -82,7 +82,7 @@ type Ctx = {
 };
 /**
  * `at`: when the fault strikes — mid-ingest (a third of the messages acknowledged) or mid-drain
- * (every message acknowledged and a third answered). `workers`: the server runs no jobs, that many
+ * (a third answered, the outbox busy). `workers`: the server runs no jobs, that many
  * `parley worker` processes do (PostgreSQL only).
  */
 type Fault = {
@@ -506,13 +506,14 @@ async function runFault(fault: Fault, backend: Backend): Promise<Result> {
       const deadline = Date.now() + ms;
       while (!cond() && Date.now() < deadline) await sleep(50);
     };
-    await waitUntil(() => meta.acked.size >= MESSAGES / 3, 120_000);
-    if (fault.at === 'drain') {
-      await waitUntil(() => meta.done, 180_000);
-      await waitUntil(() => new Set(graph.accepted.map((a) => a.callbackData)).size >= MESSAGES / 3, 120_000);
-    }
+    // Mid-drain: a third of the replies sent. (It waited for every message to be acknowledged
+    // first; since sending keeps up with ingest, every reply had left by then and the fault struck
+    // an idle outbox. Now the outbox is busy when it strikes, and ingest may still be going.)
+    const sentCount = () => new Set(graph.accepted.map((a) => a.callbackData)).size;
+    if (fault.at === 'drain') await waitUntil(() => sentCount() >= MESSAGES / 3, 180_000);
+    else await waitUntil(() => meta.acked.size >= MESSAGES / 3, 120_000);
     const struckAcked = meta.acked.size;
-    const struckSent = new Set(graph.accepted.map((a) => a.callbackData)).size;
+    const struckSent = sentCount();
     const from = Date.now();
     await fault.inject(ctx);
     const back = Date.now();
