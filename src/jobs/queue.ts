@@ -116,9 +116,9 @@ export function createJobQueue(
     clock: opts.clock,
     supervise: true,
     superviseIntervalSeconds: SUPERVISE_SECONDS,
-    // pg-boss's cron worker takes the jobs its schedules produce; ours run once a minute at most
-    // (a sweep starts up to 30 s after its minute).
-    cronWorkerIntervalSeconds: 30,
+    // pg-boss's cron worker takes the jobs its schedules produce; ours run once a minute at most.
+    // (At 30 s a send in doubt after a crash waited up to a minute longer: two sweeps, each later.)
+    cronWorkerIntervalSeconds: 15,
     // Its resolver of job dependencies (flows) polls every 5 s by default; Parley's jobs have none.
     flowIntervalSeconds: 60,
     schedule: true,
