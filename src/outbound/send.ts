@@ -4,7 +4,7 @@
 // `window_closed`), the per-number rate limit, and retries with exponential backoff and jitter
 // (pg-boss) on rate limits and 5xx. Permanent errors fail the message with the provider's code,
 // visible through the API.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ProviderError, type OutboundPayload, type Recipient, type Surface } from '../channels/channel.ts';
 import { IN_DOUBT_CODES } from '../channels/http.ts';
@@ -48,8 +48,9 @@ export const SEND_MAX_MS = 120_000;
 const RETRY = { retryLimit: 6, retryBackoff: true, retryDelay: 2, retryDelayMax: 300 } as const;
 
 /** The latest a retried send's job may run (pg-boss: min(max, delay × 2^n) at most), plus slack. */
-const retryDueBy = (attempt: number, now: Date) =>
-  new Date(now.getTime() + (Math.min(RETRY.retryDelayMax, RETRY.retryDelay * 2 ** attempt) + 10) * 1000);
+/** pg-boss's backoff before retry n (seconds, before its jitter): min(max, delay × 2^n). */
+const backoffSeconds = (attempt: number) => Math.min(RETRY.retryDelayMax, RETRY.retryDelay * 2 ** attempt);
+const retryDueBy = (attempt: number, now: Date) => new Date(now.getTime() + (backoffSeconds(attempt) + 10) * 1000);
 /**
  * Purposes that answer the contact's own message directly; the only messages an opted-out contact
  * still gets (the bot's answer to the message that said STOP, the confirmation). A welcome is the
@@ -230,7 +231,7 @@ export async function sendMany(deps: SendDeps, items: SendItem[]): Promise<(unkn
               sendJob,
               deps.db,
               { messageId: msg.id },
-              { startAfter: Math.min(RETRY.retryDelayMax, RETRY.retryDelay * 2 ** (msg.attempts - 1)) },
+              { startAfter: backoffSeconds(msg.attempts - 1) },
             );
           else deps.log.warn({ err: error, messageId: msg.id }, 'a sent message could not be recorded');
         }
@@ -370,19 +371,8 @@ function heartbeat(deps: SendDeps, ids: string[]): () => void {
  * unless an earlier one is still being sent. Safe to repeat: the claim sends a message once.
  */
 export async function sendNext(deps: { db: Db; queue: JobQueue }, conversationId: string): Promise<void> {
-  const [next] = await deps.db
-    .select({ id: messages.id, status: messages.status })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        eq(messages.direction, 'out'),
-        inArray(messages.status, ['queued', 'sending']),
-      ),
-    )
-    .orderBy(asc(messages.createdAt), asc(messages.id))
-    .limit(1);
-  if (next?.status === 'queued') await deps.queue.enqueue(sendJob, deps.db, { messageId: next.id }, { priority: 1 });
+  const [next] = await nextQueued(deps.db, [conversationId]);
+  if (next) await deps.queue.enqueue(sendJob, deps.db, { messageId: next }, { priority: 1 });
 }
 
 async function sendClaimed(
